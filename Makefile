@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both bootstrap .venv from pyproject.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench snapshot-update generate clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/fwctl-tui $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check fwctl_tui tests tools bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+snapshot-update: $(STAMP)
+	$(BIN)/python -m pytest tests/ui --snapshot-update
+
+generate: $(STAMP)
+	$(BIN)/python -m tools.generate
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

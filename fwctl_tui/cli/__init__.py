@@ -1,0 +1,40 @@
+"""The scriptable CLI: one module per family of subcommands, each with `register()`.
+
+Contract (README "CLI"): exit 0 ok, 1 device or firmware error, 2 usage or bad input;
+`--json` prints one JSON document on stdout. Handlers raise CliError instead of printing
+tracebacks; __main__ turns it into a message on stderr (or JSON with --json) and the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+EXIT_OK = 0
+EXIT_DEVICE = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A failure to report to the user: a message, an exit code and optional JSON extras."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.extra = extra
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on stdout, stable key order as built."""
+    json.dump(value, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")

@@ -1,0 +1,106 @@
+"""fwctl uAPI as Python: ioctl numbers, ctypes structs, scopes, device types, limits.
+
+Built from the packaged facts (see facts.py) so a kernel-fact change is one regenerate
+away; tests/unit/test_uapi.py checks every number and offset against the reference.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+from typing import Any
+
+from fwctl_tui.facts import facts, struct_fields
+
+_F = facts()
+
+FWCTL_INFO: int = _F["ioctl"]["FWCTL_INFO"]
+FWCTL_RPC: int = _F["ioctl"]["FWCTL_RPC"]
+FWCTL_TYPE: int = _F["ioctl_meta"]["FWCTL_TYPE"]
+
+MAX_RPC_LEN: int = _F["limits"]["MAX_RPC_LEN"]
+MAX_DEVICES: int = _F["limits"]["FWCTL_MAX_DEVICES"]
+MLX5_MIN_IN_LEN: int = _F["limits"]["mlx5_min_in_len"]
+MLX5_MIN_OUT_LEN: int = _F["limits"]["mlx5_min_out_len"]
+
+TAINT_FWCTL_BIT: int = _F["taint"]["bit"]
+TAINT_FWCTL_MASK: int = _F["taint"]["mask"]
+TAINT_FWCTL_LETTER: str = _F["taint"]["letter"]
+
+_CTYPE = {
+    "__u32": ctypes.c_uint32,
+    "__aligned_u64": ctypes.c_uint64,
+    "__u64": ctypes.c_uint64,
+}
+
+
+def _strip(prefix: str, names: dict[str, int]) -> dict[str, int]:
+    return {name.removeprefix(prefix): value for name, value in names.items()}
+
+
+Scope = enum.IntEnum("Scope", _strip("FWCTL_RPC_", _F["scopes"]))  # type: ignore[misc]
+Scope.__doc__ = "enum fwctl_rpc_scope: CONFIGURATION < DEBUG_READ_ONLY < DEBUG_WRITE < DEBUG_WRITE_FULL"
+
+DeviceType = enum.IntEnum(  # type: ignore[misc]
+    "DeviceType", _strip("FWCTL_DEVICE_TYPE_", _F["device_types"])
+)
+DeviceType.__doc__ = "enum fwctl_device_type, as FWCTL_INFO reports it"
+
+TAINTING_SCOPES: frozenset[Scope] = frozenset(
+    Scope[name.removeprefix("FWCTL_RPC_")] for name in _F["scope_rules"]["taints"]
+)
+CAP_SYS_RAWIO_SCOPES: frozenset[Scope] = frozenset(
+    Scope[name.removeprefix("FWCTL_RPC_")] for name in _F["scope_rules"]["requires_CAP_SYS_RAWIO"]
+)
+
+
+def parse_scope(text: str | int) -> Scope:
+    """Accept a scope as its number, its full or short name, case-insensitively."""
+    if isinstance(text, int) or str(text).isdigit():
+        return Scope(int(text))
+    key = str(text).upper().removeprefix("FWCTL_RPC_").replace("-", "_")
+    try:
+        return Scope[key]
+    except KeyError:
+        names = ", ".join(s.name for s in Scope)
+        raise ValueError(f"unknown scope {text!r}; expected one of {names} or 0..3") from None
+
+
+def device_type_name(value: int) -> str:
+    """Short lower-case driver name for a device type value (`mlx5`, `cxl`, ... or `unknown`)."""
+    try:
+        member = DeviceType(value)
+    except ValueError:
+        return "unknown"
+    return "unknown" if member.name == "ERROR" else member.name.lower()
+
+
+def _struct(name: str) -> type[ctypes.Structure]:
+    """A ctypes Structure whose fields, order and size come from the facts."""
+    fields: list[tuple[str, Any]] = [
+        (f["name"], _CTYPE[f["type"]]) for f in struct_fields(name)
+    ]
+    cls = type(name, (ctypes.Structure,), {"_fields_": fields})
+    return cls
+
+
+FwctlInfo = _struct("fwctl_info")
+FwctlRpc = _struct("fwctl_rpc")
+FwctlInfoMlx5 = _struct("fwctl_info_mlx5")
+
+INFO_STRUCTS: dict[int, type[ctypes.Structure]] = {
+    int(value): _struct(name)
+    for value, name in _F["device_info_struct"].items()
+    if name is not None
+}
+
+MLX5_UCTX_CAPS: dict[str, int] = dict(_F["mlx5"]["uctx_caps_bits"])
+
+
+def mlx5_uctx_cap_names(caps: int) -> list[str]:
+    """Names of the bits set in an mlx5 uctx_caps word (unknown bits as hex)."""
+    names = [name for name, bit in MLX5_UCTX_CAPS.items() if caps & bit]
+    rest = caps & ~sum(MLX5_UCTX_CAPS.values())
+    if rest:
+        names.append(f"0x{rest:x}")
+    return names
