@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import errno as _errno
 import os
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,16 +37,26 @@ IoctlFn = Callable[[int, int, int], int]
 INFO_BUFFER_LEN = 64  # larger than any driver's info struct; the kernel reports the real length
 _INITIAL_CAPACITY = 4096
 
-_libc = ctypes.CDLL(None, use_errno=True)
-_libc_ioctl = _libc.ioctl
-_libc_ioctl.argtypes = (ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)
-_libc_ioctl.restype = ctypes.c_int
+_libc_ioctl = ctypes.CDLL(None, use_errno=True).ioctl  # variadic: no argtypes on purpose
 _get_errno = ctypes.get_errno
+_now = time.perf_counter_ns
+_pointers: dict[int, ctypes.c_void_p] = {}
+# scope, in_len, out_len: the three u32 fields after `size` (offsets checked by test_ioctl)
+_pack_lengths = struct.Struct("<III").pack_into
 
 
 def libc_ioctl(fd: int, request: int, address: int) -> int:
-    """The real syscall: libc ioctl through ctypes, errno returned instead of raised."""
-    if _libc_ioctl(fd, request, address) < 0:
+    """The real syscall: libc ioctl through ctypes, errno returned instead of raised.
+
+    ctypes converts a ready c_void_p far faster than an int through argtypes, and an
+    FwctlDevice's struct address never changes, so the pointer objects are cached.
+    """
+    pointer = _pointers.get(address)
+    if pointer is None:
+        if len(_pointers) > 256:
+            _pointers.clear()
+        pointer = _pointers[address] = ctypes.c_void_p(address)
+    if _libc_ioctl(fd, request, pointer) < 0:
         return _get_errno()
     return 0
 
@@ -61,21 +72,30 @@ class FwctlError(OSError):
         super().__init__(err, f"{operation}{where} failed: {self.explanation}")
 
 
-@dataclass(slots=True)
 class RpcResult:
-    """What one FWCTL_RPC returned.
+    """What the last FWCTL_RPC on a device returned.
 
-    `output` is a view of the device's output buffer, valid until the next rpc() on the
-    same device; call `data()` to keep a copy.
+    One instance per device, refilled by every rpc() (the layer allocates nothing per
+    call in steady state): read it, or copy with `data()`, before the next call.
     """
 
-    errno: int
-    scope: Scope
-    in_len: int
-    out_cap: int
-    out_len: int
-    output: memoryview
-    elapsed_ns: int
+    __slots__ = ("_buffer", "elapsed_ns", "errno", "in_len", "out_cap", "out_len", "scope")
+
+    def __init__(self, buffer: memoryview) -> None:
+        self._buffer = buffer
+        self.errno = 0
+        self.scope: Scope | int = 0
+        self.in_len = 0
+        self.out_cap = 0
+        self.out_len = 0
+        self.elapsed_ns = 0
+
+    @property
+    def output(self) -> memoryview:
+        """The bytes the kernel wrote: min(out_len, out_cap); empty after an errno."""
+        if self.errno:
+            return self._buffer[:0]
+        return self._buffer[: min(self.out_len, self.out_cap)]
 
     @property
     def ok(self) -> bool:
@@ -132,15 +152,12 @@ class _Buffer:
         self.address = ctypes.addressof(self.raw)
         self.view = memoryview(self.raw).cast("B")
 
-    def ensure(self, needed: int) -> bool:
-        """Grow (by doubling) to hold `needed` bytes; True when the address changed."""
-        if needed <= self.capacity:
-            return False
+    def ensure(self, needed: int) -> None:
+        """Grow (by doubling) to hold `needed` bytes; the address changes."""
         capacity = self.capacity
         while capacity < needed:
             capacity *= 2
         self._allocate(capacity)
-        return True
 
 
 class FwctlDevice:
@@ -162,10 +179,12 @@ class FwctlDevice:
         self._rpc = FwctlRpc()
         self._rpc.size = ctypes.sizeof(FwctlRpc)
         self._rpc_address = ctypes.addressof(self._rpc)
+        self._rpc_view = memoryview(self._rpc).cast("B")
         self._in = _Buffer(_INITIAL_CAPACITY)
         self._out = _Buffer(_INITIAL_CAPACITY)
-        self._rpc.__setattr__("in", self._in.address)
+        setattr(self._rpc, "in", self._in.address)  # `in` is a Python keyword
         self._rpc.out = self._out.address
+        self._result = RpcResult(self._out.view)
 
     @classmethod
     def open(cls, path: str, ioctl_fn: IoctlFn = libc_ioctl) -> FwctlDevice:
@@ -206,28 +225,29 @@ class FwctlDevice:
             fields = {name: getattr(parsed, name) for name, _ in struct_type._fields_}
         return DeviceInfo(device_type=info.out_device_type, device_data=raw, fields=fields)
 
-    def rpc(self, scope: Scope | int, request: bytes | bytearray | memoryview, out_cap: int) -> RpcResult:
+    def rpc(
+        self, scope: Scope | int, request: bytes | bytearray | memoryview, out_cap: int
+    ) -> RpcResult:
         """FWCTL_RPC: send `request` at `scope` with an `out_cap`-byte response buffer."""
         n = len(request)
         rpc = self._rpc
-        if self._in.ensure(n):
-            rpc.__setattr__("in", self._in.address)
-        if self._out.ensure(out_cap):
+        if n > self._in.capacity:
+            self._in.ensure(n)
+            setattr(rpc, "in", self._in.address)
+        if out_cap > self._out.capacity:
+            self._out.ensure(out_cap)
             rpc.out = self._out.address
+            self._result._buffer = self._out.view
         self._in.view[:n] = request
-        rpc.scope = scope
-        rpc.in_len = n
-        rpc.out_len = out_cap
-        start = time.perf_counter_ns()
+        _pack_lengths(self._rpc_view, 4, scope, n, out_cap)
+        start = _now()
         err = self._ioctl(self.fd, FWCTL_RPC, self._rpc_address)
-        elapsed = time.perf_counter_ns() - start
-        out_len = rpc.out_len if not err else 0
-        return RpcResult(
-            errno=err,
-            scope=Scope(scope),
-            in_len=n,
-            out_cap=out_cap,
-            out_len=out_len,
-            output=self._out.view[: min(out_len, out_cap)],
-            elapsed_ns=elapsed,
-        )
+        end = _now()
+        result = self._result
+        result.errno = err
+        result.scope = scope
+        result.in_len = n
+        result.out_cap = out_cap
+        result.out_len = 0 if err else rpc.out_len
+        result.elapsed_ns = end - start
+        return result

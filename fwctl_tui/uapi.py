@@ -39,7 +39,7 @@ def _strip(prefix: str, names: dict[str, int]) -> dict[str, int]:
 
 
 Scope = enum.IntEnum("Scope", _strip("FWCTL_RPC_", _F["scopes"]))  # type: ignore[misc]
-Scope.__doc__ = "enum fwctl_rpc_scope: CONFIGURATION < DEBUG_READ_ONLY < DEBUG_WRITE < DEBUG_WRITE_FULL"
+Scope.__doc__ = "enum fwctl_rpc_scope, ordered: a higher scope satisfies any lower requirement"
 
 DeviceType = enum.IntEnum(  # type: ignore[misc]
     "DeviceType", _strip("FWCTL_DEVICE_TYPE_", _F["device_types"])

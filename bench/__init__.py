@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): speed and memory targets are measured here, never in tests."""

@@ -1,0 +1,152 @@
+"""What an RPC will cost before it is sent: scope, acceptance, taint, capability, lockdown.
+
+A pure function of the command, the chosen scope and a KernelState snapshot, so the TUI
+preview, `send` and `replay --against` all say the same thing. The rules are the
+kernel's (facts): the core checks CAP_SYS_RAWIO for DEBUG_WRITE_FULL first (EPERM, no
+taint), then taints for DEBUG_WRITE and above *before* the driver looks at the command,
+so a tainting scope taints even when the mlx5 allow-list then refuses it (EBADMSG).
+"""
+
+from __future__ import annotations
+
+import enum
+import errno
+from dataclasses import dataclass
+
+from fwctl_tui import allowlist
+from fwctl_tui.errors import explain
+from fwctl_tui.kernelstate import KernelState
+from fwctl_tui.uapi import (
+    CAP_SYS_RAWIO_SCOPES,
+    TAINT_FWCTL_BIT,
+    TAINT_FWCTL_LETTER,
+    TAINTING_SCOPES,
+    Scope,
+)
+
+
+class Confirm(enum.Enum):
+    """How hard the preview makes the user confirm (escalates with risk)."""
+
+    SEND = "send"  # read-only and accepted: Enter sends
+    CANCEL_FOCUSED = "cancel-focused"  # writes, refusals: Cancel has focus
+    ACKNOWLEDGE = "acknowledge"  # tainting scope: explicit acknowledgement required
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Everything the consequence screen shows, as data."""
+
+    opcode: int
+    op_mod: int
+    scope: Scope
+    least_scope: Scope | None
+    accepted: bool
+    refusal_errno: int | None
+    taints: bool
+    already_tainted: bool
+    needs_cap_sys_rawio: bool
+    has_cap_sys_rawio: bool
+    lockdown: str
+    simulated: bool
+    is_write: bool
+    kernel_release: str
+    comm: str
+
+    @property
+    def confirm(self) -> Confirm:
+        if self.taints:
+            return Confirm.ACKNOWLEDGE
+        if self.is_write or not self.accepted:
+            return Confirm.CANCEL_FOCUSED
+        return Confirm.SEND
+
+    @property
+    def will_taint(self) -> bool:
+        """This send would newly set TAINT_FWCTL."""
+        return self.taints and not self.already_tainted
+
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, sentence) rows for the preview screen and the CLI refusal text."""
+        rows = [("Scope", f"{self.scope.name} ({int(self.scope)})")]
+        if self.least_scope is None:
+            rows.append(("Least accepted", "none: this kernel's driver refuses it at every scope"))
+        else:
+            rows.append(("Least accepted", f"{self.least_scope.name} ({int(self.least_scope)})"))
+        if self.accepted:
+            rows.append(("Kernel accepts", "yes"))
+        else:
+            assert self.refusal_errno is not None
+            why = explain(self.refusal_errno)
+            rows.append(
+                ("Kernel accepts", f"no: the ioctl will fail with {why.name}. {why.meaning}")
+            )
+        rows.append(("Taint", self._taint_text()))
+        if self.needs_cap_sys_rawio:
+            have = "this process has it" if self.has_cap_sys_rawio else "this process LACKS it"
+            rows.append(("CAP_SYS_RAWIO", f"required; {have}"))
+        else:
+            rows.append(("CAP_SYS_RAWIO", "not required"))
+        rows.append(("Lockdown", self._lockdown_text()))
+        rows.append(("Changes device", "yes: this command writes device state" if self.is_write
+                     else "no: read-only query"))
+        if self.simulated:
+            rows.append(("Effect", "simulated device: no effect on the running kernel"))
+        return rows
+
+    def _taint_text(self) -> str:
+        if self.scope in TAINTING_SCOPES and not self.taints:
+            return "no: the capability check fails first (EPERM), before any taint"
+        if not self.taints:
+            return "no: this scope does not taint the kernel"
+        if self.already_tainted:
+            return f"kernel already tainted with TAINT_FWCTL ('{TAINT_FWCTL_LETTER}')"
+        tail = " even though the driver will refuse the command" if not self.accepted else ""
+        return (
+            f"YES: sets TAINT_FWCTL ('{TAINT_FWCTL_LETTER}', bit {TAINT_FWCTL_BIT}) on the running "
+            f"kernel{tail}, permanently until reboot; logged in the kernel log as "
+            f"'{self.comm}(<pid>): has requested full access to the physical device'"
+        )
+
+    def _lockdown_text(self) -> str:
+        if self.lockdown in ("none", "unknown"):
+            return f"{self.lockdown}"
+        if self.scope >= Scope.DEBUG_WRITE_FULL:
+            return (f"{self.lockdown}: fwctl has no lockdown hook; DEBUG_WRITE_FULL stays "
+                    "gated only by CAP_SYS_RAWIO")
+        return f"{self.lockdown}: scopes 0-2 are lockdown-compatible by contract"
+
+
+def least_scope(opcode: int, op_mod: int, state: KernelState) -> Scope | None:
+    return allowlist.least_scope(opcode, op_mod, state.version)
+
+
+def preview(
+    opcode: int, op_mod: int, scope: Scope, state: KernelState, *, is_write: bool = False
+) -> Preview:
+    """Predict the kernel's answer and side effects for this RPC on this kernel."""
+    needs_cap = scope in CAP_SYS_RAWIO_SCOPES
+    cap_fails = needs_cap and not state.has_cap_sys_rawio
+    least = least_scope(opcode, op_mod, state)
+    refusal: int | None = None
+    if cap_fails:
+        refusal = errno.EPERM
+    elif least is None or scope < least:
+        refusal = errno.EBADMSG
+    return Preview(
+        opcode=opcode,
+        op_mod=op_mod,
+        scope=Scope(scope),
+        least_scope=least,
+        accepted=refusal is None,
+        refusal_errno=refusal,
+        taints=scope in TAINTING_SCOPES and not cap_fails,
+        already_tainted=state.fwctl_tainted,
+        needs_cap_sys_rawio=needs_cap,
+        has_cap_sys_rawio=state.has_cap_sys_rawio,
+        lockdown=state.lockdown,
+        simulated=state.simulated,
+        is_write=is_write,
+        kernel_release=state.release,
+        comm=state.comm,
+    )

@@ -1,0 +1,56 @@
+"""A session with one device: send RPCs, keep the history, feed an optional recorder.
+
+Both front ends (CLI `send`, the TUI's worker thread) go through Session.send, so every
+RPC lands in history (and in the capture when recording) in one place.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.ioctl import FwctlDevice
+from fwctl_tui.uapi import Scope
+
+Listener = Callable[[Exchange], None]
+
+
+@dataclass
+class Session:
+    """History of exchanges with one open device."""
+
+    device: FwctlDevice
+    device_name: str
+    detail_source: Callable[[], str | None] | None = None  # simulator errno detail
+    history: list[Exchange] = field(default_factory=list)
+    listeners: list[Listener] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def send(self, command: str, scope: Scope, request: bytes, out_cap: int) -> Exchange:
+        """One FWCTL_RPC; the device is used by one thread at a time."""
+        wall, mono = time.time(), time.monotonic_ns()
+        with self._lock:
+            result = self.device.rpc(scope, request, out_cap)
+            reply = None if result.errno else result.data()
+            detail = self.detail_source() if result.errno and self.detail_source else None
+        exchange = Exchange(
+            command=command,
+            scope=Scope(scope),
+            request=bytes(request),
+            out_cap=out_cap,
+            errno=result.errno,
+            reply=reply,
+            out_len=result.out_len,
+            duration_ns=result.elapsed_ns,
+            wall_time=wall,
+            mono_ns=mono,
+            device=self.device_name,
+            detail=detail,
+        )
+        self.history.append(exchange)
+        for listener in self.listeners:
+            listener(exchange)
+        return exchange

@@ -1,0 +1,178 @@
+"""KernelEmulator.ioctl: what the fwctl core does with the caller's memory.
+
+It reads `struct fwctl_info`/`struct fwctl_rpc` at the address it is given, follows the
+`in`, `out` and `out_device_data` pointers, and applies the core rules in the kernel's
+order (request number, struct size, unplug, flags/limits, scope and capability, taint
+before the driver sees the command), then hands over to the driver and writes results
+back through the pointers. FwctlDevice cannot tell it from the real syscall.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import itertools
+from typing import Any, Protocol
+
+from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui.sim.firmware import CommandLayerError
+from fwctl_tui.sim.kernel import SimKernel
+from fwctl_tui.sim.mlx5_driver import RpcOutcome
+from fwctl_tui.uapi import (
+    CAP_SYS_RAWIO_SCOPES,
+    FWCTL_INFO,
+    FWCTL_RPC,
+    MAX_RPC_LEN,
+    TAINTING_SCOPES,
+    FwctlInfo,
+    FwctlRpc,
+    Scope,
+)
+
+_fd_numbers = itertools.count(1000)
+_SCOPE_VALUES = frozenset(int(s) for s in Scope)
+
+
+class SimDriver(Protocol):
+    """The driver half of a simulated fwctl device (see mlx5_driver.Mlx5Driver)."""
+
+    device_type: int
+
+    def open_uctx(self) -> Any: ...
+    def close_uctx(self, uctx: Any) -> None: ...
+    def info(self, uctx: Any) -> bytes: ...
+    def rpc(self, uctx: Any, scope: Scope, request: bytes, out_len: int) -> RpcOutcome: ...
+
+
+def _read(address: int, length: int) -> bytes | None:
+    """Copy from 'user' memory; None stands for a fault (a NULL pointer)."""
+    if length == 0:
+        return b""
+    if address == 0:
+        return None
+    return ctypes.string_at(address, length)
+
+
+def _write(address: int, data: bytes) -> bool:
+    if not data:
+        return True
+    if address == 0:
+        return False
+    ctypes.memmove(address, data, len(data))
+    return True
+
+
+class KernelEmulator:
+    """One simulated fwctl device node (/dev/fwctl/fwctlN) and its open files."""
+
+    def __init__(self, kernel: SimKernel, driver: SimDriver, name: str = "fwctl0") -> None:
+        self.kernel = kernel
+        self.driver = driver
+        self.name = name
+        self.unplugged = False
+        self.last_detail: str | None = None
+        self._files: dict[int, Any] = {}
+
+    # -- file operations -------------------------------------------------------------
+    def open(self) -> int:
+        """open(): ENODEV after unplug; the driver creates the per-file user context."""
+        if self.unplugged:
+            raise FwctlError(errno.ENODEV, "open", f"/dev/fwctl/{self.name}")
+        try:
+            uctx = self.driver.open_uctx()
+        except CommandLayerError as exc:
+            raise FwctlError(exc.errno, "open", f"/dev/fwctl/{self.name}") from None
+        fd = next(_fd_numbers)
+        self._files[fd] = uctx
+        return fd
+
+    def close(self, fd: int) -> None:
+        uctx = self._files.pop(fd, None)
+        if uctx is not None:
+            self.driver.close_uctx(uctx)
+
+    def open_device(self, display_name: str = "") -> FwctlDevice:
+        """An FwctlDevice wired to this emulator instead of libc."""
+        return FwctlDevice(
+            self.open(), self.ioctl, close_fn=self.close, name=display_name or self.name
+        )
+
+    def unplug(self) -> None:
+        """Hot-unplug: every open file is orphaned (uctx destroyed), later ioctls get ENODEV."""
+        self.unplugged = True
+        for uctx in self._files.values():
+            self.driver.close_uctx(uctx)
+
+    @property
+    def open_files(self) -> int:
+        return len(self._files)
+
+    # -- ioctl -----------------------------------------------------------------------
+    def ioctl(self, fd: int, request: int, address: int) -> int:
+        """The fwctl core's ioctl handler; returns 0 or an errno."""
+        self.last_detail = None
+        if fd not in self._files:
+            return errno.EBADF
+        if request == FWCTL_INFO:
+            struct_type: type[ctypes.Structure] = FwctlInfo
+        elif request == FWCTL_RPC:
+            struct_type = FwctlRpc
+        else:
+            return errno.ENOTTY
+        kernel_size = ctypes.sizeof(struct_type)
+        head = _read(address, 4)
+        if head is None:
+            return errno.EFAULT
+        user_size = int.from_bytes(head, "little")
+        if user_size < kernel_size:
+            return errno.EINVAL
+        raw = _read(address, user_size)
+        if raw is None:
+            return errno.EFAULT
+        if any(raw[kernel_size:]):
+            return errno.E2BIG
+        if self.unplugged:
+            return errno.ENODEV
+        arg = struct_type.from_buffer_copy(raw[:kernel_size])
+        uctx = self._files[fd]
+        err = self._info(uctx, arg) if request == FWCTL_INFO else self._rpc(uctx, arg)
+        if err:
+            return err
+        if not _write(address, bytes(arg)[: min(user_size, kernel_size)]):
+            return errno.EFAULT
+        return 0
+
+    def _info(self, uctx: Any, info: Any) -> int:
+        if info.flags != 0:
+            return errno.EOPNOTSUPP
+        if info.device_data_len:
+            data = self.driver.info(uctx)
+            user_len = info.device_data_len
+            copy = data[:user_len] + bytes(max(0, user_len - len(data)))
+            if not _write(info.out_device_data, copy):
+                return errno.EFAULT
+            info.device_data_len = len(data)
+        info.out_device_type = self.driver.device_type
+        return 0
+
+    def _rpc(self, uctx: Any, rpc: Any) -> int:
+        if rpc.in_len > MAX_RPC_LEN or rpc.out_len > MAX_RPC_LEN:
+            return errno.EMSGSIZE
+        if rpc.scope not in _SCOPE_VALUES:
+            return errno.EOPNOTSUPP
+        scope = Scope(rpc.scope)
+        if scope in CAP_SYS_RAWIO_SCOPES and not self.kernel.capable("CAP_SYS_RAWIO"):
+            return errno.EPERM
+        if scope in TAINTING_SCOPES:
+            self.kernel.taint_fwctl(self.name)
+        request = _read(getattr(rpc, "in"), rpc.in_len)
+        if request is None:
+            return errno.EFAULT
+        outcome = self.driver.rpc(uctx, scope, request, rpc.out_len)
+        if outcome.errno:
+            self.last_detail = outcome.detail
+            return outcome.errno
+        if not _write(rpc.out, outcome.output[: min(rpc.out_len, outcome.out_len)]):
+            return errno.EFAULT
+        rpc.out_len = outcome.out_len
+        return 0

@@ -1,0 +1,83 @@
+"""The mlx5 fwctl driver's rules, as the simulated kernel applies them.
+
+Order (from the facts' mlx5.rpc_steps): mailbox-length check (EMSGSIZE), allow-list and
+scope check on opcode and op_mod (EBADMSG), uid stamped into bytes 2..3, then the
+firmware runs the command. Firmware failures travel as status/syndrome inside a
+successful ioctl; only an undeliverable command becomes an errno.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+from dataclasses import dataclass
+
+from fwctl_tui import allowlist
+from fwctl_tui.sim.firmware import CommandLayerError, FirmwareModel
+from fwctl_tui.sim.kernel import SimKernel
+from fwctl_tui.uapi import (
+    MLX5_MIN_IN_LEN,
+    MLX5_MIN_OUT_LEN,
+    MLX5_UCTX_CAPS,
+    DeviceType,
+    FwctlInfoMlx5,
+    Scope,
+)
+
+TOOLS_RESOURCES = MLX5_UCTX_CAPS["MLX5_UCTX_OBJECT_CAP_TOOLS_RESOURCES"]
+
+
+@dataclass
+class Mlx5Uctx:
+    """Per-open-file state: the firmware user context created at open()."""
+
+    uid: int
+    caps: int
+    live: bool = True
+
+
+@dataclass
+class RpcOutcome:
+    errno: int
+    output: bytes = b""
+    out_len: int = 0
+    detail: str | None = None  # why a command-layer errno happened (simulator only)
+
+
+class Mlx5Driver:
+    """mlx5_fwctl: uctx per open file, allow-list per scope, raw mailbox pass-through."""
+
+    device_type = int(DeviceType.MLX5)
+
+    def __init__(self, firmware: FirmwareModel, kernel: SimKernel) -> None:
+        self.firmware = firmware
+        self.kernel = kernel
+
+    def open_uctx(self) -> Mlx5Uctx:
+        caps = TOOLS_RESOURCES if self.firmware.uctx_caps & TOOLS_RESOURCES else 0
+        return Mlx5Uctx(uid=self.firmware.create_uctx(caps), caps=caps)
+
+    def close_uctx(self, uctx: Mlx5Uctx) -> None:
+        if uctx.live:
+            uctx.live = False
+            self.firmware.destroy_uctx(uctx.uid)
+
+    def info(self, uctx: Mlx5Uctx) -> bytes:
+        info = FwctlInfoMlx5()
+        info.uid = uctx.uid
+        info.uctx_caps = uctx.caps
+        return ctypes.string_at(ctypes.addressof(info), ctypes.sizeof(info))
+
+    def rpc(self, uctx: Mlx5Uctx, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
+        if len(request) < MLX5_MIN_IN_LEN or out_len < MLX5_MIN_OUT_LEN:
+            return RpcOutcome(errno.EMSGSIZE)
+        opcode = int.from_bytes(request[0:2], "big")
+        op_mod = int.from_bytes(request[6:8], "big")
+        if not allowlist.accepts(opcode, op_mod, scope, self.kernel.state().version):
+            return RpcOutcome(errno.EBADMSG)
+        stamped = request[:2] + uctx.uid.to_bytes(2, "big") + request[4:]
+        try:
+            output = self.firmware.execute(stamped, out_len)
+        except CommandLayerError as exc:
+            return RpcOutcome(exc.errno, detail=exc.detail)
+        return RpcOutcome(0, output, out_len)
