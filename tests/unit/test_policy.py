@@ -38,7 +38,8 @@ USER = replace(ROOT, has_cap_sys_rawio=False)
 def test_preview_truth_table(opcode, op_mod, scope, state, accepted, refusal, taints, confirm):
     is_write = opcode in (SET_DIAG, CREATE_TIR) or (opcode == ACCESS_REG and op_mod == 0)
     p = preview(opcode, op_mod, scope, state, is_write=is_write)
-    assert (p.accepted, p.refusal_errno, p.taints, p.confirm) == (accepted, refusal, taints, confirm)
+    got = (p.accepted, p.refusal_errno, p.taints, p.confirm)
+    assert got == (accepted, refusal, taints, confirm)
 
 
 def test_taint_even_when_driver_refuses_is_spelled_out() -> None:
