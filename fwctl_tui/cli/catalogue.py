@@ -1,0 +1,309 @@
+"""`commands`, `describe`, `encode`, `decode`: the catalogue and codec from the shell.
+
+All offline (no device). Bad input raises CliError (exit 2) with a message naming the
+field, character or byte; a short buffer or an opcode outside the catalogue still prints
+what could be decoded, then reports and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fwctl_tui.cli import EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
+from fwctl_tui.decoders import (
+    DecodeError,
+    EncodeError,
+    Node,
+    catalogue,
+    decode_input,
+    decode_output,
+    describe_fields,
+    encode_input,
+    iter_leaves,
+    node_to_json,
+    parse_hex,
+)
+from fwctl_tui.decoders.catalogue import Command
+from fwctl_tui.decoders.mlx5.codec import parse_op_mod
+from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
+from fwctl_tui.decoders.values import parse_number
+
+
+def register(subparsers: Any) -> None:
+    """Add the catalogue subcommands to the top-level parser."""
+    p = subparsers.add_parser("commands", help="list the mlx5 command catalogue")
+    p.add_argument("--registers", action="store_true", help="list access registers instead")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_commands)
+
+    p = subparsers.add_parser("describe", help="show a command's input and output layouts")
+    p.add_argument("command", metavar="COMMAND", help="name, ACCESS_REG:REG, or opcode")
+    p.add_argument("--op-mod", help="variant to describe (number or name)")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_describe)
+
+    p = subparsers.add_parser("encode", help="build a command's input mailbox as hex")
+    p.add_argument("command", metavar="COMMAND")
+    p.add_argument("values", nargs="*", metavar="FIELD=VALUE")
+    p.add_argument("--op-mod", help="variant (number or name); same as op_mod=...")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_encode)
+
+    p = subparsers.add_parser("decode", help="decode an input and/or output mailbox")
+    p.add_argument("command", metavar="COMMAND")
+    p.add_argument("--in", dest="in_hex", metavar="HEX", help="input mailbox (hex, - for stdin)")
+    p.add_argument("--out", dest="out_hex", metavar="HEX", help="output mailbox (hex)")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_decode)
+
+
+# -- helpers -----------------------------------------------------------------------------
+def _console() -> Console:
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False,
+                   width=None if sys.stdout.isatty() else 160)
+
+
+def find_command(text: str) -> Command:
+    """catalogue.find as a CliError (exit 2) with close matches; shared with `send`."""
+    try:
+        return catalogue.find(text)
+    except LookupError as err:
+        raise CliError(str(err)) from None
+
+
+def _scope_row(cmd: Command) -> dict[str, Any]:
+    by_op = cmd.min_scope_by_op_mod()
+    scope = cmd.min_scope()
+    return {
+        "min_scope": scope.name,
+        "min_scope_value": int(scope),
+        "min_scope_by_op_mod": (None if by_op is None
+                                else {str(k): int(v) for k, v in by_op.items()}),
+        "taints": cmd.taints(),
+    }
+
+
+def _command_json(cmd: Command) -> dict[str, Any]:
+    return {
+        "name": cmd.name, "opcode": cmd.opcode, "opcode_hex": f"{cmd.opcode:#06x}",
+        "group": cmd.group, **_scope_row(cmd), "since": cmd.since,
+        "layout_public": cmd.layout_public, "in_layout": cmd.in_layout,
+        "out_layout": cmd.out_layout, "summary": cmd.summary,
+        "op_mods": {str(k): v for k, v in cmd.op_mods.items()} or None,
+        "is_write": cmd.is_write(), "note": cmd.note,
+    }
+
+
+def _read_hex(text: str, what: str) -> bytes:
+    if text == "-":
+        text = sys.stdin.read()
+    try:
+        return parse_hex(text, what)
+    except DecodeError as err:
+        raise CliError(err.message, position=err.position) from None
+
+
+def parse_op_mod_arg(cmd: Command, text: str | None) -> int | None:
+    """--op-mod text (number or variant name) -> int, or None when not given."""
+    if text is None:
+        return None
+    try:
+        return parse_op_mod(cmd, text)
+    except EncodeError as err:
+        raise CliError(err.message, field=err.field) from None
+
+
+# -- commands ----------------------------------------------------------------------------
+def cmd_commands(args: argparse.Namespace) -> int:
+    if args.registers:
+        return _list_registers(args)
+    cmds = catalogue.commands()
+    if args.json:
+        print_json([_command_json(c) for c in cmds])
+        return EXIT_OK
+    table = Table(title=Text(f"mlx5 fwctl commands ({len(cmds)})"))
+    for col in ("group", "name", "opcode", "min scope", "taints", "since", "layout"):
+        table.add_column(col)
+    for c in cmds:
+        scope = c.min_scope()
+        by_op = c.min_scope_by_op_mod()
+        shown = (" / ".join(f"{c.op_mods.get(k, k)}: {v.name}" for k, v in by_op.items())
+                 if by_op else scope.name)
+        table.add_row(Text(c.group), Text(c.name), Text(f"{c.opcode:#06x}"), Text(shown),
+                      Text("yes" if c.taints() else ""), Text(c.since),
+                      Text("public" if c.layout_public else "raw"))
+    _console().print(table)
+    return EXIT_OK
+
+
+def _list_registers(args: argparse.Namespace) -> int:
+    regs = catalogue.registers()
+    if args.json:
+        print_json([{"name": r.name, "id": r.id, "id_hex": f"{r.id:#06x}", "layout": r.layout,
+                     "size_bytes": r.size_bits // 8, "index_fields": list(r.index_fields),
+                     "pages": [p.field for p in r.pages], "source": r.source,
+                     "summary": r.summary} for r in regs])
+        return EXIT_OK
+    table = Table(title=Text(f"access registers ({len(regs)})"))
+    for col in ("name", "id", "bytes", "index fields", "pages"):
+        table.add_column(col)
+    for r in regs:
+        table.add_row(Text(r.name), Text(f"{r.id:#06x}"), Text(str(r.size_bits // 8)),
+                      Text(", ".join(r.index_fields)), Text(", ".join(p.field for p in r.pages)))
+    _console().print(table)
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    cmd = find_command(args.command)
+    op_mod = parse_op_mod_arg(cmd, args.op_mod)
+    try:
+        layouts = {d: describe_fields(cmd, d, op_mod) for d in ("in", "out")}
+    except (EncodeError, DecodeError) as err:
+        raise CliError(err.message) from None
+    if args.json:
+        doc = _command_json(cmd)
+        doc["op_mod"] = cmd.default_op_mod if op_mod is None else op_mod
+        if cmd.register is not None:
+            r = cmd.register
+            doc["register"] = {"name": r.name, "id": r.id, "layout": r.layout,
+                               "index_fields": list(r.index_fields),
+                               "pages": [{"field": p.field, "selector": p.selector,
+                                          "variants": {str(k): v for k, v in p.variants.items()}}
+                                         for p in r.pages]}
+        doc["input"] = {"layout": cmd.in_layout, "fields": layouts["in"]}
+        doc["output"] = {"layout": cmd.out_layout, "fields": layouts["out"]}
+        print_json(doc)
+        return EXIT_OK
+    console = _console()
+    console.print(Text(f"{cmd.name}  {cmd.opcode:#06x}  [{cmd.group}]", style="bold"))
+    console.print(Text(cmd.summary))
+    scope = _scope_row(cmd)
+    console.print(Text(f"min scope: {scope['min_scope']}  taints: {scope['taints']}  "
+                       f"since: {cmd.since}  write: {cmd.is_write(op_mod)}"))
+    if cmd.op_mods:
+        console.print(Text("op_mod: " + ", ".join(f"{k}={v}" for k, v in cmd.op_mods.items())))
+    if cmd.note:
+        console.print(Text(cmd.note, style="italic"))
+    for direction, title in (("in", cmd.in_layout), ("out", cmd.out_layout)):
+        table = Table(title=Text(f"{'input' if direction == 'in' else 'output'}: {title}"))
+        for col in ("offset", "width", "field", "access", "kind", "help"):
+            table.add_column(col)
+        for row in layouts[direction]:
+            kind = row["kind"]
+            if "pages" in row:
+                kind += f" by {row['selector']} ({len(row['pages'])} pages)"
+            elif "enum" in row:
+                kind += " (" + ", ".join(list(row["enum"])[:6]) + ")"
+            table.add_row(Text(f"{row['byte_offset']:#x}.{row['bit_offset'] % 8}"),
+                          Text(str(row["width"])), Text(row["path"]), Text(row["access"] or ""),
+                          Text(kind), Text(row["doc"] or ""))
+        console.print(table)
+    return EXIT_OK
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """FIELD=VALUE arguments -> {field: value}; CliError names a malformed one."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"expected FIELD=VALUE, got {item!r}")
+        values[name.strip()] = value.strip()
+    return values
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    cmd = find_command(args.command)
+    op_mod = parse_op_mod_arg(cmd, args.op_mod)
+    values = parse_assignments(args.values)
+    try:
+        data = encode_input(cmd, values, op_mod=op_mod)
+    except EncodeError as err:
+        raise CliError(err.message, field=err.field) from None
+    if args.json:
+        print_json({"command": cmd.name, "opcode": cmd.opcode,
+                    "op_mod": int.from_bytes(data[6:8], "big") if len(data) >= 8 else None,
+                    "length": len(data), "hex": data.hex()})
+    else:
+        sys.stdout.write(data.hex() + "\n")
+    return EXIT_OK
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    if args.in_hex is None and args.out_hex is None:
+        raise CliError("give --in HEX, --out HEX, or both")
+    in_ = None if args.in_hex is None else _read_hex(args.in_hex, "--in")
+    out = None if args.out_hex is None else _read_hex(args.out_hex, "--out")
+    problems: list[str] = []
+    try:
+        cmd = catalogue.find(args.command)
+    except LookupError as err:
+        number = parse_number(args.command)
+        if number is None:
+            raise CliError(str(err)) from None
+        cmd = catalogue.generic_command(number)
+        problems.append(f"{err}; decoded the mailbox header and showed the rest raw")
+    try:
+        if out is not None:
+            root = decode_output(cmd, out, in_)
+        else:
+            assert in_ is not None
+            root = decode_input(cmd, in_)
+    except DecodeError as err:
+        raise CliError(err.message, position=err.position) from None
+    short = _missing_message(root, out if out is not None else in_ or b"",
+                             "--out" if out is not None else "--in")
+    if short:
+        problems.append(short)
+    if args.json:
+        print_json(node_to_json(root))
+    else:
+        print_tree(root, cmd, is_reply=out is not None)
+    for problem in problems:
+        sys.stderr.write(f"fwctl-tui: {problem}\n")
+    return EXIT_USAGE if problems else EXIT_OK
+
+
+def _missing_message(root: Node, data: bytes, what: str) -> str | None:
+    first = next((leaf for leaf in iter_leaves(root) if leaf.missing), None)
+    if first is None:
+        return None
+    need = (max(root.width_bits, first.bit_offset + first.width_bits) + 7) // 8
+    return (f"{what} has {len(data)} bytes but the layout needs {need}: "
+            f"{first.path} (byte {first.bit_offset // 8}) and later fields are missing")
+
+
+def _value_text(node: Node) -> str:
+    value = node.value
+    if node.missing or value is None:
+        return "(missing)" if node.missing else ""
+    if isinstance(value, bytes):
+        return value.hex() if len(value) <= 32 else f"{value[:32].hex()}… ({len(value)} B)"
+    return f"{value} ({value:#x})" if value > 9 else str(value)
+
+
+def print_tree(root: Node, cmd: Command, *, is_reply: bool) -> None:
+    """A decoded mailbox as a rich table (status line first for replies)."""
+    console = _console()
+    if is_reply:
+        status = next((c.value for c in root.children if c.name == "status"), None)
+        syndrome = next((c.value for c in root.children if c.name == "syndrome"), None)
+        if isinstance(status, int):
+            console.print(Text(f"status {status_name(status)}: {explain_status(status)}"))
+        if isinstance(syndrome, int) and syndrome:
+            console.print(Text(explain_syndrome(syndrome, cmd.opcode) or ""))
+    table = Table(title=Text(f"{cmd.name} {'reply' if is_reply else 'request'}"))
+    for col in ("offset", "width", "field", "value", "label"):
+        table.add_column(col)
+    for leaf in iter_leaves(root):
+        table.add_row(Text(f"{leaf.bit_offset // 8:#x}.{leaf.bit_offset % 8}"),
+                      Text(str(leaf.width_bits)), Text(leaf.path), Text(_value_text(leaf)),
+                      Text(leaf.label or ""))
+    console.print(table)

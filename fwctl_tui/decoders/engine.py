@@ -1,0 +1,208 @@
+"""Generic decode/encode of any layout in a LayoutSet (mlx5 wrappers live in mlx5/codec.py).
+
+Encoding collects (bit, width, value) writes from a {path: value} mapping and ORs them into
+one big integer: values may be nested like the JSON decode output, leaves may be given by
+their last name when that is unambiguous, enum labels and 0x-hex are accepted, and a
+data-selected union (a register page) is chosen by the member named in the paths, with
+its selector field filled in when the caller left it out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fwctl_tui.decoders.errors import DecodeError, EncodeError, did_you_mean
+from fwctl_tui.decoders.layout import LayoutSet
+from fwctl_tui.decoders.node import Node, decode_plan
+from fwctl_tui.decoders.plan import Context, Plan, PlanNode, compile_plan
+from fwctl_tui.decoders.values import coerce, flatten, parse_hex
+
+_INDEX = re.compile(r"^\[(\d+)\](.*)$")
+
+
+def decode_layout_in(lset: LayoutSet, layout: str, data: bytes,
+                     context: Context | None = None) -> Node:
+    """Decode `data` as `layout`; fields past the end of `data` come back `missing`."""
+    return decode_plan(compile_plan(lset, layout, context), lset, data)
+
+
+def encode_layout_in(lset: LayoutSet, layout: str, values: Mapping[str, Any],
+                     context: Context | None = None, *, size_bytes: int | None = None) -> bytes:
+    """Encode `values` as `layout` (zero elsewhere); length = layout size or `size_bytes`."""
+    plan = compile_plan(lset, layout, context)
+    writer = Writer(lset)
+    writer.route(plan, 0, flatten(values), "")
+    total = max(plan.size, writer.end) if size_bytes is None else size_bytes * 8
+    return writer.render((total + 7) // 8)
+
+
+@dataclass
+class _Write:
+    bit: int
+    width: int
+    value: int
+    path: str
+
+
+class Writer:
+    """Routes {path: value} onto plans (recursing into data-selected parts)."""
+
+    def __init__(self, lset: LayoutSet) -> None:
+        self.lset = lset
+        self.writes: list[_Write] = []
+        self.end = 0
+
+    def put(self, bit: int, width: int, value: int, path: str) -> None:
+        self.writes.append(_Write(bit, width, value, path))
+        self.end = max(self.end, bit + width)
+
+    def render(self, size_bytes: int) -> bytes:
+        total = size_bytes * 8
+        acc = 0
+        for w in self.writes:
+            if w.bit + w.width > total:
+                raise EncodeError(f"{w.path}: field ends at bit {w.bit + w.width}, past the "
+                                  f"{size_bytes}-byte buffer", field=w.path)
+            shift = total - w.bit - w.width
+            mask = ((1 << w.width) - 1) << shift
+            acc = (acc & ~mask) | (w.value << shift)
+        return acc.to_bytes(size_bytes, "big")
+
+    def route(self, plan: Plan, base: int, values: Mapping[str, Any], prefix: str) -> None:
+        """Assign every value to a leaf of `plan` laid at `base` (paths relative to it)."""
+        groups: dict[str, dict[str, Any]] = {}
+        for path, value in values.items():
+            pn = plan.by_path.get(path)
+            if pn is not None and pn.dyn is None:
+                self.assign(pn, base, value, prefix + path)
+                continue
+            dyn = _owning_dyn(plan, path)
+            if dyn is not None:
+                groups.setdefault(dyn.path, {})[path[len(dyn.path):]] = value
+                continue
+            target = _shorthand(plan, path, prefix)
+            self.assign(target, base, value, prefix + target.path)
+        for dyn_path, rest in groups.items():
+            self.route_dyn(plan, plan.by_path[dyn_path], base, rest, prefix)
+
+    def assign(self, pn: PlanNode, base: int, value: Any, path: str) -> None:
+        if pn.index < 0:
+            if isinstance(value, bytes | bytearray | str) and pn.width:
+                self.put(base + pn.bit, pn.width, coerce(path, value, pn.width), path)
+                return
+            raise EncodeError(f"{path} is a {pn.kind}; give values for its fields "
+                              f"(e.g. {path}.<field>)", field=path)
+        self.put(base + pn.bit, pn.width, coerce(path, value, pn.width, pn.enum), path)
+
+    def route_dyn(self, plan: Plan, pn: PlanNode, base: int, rest: dict[str, Any],
+                  prefix: str) -> None:
+        dyn = pn.dyn
+        assert dyn is not None
+        where = prefix + pn.path
+        if dyn.mode == "raw":
+            for key, value in rest.items():
+                if key:
+                    raise EncodeError(f"{where}{key}: {where} is a raw payload", field=where)
+                if isinstance(value, bytes | bytearray):
+                    data = bytes(value)
+                else:
+                    try:
+                        data = parse_hex(str(value), where)
+                    except DecodeError as err:
+                        raise EncodeError(err.message, field=where) from None
+                if data:
+                    self.put(base + pn.bit, len(data) * 8, int.from_bytes(data, "big"), where)
+            return
+        if dyn.mode == "flex":
+            self._route_flex(pn, base, rest, where)
+            return
+        self._route_union(plan, pn, base, rest, where)
+
+    def _route_flex(self, pn: PlanNode, base: int, rest: dict[str, Any], where: str) -> None:
+        dyn = pn.dyn
+        assert dyn is not None
+        elements: dict[int, dict[str, Any]] = {}
+        for key, value in rest.items():
+            match = _INDEX.match(key)
+            if match is None:
+                raise EncodeError(f"{where}{key}: {where} is an array; use {where}[i]",
+                                  field=where + key)
+            sub = match.group(2).removeprefix(".")
+            elements.setdefault(int(match.group(1)), {})[sub] = value
+        for i, vals in sorted(elements.items()):
+            bit = base + pn.bit + i * dyn.elem_width
+            epath = f"{where}[{i}]"
+            if dyn.elem_layout and not dyn.elem_union:
+                sub_plan = compile_plan(self.lset, dyn.elem_layout)
+                whole = vals.pop("", None)
+                if whole is not None:
+                    self.put(bit, dyn.elem_width, coerce(epath, whole, dyn.elem_width), epath)
+                self.route(sub_plan, bit, vals, epath + ".")
+                self.end = max(self.end, bit + dyn.elem_width)
+                continue
+            if set(vals) != {""}:
+                raise EncodeError(f"{epath}: element holds a single value", field=epath)
+            self.put(bit, dyn.elem_width, coerce(epath, vals[""], dyn.elem_width, dyn.elem_enum),
+                     epath)
+
+    def _route_union(self, plan: Plan, pn: PlanNode, base: int, rest: dict[str, Any],
+                     where: str) -> None:
+        dyn = pn.dyn
+        assert dyn is not None and dyn.union is not None
+        if "" in rest:  # the whole slot as bytes
+            self.put(base + pn.bit, pn.width, coerce(where, rest.pop(""), pn.width), where)
+        members: dict[str, dict[str, Any]] = {}
+        for key, value in rest.items():
+            name, _, sub = key.removeprefix(".").partition(".")
+            members.setdefault(name, {})[sub] = value
+        if not members:
+            return
+        if len(members) > 1:
+            raise EncodeError(f"{where}: values for several pages ({', '.join(members)}); "
+                              "a union holds one", field=where)
+        (name, vals), = members.items()
+        member = dyn.union.by_name.get(name)
+        if member is None or member.type is None:
+            raise EncodeError(f"{where}: no page named {name!r}"
+                              f"{did_you_mean(name, dyn.union.by_name)}", field=where)
+        sel = dyn.selector
+        if sel is not None:
+            sel_bit = base + dyn.sel_base + sel.offset
+            chosen = sel.value_for(name)
+            given = [w for w in self.writes if w.bit == sel_bit and w.width == sel.width]
+            if given and chosen is not None and given[-1].value != chosen:
+                raise EncodeError(
+                    f"{where}: page {name} needs {sel.field}={chosen}, but "
+                    f"{sel.field}={given[-1].value} was given", field=where)
+            if not given and chosen is not None:
+                self.put(sel_bit, sel.width, chosen, f"{where} selector {sel.field}")
+        sub_plan = compile_plan(self.lset, member.type, None, member.name)
+        self.route(sub_plan, base + pn.bit, {k: v for k, v in vals.items() if k},
+                   f"{where}.{name}.")
+
+
+def _owning_dyn(plan: Plan, path: str) -> PlanNode | None:
+    best: PlanNode | None = None
+    for pn in plan.dyns:
+        p = pn.path
+        inside = path == p or path.startswith((p + ".", p + "["))
+        if inside and (best is None or len(p) > len(best.path)):
+            best = pn
+    return best
+
+
+def _shorthand(plan: Plan, path: str, prefix: str) -> PlanNode:
+    """Resolve `local_port` to `register_data.local_port` when only one leaf ends so."""
+    leaves = [pn for pn in plan.by_path.values() if pn.index >= 0]
+    hits = [pn for pn in leaves if pn.path.endswith("." + path)]
+    if len(hits) == 1:
+        return hits[0]
+    where = prefix + path
+    if len(hits) > 1:
+        shown = ", ".join(prefix + h.path for h in hits[:6])
+        raise EncodeError(f"{where}: ambiguous field name; use one of {shown}", field=where)
+    names = [pn.path for pn in leaves] + [pn.name for pn in leaves]
+    raise EncodeError(f"unknown field {where!r}{did_you_mean(path, names)}", field=where)

@@ -1,0 +1,130 @@
+"""Catalogue search by command name, opcode, register name or id, and field name.
+
+The index (about twenty thousand keys) is built once; a query is a substring scan over
+lower-cased keys plus exact number matches, well under a millisecond or two per call,
+so a palette can filter on every keystroke.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from fwctl_tui.decoders.mlx5.catalogue import (
+    Command,
+    bind_register,
+    commands,
+    registers,
+)
+from fwctl_tui.decoders.mlx5.context import CAP_FIELDS
+from fwctl_tui.decoders.mlx5.data import layouts
+from fwctl_tui.decoders.values import parse_number
+
+KIND_ORDER = {"command": 0, "register": 1, "field": 2}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match: what matched (`kind`, `name`), the command to open, and where."""
+
+    kind: str  # command | register | field
+    name: str
+    command: Command
+    path: str | None = None  # field path inside the command's layouts
+    detail: str = ""
+    score: int = 0  # lower is better: 0 exact, 1 prefix, 2 substring
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    kind: str
+    name: str
+    command: Command
+    path: str | None
+    detail: str
+
+
+def _walk(layout: str, prefix: str, out: dict[str, str], depth: int = 0) -> None:
+    """Field name -> first path, through structs, unions (all members) and arrays."""
+    if depth > 8:
+        return
+    lset = layouts()
+    for f in lset[layout].fields:
+        path = f"{prefix}{f.name}"
+        out.setdefault(f.name, path)
+        if f.type and f.type in lset:
+            sub = f"{path}[]." if f.kind == "array" else f"{path}."
+            _walk(f.type, sub, out, depth + 1)
+
+
+@cache
+def _index() -> tuple[tuple[_Entry, ...], tuple[str, ...], dict[int, tuple[int, ...]]]:
+    """Entries sorted for display, their lower-case keys, and number -> entry positions."""
+    entries: list[_Entry] = []
+    numbers: dict[int, list[_Entry]] = {}
+    for cmd in commands():
+        e = _Entry(cmd.name.lower(), "command", cmd.name, cmd, None,
+                   f"{cmd.opcode:#06x} · {cmd.group}")
+        entries.append(e)
+        entries.append(_Entry(f"{cmd.opcode:#x}", "command", cmd.name, cmd, None, e.detail))
+        numbers.setdefault(cmd.opcode, []).append(e)
+        fields: dict[str, str] = {}
+        for layout in (cmd.in_layout, cmd.out_layout):
+            if layout:
+                _walk(layout, "", fields)
+        cap_field = CAP_FIELDS.get((cmd.name, "out")) or CAP_FIELDS.get((cmd.name, "in"))
+        if cap_field:
+            _walk("hca_cap_union", cap_field + ".", fields)
+        entries.extend(_Entry(name.lower(), "field", name, cmd, path, f"{cmd.name} · {path}")
+                       for name, path in fields.items())
+    for reg in registers():
+        cmd = bind_register("ACCESS_REG", reg.name)
+        detail = f"register {reg.id:#06x}"
+        e = _Entry(reg.name.lower(), "register", reg.name, cmd, None, detail)
+        entries.append(e)
+        entries.extend(_Entry(alias.lower(), "register", reg.name, cmd, None, detail)
+                       for alias in reg.aliases)
+        entries.append(_Entry(f"{reg.id:#x}", "register", reg.name, cmd, None, detail))
+        numbers.setdefault(reg.id, []).append(e)
+        fields = {}
+        _walk(reg.layout, "register_data.", fields)
+        entries.extend(_Entry(name.lower(), "field", name, cmd, path, f"{reg.name} · {path}")
+                       for name, path in fields.items())
+    entries.sort(key=lambda e: (KIND_ORDER[e.kind], e.name, e.detail))
+    position = {id(e): i for i, e in enumerate(entries)}
+    keys = tuple(e.key for e in entries)
+    return (tuple(entries), keys,
+            {k: tuple(position[id(e)] for e in v) for k, v in numbers.items()})
+
+
+def search(query: str, limit: int = 200) -> list[SearchHit]:
+    """Matches for `query`: commands, then registers, then fields; within each exact, then
+    prefix, then substring matches. Numbers match opcodes and register ids exactly."""
+    text = query.strip().lower()
+    if not text:
+        return []
+    entries, keys, numbers = _index()
+    # buckets[kind * 3 + score] hold entry positions; entries are pre-sorted by name
+    buckets: list[list[int]] = [[] for _ in range(3 * len(KIND_ORDER))]
+    number = parse_number(text)
+    if number is not None:
+        for i in numbers.get(number, ()):
+            buckets[KIND_ORDER[entries[i].kind] * 3].append(i)
+    for i in [i for i, key in enumerate(keys) if text in key]:
+        key = keys[i]
+        score = 0 if key == text else (1 if key.startswith(text) else 2)
+        buckets[KIND_ORDER[entries[i].kind] * 3 + score].append(i)
+    hits: list[SearchHit] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    for bucket_no, bucket in enumerate(buckets):
+        for i in sorted(bucket):
+            e = entries[i]
+            ident = (e.kind, e.command.name, e.path)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            hits.append(SearchHit(e.kind, e.name, e.command, e.path, e.detail, bucket_no % 3))
+            if len(hits) >= limit:
+                return hits
+    return hits

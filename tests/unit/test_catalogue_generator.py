@@ -1,0 +1,193 @@
+"""The generated mlx5 tables agree with ../shared/reference and are up to date."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fwctl_tui.decoders.mlx5.data import document
+
+REPO = Path(__file__).resolve().parents[2]
+GENERATED = REPO / "fwctl_tui" / "decoders" / "mlx5" / "generated" / "mlx5.json"
+sys.path.insert(0, str(REPO))
+
+from tools.reference import reference_dir  # noqa: E402
+
+
+@cache
+def ref(name: str) -> Any:
+    return json.loads((reference_dir() / name).read_text("utf-8"))
+
+
+def test_generated_file_is_up_to_date(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "tools.gen_mlx5", "--out", str(tmp_path)],
+                   cwd=REPO, check=True, capture_output=True)
+    fresh = (tmp_path / "mlx5.json").read_bytes()
+    assert fresh == GENERATED.read_bytes(), "run `python -m tools.gen_mlx5` and commit the result"
+
+
+def test_generated_file_is_compact() -> None:
+    assert GENERATED.stat().st_size < 3 * 1024 * 1024
+
+
+def _layouts_in_reference(row: dict[str, Any]) -> tuple[str | None, str | None]:
+    ifc = ref("mlx5_ifc.json")
+    name = row["opcode_name"]
+    entry = ifc["cmd_layouts"].get(name) or ifc["cmd_layouts"].get(
+        name.replace("MLX5_CMD_OPCODE_", "MLX5_CMD_OP_")) or {}
+    return entry.get("in"), entry.get("out")
+
+
+def test_every_allow_listed_opcode_is_listed_once() -> None:
+    facts = ref("fwctl-facts.json")["mlx5"]["allow_list"]
+    cmds = {c["opcode"]: c for c in document()["commands"]}
+    assert sorted(cmds) == sorted(r["opcode"] for r in facts)
+    assert len(cmds) == 94
+    names = [c["name"] for c in document()["commands"]]
+    assert len(names) == len(set(names))
+
+
+def test_commands_with_reference_layouts_get_them() -> None:
+    structs = ref("mlx5_ifc.json")["structs"]
+    for row in ref("fwctl-facts.json")["mlx5"]["allow_list"]:
+        cmd = next(c for c in document()["commands"] if c["opcode"] == row["opcode"])
+        lin, lout = _layouts_in_reference(row)
+        if lin:
+            assert cmd["in"] == lin and cmd["in_public"], cmd["name"]
+        if lout:
+            assert cmd["out"] == lout and cmd["out_public"], cmd["name"]
+        if not lin and not lout and cmd["layout_source"] != "alias":
+            # no layout anywhere: listed with the generic header and a raw payload
+            assert (cmd["in"], cmd["out"]) == ("mbox_in_generic", "mbox_out_generic")
+            assert not cmd["in_public"] and not cmd["out_public"]
+        for layout in (cmd["in"], cmd["out"]):
+            assert layout in document()["layouts"]
+            assert layout in structs or layout.startswith("mbox_")
+
+
+def test_aliased_layouts_come_from_defined_in_or_header() -> None:
+    structs = ref("mlx5_ifc.json")["structs"]
+    by_name = {c["name"]: c for c in document()["commands"]}
+    for name in ("QUERY_DIAGNOSTIC_COUNTERS", "QUERY_DIAGNOSTIC_PARAMS", "SET_DIAGNOSTIC_PARAMS",
+                 "FPGA_QUERY_QP", "FPGA_QUERY_QP_COUNTERS"):
+        cmd = by_name[name]
+        assert cmd["in_public"] and cmd["out_public"]
+        assert structs[cmd["out"]].get("defined_in")
+    assert by_name["ACCESS_REGISTER_USER"]["in"] == "access_register_in"
+    assert by_name["QUERY_GENERAL_OBJECT"]["in"] == "general_obj_in_cmd_hdr"
+
+
+def _reference_size(name: str, layout: dict[str, Any]) -> int:
+    if layout["src"] == "ifc":
+        return int(ref("mlx5_ifc.json")["structs"][name]["size_bits"])
+    if layout["src"] == "reg":
+        node = layout.get("node", name)
+        return int(ref("mlx5_registers.json")["nodes"][node]["size_bits"])
+    hdr = ref("fwctl-facts.json")["mlx5"]["mbox_hdr_size_bytes"]
+    return int(hdr["mbox_in_hdr" if name.startswith("mbox_in") else "mbox_out_hdr"]) * 8
+
+
+def test_every_layout_size_matches_the_reference() -> None:
+    for name, layout in document()["layouts"].items():
+        assert layout["size"] == _reference_size(name, layout), name
+
+
+def test_field_offsets_match_the_reference() -> None:
+    structs = ref("mlx5_ifc.json")["structs"]
+    nodes = ref("mlx5_registers.json")["nodes"]
+
+    def width(f: dict[str, Any]) -> int:
+        if f.get("width_bits") is not None:
+            return int(f["width_bits"])
+        return int(structs[f["type"]]["size_bits"])
+
+    for name, layout in document()["layouts"].items():
+        if layout["src"] == "ifc":
+            src = {(f["offset_bits"], width(f)) for f in structs[name]["fields"]}
+        elif layout["src"] == "reg":
+            src = {(f["offset_bits"], f["width_bits"])
+                   for f in nodes[layout.get("node", name)]["fields"]}
+        else:
+            continue
+        for f in layout["fields"]:
+            assert (f["o"], f["w"]) in src, (name, f["n"])
+
+
+def test_no_duplicate_names() -> None:
+    for name, layout in document()["layouts"].items():
+        fields = [f["n"] for f in layout["fields"]]
+        assert len(fields) == len(set(fields)), name
+        assert all(n and "." not in n and "[" not in n for n in fields), name
+    regs = document()["registers"]
+    assert len({r["name"] for r in regs}) == len(regs)
+    assert len({r["id"] for r in regs}) == len(regs)
+
+
+def test_struct_fields_do_not_overlap() -> None:
+    for name, layout in document()["layouts"].items():
+        if layout.get("union"):
+            continue
+        end = 0
+        for f in sorted(layout["fields"], key=lambda f: f["o"]):
+            assert f["o"] >= end, (name, f["n"])
+            end = f["o"] + f["w"]
+
+
+def test_register_ids_match_both_references() -> None:
+    regs_ref = ref("mlx5_registers.json")["registers"]
+    rel = ref("mlx5_ifc.json")["related"]
+    kernel = {**rel["reg_ids"]["values"], **rel["reg_ids_newer"]["values"]}
+    ids = {r["id"] for r in regs_ref.values()} | set(kernel.values())
+    for reg in document()["registers"]:
+        assert reg["id"] in ids, reg["name"]
+        kname = f"MLX5_REG_{reg['name']}"
+        if kname in kernel:
+            assert kernel[kname] == reg["id"]
+
+
+def test_registers_agree_with_the_kernel_header() -> None:
+    """Where both sources describe a register, offsets agree except for recorded cases."""
+    ifc = ref("mlx5_ifc.json")["structs"]
+    checked = 0
+    for reg in document()["registers"]:
+        check = reg.get("ifc_check")
+        if not check:
+            continue
+        checked += 1
+        ifc_fields = {f["name"]: (f["offset_bits"], f["width_bits"])
+                      for f in ifc[reg["ifc_layout"]]["fields"] if f["kind"] != "reserved"}
+        ours = {f["n"]: (f["o"], f["w"]) for f in document()["layouts"][reg["layout"]]["fields"]}
+        recorded = {d[0] for d in check["differ"]} | {o[0] for o in check["only_ifc"]}
+        for fname, pos in ifc_fields.items():
+            if fname in recorded or fname is None:
+                continue
+            assert ours.get(fname) == pos, (reg["name"], fname)
+        # differences are flexible arrays sized differently, or a handful of known fields
+        assert len(check["differ"]) <= 2, reg["name"]
+    assert checked >= 50
+    for name in ("PPCNT", "PDDR", "PAOS", "PMAOS", "MCAM", "PCAM", "MTMP", "MTCAP", "MPCNT"):
+        reg = next(r for r in document()["registers"] if r["name"] == name)
+        assert not reg["ifc_check"]["differ"], name
+
+
+def test_status_codes_come_from_both_sources() -> None:
+    facts = ref("fwctl-facts.json")["mlx5"]["cmd_status"]
+    related = ref("mlx5_ifc.json")["related"]["cmd_status"]["values"]
+    status = document()["status"]
+    for table in (facts, related):
+        for name, value in table.items():
+            assert status[name.removeprefix("MLX5_CMD_STAT_")] == value
+
+
+@pytest.mark.parametrize("page", ["GENERAL", "GENERAL_2", "ROCE", "FLOW_TABLE", "DEBUG"])
+def test_cap_pages_follow_related_cap_type_struct(page: str) -> None:
+    rel = ref("mlx5_ifc.json")["related"]
+    row = next(p for p in document()["cap_pages"] if p["name"] == page)
+    assert row["type"] == rel["cap_types"]["values"][f"MLX5_CAP_{page}"]
+    assert row["layout"] == rel["cap_type_struct"]["values"][f"MLX5_CAP_{page}"]
