@@ -1,0 +1,160 @@
+"""`send DEVICE COMMAND [field=value ...]`: one RPC from the shell, previewed like the TUI.
+
+The input is built by the encoder, the scope defaults to the least one this kernel's
+driver accepts, and policy.preview() decides whether the user must say --yes (a tainting
+scope). The reply is decoded with status and syndrome explained.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fwctl_tui import policy
+from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
+from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg, print_tree
+from fwctl_tui.connect import Connection, DeviceOpenError, UnknownDeviceError, open_device
+from fwctl_tui.decoders import EncodeError, decode_output, encode_input, node_to_json, output_size
+from fwctl_tui.decoders.catalogue import Command
+from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
+from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange, mbox_op_mod
+from fwctl_tui.session import Session
+from fwctl_tui.uapi import Scope, parse_scope
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "send",
+        help="send one command to a device (previewed; tainting scopes need --yes)",
+        description="Build COMMAND's input from FIELD=VALUE pairs, preview its cost, send it "
+        "and decode the reply. DEVICE: fwctlN, a PCI address, sim:PROFILE[.FUNC], replay:FILE.",
+    )
+    p.add_argument("device", metavar="DEVICE")
+    p.add_argument("command", metavar="COMMAND", help="name, ACCESS_REG:REGISTER, or opcode")
+    p.add_argument("values", nargs="*", metavar="FIELD=VALUE")
+    p.add_argument("--op-mod", help="variant (number or name); same as op_mod=...")
+    p.add_argument("--scope", help="scope name or 0-3 (default: least the kernel accepts)")
+    p.add_argument("--yes", action="store_true", help="accept a tainting scope's consequences")
+    p.add_argument("--out-len", type=int, help="reply buffer size (default: the reply layout)")
+    p.add_argument("--capture", metavar="FILE", help="append this RPC to a capture file")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_send)
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    cmd = find_command(args.command)
+    op_mod = parse_op_mod_arg(cmd, args.op_mod)
+    try:
+        request = encode_input(cmd, parse_assignments(args.values), op_mod=op_mod)
+    except EncodeError as err:
+        raise CliError(err.message, field=err.field) from None
+    op_mod = mbox_op_mod(request)
+    with _connect(args) as conn:
+        state = conn.kernel_state()
+        scope = _choose_scope(args.scope, cmd, op_mod, state)
+        preview = policy.preview(cmd.opcode, op_mod, scope, state, is_write=cmd.is_write(op_mod))
+        if preview.taints and not args.yes:
+            raise CliError(_refusal_text(cmd, preview), scope=scope.name, preview=dict(
+                preview.facts()))
+        out_cap = args.out_len or output_size(cmd, request, op_mod)
+        session = Session(conn.device, conn.name, detail_source=_detail_source(conn))
+        if args.capture:
+            _attach_recorder(session, conn, Path(args.capture))
+        exchange = session.send(cmd.name, scope, request, out_cap)
+    return _report(args, cmd, exchange)
+
+
+def _connect(args: argparse.Namespace) -> Connection:
+    try:
+        return open_device(args.device, root=getattr(args, "root", None))
+    except UnknownDeviceError as err:
+        raise CliError(err.message, EXIT_USAGE) from None
+    except DeviceOpenError as err:
+        raise CliError(err.message, EXIT_DEVICE, errno=err.errno) from None
+
+
+def _choose_scope(text: str | None, cmd: Command, op_mod: int, state: Any) -> Scope:
+    if text is not None:
+        try:
+            return parse_scope(text)
+        except ValueError as err:
+            raise CliError(str(err)) from None
+    least = policy.least_scope(cmd.opcode, op_mod, state)
+    if least is None:
+        raise CliError(
+            f"the running kernel ({state.release}) does not allow {cmd.name} at any scope "
+            f"(first allowed in {cmd.since}); pass --scope to send it anyway and see the errno",
+            EXIT_DEVICE,
+        )
+    return least
+
+
+def _refusal_text(cmd: Command, preview: policy.Preview) -> str:
+    rows = "\n".join(f"  {label}: {text}" for label, text in preview.facts())
+    return (
+        f"{cmd.name} at {preview.scope.name} taints the kernel; not sent.\n{rows}\n"
+        "Re-run with --yes to accept this."
+    )
+
+
+def _detail_source(conn: Connection) -> Any:
+    emulator = conn.extra.get("emulator")
+    return (lambda: emulator.last_detail) if emulator is not None else None
+
+
+def _attach_recorder(session: Session, conn: Connection, path: Path) -> None:
+    from fwctl_tui.captures import CaptureError, open_recorder
+
+    try:
+        recorder = open_recorder(path, conn.entry, conn.kernel_state())
+    except (OSError, CaptureError) as err:
+        raise CliError(f"cannot record to {path}: {err}") from None
+    session.listeners.append(recorder.record)
+
+
+def _report(args: argparse.Namespace, cmd: Command, ex: Exchange) -> int:
+    if ex.errno:
+        why = explain(ex.errno)
+        error = f"{why.name}: {why.meaning} {why.action}".strip()
+        if ex.detail:
+            error += f" ({ex.detail})"
+        if args.json:
+            print_json({"device": ex.device, "command": cmd.name, "scope": ex.scope.name,
+                        "errno": ex.errno, "errno_name": why.name, "error": error})
+        else:
+            sys.stderr.write(f"fwctl-tui: {cmd.name} failed: {error}\n")
+        return EXIT_DEVICE
+    assert ex.reply is not None
+    root = decode_output(cmd, ex.reply, ex.request)
+    status, syndrome = ex.status or 0, ex.syndrome or 0
+    if args.json:
+        print_json({
+            "device": ex.device, "command": cmd.name, "opcode": cmd.opcode, "op_mod": ex.op_mod,
+            "scope": ex.scope.name, "scope_value": int(ex.scope), "errno": 0,
+            "status": status, "status_name": status_name(status),
+            "status_text": explain_status(status), "syndrome": syndrome,
+            "syndrome_text": explain_syndrome(syndrome, cmd.opcode) if syndrome else None,
+            "out_len": ex.out_len, "truncated": ex.truncated,
+            "duration_us": round(ex.duration_ns / 1000, 1), "reply": node_to_json(root),
+        })
+    else:
+        _print_summary(ex, cmd)
+        print_tree(root, cmd, is_reply=True)
+    return EXIT_OK if status == 0 else EXIT_DEVICE
+
+
+def _print_summary(ex: Exchange, cmd: Command) -> None:
+    table = Table.grid(padding=(0, 2))
+    table.add_row(Text("device"), Text(ex.device))
+    table.add_row(Text("command"), Text(f"{cmd.name} ({cmd.opcode:#06x}, op_mod {ex.op_mod})"))
+    table.add_row(Text("scope"), Text(f"{ex.scope.name} ({int(ex.scope)})"))
+    table.add_row(Text("reply"), Text(f"{ex.out_len} B in {ex.duration_ns / 1e6:.2f} ms"
+                                      + (" (TRUNCATED)" if ex.truncated else "")))
+    Console(file=sys.stdout, highlight=False).print(table)

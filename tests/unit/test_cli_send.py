@@ -1,0 +1,91 @@
+"""`fwctl-tui send` against the simulated device: JSON shape, scopes, refusals, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fwctl_tui.__main__ import main
+from fwctl_tui.sim import host as sim_host
+
+
+@pytest.fixture(autouse=True)
+def fresh_hosts():
+    """Each test gets its own simulated host (taint and unplug are per process)."""
+    sim_host.get_host.cache_clear()
+    yield
+    sim_host.get_host.cache_clear()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def test_send_json_reply_is_decoded(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--json")
+    assert code == 0
+    assert doc["errno"] == 0 and doc["status"] == 0 and doc["syndrome"] == 0
+    assert doc["scope"] == "CONFIGURATION"
+    assert doc["reply"]["query_adapter_struct"]["vsd_vendor_id"] == 0x15B3
+
+
+def test_register_read_uses_least_accepted_scope(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "--json")
+    assert code == 0 and doc["scope"] == "DEBUG_READ_ONLY" and doc["op_mod"] == 1
+    assert doc["reply"]["register_data"]["oper_status"] == 1
+
+
+def test_opcode_accepted_as_command(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "0x10a", "--json")
+    assert code == 0 and doc["command"] == "QUERY_ISSI"
+
+
+def test_scope_below_least_gives_ebadmsg_json(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1",
+                    "--scope", "CONFIGURATION", "--json")
+    assert code == 1
+    assert doc["errno_name"] == "EBADMSG" and "allow-list" in doc["error"]
+
+
+def test_tainting_scope_needs_yes(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--json")
+    assert code == 2
+    assert "taints the kernel" in doc["error"] and "--yes" in doc["error"]
+    assert sim_host.get_host("cx7").kernel.tainted == 0
+
+
+def test_tainting_scope_with_yes_taints_the_simulated_kernel(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--yes", "--json")
+    assert code == 0 and doc["errno"] == 0 and doc["scope"] == "DEBUG_WRITE"
+    assert sim_host.get_host("cx7").kernel.tainted & (1 << 19)
+
+
+def test_firmware_error_is_exit_1_with_status_explained(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_CQ", "cqn=0xffffff", "--json")
+    assert code == 1 and doc["errno"] == 0 and doc["status"] != 0
+    assert doc["status_name"] and doc["status_text"]
+
+
+def test_bad_field_is_usage_error(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_HCA_CAP", "no_such_field=1", "--json")
+    assert code == 2 and "no_such_field" in doc["error"]
+
+
+def test_unknown_device_is_usage_error(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx99", "QUERY_ADAPTER", "--json")
+    assert code == 2 and "cx99" in doc["error"]
+
+
+def test_unplugged_device_is_device_error(capsys) -> None:
+    sim_host.get_host("cx7").functions[0].unplug()
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--json")
+    assert code == 1 and "ENODEV" in doc["error"]
+
+
+def test_human_output_names_status(capsys) -> None:
+    assert main(["send", "sim:cx7", "QUERY_ISSI"]) == 0
+    out = capsys.readouterr().out
+    assert "status OK" in out and "current_issi" in out
