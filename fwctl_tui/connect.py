@@ -1,0 +1,220 @@
+"""Turn a DEVICE argument into an open device: the one layer the CLI and the TUI share.
+
+A DEVICE is `fwctlN`, `/dev/fwctl/fwctlN` or a PCI address (live), `sim:PROFILE[.FUNC]`
+(simulated) or `replay:FILE` (a capture). Whatever the kind, the caller gets the same
+Connection: an entry to show, a FwctlDevice to send through, and a kernel-state reader
+for the consequence preview. Failures become DeviceOpenError with a message that says
+what went wrong and what to do; UnknownDeviceError marks bad input (a name or profile
+that does not exist) so the CLI can exit 2 instead of 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fwctl_tui.discovery import (
+    DeviceEntry,
+    resolve,
+    scan,
+    sysfs_root,
+    with_info,
+)
+from fwctl_tui.errors import Explanation, explain
+from fwctl_tui.hoststate import read_host_state
+from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui.kernelstate import KernelState
+
+SIM_PREFIX = "sim:"
+REPLAY_PREFIX = "replay:"
+SIM_MODULE = "fwctl_tui.sim.host"
+REPLAY_MODULE = "fwctl_tui.replay_device"
+
+
+class DeviceOpenError(Exception):
+    """A device that exists (or should) but cannot be used; `errno` when the kernel said so."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errno = errno
+
+    @property
+    def explanation(self) -> Explanation | None:
+        return explain(self.errno) if self.errno else None
+
+
+class UnknownDeviceError(DeviceOpenError, LookupError):
+    """The DEVICE name or simulation profile does not exist: bad input, not a device fault."""
+
+
+@dataclass
+class Connection:
+    """An open device plus what the UI needs around it; close() when done."""
+
+    entry: DeviceEntry
+    device: FwctlDevice
+    kernel: Callable[[], KernelState]
+    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific: "emulator" for sim
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+    @property
+    def simulated(self) -> bool:
+        """True when RPCs cannot affect this host (simulated or replayed)."""
+        return self.entry.kind != "live"
+
+    def kernel_state(self) -> KernelState:
+        """Fresh state every call: the taint bit can change between two RPCs."""
+        return self.kernel()
+
+    def close(self) -> None:
+        self.device.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def sim_profiles() -> tuple[str, ...]:
+    """Profiles the simulator offers, or () when it is not installed."""
+    module = _sim_module(required=False)
+    return tuple(module.PROFILES) if module else ()
+
+
+def list_devices(
+    root: Path | str | None = None, simulate: bool | None = None, profile: str = "cx7"
+) -> list[DeviceEntry]:
+    """Live devices, then simulated ones if asked (or by default when none is live)."""
+    entries = scan(root)
+    if simulate or (simulate is None and not entries):
+        module = _sim_module(required=bool(simulate))
+        if module is not None:
+            _check_profile(module, profile)
+            entries += module.get_host(profile).entries()
+    return entries
+
+
+def open_device(name: str, root: Path | str | None = None) -> Connection:
+    """Open DEVICE (live, sim:PROFILE[.FUNC] or replay:FILE) and read FWCTL_INFO."""
+    text = name.strip()
+    if text.startswith(SIM_PREFIX):
+        return _open_simulated(text)
+    if text.startswith(REPLAY_PREFIX):
+        return _open_replay(text.removeprefix(REPLAY_PREFIX))
+    return _open_live(text, root)
+
+
+def _open_live(name: str, root: Path | str | None) -> Connection:
+    base = sysfs_root(root)
+    entries = scan(base, probe=False)
+    try:
+        entry = resolve(name, entries)
+    except LookupError as err:
+        raise UnknownDeviceError(f"{err}{_sim_hint(name, entries)}") from None
+    if not entry.dev_node or entry.reason:
+        raise DeviceOpenError(f"cannot open {entry.name}: {entry.reason}")
+    try:
+        device = FwctlDevice.open(entry.dev_node)
+    except FwctlError as err:
+        raise DeviceOpenError(f"cannot open {entry.name}: {err.strerror}", err.errno) from None
+    entry = _with_device_info(entry, device)
+    return Connection(entry=entry, device=device, kernel=lambda: read_host_state(base))
+
+
+def _open_simulated(name: str) -> Connection:
+    module = _sim_module(required=True)
+    if name == SIM_PREFIX:
+        name += "cx7"
+    profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
+    _check_profile(module, profile)
+    host = module.get_host(profile)
+    try:
+        function = host.function(name)
+    except LookupError as err:
+        raise UnknownDeviceError(str(err)) from None
+    try:
+        device = function.open()
+    except FwctlError as err:
+        raise DeviceOpenError(f"cannot open {function.name}: {err.strerror}", err.errno) from None
+    entry = _with_device_info(function.entry(), device)
+    connection = Connection(entry=entry, device=device, kernel=host.kernel.state)
+    emulator = getattr(function, "emulator", None)
+    if emulator is not None:
+        connection.extra["emulator"] = emulator  # the session shows the driver's detail
+    return connection
+
+
+def _open_replay(path: str) -> Connection:
+    if not path:
+        raise UnknownDeviceError("replay: needs a capture file, e.g. replay:captures/cx7.jsonl")
+    try:
+        module = importlib.import_module(REPLAY_MODULE)
+    except ModuleNotFoundError as err:
+        if err.name != REPLAY_MODULE:
+            raise
+        raise DeviceOpenError(
+            f"replay devices are not available: {REPLAY_MODULE} is not installed in this build"
+        ) from None
+    try:
+        entry, device, state = module.open_replay(path)
+    except FileNotFoundError:
+        raise UnknownDeviceError(f"capture file {path!r} does not exist") from None
+    except FwctlError as err:
+        raise DeviceOpenError(f"cannot replay {path}: {err.strerror}", err.errno) from None
+    except Exception as err:  # the capture loader's own errors: report, never a traceback
+        raise DeviceOpenError(f"cannot replay {path}: {type(err).__name__}: {err}") from None
+    return Connection(entry=entry, device=device, kernel=lambda: state)
+
+
+def _with_device_info(entry: DeviceEntry, device: FwctlDevice) -> DeviceEntry:
+    """FWCTL_INFO proves the node is a fwctl device; a failure closes it and says why."""
+    try:
+        info = device.info()
+    except FwctlError as err:
+        device.close()
+        raise DeviceOpenError(f"{entry.name} is not usable: {err.strerror}", err.errno) from None
+    return with_info(entry, info)
+
+
+def _sim_module(*, required: bool) -> Any:
+    """fwctl_tui.sim.host, imported on first use so live-only runs never load it.
+
+    A missing simulator (or a missing piece of it) means "no simulated devices" for the
+    default listing, and a clear error when the user asked for one.
+    """
+    try:
+        return importlib.import_module(SIM_MODULE)
+    except ModuleNotFoundError as err:
+        if not (err.name or "").startswith("fwctl_tui.sim"):
+            raise
+        if required:
+            raise DeviceOpenError(f"the simulator is not available: {err}") from None
+        return None
+
+
+def _check_profile(module: Any, profile: str) -> None:
+    if profile not in module.PROFILES:
+        choices = ", ".join(module.PROFILES)
+        raise UnknownDeviceError(f"unknown simulation profile {profile!r}; choose one of {choices}")
+
+
+def _sim_hint(name: str, entries: list[DeviceEntry]) -> str:
+    """Point at the simulator when the name looks like a profile or nothing is live."""
+    profiles = sim_profiles()
+    if name.split(".", 1)[0] in profiles:
+        return f" Did you mean {SIM_PREFIX}{name}?"
+    if entries or not profiles:
+        return ""
+    return " Simulated devices: " + ", ".join(SIM_PREFIX + p for p in profiles) + "."

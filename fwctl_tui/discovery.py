@@ -1,0 +1,356 @@
+"""Find fwctl devices: /sys/class/fwctl/* and /dev/fwctl/* under a configurable root.
+
+The fwctl core defines no sysfs attributes of its own, so everything beyond name and
+major:minor comes from the parent device (PCI function or CXL memdev): driver, netdevs,
+RDMA names, firmware version. The device type is only known for sure from FWCTL_INFO,
+so a node is opened when it is verifiably the fwctl node (a character device with the
+major:minor sysfs reports); otherwise the type is inferred from the parent's driver and
+the entry says so. Nothing here raises on a strange tree: every oddity becomes a
+`reason` or a `notes` line, because the device list is where users come to find out
+what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from fwctl_tui.ioctl import DeviceInfo, FwctlDevice, FwctlError
+
+ROOT_ENV = "FWCTL_TUI_SYSFS_ROOT"
+
+_NAME = re.compile(r"^fwctl(\d+)$")
+_BDF = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", re.IGNORECASE)
+_SHORT_BDF = re.compile(r"^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", re.IGNORECASE)
+_MEMDEV = re.compile(r"^mem\d+$")
+
+# Parent drivers whose fwctl driver is known: the type when FWCTL_INFO cannot be asked.
+DRIVER_TYPES: dict[str, str] = {
+    "mlx5_core": "mlx5",
+    "mlx5_fwctl": "mlx5",
+    "cxl_mem": "cxl",
+    "cxl_pci": "cxl",
+    "pds_core": "pds",
+    "pds_fwctl": "pds",
+    "bnxt_en": "bnxt",
+    "bnxt_fwctl": "bnxt",
+}
+
+
+@dataclass(frozen=True)
+class DeviceEntry:
+    """One fwctl device as the device list shows it (live, simulated or replayed)."""
+
+    name: str
+    dev_node: str | None = None
+    kind: str = "live"  # live | simulated | replay
+    major_minor: str | None = None
+    device_type: str = "unknown"  # mlx5 | cxl | pds | bnxt | unknown
+    device_type_value: int | None = None  # as FWCTL_INFO reported it; None if not asked
+    type_source: str | None = None  # "FWCTL_INFO", "parent driver mlx5_core", ...
+    pci_bdf: str | None = None
+    pci_ids: str | None = None  # "15b3:1021"
+    cxl_memdev: str | None = None
+    parent: str | None = None  # resolved sysfs path of the parent device
+    driver: str | None = None
+    netdevs: tuple[str, ...] = ()
+    rdma: tuple[str, ...] = ()
+    can_open: bool = False
+    reason: str | None = None  # why it cannot be opened, and what to do
+    info: dict[str, Any] | None = field(default=None, hash=False)
+    firmware_version: str | None = None
+    board: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def index(self) -> int | None:
+        """N of fwctlN (None for names that are not fwctlN)."""
+        match = _NAME.match(self.name)
+        return int(match.group(1)) if match else None
+
+    def as_json(self) -> dict[str, Any]:
+        """The `devices --json` record: stable keys, lists instead of tuples."""
+        return {
+            "name": self.name,
+            "dev_node": self.dev_node,
+            "kind": self.kind,
+            "major_minor": self.major_minor,
+            "device_type": self.device_type,
+            "device_type_value": self.device_type_value,
+            "type_source": self.type_source,
+            "pci_bdf": self.pci_bdf,
+            "pci_ids": self.pci_ids,
+            "cxl_memdev": self.cxl_memdev,
+            "parent": self.parent,
+            "driver": self.driver,
+            "netdevs": list(self.netdevs),
+            "rdma": list(self.rdma),
+            "can_open": self.can_open,
+            "reason": self.reason,
+            "info": dict(self.info) if self.info is not None else None,
+            "firmware_version": self.firmware_version,
+            "board": self.board,
+            "notes": list(self.notes),
+        }
+
+
+def with_info(entry: DeviceEntry, info: DeviceInfo) -> DeviceEntry:
+    """The entry updated with what FWCTL_INFO said (after a successful open)."""
+    return replace(
+        entry,
+        device_type=info.type_name,
+        device_type_value=info.device_type,
+        type_source="FWCTL_INFO",
+        info=info.as_dict(),
+        can_open=True,
+        reason=None,
+    )
+
+
+def sysfs_root(root: Path | str | None = None) -> Path:
+    """The root to scan: the argument, else $FWCTL_TUI_SYSFS_ROOT, else '/'."""
+    if root is None or str(root) == "":
+        root = os.environ.get(ROOT_ENV) or "/"
+    return Path(root)
+
+
+def scan(root: Path | str | None = None, *, probe: bool = True) -> list[DeviceEntry]:
+    """Every fwctl device under `root`, sorted by index; never raises for odd trees.
+
+    With `probe`, each verifiable node is opened for FWCTL_INFO (on mlx5 that costs a
+    CREATE_UCTX/DESTROY_UCTX pair); without it the type comes from the parent driver,
+    can_open stays False and `reason` is set only for nodes that must not be opened.
+    """
+    base = sysfs_root(root)
+    real_root = base.resolve() == Path("/")
+    names = {
+        name
+        for directory in (base / "sys/class/fwctl", base / "dev/fwctl")
+        for name in _listdir(directory)
+        if _NAME.match(name)
+    }
+    ordered = sorted(names, key=lambda n: int(n.removeprefix("fwctl")))
+    return [_entry(name, base, real_root=real_root, probe=probe) for name in ordered]
+
+
+def resolve(name: str, entries: list[DeviceEntry]) -> DeviceEntry:
+    """Find DEVICE given as fwctlN, /dev/fwctl/fwctlN, a PCI address or a simulated name.
+
+    Paths only match live entries (a simulated entry's node is make-believe), and a PCI
+    address prefers a live device over a simulated one that happens to share it.
+    """
+    wanted = name.strip()
+    if wanted.startswith("sim:") and wanted.endswith(".0"):
+        wanted = wanted.removesuffix(".0")  # function 0 is named without a suffix
+    live = [e for e in entries if e.kind == "live"]
+    for entry in entries:
+        if entry.name == wanted:
+            return entry
+    if "/" in wanted:
+        for entry in live:
+            if wanted == entry.dev_node or (
+                Path(wanted).parent == Path("/dev/fwctl") and Path(wanted).name == entry.name
+            ):
+                return entry
+    if _SHORT_BDF.match(wanted):
+        wanted = "0000:" + wanted
+    if _BDF.match(wanted):
+        for pool in (live, entries):
+            hits = [e for e in pool if e.pci_bdf and e.pci_bdf.lower() == wanted.lower()]
+            if len(hits) == 1:
+                return hits[0]
+            if hits:
+                names = ", ".join(e.name for e in hits)
+                raise LookupError(f"PCI address {wanted} matches {names}; name one of them")
+    raise LookupError(unknown_device_message(name, entries))
+
+
+def unknown_device_message(name: str, entries: list[DeviceEntry]) -> str:
+    """'unknown device' text that lists what is known and how to name it."""
+    forms = "fwctlN, /dev/fwctl/fwctlN, a PCI address (0000:3b:00.0 or 3b:00.0) or sim:PROFILE"
+    if not entries:
+        return (
+            f"unknown device {name!r}: no fwctl devices found. "
+            f"Use {forms}; `fwctl-tui devices --simulate` lists simulated ones."
+        )
+    known = ", ".join(e.name for e in entries)
+    return f"unknown device {name!r}; known devices: {known}. Use {forms}."
+
+
+# --- one entry -------------------------------------------------------------------------
+
+
+def _entry(name: str, base: Path, *, real_root: bool, probe: bool) -> DeviceEntry:
+    class_dir = base / "sys/class/fwctl" / name
+    node = base / "dev/fwctl" / name
+    notes: list[str] = []
+    in_sysfs = os.path.lexists(class_dir)
+    major_minor = _read(class_dir / "dev") if in_sysfs else None
+    if in_sysfs and major_minor is None:
+        notes.append(f"cannot read {class_dir / 'dev'}")
+    parent = _parent(class_dir, notes) if in_sysfs else None
+    fields: dict[str, Any] = _topology(parent) if parent else {}
+    node_exists = os.path.lexists(node)
+    info: DeviceInfo | None = None
+    reason: str | None = None
+    if not in_sysfs:
+        reason = (
+            f"{node} has no sysfs entry ({class_dir}): a stale node left by a removed "
+            "device; not opened. Refresh the list, or delete the node."
+        )
+    elif not node_exists:
+        numbers = major_minor.replace(":", " ") if major_minor else ""
+        mknod = f"; or create it: mknod {node} c {numbers}" if numbers else ""
+        reason = (
+            f"device node {node} is missing. Check that devtmpfs is mounted on /dev and "
+            f"that no udev rule renamed it{mknod}."
+        )
+    else:
+        reason = _node_problem(node, major_minor, real_root=real_root, notes=notes)
+        if reason is None and probe:
+            info, reason = _probe_info(node)
+
+    entry = DeviceEntry(
+        name=name,
+        dev_node=str(node),
+        kind="live",
+        major_minor=major_minor,
+        parent=str(parent) if parent else None,
+        can_open=False,
+        reason=reason,
+        notes=tuple(notes),
+        **fields,
+    )
+    if info is not None:
+        return with_info(entry, info)
+    for driver in _drivers_of(entry, parent):
+        if driver in DRIVER_TYPES:
+            return replace(
+                entry, device_type=DRIVER_TYPES[driver], type_source=f"parent driver {driver}"
+            )
+    return entry
+
+
+def _node_problem(
+    node: Path, major_minor: str | None, *, real_root: bool, notes: list[str]
+) -> str | None:
+    """Why `node` must not be opened (not verifiably the fwctl node), or None if safe."""
+    try:
+        st = os.stat(node)
+    except OSError as exc:
+        return f"cannot stat {node}: {exc.strerror or exc}. Refresh the device list."
+    if stat.S_ISCHR(st.st_mode):
+        actual = f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
+        if major_minor and actual != major_minor:
+            return (
+                f"{node} is character device {actual} but sysfs says {major_minor}: a stale "
+                "node, not opened. Run `udevadm trigger` or recreate the node."
+            )
+        return None
+    if stat.S_ISREG(st.st_mode) and not real_root:
+        notes.append("a regular file stands in for the device node (test tree)")
+        return None
+    return f"{node} is not a character device; not opened."
+
+
+def _probe_info(node: Path) -> tuple[DeviceInfo | None, str | None]:
+    """FWCTL_INFO on a node already judged safe: (info, None) or (None, what failed)."""
+    try:
+        with FwctlDevice.open(str(node)) as device:
+            return device.info(), None
+    except FwctlError as err:
+        return None, f"{err.operation} on {node} failed: {err.explanation}"
+
+
+def _parent(class_dir: Path, notes: list[str]) -> Path | None:
+    """The resolved parent device of a fwctl class entry, or None (with a note)."""
+    link = class_dir / "device"
+    if not os.path.lexists(link):
+        notes.append(f"{link} is missing: parent device unknown")
+        return None
+    try:
+        target = link.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop on 3.11
+        notes.append(f"cannot resolve {link}: {exc}")
+        return None
+    if not target.exists():
+        notes.append(f"{link} is a dangling link (-> {_readlink(link)}): parent device is gone")
+        return None
+    return target
+
+
+def _pci_function(parent: Path) -> Path | None:
+    """The PCI function at or above `parent` (mlx5 aux devices and CXL memdevs sit below)."""
+    for path in (parent, *parent.parents):
+        if _BDF.match(path.name):
+            return path
+    return None
+
+
+def _topology(parent: Path) -> dict[str, Any]:
+    """What the parent (and its PCI function) say: BDF, driver, netdevs, RDMA, firmware."""
+    pci = _pci_function(parent)
+    memdev = parent.name if _MEMDEV.match(parent.name) else None
+    owner = pci or parent
+    rdma = tuple(_listdir(owner / "infiniband"))
+    first_ib = owner / "infiniband" / rdma[0] if rdma else None
+    firmware = _read(first_ib / "fw_ver") if first_ib else None
+    if firmware is None:
+        firmware = _read(parent / "firmware_version")  # CXL memdev attribute
+    vendor, device = _read(owner / "vendor"), _read(owner / "device")
+    ids = f"{vendor.removeprefix('0x')}:{device.removeprefix('0x')}" if vendor and device else None
+    return {
+        "pci_bdf": pci.name.lower() if pci else None,
+        "pci_ids": ids if pci else None,
+        "cxl_memdev": memdev,
+        "driver": _link_name(parent / "driver") or (_link_name(pci / "driver") if pci else None),
+        "netdevs": tuple(_listdir(owner / "net")),
+        "rdma": rdma,
+        "firmware_version": firmware,
+        "board": _read(first_ib / "board_id") if first_ib else None,
+    }
+
+
+def _drivers_of(entry: DeviceEntry, parent: Path | None) -> list[str]:
+    """Drivers to infer the type from: the parent's, then its PCI function's."""
+    drivers = [entry.driver] if entry.driver else []
+    pci = _pci_function(parent) if parent else None
+    if pci is not None and (pci_driver := _link_name(pci / "driver")):
+        drivers.append(pci_driver)
+    return drivers
+
+
+# --- tolerant file helpers -------------------------------------------------------------
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip() or None
+    except (OSError, ValueError):
+        return None
+
+
+def _listdir(path: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(path))
+    except OSError:
+        return []
+
+
+def _readlink(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _link_name(path: Path) -> str | None:
+    """Basename of a symlink's target (a driver link), even when the target is absent."""
+    try:
+        return Path(os.readlink(path)).name or None
+    except OSError:
+        return None
