@@ -1,0 +1,285 @@
+"""Decode an Exchange's payloads into named fields, never failing the caller.
+
+Replay listings, diff, redaction and the browser all need "the fields of this record";
+a record the decoders cannot read (unknown command, short reply, decoder bug) still has
+to list, with its raw hex. So everything here returns a Decoded with an `error` text
+instead of raising, and flattens trees into {path: value} maps that are cheap to compare.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any, ClassVar
+
+from fwctl_tui.exchange import Exchange
+
+# Mailbox header fields: the same in every command, never interesting to compare or pair.
+HEADER_FIELDS = frozenset({"opcode", "uid", "op_mod", "status", "syndrome", "reserved"})
+
+
+@dataclass
+class Field:
+    """One decoded leaf: where its bits live (for redaction) and what it says."""
+
+    path: str
+    name: str
+    value: Any
+    bit_offset: int | None
+    width_bits: int
+    access: str | None = None
+
+
+class Decoded:
+    """Input and output trees of one Exchange (None where undecodable, with `error`).
+
+    The trees are lazy views; the flat field maps are built on first use, because listing
+    and browsing need only the trees while diff and redaction need the fields.
+    """
+
+    def __init__(self, input: Any = None, output: Any = None, error: str | None = None):
+        self.input = input
+        self.output = output
+        self.error = error
+
+    @cached_property
+    def input_fields(self) -> dict[str, Field]:
+        return flatten(self.input)
+
+    @cached_property
+    def output_fields(self) -> dict[str, Field]:
+        return flatten(self.output)
+
+
+@cache
+def _api() -> Any:
+    """The decoders package, or None while it is not installed (raw hex only)."""
+    try:
+        import fwctl_tui.decoders as decoders
+
+        decoders.decode_output  # noqa: B018 - probe the API, not just the package
+    except (ImportError, AttributeError):
+        return None
+    return decoders
+
+
+def available() -> bool:
+    return _api() is not None
+
+
+@cache
+def _catalogue() -> Any:
+    api = _api()
+    catalogue = getattr(api, "catalogue", None)
+    if catalogue is None and api is not None:
+        from fwctl_tui.decoders.mlx5 import catalogue
+    return catalogue
+
+
+@cache
+def _find(name: str, opcode: int) -> Any:
+    """Catalogue entry by recorded name, else by opcode (names from other tool versions)."""
+    catalogue = _catalogue()
+    if catalogue is None:
+        return None
+    for key in (name, str(opcode)):
+        try:
+            return catalogue.find(key)
+        except (LookupError, ValueError):
+            continue
+    return None
+
+
+def command_for(exchange: Exchange) -> Any:
+    """The catalogue Command for a record, or None (decoders missing, unknown command)."""
+    return _find(exchange.command, exchange.opcode)
+
+
+def decode(exchange: Exchange) -> Decoded:
+    """Decode both sides; any decoder failure becomes `error`, never an exception."""
+    api = _api()
+    if api is None:
+        return Decoded(error="decoders not available: raw bytes only")
+    command = command_for(exchange)
+    if command is None:
+        return Decoded(error=f"{exchange.command} is not in the catalogue: raw bytes only")
+    out = Decoded()
+    try:
+        out.input = api.decode_input(command, exchange.request)
+    except Exception as err:  # a decoder bug must not hide the record
+        out.error = f"request does not decode: {err}"
+    if exchange.reply is not None:
+        try:
+            out.output = api.decode_output(command, exchange.reply, in_=exchange.request)
+        except Exception as err:
+            out.error = f"reply does not decode: {err}"
+    return out
+
+
+def flatten(node: Any, limit: int | None = None) -> dict[str, Field]:
+    """{path: Field} of the tree's present leaves, header and reserved fields left out.
+
+    With `limit`, only the first `limit` leaves outside arrays: a flexible array in a
+    2 MiB reply has 260k elements, and merely listing them takes seconds.
+    """
+    fields: dict[str, Field] = {}
+    if node is None:
+        return fields
+    stack = [node]
+    while stack and (limit is None or len(fields) < limit):
+        current = stack.pop()
+        if limit is not None and current.kind == "array":
+            continue
+        children = current.children
+        if children:
+            stack.extend(reversed(children))
+            continue
+        name = current.name
+        if name in HEADER_FIELDS or name.startswith("reserved") or current.missing:
+            continue
+        path = current.path or name
+        fields[path] = Field(path, name, current.value, current.bit_offset,
+                             current.width_bits, current.access)
+    return fields
+
+
+# 64-bit counters split in two dwords. Only `_high`/`_low`: `_hi`/`_lo` pairs are often two
+# different values (MTMP's temp_threshold_hi/_lo are two thresholds, not one number).
+_HILO = re.compile(r"^(?P<base>.+?)_high$")
+
+
+def values(fields: dict[str, Field]) -> dict[str, Any]:
+    """{path: value} with `x_high`/`x_low` pairs joined into one 64-bit `x`."""
+    out = {path: f.value for path, f in fields.items()}
+    for path in [p for p in out if _HILO.match(p)]:
+        base = _HILO.match(path).group("base")  # type: ignore[union-attr]
+        low = f"{base}_low" if f"{base}_low" in out else None
+        high_value, low_value = out.get(path), out.get(low) if low else None
+        if low and isinstance(high_value, int) and isinstance(low_value, int):
+            out[base] = (high_value << 32) | low_value
+            del out[path], out[low]
+    return out
+
+
+_INDEX_NAME = re.compile(
+    r"(^|_)(local_port|port_num|pnat|lp_msb|grp|prio_tc|lane|module|page|i2c_device_address|"
+    r"device_address|register_id|argument|vport_number|other_vport|counter_set_id|"
+    r"q_counter_index|type|index|id)$"
+)
+
+
+def index_fields(decoded: Decoded) -> dict[str, Any]:
+    """What a request asks about: its pairing key and listing summary.
+
+    Registers mark their key fields INDEX, so for them that is all; other commands carry
+    no access flags and their object ids, port numbers and types are found by name.
+    """
+    return _index_of(decoded.input_fields)
+
+
+def _index_of(fields: dict[str, Field]) -> dict[str, Any]:
+    if any(f.access for f in fields.values()):
+        return {p: f.value for p, f in fields.items()
+                if (f.access or "").upper() == "INDEX" or f.name in _NOT_SUMMARY}
+    return {p: f.value for p, f in fields.items() if _INDEX_NAME.search(f.name)}
+
+
+_NOT_SUMMARY = frozenset({"register_id", "argument"})
+# A listing line must not walk a 2 MiB reply's 260k array elements: big payloads are
+# summarised from their first fields only.
+SUMMARY_BYTES = 64 * 1024
+SUMMARY_LEAVES = 512
+
+
+def summary(exchange: Exchange, decoded: Decoded | None = None, limit: int = 4) -> str:
+    """One line for listings: what was asked (non-zero index fields), then what came back
+    (a few non-zero output fields, or the status and syndrome of a failure)."""
+    decoded = decoded or decode(exchange)
+    big = len(exchange.request) + len(exchange.reply or b"") > SUMMARY_BYTES
+    inputs = flatten(decoded.input, SUMMARY_LEAVES) if big else decoded.input_fields
+    asked = {_short(p): v for p, v in _index_of(inputs).items()
+             if v and _short(p) not in _NOT_SUMMARY}
+    parts = [f"{name}={_fmt(value)}" for name, value in asked.items()]
+    op_mod_name = _op_mod_name(exchange)
+    if op_mod_name and not exchange.command.startswith("ACCESS_REG"):
+        parts.insert(0, f"op_mod={op_mod_name}")
+    if exchange.errno:
+        return " ".join(parts)
+    if exchange.status:
+        parts.append(f"syndrome=0x{exchange.syndrome or 0:08x}")
+        return " ".join(parts)
+    outputs = flatten(decoded.output, SUMMARY_LEAVES) if big else decoded.output_fields
+    if decoded.error and not outputs:
+        return " ".join([*parts, decoded.error])
+    shown = 0
+    for path, value in values(outputs).items():
+        name = _short(path)
+        if not value or isinstance(value, bytes) or name in asked or name in _NOT_SUMMARY:
+            continue
+        if shown == limit:
+            parts.append("…")
+            break
+        parts.append(f"{name}={_fmt(value)}")
+        shown += 1
+    return " ".join(parts)
+
+
+def _op_mod_name(exchange: Exchange) -> str | None:
+    command = command_for(exchange)
+    try:
+        return command.op_mod_name(exchange.op_mod) if command is not None else None
+    except (AttributeError, LookupError):
+        return None
+
+
+def _short(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+TREE_CHILDREN = 1000  # per level; a 2 MiB reply's flexible array has 260k elements
+
+
+class _More:
+    """The leaf that stands for the elements a capped level leaves out."""
+
+    children: ClassVar[list[Any]] = []
+    value = label = access = doc = None
+    missing = False
+    width_bits = 0
+    kind = "int"
+
+    def __init__(self, hidden: int, first: Any) -> None:
+        self.name = f"… {hidden} more (see the hex view)"
+        self.path = getattr(first, "path", "")
+        self.bit_offset = getattr(first, "bit_offset", 0)
+
+
+class Capped:
+    """A decoder Node whose child lists stop at TREE_CHILDREN, for tree widgets.
+
+    A 2 MiB reply's flexible array has 260k elements; a tree widget given them all takes
+    seconds and megabytes to build rows nobody scrolls to. The hex view shows the rest.
+    """
+
+    def __init__(self, node: Any) -> None:
+        self._node = node
+        self._children: list[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._node, name)
+
+    @property
+    def children(self) -> list[Any]:
+        if self._children is None:
+            kids = self._node.children or []
+            self._children = [Capped(kid) for kid in kids[:TREE_CHILDREN]]
+            if len(kids) > TREE_CHILDREN:
+                self._children.append(_More(len(kids) - TREE_CHILDREN, kids[TREE_CHILDREN]))
+        return self._children

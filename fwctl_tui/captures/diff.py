@@ -1,0 +1,211 @@
+"""Field-level diff of two captures (or two exchanges): what changed, by name, not by hex.
+
+Records pair by what they ask (command, op_mod and the request's index fields: register
+INDEX fields, object ids, capability type), the n-th such question in A with the n-th in
+B. Changed output fields are listed by path; counters get a delta and, when both records
+carry wall times, a rate. Used by `fwctl-tui diff`, `replay --against` and the diff view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fwctl_tui.captures import decoding
+from fwctl_tui.captures.loader import load_capture, outcome_text
+from fwctl_tui.captures.replay import match_key
+from fwctl_tui.exchange import Exchange
+
+_COUNTER_COMMAND = re.compile(r"CNT|COUNTER|PPCNT|PPLM|MPCNT|PPRT|STATS", re.IGNORECASE)
+_COUNTER_NAME = re.compile(
+    r"(count|counter|cnt|octets|pkts|packets|frames|errors|error|drops|discards|"
+    r"events|bytes|received|transmitted|pause|ber|_symbol|_block)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Change:
+    """One field that differs between A and B."""
+
+    field: str
+    a: Any
+    b: Any
+    delta: int | None = None
+    rate_per_s: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"field": self.field, "a": _plain(self.a), "b": _plain(self.b),
+                "delta": self.delta, "rate_per_s": self.rate_per_s}
+
+
+@dataclass
+class Pair:
+    """A record of A paired with the matching record of B."""
+
+    key: dict[str, Any]
+    a: Exchange
+    b: Exchange
+    seq_a: int
+    seq_b: int
+    changes: list[Change] = field(default_factory=list)
+    note: str | None = None  # e.g. why fields could not be compared
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "seq_a": self.seq_a, "seq_b": self.seq_b,
+                "outcome_a": outcome_text(self.a), "outcome_b": outcome_text(self.b),
+                "changes": [c.as_json() for c in self.changes], "note": self.note}
+
+
+@dataclass
+class DiffReport:
+    pairs: list[Pair] = field(default_factory=list)
+    only_in_a: list[dict[str, Any]] = field(default_factory=list)
+    only_in_b: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[Pair]:
+        return [pair for pair in self.pairs if pair.changes]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"pairs": [p.as_json() for p in self.pairs],
+                "only_in_a": self.only_in_a, "only_in_b": self.only_in_b}
+
+
+def record_key(exchange: Exchange, decoded: decoding.Decoded | None = None) -> dict[str, Any]:
+    """What the record asks: command, op_mod, scope and index fields (raw request if undecodable).
+
+    The scope is part of the question: the same request refused at a lower scope is not
+    an answer to compare with the accepted one.
+    """
+    decoded = decoded or decoding.decode(exchange)
+    key: dict[str, Any] = {"command": exchange.command, "op_mod": exchange.op_mod,
+                           "scope": exchange.scope.name}
+    if decoded.input_fields:
+        key["index"] = {p: _plain(v) for p, v in decoding.index_fields(decoded).items()}
+    else:
+        key["request"] = match_key(exchange.request).hex()
+    return key
+
+
+def is_counter(command: str, path: str, width_bits: int = 64) -> bool:
+    """A running count (so a delta and a rate mean something), judged by name and width.
+
+    Capability pages are never counters even where a name says `count` or `error`, and
+    narrow fields (flags, log2 sizes) are not either.
+    """
+    name = path.rsplit(".", 1)[-1]
+    if width_bits < 32 or "CAP" in command.upper().split(":", 1)[0]:
+        return False
+    if _COUNTER_NAME.search(name):
+        return True
+    return bool(_COUNTER_COMMAND.search(command)) and not name.endswith(("_id", "_index"))
+
+
+def diff_pair(a: Exchange, b: Exchange) -> tuple[list[Change], str | None]:
+    """Changed fields between two answers to the same question, plus a note if degraded."""
+    changes: list[Change] = []
+    for label, va, vb in (("errno", a.errno, b.errno), ("status", a.status, b.status)):
+        if va != vb:
+            changes.append(Change(label, va, vb))
+    if a.reply is None or b.reply is None:
+        return changes, None
+    da, db = decoding.decode(a), decoding.decode(b)
+    if not (da.output_fields and db.output_fields):
+        return changes + _dword_changes(a.reply, b.reply), da.error or db.error
+    fa, fb = decoding.values(da.output_fields), decoding.values(db.output_fields)
+    widths = {path: fld.width_bits for path, fld in da.output_fields.items()}
+    dt = b.wall_time - a.wall_time if a.wall_time and b.wall_time else 0.0
+    for path in list(fa) + [p for p in fb if p not in fa]:
+        va, vb = fa.get(path), fb.get(path)
+        if va == vb:
+            continue
+        change = Change(path, va, vb)
+        width = widths.get(path, 64)  # joined _high/_low counters are 64-bit
+        if isinstance(va, int) and isinstance(vb, int) and is_counter(a.command, path, width):
+            change.delta = vb - va
+            if dt > 0:
+                change.rate_per_s = round(change.delta / dt, 3)
+        changes.append(change)
+    return changes, None
+
+
+def _dword_changes(ra: bytes, rb: bytes) -> list[Change]:
+    """Fallback when the reply cannot be decoded: changed 32-bit words as numbers."""
+    out = []
+    for offset in range(0, max(len(ra), len(rb)), 4):
+        wa, wb = ra[offset : offset + 4], rb[offset : offset + 4]
+        if wa != wb:
+            va = int.from_bytes(wa, "big") if wa else None
+            vb = int.from_bytes(wb, "big") if wb else None
+            out.append(Change(f"dword[0x{offset:x}]", va, vb))
+    return out
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return value.hex() if isinstance(value, bytes | bytearray) else value
+
+
+def _brief(seq: int, exchange: Exchange, key: dict[str, Any]) -> dict[str, Any]:
+    return {"seq": seq, "key": key, "command": exchange.command,
+            "outcome": outcome_text(exchange), "time": exchange.wall_time}
+
+
+def diff_exchanges(
+    a: Iterable[tuple[int, Exchange]], b: Iterable[tuple[int, Exchange]]
+) -> DiffReport:
+    """Pair (seq, Exchange) streams by question, in order, and diff each pair."""
+    waiting: dict[Any, list[tuple[int, Exchange, dict[str, Any]]]] = {}
+    order_a: list[tuple[Any, int, Exchange, dict[str, Any]]] = []
+    for seq, exchange in a:
+        key = record_key(exchange)
+        frozen = _freeze(key)
+        waiting.setdefault(frozen, []).append((seq, exchange, key))
+        order_a.append((frozen, seq, exchange, key))
+    report = DiffReport()
+    cursor: dict[Any, int] = {}
+    for seq_b, exchange_b in b:
+        key = record_key(exchange_b)
+        frozen = _freeze(key)
+        queue = waiting.get(frozen, [])
+        used = cursor.get(frozen, 0)
+        if used >= len(queue):
+            report.only_in_b.append(_brief(seq_b, exchange_b, key))
+            continue
+        cursor[frozen] = used + 1
+        seq_a, exchange_a, _ = queue[used]
+        changes, note = diff_pair(exchange_a, exchange_b)
+        report.pairs.append(Pair(key, exchange_a, exchange_b, seq_a, seq_b, changes, note))
+    seen: dict[Any, int] = {}
+    for frozen, seq, exchange, key in order_a:
+        position = seen.get(frozen, 0)
+        seen[frozen] = position + 1
+        if position >= cursor.get(frozen, 0):
+            report.only_in_a.append(_brief(seq, exchange, key))
+    report.pairs.sort(key=lambda pair: pair.seq_a)
+    return report
+
+
+def _numbered(path: Path | str) -> Iterable[tuple[int, Exchange]]:
+    with load_capture(path) as capture:
+        for item in capture.iter_records():
+            if item.exchange is not None:
+                yield item.seq, item.exchange
+
+
+def diff_captures(path_a: Path | str, path_b: Path | str) -> DiffReport:
+    """Diff two capture files (CaptureError / FileNotFoundError if one cannot be opened)."""
+    load_capture(path_a).close()  # fail on a bad header before any work
+    load_capture(path_b).close()
+    return diff_exchanges(_numbered(path_a), _numbered(path_b))

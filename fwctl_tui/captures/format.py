@@ -1,0 +1,242 @@
+"""The capture file format: a JSON Lines header, then one `rpc` record per Exchange.
+
+Kept in one place so the recorder, the loader, the docs (docs/capture-format.md) and the
+tests agree on every key. Records carry both raw bytes (hex) and the derived summary
+(opcode, status, syndrome, errno name) so `jq` users need no decoder; the loader trusts
+only the raw bytes and recomputes the rest.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import hashlib
+import importlib.metadata
+import json
+import socket
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fwctl_tui import allowlist
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.uapi import Scope
+
+SCHEMA = 1
+"""Current schema. Readers accept SCHEMA and older ones that have an upgrader below."""
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""A 2 MiB request plus a 2 MiB reply in hex is ~8.4 MB; anything far beyond is junk."""
+
+
+class CaptureError(ValueError):
+    """A capture file (or one line of it) that cannot be used; says which line and why."""
+
+    def __init__(self, reason: str, *, path: str = "", line: int | None = None) -> None:
+        where = f"{path}:{line}" if path and line else path or (f"line {line}" if line else "")
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.reason = reason
+        self.path = path
+        self.line = line
+
+
+def tool_version() -> str:
+    try:
+        return importlib.metadata.version("fwctl-tui")
+    except importlib.metadata.PackageNotFoundError:
+        return "0.1.0"
+
+
+def allow_list_version() -> str:
+    """Newest kernel the allow-list data knows, its size and a short hash of its content."""
+    entries = allowlist.entries()
+    newest = max((e.since for e in entries.values()), default=(0, 0))
+    digest = hashlib.sha256(
+        json.dumps(
+            sorted((e.opcode, int(e.min_scope), e.since) for e in entries.values())
+        ).encode()
+    ).hexdigest()[:12]
+    return f"v{newest[0]}.{newest[1]}/{len(entries)}/{digest}"
+
+
+def iso_utc(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="microseconds")
+
+
+def make_header(
+    device: dict[str, Any],
+    *,
+    kernel_release: str,
+    taint_at_start: int,
+    simulated: bool,
+    created_at: float,
+    host: str | None = None,
+) -> dict[str, Any]:
+    """The first line of every capture; `device` is the identity block (see device_identity)."""
+    return {
+        "type": "header",
+        "schema": SCHEMA,
+        "tool": "fwctl-tui",
+        "tool_version": tool_version(),
+        "created_at": iso_utc(created_at),
+        "host": host if host is not None else socket.gethostname(),
+        "kernel_release": kernel_release,
+        "taint_at_start": taint_at_start,
+        "simulated": simulated,
+        "allow_list_version": allow_list_version(),
+        "device": device,
+        "redacted": False,
+    }
+
+
+def device_identity(entry: Any) -> dict[str, Any]:
+    """Identity block from a discovery.DeviceEntry (duck-typed: only attributes are read)."""
+    info = dict(entry.info) if getattr(entry, "info", None) else {}
+    return {
+        "kind": entry.kind,
+        "device_type": entry.device_type,
+        "fwctl": entry.name,
+        "dev_node": entry.dev_node,
+        "pci_bdf": entry.pci_bdf,
+        "pci_ids": entry.pci_ids,
+        "driver": entry.driver,
+        "netdevs": list(entry.netdevs),
+        "firmware_version": entry.firmware_version,
+        "psid": info.get("psid"),
+        "board": entry.board,
+        "info": {k: v for k, v in info.items() if isinstance(v, int | str | bool | list)},
+    }
+
+
+def errno_name(value: int) -> str | None:
+    return _errno.errorcode.get(value, f"E{value}") if value else None
+
+
+def exchange_to_record(exchange: Exchange, seq: int) -> dict[str, Any]:
+    """One `rpc` line. Key order is stable: summary first, payloads last."""
+    record: dict[str, Any] = {
+        "type": "rpc",
+        "seq": seq,
+        "time": iso_utc(exchange.wall_time),
+        "wall_time": exchange.wall_time,
+        "mono_ns": exchange.mono_ns,
+        "scope": exchange.scope.name,
+        "scope_value": int(exchange.scope),
+        "command": exchange.command,
+        "opcode": exchange.opcode,
+        "op_mod": exchange.op_mod,
+        "errno": exchange.errno,
+        "errno_name": errno_name(exchange.errno),
+        "status": exchange.status,
+        "syndrome": exchange.syndrome,
+        "out_cap": exchange.out_cap,
+        "out_len": exchange.out_len,
+        "duration_ns": exchange.duration_ns,
+        "request": exchange.request.hex(),
+        "reply": None if exchange.reply is None else exchange.reply.hex(),
+    }
+    if exchange.detail:
+        record["detail"] = exchange.detail
+    if exchange.meta:
+        record["meta"] = exchange.meta
+    return record
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, separators=(",", ":"), default=str)
+
+
+def _hex(value: Any, key: str) -> bytes:
+    if not isinstance(value, str):
+        raise CaptureError(f"{key!r} must be a hex string, got {type(value).__name__}")
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise CaptureError(f"{key!r} is not valid hex") from None
+
+
+_SCOPES: dict[object, Scope] = {**{int(s): s for s in Scope}, **{s.name: s for s in Scope}}
+_INT_KEYS = (("out_cap", None), ("errno", 0), ("out_len", 0), ("duration_ns", 0),
+             ("mono_ns", 0))
+
+
+def record_to_exchange(record: dict[str, Any], device: str = "") -> Exchange:
+    """Rebuild the Exchange; raises CaptureError (no line number) on a malformed record."""
+    scope = _SCOPES.get(record.get("scope_value", record.get("scope")))
+    if scope is None or isinstance(record.get("scope_value"), bool):
+        raise CaptureError(f"unknown scope {record.get('scope', record.get('scope_value'))!r}")
+    get = record.get
+    ints = (get("out_cap"), get("errno", 0), get("out_len", 0), get("duration_ns", 0),
+            get("mono_ns", 0))
+    if not (type(ints[0]) is type(ints[1]) is type(ints[2]) is type(ints[3])
+            is type(ints[4]) is int):
+        key, value = next((k, v) for (k, _), v in zip(_INT_KEYS, ints, strict=True)
+                          if type(v) is not int)
+        raise CaptureError(f"{key!r} must be an integer, got {value!r}")
+    reply_hex = record.get("reply")
+    meta = record.get("meta")
+    wall = record.get("wall_time") or 0.0
+    if not isinstance(wall, int | float):
+        raise CaptureError(f"'wall_time' must be a number, got {wall!r}")
+    return Exchange(
+        command=str(record.get("command") or "UNKNOWN"),
+        scope=scope,
+        request=_hex(record.get("request"), "request"),
+        out_cap=ints[0],
+        errno=ints[1],
+        reply=None if reply_hex is None else _hex(reply_hex, "reply"),
+        out_len=ints[2],
+        duration_ns=ints[3],
+        wall_time=float(wall),
+        mono_ns=ints[4],
+        device=device,
+        detail=record.get("detail"),
+        meta=dict(meta) if isinstance(meta, dict) else {},
+    )
+
+
+def _upgrade_v0_header(header: dict[str, Any]) -> dict[str, Any]:
+    """Schema 0 (early prototypes): flat `device_name`, no identity block."""
+    out = dict(header)
+    out.setdefault("device", {"fwctl": header.get("device_name"), "kind": "live"})
+    out.setdefault("redacted", False)
+    out.setdefault("created_at", "")
+    return out
+
+
+def _upgrade_v0_record(record: dict[str, Any]) -> dict[str, Any]:
+    """Schema 0 records: `in`/`out` payloads, numeric `scope`, float `time`."""
+    out = dict(record)
+    out["request"] = record.get("in", "")
+    out["reply"] = record.get("out")
+    out["scope_value"] = record.get("scope")
+    out["wall_time"] = record.get("time", 0.0)
+    return out
+
+
+HEADER_UPGRADERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    0: _upgrade_v0_header,
+}
+RECORD_UPGRADERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    0: _upgrade_v0_record,
+}
+
+
+def check_header(header: Any) -> dict[str, Any]:
+    """Validate the first line and bring it to the current schema (raises CaptureError)."""
+    if not isinstance(header, dict) or header.get("type") != "header":
+        raise CaptureError("first line is not a capture header (expected {\"type\": \"header\"})")
+    schema = header.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        raise CaptureError(f"header has no integer 'schema' (got {schema!r})")
+    if schema > SCHEMA:
+        raise CaptureError(
+            f"capture schema {schema} is newer than this fwctl-tui understands "
+            f"(schema {SCHEMA}, tool {tool_version()}); upgrade fwctl-tui to read it"
+        )
+    if schema < SCHEMA:
+        upgrade = HEADER_UPGRADERS.get(schema)
+        if upgrade is None:
+            raise CaptureError(f"capture schema {schema} is no longer supported")
+        header = upgrade(header)
+    header.setdefault("device", {})
+    return header

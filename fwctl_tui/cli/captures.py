@@ -1,0 +1,290 @@
+"""`fwctl-tui replay`, `diff` and `export`: read, re-send, compare and share captures.
+
+All three work headless over the captures package, so scripts get exactly what the
+capture browser and diff view show. A damaged capture is never a traceback: a missing
+header exits 2 with the line and reason; broken records are listed and warned about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fwctl_tui.captures import decoding
+from fwctl_tui.captures.diff import DiffReport, diff_captures
+from fwctl_tui.captures.format import CaptureError
+from fwctl_tui.captures.loader import (
+    Capture,
+    RecordFilter,
+    RecordItem,
+    load_capture,
+    outcome_text,
+    parse_time,
+)
+from fwctl_tui.captures.recorder import save_as
+from fwctl_tui.captures.resend import ResendReport, resend
+from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
+from fwctl_tui.uapi import parse_scope
+
+
+def register(subparsers: Any) -> None:
+    """Add `replay`, `diff` and `export` to the top-level parser."""
+    replay = subparsers.add_parser(
+        "replay",
+        help="list a capture's records, or re-send them --against a device",
+        description="Print a capture's records with decoded summaries; with --against, "
+        "re-send its read-only records to DEVICE and report what changed.",
+    )
+    replay.add_argument("capture", metavar="FILE", help="capture file (.jsonl)")
+    replay.add_argument("--command", help="only records whose command contains this text")
+    replay.add_argument("--status", help="only this outcome: OK, ERROR, a status or errno name")
+    replay.add_argument("--scope", help="only this scope (name or 0..3)")
+    replay.add_argument("--since", help="only records at or after (epoch seconds or ISO 8601)")
+    replay.add_argument("--until", help="only records at or before (epoch seconds or ISO 8601)")
+    replay.add_argument("--against", metavar="DEVICE", help="re-send the records to DEVICE")
+    replay.add_argument("--allow-writes", action="store_true", help="also re-send writes")
+    replay.add_argument("--yes", action="store_true", help="acknowledge tainting scopes")
+    add_json_flag(replay)
+    replay.set_defaults(handler=run_replay)
+
+    diff = subparsers.add_parser(
+        "diff",
+        help="compare two captures field by field",
+        description="Pair the records of A and B by command and index fields and show "
+        "what changed, by field name; counters as deltas and rates.",
+    )
+    diff.add_argument("a", metavar="A", help="first capture")
+    diff.add_argument("b", metavar="B", help="second capture")
+    add_json_flag(diff)
+    diff.set_defaults(handler=run_diff)
+
+    export = subparsers.add_parser(
+        "export",
+        help="copy a capture atomically, optionally with identifiers redacted",
+        description="Write SRC to DEST atomically; --redact replaces host name, MACs, "
+        "GUIDs, serials and PSID with consistent placeholders.",
+    )
+    export.add_argument("src", metavar="SRC")
+    export.add_argument("dest", metavar="DEST")
+    export.add_argument("--redact", action="store_true", help="replace identifiers")
+    add_json_flag(export)
+    export.set_defaults(handler=run_export)
+
+
+def _console() -> Console:
+    """Wide when piped, so listings and diffs stay one record per line for grep and less."""
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+
+
+def _open(path: str) -> Capture:
+    try:
+        return load_capture(path)
+    except FileNotFoundError:
+        raise CliError(f"capture file {path!r} does not exist", EXIT_USAGE) from None
+    except IsADirectoryError:
+        raise CliError(f"{path!r} is a directory, not a capture file", EXIT_USAGE) from None
+    except OSError as err:
+        raise CliError(f"cannot read {path!r}: {err.strerror or err}", EXIT_USAGE) from None
+    except CaptureError as err:
+        raise CliError(str(err), EXIT_USAGE) from None
+
+
+def _filter(args: argparse.Namespace) -> RecordFilter:
+    try:
+        return RecordFilter(
+            command=args.command,
+            status=args.status,
+            scope=parse_scope(args.scope) if args.scope else None,
+            since=parse_time(args.since) if args.since else None,
+            until=parse_time(args.until) if args.until else None,
+        )
+    except (ValueError, CaptureError) as err:
+        raise CliError(str(err), EXIT_USAGE) from None
+
+
+def _selected(capture: Capture, flt: RecordFilter) -> Iterator[RecordItem]:
+    return (item for item in capture.iter_records() if flt.matches(item))
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    flt = _filter(args)
+    with _open(args.capture) as capture:
+        if args.against:
+            return _run_against(args, capture, flt)
+        items = list(_selected(capture, flt))
+        if args.json:
+            print_json({
+                "header": capture.describe(),
+                "records": [_item_json(item) for item in items],
+            })
+            return EXIT_OK
+        console = _console()
+        _print_header(console, capture)
+        console.print(_records_table(items))
+        for problem in capture.problems:
+            sys.stderr.write(f"fwctl-tui: warning: {problem}\n")
+    return EXIT_OK
+
+
+def _item_json(item: RecordItem) -> dict[str, Any]:
+    if item.exchange is None:
+        return {"seq": item.seq, "line": item.line, "error": item.error.reason if item.error
+                else None, "text": item.text}
+    ex = item.exchange
+    decoded = decoding.decode(ex)
+    return {
+        "seq": item.seq,
+        "line": item.line,
+        "time": (item.raw or {}).get("time"),
+        "scope": ex.scope.name,
+        "command": ex.command,
+        "opcode": ex.opcode,
+        "op_mod": ex.op_mod,
+        "outcome": outcome_text(ex),
+        "errno": ex.errno,
+        "status": ex.status,
+        "syndrome": ex.syndrome,
+        "out_cap": ex.out_cap,
+        "out_len": ex.out_len,
+        "duration_ns": ex.duration_ns,
+        "summary": decoding.summary(ex, decoded),
+        "decode_error": decoded.error,
+        "request": ex.request.hex(),
+        "reply": ex.reply.hex() if ex.reply is not None else None,
+    }
+
+
+def _print_header(console: Console, capture: Capture) -> None:
+    info = capture.describe()
+    redacted = " (redacted)" if info["redacted"] else ""
+    console.print(Text(
+        f"{info['path']}: {info['records']} records from {info['device']} "
+        f"({info['kind']}, {info['device_type']}, fw {info['firmware_version']}) "
+        f"on {info['host']}, kernel {info['kernel_release']}, {info['created_at']}{redacted}"
+    ))
+
+
+def _records_table(items: list[RecordItem]) -> Table:
+    table = Table(box=None, header_style="bold")
+    for column in ("seq", "time", "scope", "command", "outcome", "µs", "summary"):
+        table.add_column(column, no_wrap=column != "summary")
+    for item in items:
+        ex = item.exchange
+        if ex is None:
+            reason = item.error.reason if item.error else "unreadable"
+            table.add_row(Text(str(item.seq)), Text(""), Text(""), Text("?"), Text("BROKEN"),
+                          Text(""), Text(f"line {item.line}: {reason}: {item.text[:60]}"))
+            continue
+        time_text = str((item.raw or {}).get("time") or "")[11:26]
+        table.add_row(
+            Text(str(item.seq)), Text(time_text), Text(ex.scope.name), Text(ex.command),
+            Text(outcome_text(ex)), Text(f"{ex.duration_ns / 1000:.1f}"),
+            Text(decoding.summary(ex)),
+        )
+    return table
+
+
+def _run_against(args: argparse.Namespace, capture: Capture, flt: RecordFilter) -> int:
+    from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError, open_device
+    from fwctl_tui.session import Session
+
+    try:
+        connection = open_device(args.against, getattr(args, "root", None))
+    except UnknownDeviceError as err:
+        raise CliError(err.message, EXIT_USAGE) from None
+    except DeviceOpenError as err:
+        raise CliError(err.message, EXIT_DEVICE) from None
+    with connection:
+        session = Session(connection.device, connection.name)
+        records = ((item.seq, item.exchange) for item in _selected(capture, flt)
+                   if item.exchange is not None)
+        report = resend(records, session, connection.kernel_state,
+                        allow_writes=args.allow_writes, acknowledge_taint=args.yes)
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print_resend(_console(), report)
+    return EXIT_DEVICE if report.failed else EXIT_OK
+
+
+def print_resend(console: Console, report: ResendReport) -> None:
+    console.print(Text(f"re-sent {report.sent}, skipped {report.skipped}, "
+                       f"failed {report.failed} on {report.device}"))
+    for item in report.items:
+        console.print(Text(f"#{item.seq} {item.recorded.command} "
+                           f"[{item.recorded.scope.name}]: {item.reason}"))
+        for change in item.changes:
+            console.print(_change_text(change.field, change.a, change.b, change.delta,
+                                       change.rate_per_s))
+
+
+def _change_text(name: str, a: Any, b: Any, delta: int | None, rate: float | None) -> Text:
+    line = Text(f"    {name}: {_show(a)} -> {_show(b)}")
+    if delta is not None:
+        line.append(f"  ({delta:+d}", style="bold")
+        line.append(f", {rate:.1f}/s)" if rate is not None else ")", style="bold")
+    return line
+
+
+def _show(value: Any) -> str:
+    return value.hex() if isinstance(value, bytes) else str(value)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    for path in (args.a, args.b):
+        _open(path).close()
+    try:
+        report = diff_captures(args.a, args.b)
+    except (OSError, CaptureError) as err:
+        raise CliError(str(err), EXIT_USAGE) from None
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print_diff(_console(), report)
+    return EXIT_OK
+
+
+def print_diff(console: Console, report: DiffReport) -> None:
+    changed = report.changed
+    console.print(Text(f"{len(report.pairs)} paired records, {len(changed)} changed, "
+                       f"{len(report.only_in_a)} only in A, {len(report.only_in_b)} only in B"))
+    for pair in changed:
+        console.print(Text(f"A#{pair.seq_a} / B#{pair.seq_b} {_key_text(pair.key)}",
+                           style="bold"))
+        for change in pair.changes:
+            console.print(_change_text(change.field, change.a, change.b, change.delta,
+                                       change.rate_per_s))
+    for label, rows in (("only in A", report.only_in_a), ("only in B", report.only_in_b)):
+        for row in rows:
+            console.print(Text(f"{label}: #{row['seq']} {_key_text(row['key'])} "
+                               f"{row['outcome']}"))
+
+
+def _key_text(key: dict[str, Any]) -> str:
+    index = key.get("index") or {}
+    fields = " ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in index.items()
+                      if v and k.rsplit(".", 1)[-1] not in ("register_id", "argument"))
+    return f"{key['command']} op_mod={key['op_mod']}" + (f" {fields}" if fields else "")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    _open(args.src).close()
+    try:
+        dest = save_as(args.src, args.dest, redact=args.redact)
+    except CaptureError as err:
+        raise CliError(str(err), EXIT_USAGE) from None
+    except OSError as err:
+        raise CliError(f"cannot write {args.dest}: {err.strerror or err}", EXIT_DEVICE) from None
+    if args.json:
+        print_json({"saved": str(dest), "redacted": args.redact})
+    else:
+        _console().print(Text(f"saved {dest}" + (" (redacted)" if args.redact
+                                                               else "")))
+    return EXIT_OK
+

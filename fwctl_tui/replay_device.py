@@ -1,0 +1,66 @@
+"""`replay:FILE`: a capture opened as a device, behind the same kernel and driver rules.
+
+The capture's firmware answers (captures.replay.CaptureFirmware) sit under the simulated
+mlx5 driver and kernel emulator, so a replayed session goes through FwctlDevice, the
+fwctl core checks and the allow-list of the kernel release the capture was recorded on,
+exactly like a live one. connect.open_device calls open_replay for `replay:FILE`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fwctl_tui.captures.loader import load_capture
+from fwctl_tui.captures.replay import CaptureFirmware
+from fwctl_tui.discovery import DeviceEntry
+from fwctl_tui.ioctl import FwctlDevice
+from fwctl_tui.kernelstate import KernelState
+from fwctl_tui.sim.emulator import KernelEmulator
+from fwctl_tui.sim.kernel import DEFAULT_RELEASE, SimKernel
+from fwctl_tui.sim.mlx5_driver import Mlx5Driver
+
+REPLAY_PREFIX = "replay:"
+
+
+def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, CaptureFirmware]:
+    """Entry, emulator and firmware for a capture (tests use the firmware's counters)."""
+    with load_capture(path) as capture:
+        header = capture.header
+        firmware = CaptureFirmware(capture.exchanges(), **_caps(header))
+    device = header.get("device") or {}
+    kernel = SimKernel(release=str(header.get("kernel_release") or DEFAULT_RELEASE))
+    name = f"{REPLAY_PREFIX}{path}"
+    emulator = KernelEmulator(kernel, Mlx5Driver(firmware, kernel), str(device.get("fwctl") or ""))
+    notes = [f"replay of {len(capture)} records recorded {header.get('created_at') or '?'}"]
+    notes += [str(problem) for problem in capture.problems]
+    entry = DeviceEntry(
+        name=name,
+        dev_node=None,
+        kind="replay",
+        device_type=str(device.get("device_type") or "mlx5"),
+        device_type_value=Mlx5Driver.device_type,
+        type_source="capture header",
+        pci_bdf=device.get("pci_bdf"),
+        pci_ids=device.get("pci_ids"),
+        driver=device.get("driver"),
+        netdevs=tuple(device.get("netdevs") or ()),
+        can_open=True,
+        firmware_version=device.get("firmware_version"),
+        board=device.get("board"),
+        notes=tuple(notes),
+    )
+    return entry, emulator, firmware
+
+
+def _caps(header: dict[str, object]) -> dict[str, int]:
+    device = header.get("device")
+    info = device.get("info") if isinstance(device, dict) else None
+    caps = info.get("uctx_caps") if isinstance(info, dict) else None
+    return {"uctx_caps": caps} if isinstance(caps, int) else {}
+
+
+def open_replay(path: Path | str) -> tuple[DeviceEntry, FwctlDevice, KernelState]:
+    """Open a capture as a device; FileNotFoundError or CaptureError (a ValueError) on failure."""
+    entry, emulator, _firmware = build_replay(path)
+    device = emulator.open_device(entry.name)
+    return entry, device, emulator.kernel.state()

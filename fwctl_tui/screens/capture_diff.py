@@ -1,0 +1,173 @@
+"""CaptureDiffScreen: two captures paired record by record, changes shown field by field.
+
+The diff is computed in a thread worker (decoding every record of both files), then the
+left list holds the changed pairs followed by the records only one side has, and the
+right panel the selected entry's fields: A, B and, for counters, delta and rate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from fwctl_tui.captures.diff import DiffReport, Pair, diff_captures
+from fwctl_tui.captures.format import CaptureError
+from fwctl_tui.screens.capture_browser import LineList
+
+
+def _key_text(key: dict[str, Any]) -> str:
+    index = key.get("index") or {}
+    fields = " ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in index.items()
+                      if v and k.rsplit(".", 1)[-1] not in ("register_id", "argument"))
+    return f"{key['command']}" + (f" {fields}" if fields else "")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value[:16]).hex() + ("…" if len(value) > 16 else "")
+    return "—" if value is None else str(value)
+
+
+def _common_parent(paths: list[str]) -> str:
+    """The dotted parent all paths share (with its trailing dot), so rows show leaf names."""
+    if not paths:
+        return ""
+    parts = [path.split(".")[:-1] for path in paths]
+    shared: list[str] = []
+    for column in zip(*parts, strict=False):
+        if len(set(column)) != 1:
+            break
+        shared.append(column[0])
+    return ".".join(shared) + "." if shared else ""
+
+
+class CaptureDiffScreen(Screen[None]):
+    """Compare capture A with capture B."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="diff_back", tooltip="Close the diff"),
+        Binding("l", "focus_list", "List", id="diff_list", tooltip="Back to the pair list"),
+        Binding("d", "focus_detail", "Details", id="diff_detail",
+                tooltip="Scroll the selected pair's field changes"),
+    ]
+    DEFAULT_CSS = """
+    CaptureDiffScreen #diff-summary { height: auto; padding: 0 1; background: $panel; }
+    CaptureDiffScreen #diff-pairs { width: 2fr; border: round $primary; }
+    CaptureDiffScreen #diff-detail-box { width: 3fr; border: round $secondary; }
+    """
+
+    def __init__(self, path_a: Path, path_b: Path) -> None:
+        super().__init__()
+        self.path_a, self.path_b = Path(path_a), Path(path_b)
+        self.report: DiffReport | None = None
+        self.entries: list[tuple[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Comparing {self.path_a.name} with {self.path_b.name} ..."),
+                     id="diff-summary")
+        with Horizontal():
+            yield LineList(self._row_text, id="diff-pairs")
+            with VerticalScroll(id="diff-detail-box"):
+                yield Static(Text(""), id="diff-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#diff-pairs", LineList).border_title = "changes"
+        self._compute()
+
+    class Compared(Message):
+        """The diff worker's result: the report, or why there is none."""
+
+        def __init__(self, report: DiffReport | str) -> None:
+            super().__init__()
+            self.report = report
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-diff")
+    def _compute(self) -> None:
+        try:
+            report: DiffReport | str = diff_captures(self.path_a, self.path_b)
+        except (OSError, CaptureError) as err:
+            report = f"Cannot compare: {err}"
+        self.post_message(self.Compared(report))
+
+    def on_capture_diff_screen_compared(self, event: Compared) -> None:
+        report = event.report
+        summary = self.query_one("#diff-summary", Static)
+        if isinstance(report, str):
+            summary.update(Text(report, style="bold red"))
+            return
+        self.report = report
+        self.entries = [("pair", pair) for pair in report.changed]
+        self.entries += [("a", row) for row in report.only_in_a]
+        self.entries += [("b", row) for row in report.only_in_b]
+        summary.update(Text(
+            f"A {self.path_a.name} · B {self.path_b.name}: {len(report.pairs)} paired, "
+            f"{len(report.changed)} changed, {len(report.only_in_a)} only in A, "
+            f"{len(report.only_in_b)} only in B"))
+        pairs = self.query_one("#diff-pairs", LineList)
+        pairs.border_title = f"changes {len(self.entries)}"
+        pairs.set_count(len(self.entries))
+        pairs.focus()
+        if not self.entries:
+            self.query_one("#diff-detail", Static).update(
+                Text("No differences: every paired record has the same fields."))
+
+    def _row_text(self, row: int) -> Text:
+        if row >= len(self.entries):
+            return Text("")
+        kind, value = self.entries[row]
+        if kind == "pair":
+            pair: Pair = value
+            text = Text(f"A{pair.seq_a}/B{pair.seq_b} ")
+            text.append(f"{len(pair.changes)}Δ ", style="yellow")
+            return text.append(_key_text(pair.key))
+        side = "only A" if kind == "a" else "only B"
+        return Text(f"{side}#{value['seq']} {_key_text(value['key'])} {value['outcome']}",
+                    style="magenta")
+
+    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
+        if event.row >= len(self.entries):
+            return
+        kind, value = self.entries[event.row]
+        detail = self.query_one("#diff-detail", Static)
+        box = self.query_one("#diff-detail-box", VerticalScroll)
+        if kind != "pair":
+            box.border_title = "unpaired record"
+            where = "A" if kind == "a" else "B"
+            detail.update(Text(f"Record #{value['seq']} of {where} ({_key_text(value['key'])}, "
+                               f"{value['outcome']}) has no counterpart in the other capture."))
+            return
+        pair: Pair = value
+        box.border_title = f"A#{pair.seq_a} ↔ B#{pair.seq_b} {pair.key['command']}"
+        prefix = _common_parent([change.field for change in pair.changes])
+        table = Table(box=None, header_style="bold", expand=True,
+                      title=Text(prefix or "", style="dim"), title_justify="left")
+        for column in ("field", "A", "B", "delta", "rate/s"):
+            table.add_column(column, overflow="fold")
+        for change in pair.changes:
+            table.add_row(
+                Text(change.field.removeprefix(prefix)), Text(_show(change.a)),
+                Text(_show(change.b)),
+                Text("" if change.delta is None else f"{change.delta:+d}", style="bold"),
+                Text("" if change.rate_per_s is None else f"{change.rate_per_s:.1f}"),
+            )
+        detail.update(table)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_focus_list(self) -> None:
+        self.query_one("#diff-pairs", LineList).focus()
+
+    def action_focus_detail(self) -> None:
+        self.query_one("#diff-detail-box", VerticalScroll).focus()

@@ -1,0 +1,218 @@
+"""Pilot tests: the capture browser and the capture diff view, driven by keys."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from textual.app import App
+from textual.widgets import Input, Static
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+from test_captures_support import record_sample
+
+from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
+from fwctl_tui.screens.capture_diff import CaptureDiffScreen
+from fwctl_tui.widgets.decoded_tree import DecodedTree
+from fwctl_tui.widgets.hex_view import HexView
+
+
+class Host(App[None]):
+    """A bare app that opens one capture screen over an empty base screen."""
+
+    def __init__(self, screen_factory) -> None:
+        super().__init__()
+        self.screen_factory = screen_factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_factory())
+
+
+def plain(widget: Static) -> str:
+    console = Console(width=200, record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+def rows(screen: CaptureBrowserScreen) -> list[str]:
+    view = screen.query_one("#capture-records", LineList)
+    return [screen._row_text(i).plain for i in range(view.count)]
+
+
+async def test_browser_lists_filters_and_shows_a_record(tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    record_sample(path, polls=3)
+    app = Host(lambda: CaptureBrowserScreen(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CaptureBrowserScreen)
+        header = plain(screen.query_one("#capture-header", Static))
+        assert "5 records" in header and "sim:test" in header and "28.39.1002" in header
+        listed = rows(screen)
+        assert len(listed) == 5
+        assert "ACCESS_REG:PPCNT" in listed[0] and "OK" in listed[0]
+        assert "EBADMSG" in listed[4]
+        assert screen.query_one("#capture-records", LineList).has_focus
+        assert screen.query_one("#capture-hex", HexView).data == screen.current.exchange.reply
+
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.current is not None and screen.current.seq == 2
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.query_one("#capture-hex", HexView).data == screen.current.exchange.request
+        assert "request" in str(screen.query_one("#capture-tree", DecodedTree).border_title)
+
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        for key in "status=error":
+            await pilot.press(key if key != "=" else "equals_sign")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listed = rows(screen)
+        assert len(listed) == 2 and "EBADMSG" in listed[1]
+        assert "records 2/5" in str(screen.query_one("#capture-records", LineList).border_title)
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CaptureBrowserScreen)
+
+
+async def test_browser_says_why_a_file_cannot_be_opened(tmp_path: Path) -> None:
+    path = tmp_path / "junk.jsonl"
+    path.write_bytes(b"\x00\x01binary junk")
+    app = Host(lambda: CaptureBrowserScreen(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = plain(app.screen.query_one("#capture-header", Static))
+        assert "Cannot open capture" in text and "not JSON" in text and "junk.jsonl:1" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CaptureBrowserScreen)
+
+
+async def test_diff_view_pairs_records_and_shows_changes(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    record_sample(a, polls=2)
+    record_sample(b, polls=3, head_start=10)
+    app = Host(lambda: CaptureDiffScreen(a, b))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CaptureDiffScreen)
+        summary = plain(screen.query_one("#diff-summary", Static))
+        assert "4 paired" in summary and "1 only in B" in summary and "0 only in A" in summary
+        view = screen.query_one("#diff-pairs", LineList)
+        listed = [screen._row_text(i).plain for i in range(view.count)]
+        assert any(row.startswith("only B#3 ACCESS_REG:PPCNT") for row in listed)
+        await pilot.press("end")
+        await pilot.pause()
+        detail = plain(screen.query_one("#diff-detail", Static))
+        assert "no counterpart" in detail
+        await pilot.press("home")
+        await pilot.pause()
+        detail = plain(screen.query_one("#diff-detail", Static))
+        assert screen.report is not None
+        first = screen.report.changed[0]
+        assert first.seq_a == first.seq_b and first.changes
+        assert all(change.field.rsplit(".", 1)[-1] in detail for change in first.changes)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CaptureDiffScreen)
+
+
+SAMPLES = Path(__file__).parents[2] / "captures"
+
+
+def tree_labels(tree: DecodedTree) -> list[str]:
+    labels, stack = [], [tree.root]
+    while stack:
+        node = stack.pop()
+        labels.append(node.label.plain)
+        stack.extend(node.children)
+    return labels
+
+
+async def test_browser_decodes_a_sample_record(tmp_path: Path) -> None:
+    app = Host(lambda: CaptureBrowserScreen(SAMPLES / "02-link-down.jsonl"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert screen.current is not None and screen.current.exchange.command == "ACCESS_REG:PAOS"
+        tree = screen.query_one("#capture-tree", DecodedTree)
+        labels = tree_labels(tree)
+        assert any(label.startswith("oper_status = ") for label in labels)
+        assert "#3 ACCESS_REG:PAOS reply" in str(tree.border_title)
+        status = plain(screen.query_one("#capture-status", Static))
+        assert "oper_status=2" in status
+        await pilot.press("slash", *"PDDR", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(rows(screen)) == 4 and all("PDDR" in row for row in rows(screen))
+
+
+async def test_browser_scrolls_a_big_capture_without_mounting_rows(tmp_path: Path) -> None:
+    from bench.capture_bench import generate
+
+    path = tmp_path / "big.jsonl"
+    generate(path, 20_000)
+    app = Host(lambda: CaptureBrowserScreen(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        view = screen.query_one("#capture-records", LineList)
+        assert view.count == 20_000 and not view.children
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.current is not None and screen.current.seq == 20_000
+        assert view.scroll_offset.y > 19_900
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.current.seq < 20_000
+
+
+async def test_diff_view_says_why_it_cannot_compare(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    record_sample(good, polls=1)
+    bad.write_text('{"type": "header", "schema": 99}\n')
+    app = Host(lambda: CaptureDiffScreen(good, bad))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = plain(app.screen.query_one("#diff-summary", Static))
+        assert "Cannot compare" in summary and "schema 99 is newer" in summary
+
+
+async def test_browser_shows_a_2_mib_record(tmp_path: Path) -> None:
+    import json
+
+    from fwctl_tui.decoders import catalogue, encode_input
+
+    command = catalogue.find("QUERY_NIC_VPORT_CONTEXT")
+    request = encode_input(command, {})
+    reply = bytes(16) + bytes(range(256)) * 8 + bytes(2 * 1024 * 1024 - 16 - 2048)
+    path = tmp_path / "big-reply.jsonl"
+    record_sample(path, polls=1)
+    with path.open("a") as stream:
+        stream.write(json.dumps({"type": "rpc", "seq": 4, "scope": "DEBUG_READ_ONLY",
+                                 "command": command.name, "request": request.hex(),
+                                 "reply": reply.hex(), "out_cap": len(reply),
+                                 "out_len": len(reply)}) + "\n")
+    app = Host(lambda: CaptureBrowserScreen(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.query_one("#capture-hex", HexView).data == reply
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        tree = screen.query_one("#capture-tree", DecodedTree)
+        assert str(tree.root.label.plain).startswith("#4 QUERY_NIC_VPORT_CONTEXT reply · 2097152 B")
+        assert any(label.startswith("roce_en = ") for label in tree_labels(tree))
