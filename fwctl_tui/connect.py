@@ -31,7 +31,6 @@ from fwctl_tui.kernelstate import KernelState
 SIM_PREFIX = "sim:"
 REPLAY_PREFIX = "replay:"
 SIM_MODULE = "fwctl_tui.sim.host"
-REPLAY_MODULE = "fwctl_tui.replay_device"
 
 
 class DeviceOpenError(Exception):
@@ -88,9 +87,8 @@ class Connection:
 
 
 def sim_profiles() -> tuple[str, ...]:
-    """Profiles the simulator offers, or () when it is not installed."""
-    module = _sim_module(required=False)
-    return tuple(module.PROFILES) if module else ()
+    """Profiles the simulator offers."""
+    return tuple(_sim_module().PROFILES)
 
 
 def list_devices(
@@ -99,10 +97,9 @@ def list_devices(
     """Live devices, then simulated ones if asked (or by default when none is live)."""
     entries = scan(root)
     if simulate or (simulate is None and not entries):
-        module = _sim_module(required=bool(simulate))
-        if module is not None:
-            _check_profile(module, profile)
-            entries += module.get_host(profile).entries()
+        module = _sim_module()
+        _check_profile(module, profile)
+        entries += module.get_host(profile).entries()
     return entries
 
 
@@ -134,7 +131,7 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
 
 
 def _open_simulated(name: str) -> Connection:
-    module = _sim_module(required=True)
+    module = _sim_module()
     if name == SIM_PREFIX:
         name += "cx7"
     profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
@@ -158,24 +155,24 @@ def _open_simulated(name: str) -> Connection:
 
 def _open_replay(path: str) -> Connection:
     if not path:
-        raise UnknownDeviceError("replay: needs a capture file, e.g. replay:captures/cx7.jsonl")
+        raise UnknownDeviceError(
+            "replay: needs a capture file, e.g. replay:captures/01-bring-up.jsonl"
+        )
+    from fwctl_tui.replay_device import build_replay
+
     try:
-        module = importlib.import_module(REPLAY_MODULE)
-    except ModuleNotFoundError as err:
-        if err.name != REPLAY_MODULE:
-            raise
-        raise DeviceOpenError(
-            f"replay devices are not available: {REPLAY_MODULE} is not installed in this build"
-        ) from None
-    try:
-        entry, device, state = module.open_replay(path)
+        entry, emulator, _firmware = build_replay(path)
+        device = emulator.open_device(entry.name)
     except FileNotFoundError:
         raise UnknownDeviceError(f"capture file {path!r} does not exist") from None
     except FwctlError as err:
         raise DeviceOpenError(f"cannot replay {path}: {err.strerror}", err.errno) from None
-    except Exception as err:  # the capture loader's own errors: report, never a traceback
-        raise DeviceOpenError(f"cannot replay {path}: {type(err).__name__}: {err}") from None
-    return Connection(entry=entry, device=device, kernel=lambda: state)
+    except (OSError, ValueError) as err:  # unreadable file, CaptureError: report, no traceback
+        raise DeviceOpenError(f"cannot replay {path}: {err}") from None
+    entry = _with_device_info(entry, device)
+    connection = Connection(entry=entry, device=device, kernel=emulator.kernel.state)
+    connection.extra["emulator"] = emulator  # "not in this capture" details reach the user
+    return connection
 
 
 def _with_device_info(entry: DeviceEntry, device: FwctlDevice) -> DeviceEntry:
@@ -188,20 +185,9 @@ def _with_device_info(entry: DeviceEntry, device: FwctlDevice) -> DeviceEntry:
     return with_info(entry, info)
 
 
-def _sim_module(*, required: bool) -> Any:
-    """fwctl_tui.sim.host, imported on first use so live-only runs never load it.
-
-    A missing simulator (or a missing piece of it) means "no simulated devices" for the
-    default listing, and a clear error when the user asked for one.
-    """
-    try:
-        return importlib.import_module(SIM_MODULE)
-    except ModuleNotFoundError as err:
-        if not (err.name or "").startswith("fwctl_tui.sim"):
-            raise
-        if required:
-            raise DeviceOpenError(f"the simulator is not available: {err}") from None
-        return None
+def _sim_module() -> Any:
+    """fwctl_tui.sim.host, imported on first use so live-only runs never load it."""
+    return importlib.import_module(SIM_MODULE)
 
 
 def _check_profile(module: Any, profile: str) -> None:
@@ -215,6 +201,6 @@ def _sim_hint(name: str, entries: list[DeviceEntry]) -> str:
     profiles = sim_profiles()
     if name.split(".", 1)[0] in profiles:
         return f" Did you mean {SIM_PREFIX}{name}?"
-    if entries or not profiles:
+    if entries:
         return ""
     return " Simulated devices: " + ", ".join(SIM_PREFIX + p for p in profiles) + "."

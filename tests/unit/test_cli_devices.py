@@ -68,9 +68,14 @@ def test_devices_human_shows_brackets_literally(fake_sysfs, capsys) -> None:
     assert "eth[red]0" in out
 
 
-def test_devices_empty_human(tmp_path: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr("fwctl_tui.connect._sim_module", lambda required: None)
+def test_devices_empty_human(tmp_path: Path, capsys) -> None:
+    from fwctl_tui.sim.host import get_host
+
+    get_host.cache_clear()
+    for function in get_host("cx7").functions:  # nothing live, every simulated port gone
+        function.unplug()
     code, out, _ = run(capsys, "--root", str(tmp_path), "devices")
+    get_host.cache_clear()
     assert code == EXIT_OK
     assert "No fwctl devices found" in out and "--simulate" in out
 

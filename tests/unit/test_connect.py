@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,11 @@ from fwctl_tui.connect import (
     list_devices,
     open_device,
 )
-from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.uapi import TAINT_FWCTL_MASK
+
+SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "01-bring-up.jsonl"
 
 # --- the real syscall path -------------------------------------------------------------
 
@@ -127,46 +127,29 @@ def test_list_devices_none_and_no_simulation(tmp_path: Path) -> None:
 # --- replay (provided by fwctl_tui.replay_device) --------------------------------------
 
 
-def test_replay_without_module_is_clear(monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "fwctl_tui.replay_device", None)
-    with pytest.raises(DeviceOpenError, match="replay devices are not available"):
-        open_device("replay:captures/x.jsonl")
-
-
 def test_replay_needs_a_file() -> None:
     with pytest.raises(UnknownDeviceError, match="capture file"):
         open_device("replay:")
 
 
-def test_replay_goes_through_open_replay(monkeypatch) -> None:
-    def info_ioctl(fd: int, request: int, address: int) -> int:
-        return 0  # FWCTL_INFO answered with device type 0 and no data
-
-    state = KernelState("6.18.0", 0, True, "none", "fwctl-tui", 1, simulated=True)
-    entry = DeviceEntry(name="replay:cx7.jsonl", kind="replay")
-    opened: list[str] = []
-
-    def open_replay(path: str) -> tuple[DeviceEntry, FwctlDevice, KernelState]:
-        opened.append(path)
-        return entry, FwctlDevice(-1, info_ioctl, close_fn=lambda fd: None), state
-
-    module = types.SimpleNamespace(open_replay=open_replay)
-    monkeypatch.setitem(sys.modules, "fwctl_tui.replay_device", module)
-    with open_device("replay:cx7.jsonl") as connection:
-        assert opened == ["cx7.jsonl"]
+def test_replay_opens_a_capture_as_a_device() -> None:
+    with open_device(f"replay:{SAMPLE}") as connection:
         assert connection.kind == "replay" and connection.simulated
-        assert connection.kernel_state() is state
+        assert connection.entry.info is not None
+        assert connection.kernel_state().simulated
+        assert "emulator" in connection.extra
 
 
-def test_replay_missing_file(monkeypatch) -> None:
-    def open_replay(path: str) -> None:
-        raise FileNotFoundError(path)
-
-    monkeypatch.setitem(
-        sys.modules, "fwctl_tui.replay_device", types.SimpleNamespace(open_replay=open_replay)
-    )
+def test_replay_missing_file(tmp_path) -> None:
     with pytest.raises(UnknownDeviceError, match="does not exist"):
-        open_device("replay:nope.jsonl")
+        open_device(f"replay:{tmp_path / 'nope.jsonl'}")
+
+
+def test_replay_of_a_broken_file_is_a_clear_device_error(tmp_path) -> None:
+    junk = tmp_path / "junk.jsonl"
+    junk.write_bytes(b"\x00\xff not a capture")
+    with pytest.raises(DeviceOpenError, match="cannot replay"):
+        open_device(f"replay:{junk}")
 
 
 # --- simulated (needs fwctl_tui.sim.host) ----------------------------------------------
