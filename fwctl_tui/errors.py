@@ -92,6 +92,10 @@ _RPC = {
         "Run as root, or add a udev rule that grants your group access to /dev/fwctl/*.",
     ),
     "EBUSY": ("The device is busy.", "Retry later."),
+    "ENOMSG": (
+        "The replayed capture holds no answer to this request (replay never makes one up).",
+        "Send one of the recorded requests, or replay against a simulated or live device.",
+    ),
 }
 
 

@@ -205,4 +205,9 @@ def _shorthand(plan: Plan, path: str, prefix: str) -> PlanNode:
         shown = ", ".join(prefix + h.path for h in hits[:6])
         raise EncodeError(f"{where}: ambiguous field name; use one of {shown}", field=where)
     names = [pn.path for pn in leaves] + [pn.name for pn in leaves]
-    raise EncodeError(f"unknown field {where!r}{did_you_mean(path, names)}", field=where)
+    hint = did_you_mean(path, names)
+    if not hint:
+        settable = [pn.path for pn in leaves if pn.path not in ("opcode", "uid")]
+        more = ", ..." if len(settable) > 10 else ""
+        hint = f"; this layout's fields are {', '.join(settable[:10])}{more}"
+    raise EncodeError(f"unknown field {where!r}{hint}", field=where)
