@@ -1,0 +1,127 @@
+"""The state of one simulated PCI function: what later commands see of earlier ones.
+
+Everything a handler may read or change lives here, explicitly: the clock (seconds since
+the model started, from the injected clock), the seeded randomness, the capability pages in
+effect, the port's administrative and link state, the traffic and temperature models, the
+counter sets and their clears, the object population, sticky register fields, user
+contexts, the diagnostic sampling session and congestion-control settings.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fwctl_tui.sim.mlx5 import stack
+from fwctl_tui.sim.mlx5.population import Allocator, Population
+from fwctl_tui.sim.mlx5.thermal import Sensor
+from fwctl_tui.sim.mlx5.traffic import CounterSet, LinkClock, PortTraffic
+from fwctl_tui.sim.profile import Port, Profile
+
+Clock = Callable[[], float]
+DAY_S = 86400.0
+UID_FIRST = 1
+MODULE_SENSOR_BASE = 64  # MTMP sensor_index of module 0
+
+
+@dataclass
+class DiagnosticSession:
+    """QUERY/SET_DIAGNOSTIC_PARAMS state and when sampling started."""
+
+    counter_ids: list[int] = field(default_factory=list)
+    log_num_of_samples: int = 0
+    log_sample_period: int = 0
+    single: int = 0
+    repetitive: int = 0
+    sync: int = 0
+    on_demand: int = 0
+    enable: int = 0
+    started_at: float = 0.0
+
+
+class Device:
+    """One function of the simulated adapter."""
+
+    def __init__(self, profile: Profile, func: int, seed_key: str, clock: Clock) -> None:
+        self.profile = profile
+        self.func = func
+        self.port: Port = profile.port(func)
+        self.key = seed_key
+        self._clock = clock
+        self._t0 = clock()
+        self.rng = random.Random(f"{seed_key}/init")
+        self.boot_uptime = self.rng.uniform(3 * DAY_S, 40 * DAY_S)
+        self.caps_max = {name: dict(page.max) for name, page in profile.caps.items()}
+        self.caps_cur = {name: dict(page.cur) for name, page in profile.caps.items()}
+        for pages in (self.caps_max, self.caps_cur):
+            pages["GENERAL"].update({"vhca_id": func, "native_port_num": func + 1})
+        self.admin_up = True
+        self.link = LinkClock(0.0)
+        self.traffic = PortTraffic(seed_key, self.port.speed_gbps, self.port.lanes, self.link)
+        self.counter_sets: dict[Hashable, CounterSet] = {}
+        temps = profile.temperature_c
+        chip_key = seed_key.rsplit("/", 1)[0]  # the ASIC is shared by every function
+        self.asic = Sensor(f"{chip_key}/asic", temps["typical"], temps["min"], temps["max"])
+        module = self.port.module
+        self.module_sensor = Sensor(f"{seed_key}/module", module.temperature_c,
+                                    module.temperature_c - 6, module.temperature_c + 8)
+        self.mtu = self.port.mtu
+        self.registers: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
+        self.uctx: dict[int, int] = {}
+        self._next_uid = UID_FIRST
+        self.invalid_commands = 0  # what QUERY_VNIC_ENV reports as invalid_command
+        self.diag = DiagnosticSession()
+        self.cong_enabled: dict[tuple[int, int], int] = {}
+        self.objects = Population(rng=random.Random(f"{seed_key}/objects"))
+        self.alloc = Allocator({"eq": 0, "cq": 0x400, "qp": 0x108, "tis": 0x8, "rqt": 0x4,
+                                "tir": 0x9, "ft": 0x1, "fg": 0x1, "fc": 0x800000, "sched": 0x1,
+                                "mkey": 0x1, "srq": 0x1})
+        stack.build(profile, func, self.objects, self.alloc)
+
+    # -- time ------------------------------------------------------------------------------
+    def now(self) -> float:
+        """Seconds since this model started (never negative)."""
+        return max(0.0, self._clock() - self._t0)
+
+    def uptime(self) -> float:
+        return self.boot_uptime + self.now()
+
+    # -- port ------------------------------------------------------------------------------
+    @property
+    def link_up(self) -> bool:
+        return self.link.up
+
+    def set_admin_up(self, up: bool) -> None:
+        """Administrative state of the port; the link follows it at once."""
+        self.admin_up = up
+        self.link.set_up(up, self.now())
+
+    def counters(self, key: Hashable) -> CounterSet:
+        """The counter set for a group (created on first use, cleared at model start)."""
+        found = self.counter_sets.get(key)
+        if found is None:
+            found = self.counter_sets[key] = CounterSet(self.traffic)
+        return found
+
+    def rx_packets(self) -> int:
+        return self.traffic.value("rx_packets", self.link.up_seconds(self.now()))
+
+    def tx_packets(self) -> int:
+        return self.traffic.value("tx_packets", self.link.up_seconds(self.now()))
+
+    # -- user contexts -----------------------------------------------------------------------
+    def create_uctx(self, caps: int) -> int:
+        uid = self._next_uid
+        self._next_uid += 1
+        self.uctx[uid] = caps
+        return uid
+
+    def destroy_uctx(self, uid: int) -> None:
+        self.uctx.pop(uid, None)
+
+    # -- capabilities ------------------------------------------------------------------------
+    def cap(self, page: str, name: str, current: bool = True) -> int:
+        pages = self.caps_cur if current else self.caps_max
+        return int(pages.get(page, {}).get(name, 0))

@@ -1,0 +1,93 @@
+"""Firmware error kinds and the simulator's syndromes.
+
+Real firmware puts a 32-bit syndrome beside a failed status; the values are private to the
+firmware build, so the simulator makes its own: a CRC-32 of the opcode and the error kind.
+They are deterministic (the same mistake always gives the same syndrome, so a capture or a
+training note can quote it), obviously not NVIDIA's, and `explain()` maps one back to its
+opcode and kind, which is what a status/syndrome decoder needs to say something useful.
+"""
+
+from __future__ import annotations
+
+import enum
+import zlib
+from dataclasses import dataclass
+from functools import cache
+
+from fwctl_tui import allowlist
+from fwctl_tui.facts import facts
+
+SYNDROME_ORIGIN = "fwctl-tui simulator"
+
+
+def status_value(name: str | int) -> int:
+    """A command status by number or name (`BAD_PARAM`, `BAD_PARAM_ERR`, `MLX5_CMD_STAT_...`)."""
+    if isinstance(name, int):
+        return name
+    table: dict[str, int] = facts()["mlx5"]["cmd_status"]
+    key = name.upper().removeprefix("MLX5_CMD_STAT_")
+    for candidate in (key, f"{key}_ERR"):
+        value = table.get(f"MLX5_CMD_STAT_{candidate}")
+        if value is not None:
+            return value
+    known = ", ".join(k.removeprefix("MLX5_CMD_STAT_") for k in table)
+    raise ValueError(f"unknown command status {name!r}; known: {known}")
+
+
+class ErrorKind(enum.Enum):
+    """Why the simulated firmware refused a command: the status it returns and a reason."""
+
+    UNSUPPORTED_COMMAND = ("BAD_OP", "this device's firmware does not implement the command")
+    BAD_OP_MOD = ("BAD_PARAM", "op_mod is not defined for this command")
+    UNSUPPORTED_CAP_TYPE = ("BAD_PARAM", "the device has no capability page of this type")
+    NO_SUCH_OBJECT = ("BAD_RES_STATE", "no object with this number exists on the function")
+    BAD_INDEX = ("BAD_PARAM", "an index (port, vport, table entry, sensor) is out of range")
+    BAD_FIELD = ("BAD_PARAM", "a field value is outside what the device supports")
+    UNKNOWN_REGISTER = ("BAD_PARAM", "the register id is not implemented by this device")
+    BAD_SYS_STATE = ("BAD_SYS_STATE", "the command is not allowed in the device's current state")
+    INPUT_TOO_SHORT = ("BAD_INP_LEN", "the input mailbox is shorter than the command needs")
+    OUTPUT_TOO_SHORT = ("BAD_OUTP_LEN", "the output mailbox is shorter than the reply")
+    INJECTED = ("INT_ERR", "a fault injected by a test or a trainer")
+
+    @property
+    def status(self) -> int:
+        return status_value(self.value[0])
+
+    @property
+    def reason(self) -> str:
+        return self.value[1]
+
+
+def syndrome(opcode: int, kind: ErrorKind) -> int:
+    """The simulator's syndrome for (opcode, kind): stable across runs and machines."""
+    return zlib.crc32(f"fwctl-sim/{opcode:#06x}/{kind.name}".encode()) or 1
+
+
+@dataclass(frozen=True)
+class SyndromeInfo:
+    """What a simulator-made syndrome stands for."""
+
+    syndrome: int
+    opcode: int
+    command: str
+    kind: ErrorKind
+
+    @property
+    def text(self) -> str:
+        return f"{self.command}: {self.kind.reason} ({SYNDROME_ORIGIN} syndrome)"
+
+
+@cache
+def table() -> dict[int, SyndromeInfo]:
+    """Every syndrome the simulator can return, for the allow-listed opcodes."""
+    out: dict[int, SyndromeInfo] = {}
+    for entry in allowlist.entries().values():
+        for kind in ErrorKind:
+            value = syndrome(entry.opcode, kind)
+            out[value] = SyndromeInfo(value, entry.opcode, entry.name, kind)
+    return out
+
+
+def explain(value: int) -> SyndromeInfo | None:
+    """The meaning of a syndrome if the simulator made it, else None."""
+    return table().get(value)

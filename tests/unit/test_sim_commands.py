@@ -1,0 +1,177 @@
+"""Every allow-listed command on every profile, through FwctlDevice and the kernel emulator:
+no errno at the least scope, the documented status, a reply the catalogue decodes; and the
+firmware errors real firmware gives (op_mod, missing object, missing cap page, lengths)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from fwctl_tui.allowlist import entries, least_scope
+from fwctl_tui.decoders.mlx5.catalogue import cap_pages, find
+from fwctl_tui.decoders.mlx5.codec import decode_output, encode_input, output_size
+from fwctl_tui.decoders.node import Node, iter_leaves, node_to_json
+from fwctl_tui.sim.host import SimHost
+from fwctl_tui.sim.mlx5.syndromes import ErrorKind, explain, syndrome, table
+from fwctl_tui.uapi import Scope
+
+PROFILE_NAMES = ("cx6dx", "cx7", "bf3")
+OPCODES = sorted(entries())
+SLACK = 256  # room for variable-length parts (VUID, destinations, the start of RQ lists)
+
+
+@dataclass
+class Answer:
+    errno: int
+    out: bytes
+    request: bytes
+    command: Any
+
+    @property
+    def status(self) -> int:
+        return self.out[0]
+
+    @property
+    def syndrome(self) -> int:
+        return int.from_bytes(self.out[4:8], "big")
+
+    def tree(self) -> Node:
+        return decode_output(self.command, self.out, self.request)
+
+    def fields(self) -> dict[str, Any]:
+        return {leaf.path: leaf.value for leaf in iter_leaves(self.tree())}
+
+
+class Rig:
+    """One simulated host, function 0 open, a settable clock."""
+
+    def __init__(self, profile: str = "cx7", seed: int = 7) -> None:
+        self.t = 0.0
+        self.host = SimHost(profile, seed=seed, clock=lambda: self.t)
+        self.firmware = self.host.functions[0].firmware
+        self.dev = self.host.functions[0].open()
+
+    def call(self, name: str, values: dict[str, Any] | None = None, *, op_mod: int | None = None,
+             out_len: int | None = None, request: bytes | None = None,
+             scope: Scope | None = None) -> Answer:
+        cmd = find(name)
+        data = request if request is not None else encode_input(cmd, values or {}, op_mod=op_mod)
+        op = int.from_bytes(data[6:8], "big")
+        need = least_scope(cmd.opcode, op)
+        size = out_len if out_len is not None else output_size(cmd, data) + SLACK
+        result = self.dev.rpc(scope if scope is not None else need or Scope.DEBUG_READ_ONLY,
+                              data, size)
+        return Answer(result.errno, result.data(), data, cmd)
+
+    def example(self, name: str) -> Answer:
+        ex = self.firmware.example(name)
+        return self.call(name, ex.values, op_mod=ex.op_mod)
+
+
+@pytest.fixture(scope="module", params=PROFILE_NAMES)
+def rig(request: pytest.FixtureRequest) -> Rig:
+    return Rig(request.param)
+
+
+@pytest.mark.parametrize("opcode", OPCODES, ids=[entries()[o].name for o in OPCODES])
+def test_every_command_answers_as_documented(rig: Rig, opcode: int) -> None:
+    name = entries()[opcode].name
+    expected = rig.firmware.example(name).expect
+    answer = rig.example(name)
+    assert answer.errno == 0
+    assert answer.status == (0 if expected is None else expected.status), name
+    if expected is None:
+        assert answer.syndrome == 0
+    else:
+        assert answer.syndrome == syndrome(opcode, expected)
+    node_to_json(answer.tree())  # the catalogue decodes the whole reply
+
+
+def test_plain_nics_refuse_hardware_they_lack_and_bf3_has_dpa() -> None:
+    for profile, status in (("cx7", ErrorKind.UNSUPPORTED_COMMAND.status), ("bf3", 0)):
+        assert Rig(profile).call("QUERY_DPA_PARTITIONS").status == status
+    cx6dx = Rig("cx6dx")
+    for name in ("FPGA_QUERY_QP", "QUERY_AFU", "QUERY_NVMF_CC_RESPONSE", "QUERY_REGEXP_PARAMS",
+                 "QUERY_VUID", "QUERY_CRYPTO_STATE"):
+        answer = cx6dx.call(name)
+        assert (answer.status, answer.syndrome) == (
+            ErrorKind.UNSUPPORTED_COMMAND.status,
+            syndrome(find(name).opcode, ErrorKind.UNSUPPORTED_COMMAND)), name
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+def test_every_capability_page_of_the_profile_answers_max_and_current(profile: str) -> None:
+    rig = Rig(profile)
+    pages = {p["name"]: p for p in cap_pages()}
+    for name, page in rig.firmware.profile.caps.items():
+        member = pages[name]["member"]
+        maximum = rig.call("QUERY_HCA_CAP", op_mod=pages[name]["type"] << 1)
+        current = rig.call("QUERY_HCA_CAP", op_mod=pages[name]["type"] << 1 | 1)
+        assert (maximum.status, current.status) == (0, 0), name
+        got_max, got_cur = maximum.fields(), current.fields()
+        for path in page.max:
+            key = f"capability.{member}.{path}"
+            if path not in ("vhca_id", "native_port_num"):
+                assert got_max[key] == page.max[path], key
+            assert got_cur[key] <= got_max[key], key
+
+
+def test_capability_page_the_card_lacks_is_bad_param() -> None:
+    rig = Rig("cx6dx")
+    tls = next(p["type"] for p in cap_pages() if p["name"] == "TLS")
+    answer = rig.call("QUERY_HCA_CAP", op_mod=tls << 1 | 1)
+    assert answer.status == ErrorKind.UNSUPPORTED_CAP_TYPE.status
+    assert answer.syndrome == syndrome(0x100, ErrorKind.UNSUPPORTED_CAP_TYPE)
+
+
+def test_general_caps_carry_the_function_identity() -> None:
+    rig = Rig("cx7")
+    second = rig.host.functions[1].open()
+    cmd = find("QUERY_HCA_CAP")
+    data = encode_input(cmd, {}, op_mod=1)
+    result = second.rpc(Scope.CONFIGURATION, data, output_size(cmd, data))
+    fields = {leaf.path: leaf.value for leaf in iter_leaves(decode_output(cmd, result.data(),
+                                                                         data))}
+    assert fields["capability.cmd_hca_cap.vhca_id"] == 1
+    assert fields["capability.cmd_hca_cap.native_port_num"] == 2
+
+
+def test_unknown_op_mod_is_bad_param_with_a_syndrome() -> None:
+    answer = Rig().call("QUERY_ISSI", op_mod=5)
+    assert answer.status == ErrorKind.BAD_OP_MOD.status == 3
+    info = explain(answer.syndrome)
+    assert info is not None and info.kind is ErrorKind.BAD_OP_MOD and info.command == "QUERY_ISSI"
+
+
+def test_nonexistent_object_is_bad_resource_state() -> None:
+    rig = Rig()
+    for name, field in (("QUERY_CQ", "cqn"), ("QUERY_QP", "qpn"), ("QUERY_TIR", "tirn"),
+                        ("QUERY_MKEY", "mkey_index")):
+        answer = rig.call(name, {field: 0xABCDE})
+        assert answer.status == ErrorKind.NO_SUCH_OBJECT.status == 9, name
+        assert answer.syndrome == syndrome(find(name).opcode, ErrorKind.NO_SUCH_OBJECT)
+
+
+def test_short_input_and_short_output() -> None:
+    rig = Rig()
+    counters = encode_input(find("QUERY_VPORT_COUNTER"), {})
+    assert len(counters) == 32
+    short_in = rig.call("QUERY_VPORT_COUNTER", request=counters[:16])
+    assert short_in.status == ErrorKind.INPUT_TOO_SHORT.status == 0x50
+    padded_header_only = rig.call("QUERY_HCA_CAP", op_mod=1, out_len=64)
+    assert padded_header_only.errno == 0
+    assert padded_header_only.status == ErrorKind.OUTPUT_TOO_SHORT.status == 0x51
+    assert len(padded_header_only.out) == 64
+    reg = find("ACCESS_REG:PPCNT")
+    data = encode_input(reg, rig.firmware.register_example("PPCNT"), op_mod=1)
+    truncated = rig.call("ACCESS_REG", request=data[:64])
+    assert truncated.status == ErrorKind.INPUT_TOO_SHORT.status == 0x50
+
+
+def test_syndromes_are_unique_and_explained() -> None:
+    assert len(table()) == len(entries()) * len(ErrorKind)
+    info = explain(syndrome(0x805, ErrorKind.BAD_INDEX))
+    assert info is not None and "simulator" in info.text
+    assert explain(0) is None

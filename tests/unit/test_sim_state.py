@@ -1,0 +1,326 @@
+"""The simulated card hangs together: identities agree across commands and registers, link
+state follows PAOS everywhere, counters grow and clear, objects reference objects that
+exist, and a diagnostic sampling session works end to end. All through FwctlDevice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fwctl_tui.allowlist import least_scope
+from fwctl_tui.decoders.mlx5.catalogue import find, find_register, registers
+from fwctl_tui.decoders.mlx5.codec import decode_output, encode_input, output_size
+from fwctl_tui.decoders.node import iter_leaves, node_to_json
+from fwctl_tui.sim.host import SimHost
+from fwctl_tui.sim.mlx5.registers.port import EXT_ETH_MODES
+from fwctl_tui.sim.mlx5.syndromes import ErrorKind
+from fwctl_tui.uapi import Scope
+
+READ, WRITE = 1, 0
+TAIL = 2048
+
+
+class Rig:
+    """One simulated host with function 0 open and a clock the test moves."""
+
+    def __init__(self, profile: str = "cx7", seed: int = 3) -> None:
+        self.t = 0.0
+        self.host = SimHost(profile, seed=seed, clock=lambda: self.t)
+        self.firmware = self.host.functions[0].firmware
+        self.profile = self.firmware.profile
+        self.dev = self.host.functions[0].open()
+
+    def call(self, name: str, values: dict[str, Any] | None = None,
+             op_mod: int | None = None) -> tuple[int, dict[str, Any], bytes]:
+        """(status, decoded leaves, raw reply) of one command at its least scope."""
+        cmd = find(name)
+        data = encode_input(cmd, values or {}, op_mod=op_mod)
+        scope = least_scope(cmd.opcode, int.from_bytes(data[6:8], "big")) or Scope.DEBUG_WRITE
+        result = self.dev.rpc(scope, data, output_size(cmd, data) + TAIL)
+        assert result.errno == 0
+        out = result.data()
+        tree = decode_output(cmd, out, data)
+        return out[0], {leaf.path: leaf.value for leaf in iter_leaves(tree)}, out
+
+    def reg(self, name: str, op_mod: int = READ, **fields: Any) -> tuple[int, dict[str, Any]]:
+        values = {**self.firmware.register_example(name),
+                  **{f"register_data.{k}": v for k, v in fields.items()}}
+        status, got, _ = self.call(f"ACCESS_REG:{name}", values, op_mod)
+        return status, {k.removeprefix("register_data."): v for k, v in got.items()}
+
+    def ok(self, name: str, values: dict[str, Any] | None = None,
+           op_mod: int | None = None) -> dict[str, Any]:
+        status, got, _ = self.call(name, values, op_mod)
+        assert status == 0, name
+        return got
+
+
+def _text(got: dict[str, Any], prefix: str, count: int) -> str:
+    return bytes(got[f"{prefix}[{i}]"] for i in range(count)).rstrip(b"\0 ").decode()
+
+
+@pytest.mark.parametrize("profile", ["cx6dx", "cx7", "bf3"])
+def test_identity_agrees_across_adapter_mgir_vport_and_profile(profile: str) -> None:
+    rig = Rig(profile)
+    adapter = rig.ok("QUERY_ADAPTER")
+    assert _text(adapter, "query_adapter_struct.vsd_contd_psid", 16) == rig.profile.psid
+    assert adapter["query_adapter_struct.vsd_vendor_id"] == 0x15B3
+    status, mgir = rig.reg("MGIR")
+    assert status == 0
+    assert _text(mgir, "fw_info.psid", 16) == rig.profile.psid
+    version = tuple(mgir[f"fw_info.extended_{k}"] for k in ("major", "minor", "sub_minor"))
+    assert version == rig.profile.fw_version_tuple
+    assert mgir["hw_info.device_id"] == int(rig.profile.pci_device, 16)
+    for func, fn in enumerate(rig.host.functions):
+        rig.dev = fn.open()
+        vport = rig.ok("QUERY_NIC_VPORT_CONTEXT")
+        mac = (vport["nic_vport_context.permanent_address.mac_addr_47_32"] << 32
+               | vport["nic_vport_context.permanent_address.mac_addr_31_0"])
+        assert mac == rig.profile.port(func).mac_int
+        assert vport["nic_vport_context.mtu"] == rig.profile.port(func).mtu + 22
+
+
+def _link_view(rig: Rig) -> dict[str, Any]:
+    _, paos = rig.reg("PAOS")
+    _, pddr = rig.reg("PDDR")
+    _, ptys = rig.reg("PTYS")
+    vport = rig.ok("QUERY_VPORT_STATE", op_mod=2)
+    page = "page_data.pddr_operation_info_page_ext."
+    return {"admin": paos["admin_status"], "oper": paos["oper_status"],
+            "phy": pddr[page + "phy_mngr_fsm_state"],
+            "active": pddr[page + "link_active.pddr_link_active_eth_ext.link_eth_active"],
+            "ptys": ptys["ext_eth_proto_oper"], "vport": vport["state"]}
+
+
+def test_admin_down_and_up_flow_through_every_view_of_the_link() -> None:
+    rig = Rig()
+    up = _link_view(rig)
+    assert (up["admin"], up["oper"], up["vport"]) == (1, 1, 1)
+    assert up["active"] == up["ptys"] != 0
+    port = rig.profile.port(0)
+    assert EXT_ETH_MODES[up["ptys"].bit_length() - 1] == (port.speed_gbps, port.lanes)
+    status, _ = rig.reg("PAOS", WRITE, admin_status=2, ase=1)
+    assert status == 0
+    down = _link_view(rig)
+    assert down == {"admin": 2, "oper": 2, "phy": 0, "active": 0, "ptys": 0, "vport": 0}
+    rig.reg("PAOS", WRITE, admin_status=1, ase=1)
+    assert _link_view(rig) == up
+
+
+def _frames(rig: Rig) -> int:
+    _, got = rig.reg("PPCNT", grp=0)
+    page = "counter_set.eth_802_3_cntrs_grp_data_layout_ext.a_frames_received_ok"
+    return int(got[page + "_high"]) << 32 | int(got[page + "_low"])
+
+
+def test_counters_grow_only_while_the_link_is_up_and_link_downs_are_counted() -> None:
+    rig = Rig()
+    rig.t = 10.0
+    first = _frames(rig)
+    rig.t = 20.0
+    second = _frames(rig)
+    # 400G at a 20-50% load with ~1 KB frames: millions of frames a second
+    assert 1e6 < (second - first) / 10 < 3e7
+    rig.reg("PAOS", WRITE, admin_status=2, ase=1)
+    rig.t = 30.0
+    assert _frames(rig) == second
+    rig.reg("PAOS", WRITE, admin_status=1, ase=1)
+    rig.t = 31.0
+    assert _frames(rig) > second
+    _, phys = rig.reg("PPCNT", grp=18)
+    assert phys["counter_set.phys_layer_cntrs_ext.link_down_events"] == 1
+
+
+def test_errors_tick_now_and_then() -> None:
+    rig = Rig()
+    rig.t = 3 * 3600.0
+    _, phys = rig.reg("PPCNT", grp=18)
+    errors = phys["counter_set.phys_layer_cntrs_ext.symbol_errors_low"]
+    assert 0 < errors < 100
+
+
+def test_ppcnt_clr_restarts_only_that_group() -> None:
+    rig = Rig()
+    rig.t = 100.0
+    _, before = rig.reg("PPCNT", grp=1)
+    rig.reg("PPCNT", grp=0, clr=1)
+    assert _frames(rig) == 0
+    rig.t = 101.0
+    assert _frames(rig) > 0
+    _, rfc2863 = rig.reg("PPCNT", grp=1)
+    key = "counter_set.eth_2863_cntrs_grp_data_layout_ext.if_in_ucast_pkts_low"
+    assert rfc2863[key] != before[key]  # still counting from the start, not cleared
+
+
+def test_vport_counters_grow_and_clear() -> None:
+    rig = Rig()
+    rig.t = 5.0
+    first = rig.ok("QUERY_VPORT_COUNTER")["received_eth_unicast.packets"]
+    rig.t = 6.0
+    second = rig.ok("QUERY_VPORT_COUNTER", {"clear": 1})["received_eth_unicast.packets"]
+    assert second > first > 0
+    assert rig.ok("QUERY_VPORT_COUNTER")["received_eth_unicast.packets"] == 0
+
+
+def test_temperature_drifts_inside_the_band_and_thresholds_stick() -> None:
+    rig = Rig()
+    readings = []
+    for step in range(60):
+        rig.t = step * 97.0
+        _, mtmp = rig.reg("MTMP")
+        readings.append(mtmp["temperature"])
+        assert mtmp["max_temperature"] >= mtmp["temperature"]
+    assert all(45 * 8 <= r <= 70 * 8 for r in readings)
+    assert len(set(readings)) > 10
+    rig.reg("MTMP", WRITE, temp_threshold_hi=95 * 8)
+    _, mtmp = rig.reg("MTMP")
+    assert mtmp["temp_threshold_hi"] == 95 * 8
+    assert mtmp["sensor_name_hi"].to_bytes(4, "big") == b"ASIC"
+    assert rig.reg("MTMP", sensor_index=7)[0] == ErrorKind.BAD_INDEX.status
+
+
+@pytest.mark.parametrize(("profile", "name_at", "pn_at", "sn_at"),
+                         [("cx6dx", 148, 168, 196), ("cx7", 129, 148, 166)])
+def test_mcia_reads_the_module_eeprom(profile: str, name_at: int, pn_at: int, sn_at: int) -> None:
+    rig = Rig(profile)
+    module = rig.profile.port(0).module
+    status, got = rig.reg("MCIA", device_address=128, size=128)
+    assert status == 0 and got["status"] == 0
+    upper = b"".join(got[f"dword[{i}]"].to_bytes(4, "big") for i in range(32))
+    assert upper[0] == module.identifier
+    def text(offset: int) -> str:
+        return upper[offset - 128:offset - 128 + 16].decode().strip()
+    assert (text(name_at), text(pn_at), text(sn_at)) == (module.vendor, module.part_number,
+                                                         module.serial)
+    _, pddr = rig.reg("PDDR", page_select=3)
+    serial = pddr["page_data.pddr_module_info_ext.vendor_sn[0]"].to_bytes(4, "big")
+    assert module.serial.startswith(serial.decode())
+
+
+def test_every_catalogue_register_reads_and_decodes() -> None:
+    rig = Rig()
+    for register in registers():
+        status, _ = rig.reg(register.name)
+        assert status == 0, register.name
+
+
+def test_register_index_errors() -> None:
+    rig = Rig()
+    assert rig.reg("PAOS", local_port=2)[0] == ErrorKind.BAD_INDEX.status
+    assert rig.reg("PPCNT", grp=32)[0] == ErrorKind.BAD_FIELD.status  # InfiniBand group
+    cmd = find("ACCESS_REG")
+    data = encode_input(cmd, {"register_id": 0x5006, "register_data": bytes(16)}, op_mod=READ)
+    bogus = data[:10] + (0x7777).to_bytes(2, "big") + data[12:]
+    result = rig.dev.rpc(Scope.DEBUG_READ_ONLY, bogus, 64)
+    assert result.data()[0] == ErrorKind.UNKNOWN_REGISTER.status
+
+
+def test_generic_rw_fields_stick_per_index() -> None:
+    rig = Rig()
+    register = find_register("PFCC")
+    assert register.access.get("pfctx") == "RW"
+    rig.reg("PFCC", WRITE, pfctx=0x08)
+    assert rig.reg("PFCC")[1]["pfctx"] == 0x08
+
+
+def test_pmtu_write_changes_the_vport_mtu() -> None:
+    rig = Rig()
+    rig.reg("PMTU", WRITE, admin_mtu=9000 + 22)
+    assert rig.reg("PMTU")[1]["oper_mtu"] == 9022
+    assert rig.ok("QUERY_NIC_VPORT_CONTEXT")["nic_vport_context.mtu"] == 9022
+
+
+def test_objects_reference_objects_that_exist() -> None:
+    rig = Rig()
+    sqn = rig.firmware.example("QUERY_SQ").values["sqn"]
+    cqn = rig.ok("QUERY_SQ", {"sqn": sqn})["sq_context.cqn"]
+    eqn = rig.ok("QUERY_CQ", {"cqn": cqn})["cq_context.c_eqn_or_apu_element"]
+    assert rig.ok("QUERY_EQ", {"eq_number": eqn})["eq_context_entry.st"] == 9  # armed
+    tis = rig.ok("QUERY_SQ", {"sqn": sqn})["sq_context.tis_num_0"]
+    rig.ok("QUERY_TIS", {"tisn": tis})
+    tir = rig.ok("QUERY_TIR", {"tirn": rig.firmware.example("QUERY_TIR").values["tirn"]})
+    rqtn = tir["tir_context.indirect_table"]
+    _, rqt, raw = rig.call("QUERY_RQT", {"rqtn": rqtn})
+    size = rqt["rqt_context.rqt_actual_size"]
+    fixed = output_size(find("QUERY_RQT"), encode_input(find("QUERY_RQT"), {"rqtn": rqtn}))
+    members = {int.from_bytes(raw[fixed + 4 * i:fixed + 4 * i + 4], "big") & 0xFFFFFF
+               for i in range(size)}
+    assert len(members) == rig.firmware.device.objects.channels
+    for rqn in members:
+        rq = rig.ok("QUERY_RQ", {"rqn": rqn})
+        rig.ok("QUERY_CQ", {"cqn": rq["rq_context.cqn"]})
+        rig.ok("QUERY_Q_COUNTER", {"counter_set_id": rq["rq_context.counter_set_id"]})
+
+
+def test_steering_leads_from_a_rule_to_a_tir() -> None:
+    rig = Rig()
+    ex = rig.firmware.example("QUERY_FLOW_TABLE_ENTRY").values
+    ttc = rig.firmware.device.objects.keys("flow_table")[2]
+    rule = {**ex, "table_id": ttc[1], "flow_index": 0}
+    status, fte, raw = rig.call("QUERY_FLOW_TABLE_ENTRY", rule)
+    assert status == 0 and fte["flow_context.action"] == 0x4 | 0x8
+    group = rig.ok("QUERY_FLOW_GROUP", {"table_type": 0, "table_id": ttc[1],
+                                        "group_id": fte["flow_context.group_id"]})
+    assert group["start_flow_index"] <= 0 <= group["end_flow_index"]
+    fixed = output_size(find("QUERY_FLOW_TABLE_ENTRY"), encode_input(
+        find("QUERY_FLOW_TABLE_ENTRY"), rule))
+    tirn = int.from_bytes(raw[fixed + 1:fixed + 4], "big")
+    assert raw[fixed] == 0x2  # destination type TIR
+    rig.ok("QUERY_TIR", {"tirn": tirn})
+    counter = int.from_bytes(raw[fixed + 16:fixed + 20], "big")
+    rig.t = 10.0
+    stats = rig.ok("QUERY_FLOW_COUNTER", {"flow_counter_id": counter})
+    assert stats["flow_statistics[0].packets"] > 0
+
+
+def test_diagnostic_sampling_session() -> None:
+    rig = Rig()
+    ctx = "diagnostic_params_context."
+    params = {ctx + "num_of_counters": 2, ctx + "log_num_of_samples": 3,
+              ctx + "log_sample_period": 20, ctx + "repetitive": 1, ctx + "enable": 1,
+              ctx + "counter_id[0].counter_id": 1, ctx + "counter_id[1].counter_id": 3}
+    assert rig.call("QUERY_DIAGNOSTIC_COUNTERS", {"num_of_samples": 1})[0] == 4
+    rig.ok("SET_DIAGNOSTIC_PARAMS", params)
+    got = rig.ok("QUERY_DIAGNOSTIC_PARAMS")
+    assert got[ctx + "enable"] == 1 and got[ctx + "counter_id[1].counter_id"] == 3
+    rig.t = 10.0  # ~9.5 sample periods of 2^20 us
+    samples = rig.ok("QUERY_DIAGNOSTIC_COUNTERS", {"sample_index": 5, "num_of_samples": 3})
+    ids = [samples[f"diag_counter[{i}].sample_id"] for i in range(6)]
+    assert ids == [5, 5, 6, 6, 7, 7]
+    packets = [samples[f"diag_counter[{i}].counter_value_l"] for i in (0, 2, 4)]
+    assert packets == sorted(packets) and packets[0] < packets[-1]
+    too_old = rig.call("QUERY_DIAGNOSTIC_COUNTERS", {"sample_index": 0, "num_of_samples": 1})
+    assert too_old[0] == ErrorKind.BAD_INDEX.status
+    bad = rig.call("SET_DIAGNOSTIC_PARAMS", {**params, ctx + "counter_id[1].counter_id": 0x99})
+    assert bad[0] == ErrorKind.BAD_FIELD.status
+
+
+def test_congestion_control_state_sticks() -> None:
+    rig = Rig()
+    key = {"cong_protocol": 1, "priority": 3}
+    assert rig.ok("QUERY_CONG_STATUS", key)["enable"] == 1
+    rig.ok("MODIFY_CONG_STATUS", {**key, "enable": 0})
+    assert rig.ok("QUERY_CONG_STATUS", key)["enable"] == 0
+    assert rig.ok("QUERY_CONG_STATUS", {**key, "priority": 4})["enable"] == 1
+
+
+def test_roce_gid_matches_the_mac() -> None:
+    rig = Rig()
+    got = rig.ok("QUERY_ROCE_ADDRESS", {"roce_address_index": 0})
+    gid = bytes(got[f"roce_address.source_l3_address[{i}]"] for i in range(16))
+    mac = rig.profile.port(0).mac_int.to_bytes(6, "big")
+    assert gid[:2] == b"\xfe\x80" and gid[13:] == mac[3:] and gid[11:13] == b"\xff\xfe"
+    node_to_json(decode_output(find("QUERY_ROCE_ADDRESS"), rig.call("QUERY_ROCE_ADDRESS")[2]))
+
+
+@pytest.mark.parametrize("profile", ["cx6dx", "cx7", "bf3"])
+def test_every_reference_in_the_inventory_resolves(profile: str) -> None:
+    firmware = Rig(profile).firmware
+    objects, inventory = firmware.device.objects, firmware.inventory()
+    kinds = {obj.kind for obj in inventory}
+    assert {"eq", "cq", "sq", "rq", "tir", "tis", "rqt", "flow_table", "flow_group", "fte",
+            "mkey", "qp", "srq", "xrc_srq", "q_counter"} <= kinds
+    for obj in inventory:
+        for kind, key in obj.refs:
+            assert objects.get(kind, key) is not None, (obj.kind, obj.number, kind, key)
