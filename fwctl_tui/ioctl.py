@@ -222,7 +222,7 @@ class FwctlDevice:
         struct_type = INFO_STRUCTS.get(info.out_device_type)
         if struct_type is not None and length >= ctypes.sizeof(struct_type):
             parsed = struct_type.from_buffer_copy(raw)
-            fields = {name: getattr(parsed, name) for name, _ in struct_type._fields_}
+            fields = {f[0]: getattr(parsed, f[0]) for f in struct_type._fields_}
         return DeviceInfo(device_type=info.out_device_type, device_data=raw, fields=fields)
 
     def rpc(

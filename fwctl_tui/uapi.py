@@ -34,17 +34,27 @@ _CTYPE = {
 }
 
 
-def _strip(prefix: str, names: dict[str, int]) -> dict[str, int]:
-    return {name.removeprefix(prefix): value for name, value in names.items()}
+_SCOPES, _TYPES = _F["scopes"], _F["device_types"]
 
 
-Scope = enum.IntEnum("Scope", _strip("FWCTL_RPC_", _F["scopes"]))  # type: ignore[misc]
-Scope.__doc__ = "enum fwctl_rpc_scope, ordered: a higher scope satisfies any lower requirement"
+class Scope(enum.IntEnum):
+    """enum fwctl_rpc_scope, ordered: a higher scope satisfies any lower requirement."""
 
-DeviceType = enum.IntEnum(  # type: ignore[misc]
-    "DeviceType", _strip("FWCTL_DEVICE_TYPE_", _F["device_types"])
-)
-DeviceType.__doc__ = "enum fwctl_device_type, as FWCTL_INFO reports it"
+    CONFIGURATION = _SCOPES["FWCTL_RPC_CONFIGURATION"]
+    DEBUG_READ_ONLY = _SCOPES["FWCTL_RPC_DEBUG_READ_ONLY"]
+    DEBUG_WRITE = _SCOPES["FWCTL_RPC_DEBUG_WRITE"]
+    DEBUG_WRITE_FULL = _SCOPES["FWCTL_RPC_DEBUG_WRITE_FULL"]
+
+
+class DeviceType(enum.IntEnum):
+    """enum fwctl_device_type, as FWCTL_INFO reports it."""
+
+    ERROR = _TYPES["FWCTL_DEVICE_TYPE_ERROR"]
+    MLX5 = _TYPES["FWCTL_DEVICE_TYPE_MLX5"]
+    CXL = _TYPES["FWCTL_DEVICE_TYPE_CXL"]
+    BNXT = _TYPES["FWCTL_DEVICE_TYPE_BNXT"]
+    PDS = _TYPES["FWCTL_DEVICE_TYPE_PDS"]
+
 
 TAINTING_SCOPES: frozenset[Scope] = frozenset(
     Scope[name.removeprefix("FWCTL_RPC_")] for name in _F["scope_rules"]["taints"]

@@ -158,6 +158,8 @@ class Node:
         out: list[Node] = []
         if dyn.elem_layout and not dyn.elem_union:
             plan = compile_plan(fr.lset, dyn.elem_layout)
+            if any(d.dyn is not None and d.dyn.mode == "flex" for d in plan.dyns):
+                count = min(count, 1)  # an open-ended element: its own tail takes the rest
             for i in range(count):
                 name = f"{pn.name}[{i}]"
                 out.append(_instance(plan, fr.lset, fr.data, start + i * width, f"{path}[{i}]",

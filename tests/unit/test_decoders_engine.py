@@ -251,3 +251,15 @@ def test_construct_envelopes_agree_with_the_engine() -> None:
         assert parse_reply_header(buf) == {"status": out["status"], "syndrome": out["syndrome"]}
     with pytest.raises(DecodeError, match="needs 16"):
         parse_reply_header(bytes(7))
+
+
+def test_open_ended_flex_element_is_decoded_once() -> None:
+    """A flexible array of structs that end in their own flexible tail holds one element
+    (the tail takes the rest); decoding a 4 KB reply must not explode into 1M nodes."""
+    from fwctl_tui.decoders import catalogue, decode_output, node_to_json
+
+    cmd = catalogue.find("QUERY_PACKET_REFORMAT_CONTEXT")
+    doc = node_to_json(decode_output(cmd, bytes(4096)))
+    contexts = doc["packet_reformat_context"]
+    assert len(contexts) == 1
+    assert len(contexts[0]["more_reformat_data"]) == 4096 - 28 - 8
