@@ -141,10 +141,9 @@ class ConnectXFirmware:
         if out_len < reply_size(command, request):
             raise FirmwareError(ErrorKind.OUTPUT_TOO_SHORT)
         reply = HANDLERS[command.opcode].handler(self.device, request)
-        encoded = success(command, request, reply)
-        if out_len < len(encoded) - len(reply.tail):
-            raise FirmwareError(ErrorKind.OUTPUT_TOO_SHORT, "the reply has more entries")
-        return encoded
+        # List entries past out_len are dropped, as firmware writes only what fits; the
+        # reply's own count field (e.g. allowed_list_size) tells the caller to ask again.
+        return success(command, request, reply)
 
     def _refuse(self, opcode: int, kind: ErrorKind) -> bytes:
         self.device.invalid_commands += 1

@@ -19,7 +19,6 @@ from fwctl_tui.uapi import Scope
 
 PROFILE_NAMES = ("cx6dx", "cx7", "bf3")
 OPCODES = sorted(entries())
-SLACK = 256  # room for variable-length parts (VUID, destinations, the start of RQ lists)
 
 
 @dataclass
@@ -60,7 +59,7 @@ class Rig:
         data = request if request is not None else encode_input(cmd, values or {}, op_mod=op_mod)
         op = int.from_bytes(data[6:8], "big")
         need = least_scope(cmd.opcode, op)
-        size = out_len if out_len is not None else output_size(cmd, data) + SLACK
+        size = out_len if out_len is not None else output_size(cmd, data)  # as send/TUI ask
         result = self.dev.rpc(scope if scope is not None else need or Scope.DEBUG_READ_ONLY,
                               data, size)
         return Answer(result.errno, result.data(), data, cmd)
