@@ -17,7 +17,7 @@ from typing import Any
 
 from fwctl_tui.captures import open_recorder
 from fwctl_tui.captures.loader import outcome_text
-from fwctl_tui.decoders import catalogue, encode_input, output_size
+from fwctl_tui.decoders import catalogue, encode_input, reply_buffer_size
 from fwctl_tui.exchange import Exchange, mbox_op_mod
 from fwctl_tui.session import Session
 from fwctl_tui.sim.host import SimHost
@@ -82,7 +82,7 @@ class Lab:
              scope: Scope | None = None, out_cap: int | None = None) -> Exchange:
         command = catalogue.find(name)
         request = encode_input(command, values or {}, op_mod=op_mod)
-        out_cap = out_cap or output_size(command, in_=request)
+        out_cap = out_cap or reply_buffer_size(command, in_=request)
         if scope is None:
             scope = command.min_scope(mbox_op_mod(request))
         exchange = self.session.send(command.name, scope, request, out_cap)
@@ -102,7 +102,7 @@ def bring_up(lab: Lab) -> None:
     for page in ("GENERAL/max", "GENERAL/current", "ETHERNET_OFFLOADS/current",
                  "ROCE/current"):
         lab.send("QUERY_HCA_CAP", {"op_mod": page})
-    lab.send("QUERY_NIC_VPORT_CONTEXT", out_cap=4096)  # room for the MAC address list
+    lab.send("QUERY_NIC_VPORT_CONTEXT")
     lab.send("ACCESS_REG:PTYS", {"local_port": 1, "proto_mask": 4})
     lab.send("ACCESS_REG:PMTU", {"local_port": 1})
     lab.send("ACCESS_REG:PAOS", {"local_port": 1})
@@ -154,12 +154,28 @@ def firmware_error(lab: Lab) -> None:
     lab.send("ACCESS_REG:PAOS", {"local_port": 1}, scope=Scope.CONFIGURATION)  # EBADMSG
 
 
+def diagnostic_session(lab: Lab) -> None:
+    """Arm a firmware sampling session (DEBUG_WRITE: taints), then read samples back."""
+    ctx = "diagnostic_params_context"
+    lab.send("QUERY_DIAGNOSTIC_PARAMS")  # nothing armed yet
+    lab.send("SET_DIAGNOSTIC_PARAMS", {
+        f"{ctx}.num_of_counters": 4, f"{ctx}.log_num_of_samples": 4,
+        f"{ctx}.log_sample_period": 20, f"{ctx}.repetitive": 1, f"{ctx}.enable": 1,
+        **{f"{ctx}.counter_id[{i}].counter_id": i + 1 for i in range(4)},
+    }, scope=Scope.DEBUG_WRITE)
+    lab.send("QUERY_DIAGNOSTIC_PARAMS")
+    for first in (0, 2, 4):
+        lab.clock.advance(2.2)
+        lab.send("QUERY_DIAGNOSTIC_COUNTERS", {"sample_index": first, "num_of_samples": 2})
+
+
 STORIES: dict[str, tuple[str, Callable[[Lab], None]]] = {
     "01-bring-up.jsonl": ("cx7", bring_up),
     "02-link-down.jsonl": ("cx7", link_down),
     "03-module-eeprom.jsonl": ("cx7", module_eeprom),
     "04-counter-sampling.jsonl": ("cx7", counter_sampling),
     "05-firmware-error.jsonl": ("cx7", firmware_error),
+    "06-diagnostic-session.jsonl": ("cx7", diagnostic_session),
 }
 
 

@@ -20,7 +20,13 @@ from fwctl_tui import policy
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg, print_tree
 from fwctl_tui.connect import Connection, DeviceOpenError, UnknownDeviceError, open_device
-from fwctl_tui.decoders import EncodeError, decode_output, encode_input, node_to_json, output_size
+from fwctl_tui.decoders import (
+    EncodeError,
+    decode_output,
+    encode_input,
+    node_to_json,
+    reply_buffer_size,
+)
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
 from fwctl_tui.errors import explain
@@ -63,7 +69,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         if preview.taints and not args.yes:
             raise CliError(_refusal_text(cmd, preview), scope=scope.name, preview=dict(
                 preview.facts()))
-        out_cap = args.out_len or output_size(cmd, request, op_mod)
+        out_cap = args.out_len or reply_buffer_size(cmd, request, op_mod)
         session = Session(conn.device, conn.name, detail_source=_detail_source(conn))
         if args.capture:
             _attach_recorder(session, conn, Path(args.capture))

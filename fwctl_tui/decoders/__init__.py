@@ -31,6 +31,7 @@ Encoding and decoding (re-exported here from fwctl_tui.decoders.codec)::
     decode_output(cmd, out, in_=None) -> Node        # in_ picks cap page / register
     encode_output(cmd, values, *, in_=None, op_mod=None) -> bytes   # whole firmware reply
     output_size(cmd, in_=None, op_mod=None) -> int   # bytes of the resolved reply layout
+    reply_buffer_size(cmd, in_=None, op_mod=None)     # out_len to ask for (+ list room)
     encode_layout(layout_name, values, context=None, *, size_bytes=None) -> bytes
     decode_layout(layout_name, data, context=None) -> Node
     input_fields(cmd, op_mod=None) -> list[FieldSpec]   # form inputs, INDEX fields first
@@ -73,6 +74,7 @@ from fwctl_tui.decoders.codec import (
     encode_output,
     input_fields,
     output_size,
+    reply_buffer_size,
 )
 from fwctl_tui.decoders.errors import DecodeError, EncodeError
 from fwctl_tui.decoders.mlx5.catalogue import Command, Register
@@ -111,4 +113,5 @@ __all__ = [
     "node_to_json",
     "output_size",
     "parse_hex",
+    "reply_buffer_size",
 ]

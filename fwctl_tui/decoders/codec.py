@@ -21,6 +21,7 @@ from fwctl_tui.decoders.mlx5.codec import (
     input_fields,
     output_size,
     parse_op_mod,
+    reply_buffer_size,
 )
 from fwctl_tui.decoders.mlx5.data import layouts
 from fwctl_tui.decoders.node import Node
@@ -51,4 +52,5 @@ __all__ = [
     "input_fields",
     "output_size",
     "parse_op_mod",
+    "reply_buffer_size",
 ]

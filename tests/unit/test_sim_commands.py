@@ -11,7 +11,7 @@ import pytest
 
 from fwctl_tui.allowlist import entries, least_scope
 from fwctl_tui.decoders.mlx5.catalogue import cap_pages, find
-from fwctl_tui.decoders.mlx5.codec import decode_output, encode_input, output_size
+from fwctl_tui.decoders.mlx5.codec import decode_output, encode_input, reply_buffer_size
 from fwctl_tui.decoders.node import Node, iter_leaves, node_to_json
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.sim.mlx5.syndromes import ErrorKind, explain, syndrome, table
@@ -59,7 +59,7 @@ class Rig:
         data = request if request is not None else encode_input(cmd, values or {}, op_mod=op_mod)
         op = int.from_bytes(data[6:8], "big")
         need = least_scope(cmd.opcode, op)
-        size = out_len if out_len is not None else output_size(cmd, data)  # as send/TUI ask
+        size = out_len if out_len is not None else reply_buffer_size(cmd, data)  # as send asks
         result = self.dev.rpc(scope if scope is not None else need or Scope.DEBUG_READ_ONLY,
                               data, size)
         return Answer(result.errno, result.data(), data, cmd)
@@ -130,7 +130,7 @@ def test_general_caps_carry_the_function_identity() -> None:
     second = rig.host.functions[1].open()
     cmd = find("QUERY_HCA_CAP")
     data = encode_input(cmd, {}, op_mod=1)
-    result = second.rpc(Scope.CONFIGURATION, data, output_size(cmd, data))
+    result = second.rpc(Scope.CONFIGURATION, data, reply_buffer_size(cmd, data))
     fields = {leaf.path: leaf.value for leaf in iter_leaves(decode_output(cmd, result.data(),
                                                                          data))}
     assert fields["capability.cmd_hca_cap.vhca_id"] == 1

@@ -167,8 +167,22 @@ def encode_output(cmd: Command, values: Mapping[str, Any], *, in_: bytes | None 
 
 
 def output_size(cmd: Command, in_: bytes | None = None, op_mod: int | None = None) -> int:
-    """Bytes of the resolved reply layout (what to pass as out_len)."""
+    """Bytes of the resolved reply layout: the least out_len the reply needs."""
     return (output_plan(cmd, in_, op_mod).size + 7) // 8
+
+
+TAIL_ROOM = 4096  # bytes offered for a reply's variable-length list (samples, MACs, ...)
+
+
+def reply_buffer_size(cmd: Command, in_: bytes | None = None, op_mod: int | None = None) -> int:
+    """The out_len to ask for: the reply layout, plus room when it ends in a list.
+
+    Firmware fills a trailing list only as far as the buffer goes (the reply's count
+    field says how many exist), so a bare layout-sized buffer would show an empty list.
+    """
+    plan = output_plan(cmd, in_, op_mod)
+    open_ended = any(pn.dyn is not None and pn.dyn.mode == "flex" for pn in plan.dyns)
+    return (plan.size + 7) // 8 + (TAIL_ROOM if open_ended else 0)
 
 
 def input_fields(cmd: Command, op_mod: int | None = None) -> list[FieldSpec]:
