@@ -130,6 +130,7 @@ def run(records: int = 100_000) -> dict[str, Any]:
         for key, fields in (("decode_records_per_s", False), ("fields_records_per_s", True)):
             rate = _decode_rate(path, fields=fields)
             result[key] = round(rate) if rate is not None else None
+    _print_table(result)
     return result
 
 
@@ -137,10 +138,8 @@ TARGETS = {"open_first_rows_s": ("<=", 1.0), "peak_rss_mb": ("<=", 200.0),
            "parse_records_per_s": (">=", 50_000), "decode_records_per_s": (">=", 50_000)}
 
 
-def main() -> None:
-    records = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    result = run(records)
-    print(f"{'metric':<24} {'value':>14}  target")
+def _print_table(result: dict[str, Any]) -> None:
+    print(f"   {'metric':<24} {'value':>14}  target")
     for key, value in result.items():
         target = TARGETS.get(key)
         verdict = ""
@@ -148,8 +147,8 @@ def main() -> None:
             op, limit = target
             ok = value <= limit if op == "<=" else value >= limit
             verdict = f"{op} {limit:g}  {'ok' if ok else 'MISSED'}"
-        print(f"{key:<24} {value if value is not None else 'n/a':>14}  {verdict}")
+        print(f"   {key:<24} {value if value is not None else 'n/a':>14}  {verdict}")
 
 
 if __name__ == "__main__":
-    main()
+    run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
