@@ -27,6 +27,7 @@ from fwctl_tui.errors import Explanation, explain
 from fwctl_tui.hoststate import read_host_state
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
 from fwctl_tui.kernelstate import KernelState
+from fwctl_tui.session import Session
 
 SIM_PREFIX = "sim:"
 REPLAY_PREFIX = "replay:"
@@ -75,6 +76,12 @@ class Connection:
     def kernel_state(self) -> KernelState:
         """Fresh state every call: the taint bit can change between two RPCs."""
         return self.kernel()
+
+    def session(self) -> Session:
+        """A Session on this device; simulated and replay errnos carry the emulator's why."""
+        emulator = self.extra.get("emulator")
+        detail = (lambda: emulator.last_detail) if emulator is not None else None
+        return Session(self.device, self.name, detail_source=detail)
 
     def close(self) -> None:
         self.device.close()

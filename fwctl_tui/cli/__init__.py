@@ -11,7 +11,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fwctl_tui.connect import Connection
 
 EXIT_OK = 0
 EXIT_DEVICE = 1
@@ -38,3 +41,15 @@ def print_json(value: Any) -> None:
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def open_connection(name: str, root: str | None = None) -> Connection:
+    """connect.open_device with the CLI's exit codes: unknown name 2, unusable device 1."""
+    from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError, open_device
+
+    try:
+        return open_device(name, root=root)
+    except UnknownDeviceError as err:
+        raise CliError(err.message, EXIT_USAGE) from None
+    except DeviceOpenError as err:
+        raise CliError(err.message, EXIT_DEVICE, errno=err.errno) from None

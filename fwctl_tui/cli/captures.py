@@ -29,7 +29,15 @@ from fwctl_tui.captures.loader import (
 )
 from fwctl_tui.captures.recorder import save_as
 from fwctl_tui.captures.resend import ResendReport, resend
-from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
+from fwctl_tui.cli import (
+    EXIT_DEVICE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_json_flag,
+    open_connection,
+    print_json,
+)
 from fwctl_tui.uapi import parse_scope
 
 
@@ -191,17 +199,8 @@ def _records_table(items: list[RecordItem]) -> Table:
 
 
 def _run_against(args: argparse.Namespace, capture: Capture, flt: RecordFilter) -> int:
-    from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError, open_device
-    from fwctl_tui.session import Session
-
-    try:
-        connection = open_device(args.against, getattr(args, "root", None))
-    except UnknownDeviceError as err:
-        raise CliError(err.message, EXIT_USAGE) from None
-    except DeviceOpenError as err:
-        raise CliError(err.message, EXIT_DEVICE) from None
-    with connection:
-        session = Session(connection.device, connection.name)
+    with open_connection(args.against, getattr(args, "root", None)) as connection:
+        session = connection.session()
         records = ((item.seq, item.exchange) for item in _selected(capture, flt)
                    if item.exchange is not None)
         report = resend(records, session, connection.kernel_state,

@@ -17,9 +17,16 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui import policy
-from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
+from fwctl_tui.cli import (
+    EXIT_DEVICE,
+    EXIT_OK,
+    CliError,
+    add_json_flag,
+    open_connection,
+    print_json,
+)
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg, print_tree
-from fwctl_tui.connect import Connection, DeviceOpenError, UnknownDeviceError, open_device
+from fwctl_tui.connect import Connection
 from fwctl_tui.decoders import (
     EncodeError,
     decode_output,
@@ -62,7 +69,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     except EncodeError as err:
         raise CliError(err.message, field=err.field) from None
     op_mod = mbox_op_mod(request)
-    with _connect(args) as conn:
+    with open_connection(args.device, getattr(args, "root", None)) as conn:
         state = conn.kernel_state()
         scope = _choose_scope(args.scope, cmd, op_mod, state)
         preview = policy.preview(cmd.opcode, op_mod, scope, state, is_write=cmd.is_write(op_mod))
@@ -70,20 +77,11 @@ def cmd_send(args: argparse.Namespace) -> int:
             raise CliError(_refusal_text(cmd, preview), scope=scope.name, preview=dict(
                 preview.facts()))
         out_cap = args.out_len or reply_buffer_size(cmd, request, op_mod)
-        session = Session(conn.device, conn.name, detail_source=_detail_source(conn))
+        session = conn.session()
         if args.capture:
             _attach_recorder(session, conn, Path(args.capture))
         exchange = session.send(cmd.name, scope, request, out_cap)
     return _report(args, cmd, exchange)
-
-
-def _connect(args: argparse.Namespace) -> Connection:
-    try:
-        return open_device(args.device, root=getattr(args, "root", None))
-    except UnknownDeviceError as err:
-        raise CliError(err.message, EXIT_USAGE) from None
-    except DeviceOpenError as err:
-        raise CliError(err.message, EXIT_DEVICE, errno=err.errno) from None
 
 
 def _choose_scope(text: str | None, cmd: Command, op_mod: int, state: Any) -> Scope:
@@ -108,11 +106,6 @@ def _refusal_text(cmd: Command, preview: policy.Preview) -> str:
         f"{cmd.name} at {preview.scope.name} taints the kernel; not sent.\n{rows}\n"
         "Re-run with --yes to accept this."
     )
-
-
-def _detail_source(conn: Connection) -> Any:
-    emulator = conn.extra.get("emulator")
-    return (lambda: emulator.last_detail) if emulator is not None else None
 
 
 def _attach_recorder(session: Session, conn: Connection, path: Path) -> None:
