@@ -12,335 +12,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-from tools.reference import REPO_ROOT, reference_dir
+from fwctl_tui.allowlist import short_name
+from tools.mlx5_builder import Builder, load_reference
+from tools.mlx5_tables import (
+    CAP_QUERY_COMMANDS,
+    LAYOUT_ALIASES,
+    MBOX_IN,
+    MBOX_OUT,
+    OP_MOD_ENUMS,
+    RAW_PAYLOAD_BIT,
+    REGISTER_COMMANDS,
+)
+from tools.reference import REPO_ROOT
 
 OUT_DIR = REPO_ROOT / "fwctl_tui" / "decoders" / "mlx5" / "generated"
 OUT_NAME = "mlx5.json"
 SCHEMA = 1
-
-# Commands whose layouts the reference has under another name (cmd_layouts has no entry).
-LAYOUT_ALIASES: dict[str, tuple[str | None, str | None]] = {
-    "QUERY_OTHER_HCA_CAP": ("query_other_hca_cap_in", "query_other_hca_cap_out"),
-    "FPGA_QUERY_QP": ("fpga_query_qp_in", "fpga_query_qp_out"),
-    "FPGA_QUERY_QP_COUNTERS": ("fpga_query_qp_counters_in", "fpga_query_qp_counters_out"),
-    "QUERY_DIAGNOSTIC_COUNTERS": ("query_diagnostic_cntrs_in", "query_diagnostic_cntrs_out"),
-    "QUERY_DIAGNOSTIC_PARAMS": ("query_diagnostic_params_in", "query_diagnostic_params_out"),
-    "SET_DIAGNOSTIC_PARAMS": ("set_diagnostic_params_in", "set_diagnostic_params_out"),
-    "ACCESS_REGISTER_USER": ("access_register_in", "access_register_out"),
-}
-
-# op_mod variants named by an enum prefix of mlx5_ifc.json (the capability commands and
-# the register commands are built from related.cap_types / facts reg_access_op instead).
-OP_MOD_ENUMS: dict[str, str] = {
-    "QUERY_PAGES": "MLX5_QUERY_PAGES_IN_OP_MOD_",
-    "QUERY_VPORT_STATE": "MLX5_VPORT_STATE_OP_MOD_",
-    "QUERY_VNIC_ENV": "MLX5_QUERY_VNIC_ENV_IN_OP_MOD_",
-    "QUERY_VPORT_COUNTER": "MLX5_QUERY_VPORT_COUNTER_IN_OP_MOD_",
-}
-CAP_QUERY_COMMANDS = ("QUERY_HCA_CAP", "QUERY_OTHER_HCA_CAP")
-REGISTER_COMMANDS = ("ACCESS_REG", "ACCESS_REGISTER_USER")
-
-# Enum labels for mlx5_ifc fields: (struct, field) -> enum name prefix in mlx5_ifc.json.
-FIELD_ENUMS: dict[tuple[str, str], str] = {
-    ("cmd_hca_cap", "port_type"): "MLX5_CAP_PORT_TYPE_",
-    ("cmd_hca_cap", "cmdif_checksum"): "MLX5_CMD_HCA_CAP_CMDIF_CHECKSUM_",
-    ("cmd_hca_cap", "gid_table_size"): "MLX5_CMD_HCA_CAP_GID_TABLE_SIZE_",
-    ("cmd_hca_cap", "pkey_table_size"): "MLX5_CMD_HCA_CAP_PKEY_TABLE_SIZE_",
-    ("cmd_hca_cap", "umr_fence"): "MLX5_CAP_UMR_FENCE_",
-    ("qpc", "state"): "MLX5_QPC_STATE_",
-    ("qpc", "st"): "MLX5_QPC_ST_",
-    ("qpc", "pm_state"): "MLX5_QPC_PM_STATE_",
-    ("qpc", "mtu"): "MLX5_QPC_MTU_",
-    ("sqc", "state"): "MLX5_SQC_STATE_",
-    ("rqc", "state"): "MLX5_RQC_STATE_",
-    ("rqc", "mem_rq_type"): "MLX5_RQC_MEM_RQ_TYPE_",
-    ("rmpc", "state"): "MLX5_RMPC_STATE_",
-    ("srqc", "state"): "MLX5_SRQC_STATE_",
-    ("xrc_srqc", "state"): "MLX5_XRC_SRQC_STATE_",
-    ("xrqc", "state"): "MLX5_XRQC_STATE_",
-    ("xrqc", "topology"): "MLX5_XRQC_TOPOLOGY_",
-    ("cqc", "status"): "MLX5_CQC_STATUS_",
-    ("cqc", "cqe_sz"): "MLX5_CQC_CQE_SZ_",
-    ("cqc", "st"): "MLX5_CQC_ST_",
-    ("eqc", "status"): "MLX5_EQC_STATUS_",
-    ("eqc", "st"): "MLX5_EQC_ST_",
-    ("dctc", "state"): "MLX5_DCTC_STATE_",
-    ("dctc", "mtu"): "MLX5_DCTC_MTU_",
-    ("tirc", "disp_type"): "MLX5_TIRC_DISP_TYPE_",
-    ("tirc", "rx_hash_fn"): "MLX5_RX_HASH_FN_",
-    ("wq", "wq_type"): "MLX5_WQ_WQ_TYPE_",
-    ("scheduling_context", "element_type"): "SCHEDULING_CONTEXT_ELEMENT_TYPE_",
-    ("tsar_element", "tsar_type"): "TSAR_ELEMENT_TSAR_TYPE_",
-    ("query_vport_state_out", "state"): "MLX5_QUERY_VPORT_STATE_OUT_STATE_",
-    ("query_vport_state_out", "admin_state"): "MLX5_QUERY_VPORT_STATE_OUT_STATE_",
-    ("general_obj_in_cmd_hdr", "obj_type"): "MLX5_OBJ_TYPE_",
-    ("query_flow_table_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
-    ("query_flow_group_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
-    ("query_fte_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
-    ("flow_table_context", "table_miss_action"): "MLX5_FLOW_TABLE_MISS_ACTION_",
-    ("mfrl_reg", "reset_state"): "MLX5_MFRL_REG_RESET_STATE_",
-    ("mtctr_reg", "first_clock_timestamp_request"): "MLX5_MTCTR_REQUEST_",
-    ("mtctr_reg", "second_clock_timestamp_request"): "MLX5_MTCTR_REQUEST_",
-}
-
-IP_VERSION_MEMBERS = {"4": "ipv4_layout", "6": "ipv6_layout"}  # IP version numbers
-
-# Unions in mlx5_ifc.json chosen by a sibling field: (struct, union field) ->
-# (selector field, {selector value: member}). Values are enum members or protocol numbers.
-IFC_SELECTORS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
-    ("scheduling_context", "element_attributes"): (
-        "element_type",
-        {
-            "SCHEDULING_CONTEXT_ELEMENT_TYPE_TSAR": "tsar",
-            "SCHEDULING_CONTEXT_ELEMENT_TYPE_VPORT": "vport",
-            "SCHEDULING_CONTEXT_ELEMENT_TYPE_VPORT_TC": "vport_tc",
-        },
-    ),
-    ("fte_match_set_lyr_2_4", "src_ipv4_src_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
-    ("fte_match_set_lyr_2_4", "dst_ipv4_dst_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
-}
-
-MBOX_IN = "mbox_in_generic"
-MBOX_OUT = "mbox_out_generic"
-RAW_PAYLOAD_BIT = 64  # bytes 8.. of a mailbox without a public layout are shown raw
-
-
-def _load(name: str) -> Any:
-    return json.loads((reference_dir() / name).read_text("utf-8"))
-
-
-def _short(name: str) -> str:
-    return name.removeprefix("MLX5_CMD_OPCODE_").removeprefix("MLX5_CMD_OP_")
-
-
-class Builder:
-    """Collects the reachable layouts and enums in the generic table format."""
-
-    def __init__(self, ifc: dict[str, Any], regs: dict[str, Any]) -> None:
-        self.ifc = ifc
-        self.structs: dict[str, Any] = ifc["structs"]
-        self.nodes: dict[str, Any] = regs["nodes"]
-        self.layouts: dict[str, Any] = {}
-        self.enums: dict[str, dict[str, int]] = {}
-        self._enum_ids: dict[tuple[tuple[str, int], ...], str] = {}
-
-    # -- enums -------------------------------------------------------------------------
-    def enum(self, members: dict[str, int], hint: str) -> str:
-        key = tuple(sorted(members.items(), key=lambda kv: (kv[1], kv[0])))
-        if key not in self._enum_ids:
-            name = hint
-            while name in self.enums:
-                name += "_"
-            self._enum_ids[key] = name
-            self.enums[name] = dict(key)
-        return self._enum_ids[key]
-
-    def ifc_enum(self, prefix: str) -> dict[str, int]:
-        found = {k.removeprefix(prefix): v for k, v in self.ifc["enums"].items()
-                 if k.startswith(prefix)}
-        if not found:
-            raise SystemExit(f"no mlx5_ifc enum with prefix {prefix}")
-        return found
-
-    # -- mlx5_ifc structs --------------------------------------------------------------
-    def add_ifc(self, name: str) -> str:
-        if name in self.layouts:
-            return name
-        if name not in self.structs:
-            raise KeyError(name)
-        src = self.structs[name]
-        entry: dict[str, Any] = {"size": src["size_bits"], "src": "ifc"}
-        if src.get("union"):
-            entry["union"] = 1
-        self.layouts[name] = entry  # placeholder first: structs may recurse
-        fields = []
-        for f in src["fields"]:
-            conv = self._ifc_field(name, f)
-            if conv is not None:
-                fields.append(conv)
-        entry["fields"] = fields
-        return name
-
-    def _ifc_width(self, f: dict[str, Any]) -> int:
-        if f.get("width_bits") is not None:
-            return int(f["width_bits"])
-        return int(self.structs[f["type"]]["size_bits"])
-
-    def _ifc_field(self, parent: str, f: dict[str, Any]) -> dict[str, Any] | None:
-        kind = f["kind"]
-        if kind == "reserved":
-            return None
-        name = f["name"]
-        if name is None:  # anonymous union: name it after its members
-            name = "_or_".join(m["name"] for m in self.structs[f["type"]]["fields"]
-                               if m["kind"] != "reserved")
-        out: dict[str, Any] = {"n": name, "o": f["offset_bits"], "w": self._ifc_width(f)}
-        if kind == "bits":
-            out["k"] = "int"
-            prefix = FIELD_ENUMS.get((parent, name))
-            if prefix:
-                hint = prefix.removeprefix("MLX5_").rstrip("_")
-                out["e"] = self.enum(self.ifc_enum(prefix), hint)
-        elif kind in ("struct", "union"):
-            target = self.structs.get(f["type"])
-            if target is None:
-                return None  # type defined nowhere in the reference (e.g. a missing cap page)
-            is_union = kind == "union" or bool(target.get("union"))
-            out["k"] = "union" if is_union else "struct"
-            out["t"] = self.add_ifc(f["type"])
-            sel = IFC_SELECTORS.get((parent, name))
-            if sel:
-                out["sel"] = self._ifc_selector(parent, sel)
-        elif kind == "array":
-            out["k"] = "array"
-            out["c"] = f.get("count") or 0
-            out["ew"] = f["element_width_bits"]
-            if f.get("flexible"):
-                out["flex"] = 1
-            if f.get("element_kind") in ("struct", "union"):
-                if f.get("type") not in self.structs:
-                    return None
-                out["et"] = self.add_ifc(f["type"])
-                if f["element_kind"] == "union" or self.structs[f["type"]].get("union"):
-                    out["eu"] = 1
-        else:
-            raise SystemExit(f"unknown field kind {kind} in {parent}")
-        return out
-
-    def _ifc_selector(self, parent: str, sel: tuple[str, dict[str, str]]) -> dict[str, Any]:
-        field_name, mapping = sel
-        field = next(f for f in self.structs[parent]["fields"] if f["name"] == field_name)
-        values: dict[str, str] = {}
-        for key, member in mapping.items():
-            value = self.ifc["enums"][key] if key in self.ifc["enums"] else int(key)
-            values[str(value)] = member
-        return {"f": field_name, "o": field["offset_bits"], "w": field["width_bits"], "v": values}
-
-    # -- mlx5_registers nodes ----------------------------------------------------------
-    def add_node(self, node_name: str) -> str:
-        # a register node named like an mlx5_ifc struct (only `uint64`) gets a prefix
-        name = f"reg_{node_name}" if node_name in self.structs else node_name
-        if name in self.layouts:
-            return name
-        node = self.nodes[node_name]
-        entry: dict[str, Any] = {"size": node["size_bits"], "src": "reg"}
-        if node_name != name:
-            entry["node"] = node_name
-        if node["is_union"]:
-            entry["union"] = 1
-        self.layouts[name] = entry
-        entry["fields"] = [self._node_field(node, f) for f in node["fields"]]
-        return name
-
-    def _node_field(self, parent: dict[str, Any], f: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"n": f["name"], "o": f["offset_bits"], "w": f["width_bits"]}
-        if f.get("access"):
-            out["a"] = f["access"]
-        arr, sub = f.get("array"), f.get("subnode")
-        if arr:
-            out["k"] = "array"
-            out["ew"] = arr["element_bits"]
-            out["c"] = arr["count"] or 0
-            if arr["dynamic"]:
-                out["c"], out["flex"] = 0, 1
-            if sub:
-                out["et"] = self.add_node(sub)
-                if self.nodes[sub]["is_union"]:
-                    out["eu"] = 1
-        elif sub:
-            target = self.nodes[sub]
-            out["t"] = self.add_node(sub)
-            out["k"] = "union" if target["is_union"] else "struct"
-            if f.get("selector_field") and f["selector_field"].get("offset_bits") is not None:
-                out["sel"] = self._node_selector(f, target)
-            elif target["is_conditional"]:
-                out["cond"] = [[m["name"], _condition(m.get("condition") or "", parent)]
-                               for m in target["fields"]]
-        else:
-            out["k"] = "int"
-        if f.get("enum") and out["k"] in ("int", "array"):
-            out["e"] = self.enum(f["enum"], f["name"])
-        return out
-
-    @staticmethod
-    def _node_selector(f: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
-        sf = f["selector_field"]
-        values = {str(m["selector_value"]): m["name"] for m in target["fields"]
-                  if m.get("selector_value") is not None}
-        return {"f": sf["path"].removeprefix("$(parent)."), "o": sf["offset_bits"],
-                "w": sf["width_bits"], "v": values}
-
-
-_TOKEN = re.compile(r"\$\(parent\)\.[A-Za-z0-9_.]+|==|\|\||&&|[()|&]|[A-Za-z0-9_.]+")
-
-
-def _condition(text: str, parent: dict[str, Any]) -> Any:
-    """Turn a register page condition into a small AST over parent-relative bit ranges.
-
-    Grammar: expr = term (OR term)*, term = factor (AND factor)*, factor = (expr) | ref == name.
-    A reference or value we cannot resolve makes that comparison false.
-    """
-    tokens = _TOKEN.findall(text)
-    pos = 0
-    fields = {f["name"]: f for f in parent["fields"]}
-
-    def peek() -> str | None:
-        return tokens[pos] if pos < len(tokens) else None
-
-    def take() -> str:
-        nonlocal pos
-        pos += 1
-        return tokens[pos - 1]
-
-    def expr() -> Any:
-        parts = [term()]
-        while peek() in ("|", "||", "OR"):
-            take()
-            parts.append(term())
-        return parts[0] if len(parts) == 1 else ["or", *parts]
-
-    def term() -> Any:
-        parts = [factor()]
-        while peek() in ("AND", "&&", "&"):
-            take()
-            parts.append(factor())
-        return parts[0] if len(parts) == 1 else ["and", *parts]
-
-    def factor() -> Any:
-        tok = take()
-        if tok == "(":
-            inner = expr()
-            if peek() == ")":
-                take()
-            return inner
-        ref = tok.removeprefix("$(parent).")
-        if peek() != "==":
-            return ["false"]
-        take()
-        label = take()
-        field = fields.get(ref)
-        if field is None:
-            return ["false"]
-        enum = field.get("enum") or {}
-        if label in enum:
-            value = enum[label]
-        elif label.isdigit():
-            value = int(label)
-        else:
-            return ["false"]
-        return ["eq", field["offset_bits"], field["width_bits"], value]
-
-    if not tokens:
-        return ["false"]
-    try:
-        return expr()
-    except IndexError:
-        return ["false"]
-
 
 def _mbox_layouts(facts: dict[str, Any]) -> dict[str, Any]:
     """Generic mailbox layouts (header fields from the facts, the rest as a raw payload)."""
@@ -406,7 +96,7 @@ def _op_mods(name: str, ifc: dict[str, Any], facts: dict[str, Any],
 
 def _layouts_for(name: str, kernel_name: str, ifc: dict[str, Any]) -> tuple[Any, Any, str | None]:
     entry = ifc["cmd_layouts"].get(kernel_name) or ifc["cmd_layouts"].get(
-        "MLX5_CMD_OP_" + _short(kernel_name)) or {}
+        "MLX5_CMD_OP_" + short_name(kernel_name)) or {}
     lin, lout = entry.get("in"), entry.get("out")
     how = entry.get("matched_by") if (lin or lout) else None
     if name in LAYOUT_ALIASES and not (lin or lout):
@@ -481,9 +171,9 @@ def _agree(b: Builder, layout: str, ifc_struct: dict[str, Any]) -> dict[str, Any
 
 def build() -> dict[str, Any]:
     """The whole generated document, deterministic for a given reference."""
-    facts = _load("fwctl-facts.json")
-    ifc = _load("mlx5_ifc.json")
-    regs = _load("mlx5_registers.json")
+    facts = load_reference("fwctl-facts.json")
+    ifc = load_reference("mlx5_ifc.json")
+    regs = load_reference("mlx5_registers.json")
     b = Builder(ifc, regs)
     b.layouts.update(_mbox_layouts(facts))
     pages = _cap_pages(ifc)
@@ -499,7 +189,7 @@ def build() -> dict[str, Any]:
 
     commands = []
     for row in facts["mlx5"]["allow_list"]:
-        name = _short(row["opcode_name"])
+        name = short_name(row["opcode_name"])
         lin, lout, how = _layouts_for(name, row["opcode_name"], ifc)
         op_mods = _op_mods(name, ifc, facts, pages)
         cmd: dict[str, Any] = {
@@ -518,8 +208,8 @@ def build() -> dict[str, Any]:
     _bind_command_enums(b, commands, status_enum)
 
     registers = _registers(b, ifc, regs)
-    opcode_names = {str(v): _short(k) for k, v in ifc["cmd_opcodes"].items()}
-    opcode_names.update({str(r["opcode"]): _short(r["opcode_name"])
+    opcode_names = {str(v): short_name(k) for k, v in ifc["cmd_opcodes"].items()}
+    opcode_names.update({str(r["opcode"]): short_name(r["opcode_name"])
                          for r in facts["mlx5"]["allow_list"]})
     return {
         "schema": SCHEMA,

@@ -1,0 +1,93 @@
+"""Our knowledge of which reference entries belong together, for tools/gen_mlx5.py.
+
+Names only (aliases, enum prefixes, union selectors); every number still comes from the
+reference files.
+"""
+
+from __future__ import annotations
+
+# Commands whose layouts the reference has under another name (cmd_layouts has no entry).
+LAYOUT_ALIASES: dict[str, tuple[str | None, str | None]] = {
+    "QUERY_OTHER_HCA_CAP": ("query_other_hca_cap_in", "query_other_hca_cap_out"),
+    "FPGA_QUERY_QP": ("fpga_query_qp_in", "fpga_query_qp_out"),
+    "FPGA_QUERY_QP_COUNTERS": ("fpga_query_qp_counters_in", "fpga_query_qp_counters_out"),
+    "QUERY_DIAGNOSTIC_COUNTERS": ("query_diagnostic_cntrs_in", "query_diagnostic_cntrs_out"),
+    "QUERY_DIAGNOSTIC_PARAMS": ("query_diagnostic_params_in", "query_diagnostic_params_out"),
+    "SET_DIAGNOSTIC_PARAMS": ("set_diagnostic_params_in", "set_diagnostic_params_out"),
+    "ACCESS_REGISTER_USER": ("access_register_in", "access_register_out"),
+}
+
+# op_mod variants named by an enum prefix of mlx5_ifc.json (the capability commands and
+# the register commands are built from related.cap_types / facts reg_access_op instead).
+OP_MOD_ENUMS: dict[str, str] = {
+    "QUERY_PAGES": "MLX5_QUERY_PAGES_IN_OP_MOD_",
+    "QUERY_VPORT_STATE": "MLX5_VPORT_STATE_OP_MOD_",
+    "QUERY_VNIC_ENV": "MLX5_QUERY_VNIC_ENV_IN_OP_MOD_",
+    "QUERY_VPORT_COUNTER": "MLX5_QUERY_VPORT_COUNTER_IN_OP_MOD_",
+}
+CAP_QUERY_COMMANDS = ("QUERY_HCA_CAP", "QUERY_OTHER_HCA_CAP")
+REGISTER_COMMANDS = ("ACCESS_REG", "ACCESS_REGISTER_USER")
+
+# Enum labels for mlx5_ifc fields: (struct, field) -> enum name prefix in mlx5_ifc.json.
+FIELD_ENUMS: dict[tuple[str, str], str] = {
+    ("cmd_hca_cap", "port_type"): "MLX5_CAP_PORT_TYPE_",
+    ("cmd_hca_cap", "cmdif_checksum"): "MLX5_CMD_HCA_CAP_CMDIF_CHECKSUM_",
+    ("cmd_hca_cap", "gid_table_size"): "MLX5_CMD_HCA_CAP_GID_TABLE_SIZE_",
+    ("cmd_hca_cap", "pkey_table_size"): "MLX5_CMD_HCA_CAP_PKEY_TABLE_SIZE_",
+    ("cmd_hca_cap", "umr_fence"): "MLX5_CAP_UMR_FENCE_",
+    ("qpc", "state"): "MLX5_QPC_STATE_",
+    ("qpc", "st"): "MLX5_QPC_ST_",
+    ("qpc", "pm_state"): "MLX5_QPC_PM_STATE_",
+    ("qpc", "mtu"): "MLX5_QPC_MTU_",
+    ("sqc", "state"): "MLX5_SQC_STATE_",
+    ("rqc", "state"): "MLX5_RQC_STATE_",
+    ("rqc", "mem_rq_type"): "MLX5_RQC_MEM_RQ_TYPE_",
+    ("rmpc", "state"): "MLX5_RMPC_STATE_",
+    ("srqc", "state"): "MLX5_SRQC_STATE_",
+    ("xrc_srqc", "state"): "MLX5_XRC_SRQC_STATE_",
+    ("xrqc", "state"): "MLX5_XRQC_STATE_",
+    ("xrqc", "topology"): "MLX5_XRQC_TOPOLOGY_",
+    ("cqc", "status"): "MLX5_CQC_STATUS_",
+    ("cqc", "cqe_sz"): "MLX5_CQC_CQE_SZ_",
+    ("cqc", "st"): "MLX5_CQC_ST_",
+    ("eqc", "status"): "MLX5_EQC_STATUS_",
+    ("eqc", "st"): "MLX5_EQC_ST_",
+    ("dctc", "state"): "MLX5_DCTC_STATE_",
+    ("dctc", "mtu"): "MLX5_DCTC_MTU_",
+    ("tirc", "disp_type"): "MLX5_TIRC_DISP_TYPE_",
+    ("tirc", "rx_hash_fn"): "MLX5_RX_HASH_FN_",
+    ("wq", "wq_type"): "MLX5_WQ_WQ_TYPE_",
+    ("scheduling_context", "element_type"): "SCHEDULING_CONTEXT_ELEMENT_TYPE_",
+    ("tsar_element", "tsar_type"): "TSAR_ELEMENT_TSAR_TYPE_",
+    ("query_vport_state_out", "state"): "MLX5_QUERY_VPORT_STATE_OUT_STATE_",
+    ("query_vport_state_out", "admin_state"): "MLX5_QUERY_VPORT_STATE_OUT_STATE_",
+    ("general_obj_in_cmd_hdr", "obj_type"): "MLX5_OBJ_TYPE_",
+    ("query_flow_table_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
+    ("query_flow_group_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
+    ("query_fte_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
+    ("flow_table_context", "table_miss_action"): "MLX5_FLOW_TABLE_MISS_ACTION_",
+    ("mfrl_reg", "reset_state"): "MLX5_MFRL_REG_RESET_STATE_",
+    ("mtctr_reg", "first_clock_timestamp_request"): "MLX5_MTCTR_REQUEST_",
+    ("mtctr_reg", "second_clock_timestamp_request"): "MLX5_MTCTR_REQUEST_",
+}
+
+IP_VERSION_MEMBERS = {"4": "ipv4_layout", "6": "ipv6_layout"}  # IP version numbers
+
+# Unions in mlx5_ifc.json chosen by a sibling field: (struct, union field) ->
+# (selector field, {selector value: member}). Values are enum members or protocol numbers.
+IFC_SELECTORS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
+    ("scheduling_context", "element_attributes"): (
+        "element_type",
+        {
+            "SCHEDULING_CONTEXT_ELEMENT_TYPE_TSAR": "tsar",
+            "SCHEDULING_CONTEXT_ELEMENT_TYPE_VPORT": "vport",
+            "SCHEDULING_CONTEXT_ELEMENT_TYPE_VPORT_TC": "vport_tc",
+        },
+    ),
+    ("fte_match_set_lyr_2_4", "src_ipv4_src_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
+    ("fte_match_set_lyr_2_4", "dst_ipv4_dst_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
+}
+
+MBOX_IN = "mbox_in_generic"
+MBOX_OUT = "mbox_out_generic"
+RAW_PAYLOAD_BIT = 64  # bytes 8.. of a mailbox without a public layout are shown raw
