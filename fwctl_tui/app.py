@@ -1,0 +1,337 @@
+"""The fwctl-tui App: screens, global keys, the one RPC worker and its error handler.
+
+Everything that touches a device goes through `_device_worker` (a single exclusive
+thread worker), results come back as Messages, and one Worker.StateChanged handler
+turns any exception into an error modal, so a firmware hang or a vanished device never
+freezes or crashes the UI. Every send passes the consequence preview first: screens can
+only *ask* for an RPC (RpcRequested); the App shows the preview and runs the worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from fwctl_tui.config import Config, load_config
+from fwctl_tui.connect import DeviceOpenError
+from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.devices import DevicesScreen
+from fwctl_tui.screens.error import ErrorScreen
+from fwctl_tui.screens.messages import (
+    DeviceOpened,
+    DevicesScanned,
+    OpenDeviceRequested,
+    RpcFinished,
+    RpcRequested,
+    ShowExchange,
+)
+from fwctl_tui.screens.workspace import DeviceSource, PlannedRpc, Workspace
+from fwctl_tui.uapi import Scope
+
+
+def _catalogue_commands() -> type[Any]:
+    from fwctl_tui.screens.palette import CatalogueCommands
+
+    return CatalogueCommands
+
+
+def _device_commands() -> type[Any]:
+    from fwctl_tui.screens.palette import DeviceCommands
+
+    return DeviceCommands
+
+
+class FwctlApp(App[int]):
+    """Devices -> catalogue -> form -> preview -> result, with history and captures."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "fwctl-tui"
+    # Screens get -narrow below 110 columns, -wide from there: hex panes widen to 16 B/line.
+    # (Textual declares this ClassVar in a way mypy reads as an instance variable.)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    # Screens beyond the device list are imported on first use: start-up stays close to
+    # a bare Textual app (bench/tui_bench.py measures it).
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
+                tooltip="Quit fwctl-tui (the capture file is kept)"),
+        Binding("f1", "help", "Help", id="help",
+                tooltip="Explain the focused widget and the keys that work here"),
+        Binding("f2", "history", "History", id="history",
+                tooltip="Every RPC of this session: re-open or re-send one"),
+        Binding("f3", "devices", "Devices", id="devices",
+                tooltip="Back to the device list (closes nothing until you open another)"),
+        Binding("f4", "toggle_recording", "Rec", id="toggle_recording",
+                tooltip="Turn recording of this session to a capture file on or off"),
+        Binding("ctrl+s", "save_capture", "Save capture", id="save_capture",
+                tooltip="Copy the session's capture file to a path you choose"),
+        Binding("ctrl+o", "open_capture", "Open capture", id="open_capture",
+                tooltip="Browse a capture file recorded earlier"),
+    ]
+
+    device_kind: reactive[str] = reactive("")
+    device_name: reactive[str] = reactive("")
+    recording_label: reactive[str] = reactive("")
+    busy: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        *,
+        host: Any = None,
+        root: str | Path | None = None,
+        profile: str | None = None,
+        capture: str | Path | None = None,
+        config: Config | None = None,
+        recording: bool | None = None,
+        clock: Callable[[], float] = time.time,
+        data_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self._theme_problem: str | None = None
+        self.config = config if config is not None else load_config()
+        self.data_dir = data_dir
+        self.workspace = Workspace(
+            DeviceSource(root=root, profile=profile, host=host),
+            recording=self.config.recording if recording is None else recording,
+            capture_path=capture,
+            clock=clock,
+        )
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            self._theme_problem = f"unknown theme {self.config.theme!r} in the config file"
+
+    # --- start-up ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        problems = [*self.config.problems, *filter(None, [self._theme_problem])]
+        for problem in problems:
+            self.notify(problem, title="config", severity="warning")
+        self.push_screen(DevicesScreen())
+
+    # --- device worker (the only place RPCs and opens run) -------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
+    def scan_devices(self, target: Any) -> None:
+        """List devices (live ones are probed with FWCTL_INFO) and post them to `target`."""
+        target.post_message(DevicesScanned(self.workspace.source.entries()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm")
+    def warm_catalogue(self) -> None:
+        """Build the catalogue and its search index while the user reads the device list."""
+        from fwctl_tui.screens import catalogue_model
+
+        catalogue_model.warm()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="device")
+    def _open_worker(self, name: str) -> None:
+        self.post_message(DeviceOpened(self.workspace.open(name)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="device")
+    def _rpc_worker(self, plan: PlannedRpc, scope: Scope, origin: Any) -> None:
+        exchange = self.workspace.send(plan, scope)
+        self.post_message(RpcFinished(plan, exchange, origin))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one failure handler: any worker exception becomes an error modal."""
+        if event.worker.group not in ("device", "scan", "warm"):
+            return
+        finished = event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+        if event.worker.group == "device" and finished:
+            self.busy = False
+        if event.state is WorkerState.ERROR:
+            self.show_failure(event.worker.error)
+
+    def show_failure(self, error: BaseException | None) -> None:
+        if isinstance(error, DeviceOpenError):
+            why = error.explanation
+            self.push_screen(ErrorScreen(
+                "The device could not be opened", error.message,
+                why.action if why else "Refresh the device list (r) and check the reason shown.",
+            ))
+            return
+        self.push_screen(ErrorScreen(
+            "Something failed while talking to the device",
+            f"{type(error).__name__}: {error}",
+            "The session is still usable. If this repeats, report it with the capture file.",
+        ))
+
+    # --- devices -------------------------------------------------------------------
+
+    def on_open_device_requested(self, message: OpenDeviceRequested) -> None:
+        if not self.busy:
+            self.busy = True
+            self._open_worker(message.name)
+
+    def on_device_opened(self, message: DeviceOpened) -> None:
+        connection = message.connection
+        self.device_kind, self.device_name = connection.kind, connection.name
+        self._update_recording_label()
+        from fwctl_tui.screens.catalogue import CatalogueScreen
+
+        self.push_screen(CatalogueScreen())
+
+    def _update_recording_label(self) -> None:
+        workspace = self.workspace
+        if workspace.recorder_path is not None:
+            self.recording_label = f"● REC {workspace.recorder_path}"
+        else:
+            self.recording_label = workspace.recording_problem or "not recording"
+
+    # --- the send path: preview first, always ---------------------------------------
+
+    def on_rpc_requested(self, message: RpcRequested) -> None:
+        if self.busy:
+            self.notify("An RPC is still in flight; wait for it.", severity="warning")
+            return
+        if self.workspace.connection is None:
+            self.notify("Open a device first (F3).", severity="warning")
+            return
+        from fwctl_tui.screens.preview import PreviewScreen
+
+        plan, origin = message.plan, message.origin
+
+        def confirmed(scope: Scope | None) -> None:
+            if scope is not None:
+                self.busy = True
+                self._rpc_worker(plan, scope, origin)
+
+        self.push_screen(
+            PreviewScreen(plan, self.workspace.preview, self.workspace.connection.kind),
+            confirmed,
+        )
+
+    def on_rpc_finished(self, message: RpcFinished) -> None:
+        exchange = message.exchange
+        if exchange.errno:
+            self._show_errno(exchange)
+            return
+        if message.plan.purpose == "read-current" and message.origin is not None:
+            message.origin.apply_read_back(exchange)
+            return
+        from fwctl_tui.screens.result import ResultScreen
+
+        self.push_screen(ResultScreen(exchange, message.plan))
+
+    def _show_errno(self, exchange: Exchange, *, from_history: bool = False) -> None:
+        why = explain(exchange.errno)
+        detail = f"\n\nDriver detail: {exchange.detail}" if exchange.detail else ""
+        if exchange.errno == errno.ENODEV and not from_history:
+            self.push_screen(
+                ErrorScreen(
+                    f"{exchange.device} is gone ({why.name})",
+                    f"{exchange.command} failed: {why.meaning}{detail}",
+                    f"{why.action} The device list is refreshed for you.",
+                ),
+                lambda _: self._device_gone(),
+            )
+            return
+        self.push_screen(ErrorScreen(
+            f"{exchange.command} failed with {why.name} at scope {exchange.scope.name}",
+            f"{why.meaning}{detail}", why.action or "See the errno meaning above.",
+        ))
+
+    def _device_gone(self) -> None:
+        self.workspace.close()
+        self.device_kind = self.device_name = ""
+        self._update_recording_label()
+        self.action_devices()
+
+    # --- results and history -------------------------------------------------------
+
+    def on_show_exchange(self, message: ShowExchange) -> None:
+        """Re-open a past RPC: its result, or the explanation of the errno it got."""
+        from fwctl_tui.screens.result import ResultScreen
+
+        if message.exchange.errno:
+            self._show_errno(message.exchange, from_history=True)
+        else:
+            self.push_screen(ResultScreen(message.exchange, None))
+
+    def action_history(self) -> None:
+        from fwctl_tui.screens.history import HistoryScreen
+
+        if self.workspace.session is None:
+            self.notify("No session yet: open a device first.", severity="warning")
+            return
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.workspace.session.history))
+
+    def action_devices(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, DevicesScreen):
+            self.screen.refresh_devices()
+
+    def action_help(self) -> None:
+        from fwctl_tui.screens.help import HelpScreen
+
+        focused = self.focused
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, focused))
+
+    # --- captures ------------------------------------------------------------------
+
+    def action_toggle_recording(self) -> None:
+        if self.workspace.session is None:
+            self.notify("Recording starts when a device is opened.")
+            return
+        on = self.workspace.toggle_recording()
+        self._update_recording_label()
+        self.notify(self.recording_label if on else "Recording stopped.")
+
+    def action_save_capture(self) -> None:
+        from fwctl_tui.screens.prompt import PathPrompt
+
+        if self.workspace.recorder_path is None:
+            self.notify("Nothing is being recorded (F4 turns recording on).", severity="warning")
+            return
+
+        def save(dest: str | None) -> None:
+            if dest:
+                try:
+                    saved = self.workspace.save_capture(Path(dest).expanduser())
+                except (OSError, ValueError) as err:
+                    self.push_screen(ErrorScreen("The capture was not saved", str(err),
+                                                 "Choose another path and try again."))
+                    return
+                self.notify(f"Capture saved to {saved}")
+
+        self.push_screen(PathPrompt("Save the capture as", "path/to/file.jsonl"), save)
+
+    def action_open_capture(self) -> None:
+        from fwctl_tui.screens.prompt import PathPrompt
+
+        def open_path(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
+            except ImportError:
+                self.notify("The capture browser is not available in this build.",
+                            severity="warning")
+                return
+            self.push_screen(CaptureBrowserScreen(Path(path).expanduser()))
+
+        self.push_screen(PathPrompt("Open capture file", "captures/cx7-read.jsonl"), open_path)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Entry point used by `fwctl-tui` with no subcommand."""
+    app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture)
+    app.run()
+    app.workspace.close()
+    return app.return_code or 0

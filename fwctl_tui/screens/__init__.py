@@ -1,0 +1,1 @@
+"""TUI screens, one per file; `workspace` and `catalogue_model` are their headless helpers."""

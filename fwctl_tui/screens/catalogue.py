@@ -1,0 +1,204 @@
+"""The catalogue: every command and register, searchable, grouped, with a details pane.
+
+One OptionList holds the filtered rows (hundreds of entries): filtering swaps its option
+list instead of mounting widgets, so the list keeps up with typing. The details pane
+shows what a trainee needs before sending: summary, minimum scope, whether it taints,
+the kernel that first allows it, and the input/output layouts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from fwctl_tui.screens import catalogue_model
+from fwctl_tui.screens.catalogue_model import Row
+from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.scope_badge import scope_text, short_scope_text, taint_badge
+
+MAX_LAYOUT_ROWS = 60
+
+
+_PROMPTS: dict[str, Text] = {}
+
+
+def option_prompt(row: Row) -> Text:
+    """`READ   QUERY_ISSI`: a fixed-width scope tag first, so narrow lists stay aligned.
+
+    Built once per row: filtering swaps options on every keystroke.
+    """
+    cached = _PROMPTS.get(row.name)
+    if cached is not None:
+        return cached
+    text = short_scope_text(row.min_scope)
+    text.append(" ")
+    text.append(row.name, style="bold")
+    if row.taints:
+        text.append(" ")
+        text.append_text(taint_badge())
+    _PROMPTS[row.name] = text
+    return text
+
+
+def build_options(found: list[Row]) -> list[Option | None]:
+    """Group headings (disabled) followed by their rows."""
+    options: list[Option | None] = []
+    group = None
+    for row in found:
+        if row.group != group:
+            group = row.group
+            options.append(Option(Text(group.upper(), style="bold underline"), disabled=True))
+        options.append(Option(option_prompt(row), id=row.name))
+    return options
+
+
+def layout_table(title: str, layout_name: str | None) -> Group | Text:
+    """Top-level fields of a layout: bit offset, width, name (`describe` has the full tree)."""
+    layouts = catalogue_model.layouts()
+    if not layout_name or layout_name not in layouts:
+        return Text(f"{title}: layout not public (header + raw payload)", style="dim")
+    layout = layouts[layout_name]
+    heading = Text(f"{title}: ", style="bold")
+    heading.append(f"{layout_name} ({layout.size // 8} B)")
+    table = Table(box=None, pad_edge=False)
+    table.add_column("bit", justify="right", style="dim")
+    table.add_column("width", justify="right", style="dim")
+    table.add_column("field")
+    for f in layout.fields[:MAX_LAYOUT_ROWS]:
+        table.add_row(str(f.offset), str(f.width),
+                      Text(f.name + (f" -> {f.type}" if f.type else "")))
+    if len(layout.fields) > MAX_LAYOUT_ROWS:
+        table.add_row("", "", Text(f"... {len(layout.fields) - MAX_LAYOUT_ROWS} more", "dim"))
+    return Group(Text(""), heading, table)
+
+
+def scopes_text(cmd: Any) -> Text:
+    """The least scope, per op_mod only where op_mods differ (ACCESS_REG read vs write)."""
+    by_scope: dict[Any, list[str]] = {}
+    for op_mod, name in cmd.op_mods.items():
+        by_scope.setdefault(cmd.min_scope(op_mod), []).append(f"{name} ({op_mod})")
+    if len(by_scope) <= 1:
+        return scope_text(cmd.min_scope(cmd.default_op_mod))
+    text = Text()
+    for scope, names in by_scope.items():
+        text.append_text(scope_text(scope))
+        text.append(f" for {', '.join(names)}  ")
+    return text
+
+
+def row_details(row: Row) -> Group:
+    cmd = row.command
+    head = Text(row.name, style="bold")
+    head.append(f"   {row.group}", style="dim")
+    if row.taints:
+        head.append("  ")
+        head.append_text(taint_badge())
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("Opcode", f"0x{row.opcode:x} ({row.opcode})")
+    if cmd.register is not None:
+        facts.add_row("Register id", f"0x{cmd.register.id:x}  {cmd.register.name}")
+        facts.add_row("INDEX fields", Text(", ".join(cmd.register.index_fields) or "-"))
+    facts.add_row("Minimum scope", scopes_text(cmd))
+    facts.add_row("Taints kernel", "yes, at its minimum scope" if row.taints else "no")
+    facts.add_row("Kernel", f"allowed since {row.since}" if row.since else "-")
+    parts: list[Any] = [head, Text(row.summary), facts]
+    if cmd.note:
+        parts.append(Text(cmd.note, style="italic"))
+    if cmd.register is not None:  # ACCESS_REG's envelope is the same for every register
+        parts.append(layout_table("Register", cmd.register.layout))
+    else:
+        parts.append(layout_table("Input", cmd.in_layout))
+        parts.append(layout_table("Output", cmd.out_layout))
+    return Group(*parts)
+
+
+class CatalogueScreen(Screen[None]):
+    """Search box, grouped command list, details; Enter opens the command form."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="search",
+                tooltip="Type to filter by name, opcode, register id or field name"),
+        Binding("escape", "back", "Back", id="catalogue_back",
+                tooltip="Back to the device list"),
+    ]
+    HELP = (
+        "Catalogue\n\nEvery firmware command the mlx5 fwctl driver lets through, and every "
+        "access register (read and written with ACCESS_REG). Type after / to filter: a "
+        "name (QUERY_HCA), an opcode (0x100), a register id (0x5006) or a field name "
+        "(admin_status) all match. The colour is the least scope the kernel accepts; "
+        "TAINTS means using it marks the running kernel as tainted until reboot. The "
+        "right pane shows the summary and the input/output layouts. Enter opens the form."
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[Row] = []
+
+    def compose(self) -> ComposeResult:
+        yield DeviceBar()
+        with Horizontal(id="catalogue-body"):
+            with Vertical(id="catalogue-left"):
+                yield Input(placeholder="/ search commands, registers, fields",
+                            id="catalogue-search")
+                yield OptionList(id="catalogue-list")
+            with VerticalScroll(id="catalogue-details"):
+                yield Static(id="catalogue-detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#catalogue-details").border_title = "details"
+        self.apply_filter("")
+        self.query_one(OptionList).focus()
+
+    def apply_filter(self, query: str) -> None:
+        """Swap the list's options for the rows matching `query` (no widgets mounted)."""
+        self.found = catalogue_model.search(query)
+        option_list = self.query_one(OptionList)
+        option_list.set_options(build_options(self.found))
+        option_list.border_title = f"catalogue · {len(self.found)}"
+        if self.found:
+            option_list.highlighted = 1  # first row after its group heading
+        else:
+            self.query_one("#catalogue-detail-text", Static).update(
+                Text(f"Nothing matches {query!r}. Try a shorter word, an opcode or a field."))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        row = catalogue_model.find(event.option.id or "")
+        if row is not None:
+            self.query_one("#catalogue-detail-text", Static).update(row_details(row))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        row = catalogue_model.find(event.option.id or "")
+        if row is not None:
+            self.open_row(row)
+
+    def open_row(self, row: Row) -> None:
+        from fwctl_tui.screens.command import CommandScreen
+
+        self.app.push_screen(CommandScreen(row))
+
+    def action_focus_search(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_back(self) -> None:
+        if self.query_one(Input).has_focus and self.query_one(Input).value:
+            self.query_one(Input).value = ""
+            return
+        self.app.pop_screen()

@@ -1,0 +1,240 @@
+"""The command form: fields, op_mod, a live hex preview of the exact input bytes, send.
+
+The bytes shown are the encoder's output for the current field values, recomputed on
+every change, with the field under the cursor lit up in the hex (the decoder says
+where it lives). Experts can switch to raw hex. Register writes are read-modify-write:
+"Read current" reads the register (through the preview like any RPC), refills the
+form, and the preview of the write then shows the field-level diff.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Select, Static
+
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens import catalogue_model
+from fwctl_tui.screens.catalogue_model import Row
+from fwctl_tui.screens.messages import RpcRequested
+from fwctl_tui.widgets.command_form import CommandForm
+from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.hex_view import HexView
+from fwctl_tui.widgets.scope_badge import scope_text
+
+
+def _tail(path: str) -> str:
+    """A field path without its envelope (`access_register_in.register_data.x` -> `x`)."""
+    return path.rsplit("register_data.", 1)[-1]
+
+
+def match_read_back(form_paths: list[str], decoded: dict[str, Any]) -> dict[str, Any]:
+    """Values read back, keyed by the form's paths (matched on the path inside the data)."""
+    by_tail = {_tail(path): value for path, value in decoded.items()}
+    return {p: by_tail[_tail(p)] for p in form_paths if _tail(p) in by_tail}
+
+
+class CommandScreen(Screen[None]):
+    """Compose one RPC; ctrl+j previews and (after confirmation) sends it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+j", "preview_send", "Preview & send", id="preview_send",
+                tooltip="Show the consequence preview; send only if you confirm there"),
+        Binding("ctrl+r", "read_current", "Read current", id="read_current",
+                tooltip="Register writes: read the current value first to edit it"),
+        Binding("ctrl+t", "toggle_raw", "Raw hex", id="toggle_raw",
+                tooltip="Type the input bytes as hex instead of fields (experts)"),
+        Binding("escape", "back", "Back", id="command_back", tooltip="Back to the catalogue"),
+    ]
+    HELP = CommandForm.HELP
+
+    def __init__(self, row: Row) -> None:
+        super().__init__()
+        self.row = row
+        self.command = row.command
+        self.op_mod: int = self.command.default_op_mod
+        self.values: dict[str, int] = {}
+        self.request: bytes | None = None
+        self.read_back: dict[str, Any] | None = None
+        self.raw_mode = False
+        self.focused_path: str | None = None
+        self.specs: list[Any] = catalogue_model.fields(self.command, self.op_mod)
+
+    def compose(self) -> ComposeResult:
+        cmd = self.command
+        yield DeviceBar()
+        head = Text(cmd.name, style="bold")
+        head.append(f"  0x{cmd.opcode:x}  ", style="dim")
+        head.append(self.row.summary)
+        yield Static(head, id="command-head")
+        with Horizontal(id="command-controls"):
+            if len(cmd.op_mods) > 1:
+                yield Select([(f"{name} ({value})", value) for value, name in cmd.op_mods.items()],
+                             value=self.op_mod, allow_blank=False, id="command-opmod")
+            yield Static(id="command-scope")
+            if cmd.register is not None:
+                yield Button("Read current", id="command-read")
+            yield Button("Preview & send", id="command-send", variant="primary")
+        with Horizontal(id="command-body"):
+            yield CommandForm(self.specs, id="command-form")
+            with Vertical(id="command-right"):
+                yield HexView(id="request-hex")
+                yield Input(placeholder="raw input bytes as hex", id="command-raw")
+        yield Static(id="command-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#command-raw").display = False
+        self.query_one("#command-form").border_title = "input fields"
+        self._update_scope()
+        self.watch(self.app, "busy", self._busy_changed)
+        self.query_one(CommandForm).focus_first()
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.query_one("#command-send", Button).disabled = busy or self.request is None
+
+    def _update_scope(self) -> None:
+        scope = catalogue_model.least_scope(self.command, self.op_mod)
+        text = Text("least scope ")
+        text.append_text(scope_text(scope))
+        if self.command.register is not None:
+            text.append("  write: read it first (ctrl+r)" if self.command.is_write(self.op_mod)
+                        else "  read", style="dim")
+        self.query_one("#command-scope", Static).update(text)
+
+    # --- values -> encoder -> bytes -----------------------------------------------
+
+    def on_command_form_changed(self, event: CommandForm.Changed) -> None:
+        self.values = event.values
+        if event.errors:
+            self._set_request(None, f"{len(event.errors)} field(s) need fixing")
+            return
+        try:
+            request = catalogue_model.encode(self.command, self.values, self.op_mod)
+        except catalogue_model.encode_error_type() as err:
+            self.query_one(CommandForm).show_error(getattr(err, "field", None), str(err))
+            self._set_request(None, str(err))
+            return
+        self._set_request(request, None)
+
+    def _set_request(self, request: bytes | None, problem: str | None) -> None:
+        self.request = request
+        hex_view = self.query_one("#request-hex", HexView)
+        if request is not None:
+            hex_view.set_data(request)
+            hex_view.border_title = f"input · {len(request)} B"
+            self._highlight(self.focused_path)
+        status = self.query_one("#command-status", Static)
+        status.update(Text(problem, style="bold red") if problem else
+                      Text("ready: ctrl+j shows the preview", style="dim"))
+        self._busy_changed(bool(getattr(self.app, "busy", False)))
+
+    def on_command_form_field_focused(self, event: CommandForm.FieldFocused) -> None:
+        self.focused_path = event.path
+        self._highlight(event.path)
+
+    def _highlight(self, path: str | None) -> None:
+        """Light up the field's bits: the FieldSpec says where the encoder puts it."""
+        spec = next((s for s in self.specs if s.path == path), None)
+        hex_view = self.query_one("#request-hex", HexView)
+        if spec is None or self.request is None:
+            hex_view.highlight_bits(None)
+        else:
+            hex_view.highlight_bits(spec.bit_offset, spec.width)
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "command-opmod" or event.value == self.op_mod:
+            return
+        event.stop()
+        self.op_mod = cast(int, event.value)
+        self.specs = catalogue_model.fields(self.command, self.op_mod)
+        self.read_back = None
+        keep = dict(self.values)
+        await self.query_one(CommandForm).remove()
+        form = CommandForm(self.specs, id="command-form")
+        form.border_title = "input fields"
+        await self.query_one("#command-body").mount(form, before="#command-right")
+        form.display = not self.raw_mode
+        form.set_values(keep)
+        self._update_scope()
+
+    # --- raw hex -----------------------------------------------------------------
+
+    def action_toggle_raw(self) -> None:
+        self.raw_mode = not self.raw_mode
+        raw = self.query_one("#command-raw", Input)
+        raw.display = self.raw_mode
+        self.query_one(CommandForm).display = not self.raw_mode
+        if self.raw_mode:
+            raw.value = (self.request or b"").hex(" ")
+            raw.focus()
+        else:  # back to the fields: their bytes replace whatever was typed as hex
+            form = self.query_one(CommandForm)
+            form.post_values()
+            form.focus_first()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "command-raw":
+            return
+        event.stop()
+        try:
+            request = catalogue_model.parse_hex(event.value)
+        except ValueError as err:
+            self._set_request(None, str(err))
+            return
+        self._set_request(request, None)
+
+    # --- sending -----------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "command-send":
+            self.action_preview_send()
+        elif event.button.id == "command-read":
+            self.action_read_current()
+
+    def action_preview_send(self) -> None:
+        if self.request is None:
+            self.notify("Fix the fields marked in red first.", severity="warning")
+            return
+        values = {} if self.raw_mode else self.values
+        before = None
+        if self.read_back is not None and not self.raw_mode:
+            before = {k: self.read_back.get(k) for k in values}
+        plan = catalogue_model.plan(self.command, self.op_mod, values, self.request,
+                                    before=before)
+        self.post_message(RpcRequested(plan, origin=self))
+
+    def action_read_current(self) -> None:
+        cmd = self.command
+        read = next((k for k, v in cmd.op_mods.items() if v == "read"), None)
+        if cmd.register is None or read is None:
+            self.notify("Read current applies to register writes only.", severity="warning")
+            return
+        index = {s.path: self.values[s.path] for s in self.specs
+                 if getattr(s, "access", None) == "INDEX" and s.path in self.values}
+        try:
+            request = catalogue_model.encode(cmd, index, read)
+        except catalogue_model.encode_error_type() as err:
+            self.notify(str(err), severity="error")
+            return
+        plan = catalogue_model.plan(cmd, read, index, request, purpose="read-current")
+        self.post_message(RpcRequested(plan, origin=self))
+
+    def apply_read_back(self, exchange: Exchange) -> None:
+        """The App hands back the register read: refill the form, remember for the diff."""
+        assert exchange.reply is not None
+        root = catalogue_model.decode_reply(self.command, exchange.reply, exchange.request)
+        decoded = catalogue_model.field_values(root)
+        self.read_back = match_read_back([s.path for s in self.specs], decoded)
+        self.query_one(CommandForm).set_values(self.read_back)
+        self.notify(f"Read {len(self.read_back)} field(s) of {self.command.name}; edit and "
+                    "press ctrl+j: the preview shows what changes.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

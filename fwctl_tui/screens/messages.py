@@ -1,0 +1,68 @@
+"""Messages the screens post up to the App ("attributes down, messages up").
+
+Screens never run RPCs or open devices themselves: they say what the user asked for
+and the App does it in its one thread worker, so the preview gate and the error modal
+live in exactly one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from fwctl_tui.connect import Connection
+from fwctl_tui.discovery import DeviceEntry
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.workspace import PlannedRpc
+
+
+class OpenDeviceRequested(Message):
+    """The user chose a device in the list."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class DevicesScanned(Message):
+    """A scan finished in the worker (posted from the thread)."""
+
+    def __init__(self, entries: list[DeviceEntry]) -> None:
+        super().__init__()
+        self.entries = entries
+
+
+class DeviceOpened(Message):
+    """A device was opened in the worker (posted from the thread)."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self.connection = connection
+
+
+class RpcRequested(Message):
+    """Preview, then (if confirmed) send `plan`; `origin` gets read-backs for RMW."""
+
+    def __init__(self, plan: PlannedRpc, origin: Any = None) -> None:
+        super().__init__()
+        self.plan = plan
+        self.origin = origin
+
+
+class RpcFinished(Message):
+    """The worker finished an RPC: an Exchange with a reply or an errno."""
+
+    def __init__(self, plan: PlannedRpc, exchange: Exchange, origin: Any = None) -> None:
+        super().__init__()
+        self.plan = plan
+        self.exchange = exchange
+        self.origin = origin
+
+
+class ShowExchange(Message):
+    """Re-open a past result (from the history)."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        super().__init__()
+        self.exchange = exchange

@@ -1,0 +1,68 @@
+"""Command palette providers: jump to a command or register, or open a device.
+
+ctrl+p then a few letters is the fastest way around: the catalogue provider opens the
+command form directly, the device provider opens a listed device.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from fwctl_tui.screens import catalogue_model
+from fwctl_tui.screens.messages import OpenDeviceRequested
+
+
+class CatalogueCommands(Provider):
+    """Commands and registers by name, opcode or register id."""
+
+    async def search(self, query: str) -> Hits:
+        app: Any = self.app
+        if app.workspace.session is None:
+            return
+        matcher = self.matcher(query)
+        for row in catalogue_model.rows():
+            score = matcher.match(row.name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(row.name), partial(self._open, row.name),
+                          help=row.summary)
+
+    def _open(self, name: str) -> None:
+        from fwctl_tui.screens.command import CommandScreen
+
+        row = catalogue_model.find(name)
+        if row is not None:
+            self.app.push_screen(CommandScreen(row))
+
+
+class DeviceCommands(Provider):
+    """Open any device the device list shows."""
+
+    def _entries(self) -> list[Any]:
+        from fwctl_tui.screens.devices import DevicesScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, DevicesScreen):
+                return screen.entries
+        return []
+
+    async def discover(self) -> Hits:
+        for entry in self._entries():
+            if entry.can_open:
+                yield DiscoveryHit(Text(f"Open device {entry.name}"),
+                                   partial(self._open, entry.name), help=entry.kind)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for entry in self._entries():
+            label = f"Open device {entry.name}"
+            score = matcher.match(label)
+            if score > 0 and entry.can_open:
+                yield Hit(score, matcher.highlight(label), partial(self._open, entry.name),
+                          help=f"{entry.kind} {entry.device_type} {entry.pci_bdf or ''}")
+
+    def _open(self, name: str) -> None:
+        self.app.post_message(OpenDeviceRequested(name))

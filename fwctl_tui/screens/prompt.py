@@ -1,0 +1,47 @@
+"""A one-line path prompt (ctrl+o open capture, ctrl+s save capture).
+
+Returns the typed text, or None on escape: escape never confirms anything.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class PathPrompt(ModalScreen[str | None]):
+    """Ask for a file path; Enter accepts, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel_prompt", tooltip="Close without a path"),
+    ]
+    HELP = (
+        "File path\n\nType a path to a capture file (a .jsonl file written by fwctl-tui). "
+        "~ is your home directory. Enter accepts; escape cancels."
+    )
+
+    def __init__(self, title: str, placeholder: str) -> None:
+        super().__init__()
+        self.prompt_title = title
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-dialog", classes="dialog"):
+            yield Static(self.prompt_title)
+            yield Input(placeholder=self.placeholder, id="prompt-input")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-dialog").border_title = self.prompt_title
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

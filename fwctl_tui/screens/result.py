@@ -1,0 +1,179 @@
+"""One RPC's result: decoded tree beside the reply's hex, linked both ways.
+
+Selecting a field lights up its bits in the hex; moving the hex cursor selects the
+field that covers that byte (node_at_bit). The border title carries the summary a
+person scans for (`QUERY_HCA_CAP · 4112 B · 0.4 ms · OK`), and the status line names
+and explains the mlx5 status and syndrome. Export, copy and re-send live here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from fwctl_tui.config import data_dir
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens import catalogue_model
+from fwctl_tui.screens.messages import RpcRequested
+from fwctl_tui.screens.workspace import PlannedRpc
+from fwctl_tui.widgets.decoded_tree import DecodedTree
+from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.hex_view import HexView
+
+
+def duration_text(ns: int) -> str:
+    if ns >= 1_000_000_000:
+        return f"{ns / 1e9:.2f} s"
+    if ns >= 1_000_000:
+        return f"{ns / 1e6:.1f} ms"
+    return f"{ns / 1e6:.2f} ms"
+
+
+def result_title(exchange: Exchange) -> str:
+    """`QUERY_HCA_CAP · 4112 B · 0.4 ms · OK`."""
+    size = len(exchange.reply) if exchange.reply is not None else 0
+    return (f"{exchange.command} · {size} B · {duration_text(exchange.duration_ns)} · "
+            f"{exchange.outcome()}")
+
+
+def status_text(exchange: Exchange) -> Text:
+    """The status line: status and syndrome named and explained, truncation noted."""
+    text = Text()
+    status = exchange.status
+    if status is None:
+        return text
+    explained = catalogue_model.explain_status(status)
+    text.append(f"status 0x{status:02x} {explained[0]}", style="bold green" if status == 0
+                else "bold red")
+    if explained[1]:
+        text.append(f": {explained[1]}")
+    syndrome = exchange.syndrome
+    if status != 0 and syndrome is not None:
+        text.append(f"\nsyndrome 0x{syndrome:08x}: ", style="bold")
+        text.append(catalogue_model.explain_syndrome(exchange.opcode, syndrome))
+    if exchange.truncated:
+        text.append(f"\nreply truncated: the kernel had {exchange.out_len} B, the buffer "
+                    f"held {exchange.out_cap} B", style="yellow")
+    return text
+
+
+class ResultScreen(Screen[None]):
+    """Decoded reply and hex; j exports JSON, y copies the CLI line, ctrl+j re-sends."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "export_json", "Export JSON", id="export_json",
+                tooltip="Write the decoded result as JSON under the data directory"),
+        Binding("y", "copy_cli", "Copy CLI", id="copy_cli",
+                tooltip="Copy this RPC as a `fwctl-tui send ...` command line"),
+        Binding("ctrl+j", "resend", "Re-send", id="resend",
+                tooltip="Send the same bytes again (through the preview)"),
+        Binding("tab", "app.focus_next", "Tree/hex", id="switch_pane", show=False,
+                tooltip="Move between the decoded tree and the hex view"),
+        Binding("escape", "back", "Back", id="result_back", tooltip="Back to the form"),
+    ]
+    HELP = (
+        "Result\n\nLeft: the reply decoded field by field (name = NAMED VALUE (raw)). "
+        "Right: the same reply as bytes. Move in the tree and the field's bytes light up "
+        "in the hex; click or move in the hex and the field that holds that byte is "
+        "selected in the tree. The title says command, reply size, how long the firmware "
+        "took, and the outcome. status 0 is OK; anything else comes with the syndrome, a "
+        "code firmware uses to say exactly why. c copies a value, j exports JSON, y "
+        "copies the command line that repeats this RPC, ctrl+j sends it again."
+    )
+
+    def __init__(self, exchange: Exchange, plan: PlannedRpc | None) -> None:
+        super().__init__()
+        self.exchange = exchange
+        self.plan = plan
+        row = catalogue_model.find(exchange.command)
+        self.command = row.command if row is not None else None
+        self.root: Any = None
+        self.decode_problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DeviceBar()
+        with Horizontal(id="result-body"):
+            yield DecodedTree(id="result-tree")
+            yield HexView(self.exchange.reply or b"", id="result-hex")
+        yield Static(id="result-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        exchange = self.exchange
+        body = self.query_one("#result-body")
+        body.border_title = result_title(exchange)
+        body.border_subtitle = f"scope {exchange.scope.name} · {len(exchange.request)} B in"
+        hex_view = self.query_one(HexView)
+        hex_view.border_title = "reply bytes"
+        tree = self.query_one(DecodedTree)
+        if self.command is not None and exchange.reply is not None:
+            try:
+                self.root = catalogue_model.decode_reply(
+                    self.command, exchange.reply, exchange.request)
+            except ValueError as err:
+                self.decode_problem = f"could not decode the reply: {err}"
+        tree.show(self.root, f"{exchange.command} reply")
+        status = status_text(exchange)
+        if self.decode_problem:
+            status.append(f"\n{self.decode_problem}", style="yellow")
+        self.query_one("#result-status", Static).update(status)
+        tree.focus()
+
+    def on_decoded_tree_field_highlighted(self, event: DecodedTree.FieldHighlighted) -> None:
+        node = event.node
+        self.query_one(HexView).highlight_bits(node.bit_offset, node.width_bits)
+
+    def on_hex_view_cursor_moved(self, event: HexView.CursorMoved) -> None:
+        hex_view = self.query_one(HexView)
+        if self.root is None or not hex_view.has_focus:
+            return
+        node = catalogue_model.node_at_bit(self.root, event.bit)
+        if node is not None:
+            self.query_one(DecodedTree).select_field(node)
+
+    def action_export_json(self) -> None:
+        exchange = self.exchange
+        document = {
+            "command": exchange.command,
+            "device": exchange.device,
+            "scope": exchange.scope.name,
+            "outcome": exchange.outcome(),
+            "duration_ns": exchange.duration_ns,
+            "request_hex": exchange.request.hex(),
+            "reply_hex": exchange.reply.hex() if exchange.reply is not None else None,
+            "decoded": catalogue_model.to_json(self.root) if self.root is not None else None,
+        }
+        app: Any = self.app
+        folder: Path = getattr(app, "data_dir", None) or data_dir() / "exports"
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", exchange.command)
+        path = folder / f"{safe}-{int(exchange.wall_time)}.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        except OSError as err:
+            self.notify(f"Export failed: {err}", severity="error")
+            return
+        self.notify(f"Decoded result written to {path}", title="exported")
+
+    def _plan(self) -> PlannedRpc:
+        return self.plan or catalogue_model.plan_from_exchange(self.exchange)
+
+    def action_copy_cli(self) -> None:
+        line = catalogue_model.cli_line(self.exchange.device, self._plan(), self.exchange.scope)
+        self.app.copy_to_clipboard(line)
+        self.notify(line, title="copied command line")
+
+    def action_resend(self) -> None:
+        self.post_message(RpcRequested(self._plan()))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,202 @@
+"""What the TUI holds between screens: where devices come from, the open one, its session.
+
+Headless on purpose (no textual import): the App owns one Workspace and its thread
+worker calls `send`, so the screens only ever see DeviceEntry, Preview and Exchange
+values. A test injects a deterministic SimHost; a normal run lists live devices and
+falls back to the process-wide simulated host, exactly as `fwctl-tui devices` does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fwctl_tui.connect import Connection, DeviceOpenError, list_devices, open_device
+from fwctl_tui.discovery import DeviceEntry, with_info
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.ioctl import FwctlError
+from fwctl_tui.kernelstate import KernelState
+from fwctl_tui.policy import Preview, preview
+from fwctl_tui.session import Session
+from fwctl_tui.uapi import Scope
+
+CAPTURES_MODULE = "fwctl_tui.captures"
+
+
+@dataclass(frozen=True)
+class PlannedRpc:
+    """One RPC the user has composed, ready for the preview: bytes come from the encoder."""
+
+    label: str  # the session/capture command name, e.g. QUERY_HCA_CAP or ACCESS_REG:PAOS
+    opcode: int
+    op_mod: int
+    request: bytes
+    out_cap: int
+    is_write: bool
+    default_scope: Scope
+    values: dict[str, Any] = field(default_factory=dict)  # form values, for the CLI line
+    before: dict[str, Any] | None = None  # read-modify-write: the values read back
+    purpose: str = "send"  # send | read-current (an RMW read whose reply refills the form)
+    register_write: bool = False  # an ACCESS_REG write: the preview wants a read-back
+
+
+class DeviceSource:
+    """Lists and opens devices: live ones under `root`, plus a simulated host.
+
+    With an injected `host` (tests, `--simulate`) its functions are listed and opened
+    directly, so a seeded SimHost with a fixed clock drives the whole UI.
+    """
+
+    def __init__(
+        self, root: str | Path | None = None, profile: str | None = None, host: Any = None
+    ) -> None:
+        self.root = root
+        self.profile = profile
+        self.host = host
+
+    def _sim_host(self, live: list[DeviceEntry]) -> Any:
+        if self.host is None and (self.profile or not live):
+            module = importlib.import_module("fwctl_tui.sim.host")
+            self.host = module.get_host(self.profile or module.DEFAULT_PROFILE)
+        return self.host
+
+    def entries(self) -> list[DeviceEntry]:
+        """Live devices first, then simulated ones (unplugged functions are gone)."""
+        live = [] if self.host is not None else list_devices(self.root, simulate=False)
+        host = self._sim_host(live)
+        return live + (host.entries() if host is not None else [])
+
+    def open(self, name: str) -> Connection:
+        """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
+        if self.host is not None and name.startswith("sim:"):
+            try:
+                function = self.host.function(name)
+                device = function.open()
+            except LookupError as err:
+                raise DeviceOpenError(str(err)) from None
+            except FwctlError as err:
+                raise DeviceOpenError(f"cannot open {name}: {err}", err.errno) from None
+            try:
+                entry = with_info(function.entry(), device.info())
+            except FwctlError as err:
+                device.close()
+                raise DeviceOpenError(f"{name} is not usable: {err}", err.errno) from None
+            connection = Connection(entry=entry, device=device, kernel=self.host.kernel.state)
+            connection.extra["emulator"] = function.emulator
+            return connection
+        return open_device(name, self.root)
+
+
+class Workspace:
+    """The open device, its Session and the capture recorder feeding on it."""
+
+    def __init__(
+        self,
+        source: DeviceSource,
+        *,
+        recording: bool = True,
+        capture_path: str | Path | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.source = source
+        self.recording_wanted = recording
+        self.capture_path = Path(capture_path) if capture_path else None
+        self.clock = clock
+        self.connection: Connection | None = None
+        self.session: Session | None = None
+        self.recorder: Any = None
+        self.recorder_path: Path | None = None
+        self.recording_problem: str | None = None
+
+    def open(self, name: str) -> Connection:
+        """Open `name` (closing any previous device) and start a fresh session."""
+        connection = self.source.open(name)
+        self.close()
+        self.connection = connection
+        emulator = connection.extra.get("emulator")
+        detail = (lambda: emulator.last_detail) if emulator is not None else None
+        self.session = Session(connection.device, connection.name, detail_source=detail)
+        if self.recording_wanted:
+            self.start_recording()
+        return connection
+
+    def close(self) -> None:
+        self.stop_recording()
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = None
+        self.session = None
+
+    def kernel_state(self) -> KernelState:
+        assert self.connection is not None, "no device open"
+        return self.connection.kernel_state()
+
+    def preview(self, plan: PlannedRpc, scope: Scope) -> Preview:
+        """The consequence preview for `plan` at `scope`, on the kernel as it is right now."""
+        state = self.kernel_state()
+        return preview(plan.opcode, plan.op_mod, scope, state, is_write=plan.is_write)
+
+    def send(self, plan: PlannedRpc, scope: Scope) -> Exchange:
+        """Run the RPC (called from the thread worker; the Session serialises the device)."""
+        assert self.session is not None, "no device open"
+        return self.session.send(plan.label, scope, plan.request, plan.out_cap)
+
+    # --- recording -------------------------------------------------------------------
+
+    def start_recording(self) -> Path | None:
+        """Attach the captures Recorder as a session listener; None (with a reason) if not."""
+        self.recording_wanted = True
+        if self.session is None or self.connection is None or self.recorder is not None:
+            return self.recorder_path
+        try:
+            captures = importlib.import_module(CAPTURES_MODULE)
+        except ModuleNotFoundError as err:
+            if not (err.name or "").startswith(CAPTURES_MODULE):
+                raise
+            self.recording_problem = "recording unavailable: the captures module is not installed"
+            return None
+        try:
+            self.recorder = captures.open_recorder(
+                self.capture_path,
+                self.connection.entry,
+                self.connection.kernel_state(),
+                created_at=self.clock(),
+            )
+        except (OSError, ValueError, captures.CaptureError) as err:
+            self.recording_problem = f"recording unavailable: {err}"
+            return None
+        self.session.listeners.append(self.recorder)
+        self.recorder_path = Path(self.recorder.path)
+        self.recording_problem = None
+        return self.recorder_path
+
+    def stop_recording(self) -> None:
+        if self.recorder is not None:
+            if self.session is not None and self.recorder in self.session.listeners:
+                self.session.listeners.remove(self.recorder)
+            closer = getattr(self.recorder, "close", None)
+            if callable(closer):
+                closer()
+        self.recorder = None
+
+    def save_capture(self, dest: str | Path) -> Path:
+        """Copy the running capture to `dest` (atomically, by the captures module)."""
+        if self.recorder_path is None:
+            raise ValueError("nothing is being recorded: turn recording on first")
+        captures = importlib.import_module(CAPTURES_MODULE)
+        saved: Path = captures.save_as(self.recorder_path, dest)
+        return saved
+
+    def toggle_recording(self) -> bool:
+        """Flip recording; True when it is now on. A new file starts each time it turns on."""
+        if self.recorder is not None:
+            self.stop_recording()
+            self.recording_wanted = False
+            self.recorder_path = None
+            self.capture_path = None  # never append a second run to the first file
+            return False
+        return self.start_recording() is not None

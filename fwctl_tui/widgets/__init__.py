@@ -1,0 +1,1 @@
+"""Reusable TUI widgets: hex view, decoded tree, command form, device bar, scope badge."""

@@ -1,0 +1,207 @@
+"""CommandForm: one editor per input field, with inline validation, posting values up.
+
+Enum fields get a Select of their named values, numbers an Input that takes decimal,
+0x-hex or an enum name; the range (from the field width or the spec) is the
+placeholder and an out-of-range or unparsable entry shows its message under the field
+at once. The form only collects values: the screen hands them to the encoder, which
+alone turns them into bytes (and names the field when it cannot).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+
+def _safe_id(path: str) -> str:
+    return "f-" + "".join(ch if ch.isalnum() else "_" for ch in path)
+
+
+def spec_choices(spec: Any) -> dict[str, int]:
+    """label -> value of an enum field ({} for plain numbers)."""
+    choices = getattr(spec, "choices", None) or {}
+    return dict(choices)
+
+
+def spec_range(spec: Any) -> tuple[int, int]:
+    low = getattr(spec, "min", None)
+    high = getattr(spec, "max", None)
+    return (0 if low is None else low, (1 << spec.width) - 1 if high is None else high)
+
+
+def parse_field(spec: Any, text: str) -> tuple[int | None, str | None]:
+    """(value, None) or (None, message); empty text means "leave at default"."""
+    raw = text.strip()
+    if not raw:
+        return None, None
+    choices = spec_choices(spec)
+    lowered = {k.lower(): v for k, v in choices.items()}
+    if raw.lower() in lowered:
+        return lowered[raw.lower()], None
+    try:
+        value = int(raw, 0)
+    except ValueError:
+        hint = f" or one of {', '.join(choices)}" if choices else ""
+        return None, f"not a number (use 12, 0x0c{hint})"
+    low, high = spec_range(spec)
+    if not low <= value <= high:
+        return None, f"out of range {low}..{high} ({spec.width} bits)"
+    return value, None
+
+
+def field_label(spec: Any) -> Text:
+    """`admin_status  4b RW`: the path inside the register data (the envelope is noise)."""
+    text = Text(spec.path.removeprefix("register_data."), style="bold")
+    access = getattr(spec, "access", None)
+    text.append(f"  {spec.width}b", style="dim")
+    if access:
+        text.append(f" {access}", style="cyan" if access == "INDEX" else "dim")
+    return text
+
+
+class CommandForm(VerticalScroll):
+    """Editors for a list of FieldSpecs; posts Changed and FieldFocused."""
+
+    HELP = (
+        "Command form\n\nOne line per input field of the command. Type a number (12 or "
+        "0x0c) or pick a named value; leave a field empty to keep its default (usually 0). "
+        "INDEX fields come first for registers: they say *which* port or object to read. "
+        "The hex pane shows the exact bytes that will be sent and lights up the field you "
+        "are on. Mistakes show in red under the field; nothing is sent until you press "
+        "ctrl+j and confirm the preview."
+    )
+
+    class Changed(Message):
+        """Field values changed; `errors` maps path -> message for invalid entries."""
+
+        def __init__(self, form: CommandForm, values: dict[str, int],
+                     errors: dict[str, str]) -> None:
+            super().__init__()
+            self.form = form
+            self.values = values
+            self.errors = errors
+
+        @property
+        def control(self) -> CommandForm:
+            return self.form
+
+    class FieldFocused(Message):
+        """The cursor entered the editor of `path`."""
+
+        def __init__(self, form: CommandForm, path: str) -> None:
+            super().__init__()
+            self.form = form
+            self.path = path
+
+    def __init__(self, specs: list[Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.specs = specs
+        self._by_id = {_safe_id(s.path): s for s in specs}
+        self.errors: dict[str, str] = {}
+        self.values: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        if not self.specs:
+            yield Static(Text("This command takes no input fields beyond its opcode.",
+                              style="dim"))
+        for spec in self.specs:
+            editor_id = _safe_id(spec.path)
+            with Vertical(classes="form-field"):
+                yield Static(field_label(spec), classes="form-label")
+                choices = spec_choices(spec)
+                default = getattr(spec, "default", None)
+                if choices:
+                    options = [(Text(f"{label} ({value})"), value)
+                               for label, value in choices.items()]
+                    start = default if default in choices.values() else Select.NULL
+                    yield Select(options, value=start, id=editor_id, prompt="(default)")
+                else:
+                    low, high = spec_range(spec)
+                    yield Input(value="" if not default else str(default), id=editor_id,
+                                placeholder=f"{low}..{high:#x}", compact=True)
+                doc = getattr(spec, "doc", None)
+                if doc:
+                    yield Static(Text(str(doc), style="dim"), classes="form-doc")
+                yield Static("", classes="form-error", id=f"{editor_id}-error")
+
+    def on_mount(self) -> None:
+        self._collect(post=True)
+
+    def post_values(self) -> None:
+        """Say the current values again (the screen re-encodes them)."""
+        self._collect(post=True)
+
+    def focus_first(self) -> None:
+        """Put the cursor in the first editor (INDEX fields come first for registers)."""
+        editors = self.query("Input, Select")
+        if editors:
+            editors.first().focus()
+
+    def _collect(self, post: bool) -> None:
+        values: dict[str, int] = {}
+        errors: dict[str, str] = {}
+        for editor_id, spec in self._by_id.items():
+            widget = self.query_one(f"#{editor_id}")
+            if isinstance(widget, Select):
+                if widget.value is not Select.NULL:
+                    values[spec.path] = int(widget.value)  # type: ignore[arg-type]
+                continue
+            assert isinstance(widget, Input)
+            value, error = parse_field(spec, widget.value)
+            if error:
+                errors[spec.path] = error
+            elif value is not None:
+                values[spec.path] = value
+        self.values, self.errors = values, errors
+        for editor_id, spec in self._by_id.items():
+            self._set_error(editor_id, errors.get(spec.path, ""))
+        if post:
+            self.post_message(self.Changed(self, values, errors))
+
+    def show_error(self, path: str | None, message: str) -> None:
+        """An encoder complaint about `path` (shown under that field, else at the top)."""
+        if path is not None and _safe_id(path) in self._by_id:
+            self._set_error(_safe_id(path), message)
+        else:
+            self.notify(message, severity="error", timeout=4)
+
+    def _set_error(self, editor_id: str, message: str) -> None:
+        error = self.query_one(f"#{editor_id}-error", Static)
+        error.update(Text(message, style="bold red"))
+        error.display = bool(message)
+
+    def set_values(self, values: dict[str, int]) -> None:
+        """Refill editors (e.g. after reading a register's current value)."""
+        for editor_id, spec in self._by_id.items():
+            if spec.path not in values:
+                continue
+            widget = self.query_one(f"#{editor_id}")
+            value = values[spec.path]
+            if isinstance(widget, Select):
+                if value in spec_choices(spec).values():
+                    widget.value = value
+            elif isinstance(widget, Input):
+                widget.value = str(value) if value < 10 else f"0x{value:x}"
+        self._collect(post=True)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._collect(post=True)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._collect(post=True)
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget = event.widget
+        while widget is not None and widget is not self:
+            spec = self._by_id.get(widget.id or "")
+            if spec is not None:
+                self.post_message(self.FieldFocused(self, spec.path))
+                return
+            widget = widget.parent

@@ -1,0 +1,61 @@
+"""DeviceBar: the persistent LIVE / SIMULATED / REPLAY badge, device name and recording file.
+
+Every screen docks one at the top, so nobody ever wonders whether a command will reach
+real hardware. It only reads the App's reactive state (attributes down); it never
+changes anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+KIND_BADGES = {
+    "live": ("LIVE", "bold white on dark_red"),
+    "simulated": ("SIMULATED", "bold black on dark_cyan"),
+    "replay": ("REPLAY", "bold black on dark_goldenrod"),
+}
+
+
+def badge_text(kind: str, name: str, recording: str, busy: bool) -> Text:
+    """The bar's content; split out so it can be checked without an App."""
+    text = Text(" fwctl-tui ", style="bold")
+    if kind:
+        label, style = KIND_BADGES.get(kind, (kind.upper(), "reverse"))
+        text.append(f" {label} ", style=style)
+        text.append(" ")
+        text.append(name, style="bold")
+    else:
+        text.append(" no device open ", style="dim")
+    if busy:
+        text.append("  ⧗ RPC in flight", style="bold yellow")
+    text.append("   ")
+    text.append(recording or "not recording", style="dim")
+    return text
+
+
+class DeviceBar(Static):
+    """One line, docked top: badge, device, RPC-in-flight marker, capture file."""
+
+    DEFAULT_CSS = """
+    DeviceBar { dock: top; height: 1; background: $panel; color: $text; }
+    """
+
+    def on_mount(self) -> None:
+        for attribute in ("device_kind", "device_name", "recording_label", "busy"):
+            if hasattr(type(self.app), attribute):  # any App can host the bar
+                self.watch(self.app, attribute, self._refresh_bar, init=False)
+        self._refresh_bar()
+
+    def _refresh_bar(self, _value: Any = None) -> None:
+        app: Any = self.app
+        self.update(
+            badge_text(
+                getattr(app, "device_kind", ""),
+                getattr(app, "device_name", ""),
+                getattr(app, "recording_label", ""),
+                bool(getattr(app, "busy", False)),
+            )
+        )

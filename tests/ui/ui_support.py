@@ -1,0 +1,99 @@
+"""Shared pieces of the UI tests: a deterministic app and the few key sequences they drive.
+
+The app gets a seeded SimHost with a fixed clock, recording off, a fixed theme and a
+data directory in tmp, and RPC timing/wall time are pinned so border titles and the
+history are identical on every run (snapshots depend on it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+
+from fwctl_tui.app import FwctlApp
+from fwctl_tui.config import Config
+from fwctl_tui.sim.host import SimHost
+
+FIXED_WALL = 1_767_268_800.0  # 2026-01-01 12:00:00 UTC
+SEED = 7
+RPC_NS = 400_000  # every simulated RPC "takes" 0.4 ms
+
+
+class FixedClock:
+    """The simulator's clock: frozen, so counters and timestamps never drift."""
+
+    def __call__(self) -> float:
+        return 1000.0
+
+
+class _FrozenTime:
+    """Stands in for the `time` module inside session.py: wall and monotonic are fixed."""
+
+    def time(self) -> float:
+        return FIXED_WALL
+
+    def monotonic_ns(self) -> int:
+        return 0
+
+
+def pin_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Used by the `pinned_time` fixture in conftest.py."""
+    ticks = itertools.count(0, RPC_NS)
+    monkeypatch.setattr("fwctl_tui.ioctl._now", lambda: next(ticks))
+    monkeypatch.setattr("fwctl_tui.session.time", _FrozenTime())
+
+
+def make_host() -> SimHost:
+    return SimHost("cx7", seed=SEED, clock=FixedClock())
+
+
+def make_app(
+    tmp_path: Path, host: SimHost | None = None, capture: Path | None = None, **config: Any
+) -> FwctlApp:
+    """Recording is off unless a capture path is given (then it goes there, not ~)."""
+    return FwctlApp(
+        host=host if host is not None else make_host(),
+        config=Config(**{"theme": "textual-dark", **config}),
+        recording=capture is not None,
+        capture=capture,
+        clock=lambda: FIXED_WALL,
+        data_dir=tmp_path / "exports",
+    )
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let workers finish and the messages they posted be handled."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def open_first_device(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def open_command(pilot: Pilot[Any], query: str, name: str) -> None:
+    """From the catalogue: search `query`, highlight `name`, open its form."""
+    await pilot.press("slash")
+    await pilot.press(*query)
+    await pilot.pause()
+    option_list = pilot.app.screen.query_one(OptionList)
+    option_list.highlighted = option_list.get_option_index(name)
+    option_list.focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def stop_blinking(pilot: Pilot[Any]) -> None:
+    """Snapshots: a blinking cursor would make two runs differ."""
+    for screen in pilot.app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
