@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from helpers.captures import record_sample
 from rich.console import Console
 from textual.app import App
 from textual.widgets import Input, Static
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
-from test_captures_support import record_sample
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
 from fwctl_tui.screens.capture_diff import CaptureDiffScreen

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_captures_support import record_sample
+from helpers.captures import record_sample
 
 from fwctl_tui.__main__ import main
 from fwctl_tui.captures import load_capture
@@ -127,7 +127,7 @@ def test_records_the_decoders_cannot_read_still_list_with_hex(tmp_path: Path, ca
 
 
 def test_default_capture_location_is_the_user_data_dir(tmp_path: Path, monkeypatch) -> None:
-    from test_captures_support import entry, session
+    from helpers.captures import entry, session
 
     from fwctl_tui.captures import captures_dir, default_capture_path, open_recorder
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_captures_support import access_reg, hca_cap, record_sample
+from helpers.captures import access_reg, hca_cap, record_sample
 
 from fwctl_tui.captures import decoding
 from fwctl_tui.captures.diff import diff_captures, diff_exchanges, diff_pair, is_counter

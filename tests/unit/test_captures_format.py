@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_captures_support import record_sample
+from helpers.captures import record_sample
 
 from fwctl_tui.captures import CaptureError, load_capture, save_as
 from fwctl_tui.captures import recorder as recorder_module
@@ -73,8 +73,8 @@ def test_recorder_refuses_a_file_that_is_not_a_capture(tmp_path: Path) -> None:
 WRITER = textwrap.dedent(
     """
     import os, signal, sys
-    sys.path.insert(0, {support!r})
-    from test_captures_support import session, entry, access_reg
+    sys.path.insert(0, {tests!r})
+    from helpers.captures import session, entry, access_reg
     from fwctl_tui.captures import open_recorder
     from fwctl_tui.uapi import Scope
     sess, kernel = session()
@@ -91,7 +91,7 @@ WRITER = textwrap.dedent(
 
 def test_killed_writer_loses_only_the_record_being_written(tmp_path: Path) -> None:
     path = tmp_path / "crash.jsonl"
-    script = WRITER.format(support=str(Path(__file__).parent))
+    script = WRITER.format(tests=str(Path(__file__).parents[1]))
     proc = subprocess.run([sys.executable, "-c", script, str(path)], check=False)
     assert proc.returncode == -signal.SIGKILL
     with load_capture(path) as capture:
@@ -226,7 +226,7 @@ def test_a_monster_line_is_reported_and_the_rest_skipped(tmp_path: Path, monkeyp
 
 
 def test_write_capture_saves_a_session_history_atomically(tmp_path: Path) -> None:
-    from test_captures_support import entry
+    from helpers.captures import entry
 
     from fwctl_tui.captures import write_capture
     from fwctl_tui.captures.format import device_identity, make_header

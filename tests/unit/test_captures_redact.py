@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_captures_support import MAC, record_sample
+from helpers.captures import MAC, record_sample
 
 from fwctl_tui.captures import decoding, load_capture, save_as
 from fwctl_tui.captures.redact import MAC_BASE, Redactor, _set_bits, classify

@@ -6,7 +6,7 @@ import errno
 from pathlib import Path
 
 import pytest
-from test_captures_support import access_reg, hca_cap, record_sample
+from helpers.captures import access_reg, hca_cap, record_sample
 
 from fwctl_tui.captures import load_capture
 from fwctl_tui.connect import open_device

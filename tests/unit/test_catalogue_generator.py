@@ -12,12 +12,15 @@ from typing import Any
 import pytest
 
 from fwctl_tui.decoders.mlx5.data import document
+from tools.reference import reference_dir
 
 REPO = Path(__file__).resolve().parents[2]
 GENERATED = REPO / "fwctl_tui" / "decoders" / "mlx5" / "generated" / "mlx5.json"
-sys.path.insert(0, str(REPO))
 
-from tools.reference import reference_dir  # noqa: E402
+try:
+    reference_dir()
+except FileNotFoundError as missing:
+    pytest.skip(str(missing), allow_module_level=True)
 
 
 @cache

@@ -1,0 +1,1 @@
+"""Shared builders for tests (importable as `helpers.*`; pytest puts tests/ on the path)."""
