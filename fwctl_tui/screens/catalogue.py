@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -163,15 +164,23 @@ class CatalogueScreen(Screen[None]):
 
     def apply_filter(self, query: str) -> None:
         """Swap the list's options for the rows matching `query` (no widgets mounted)."""
-        self.found = catalogue_model.search(query)
+        found = catalogue_model.search(query)
+        self.found = found.rows
         option_list = self.query_one(OptionList)
         option_list.set_options(build_options(self.found))
         option_list.border_title = f"catalogue · {len(self.found)}"
-        if self.found:
-            option_list.highlighted = 1  # first row after its group heading
+        if self.found:  # the best hit, else the first row after its group heading
+            best = option_list.get_option_index(found.best) if found.best else 1
+            option_list.highlighted = best
         else:
             self.query_one("#catalogue-detail-text", Static).update(
                 Text(f"Nothing matches {query!r}. Try a shorter word, an opcode or a field."))
+
+    def on_key(self, event: events.Key) -> None:
+        """Down from the search box walks into the list, as in any search field."""
+        if event.key == "down" and isinstance(self.focused, Input):
+            self.query_one(OptionList).focus()
+            event.stop()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter(event.value)

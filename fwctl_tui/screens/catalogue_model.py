@@ -10,7 +10,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from fwctl_tui.exchange import mbox_op_mod, mbox_opcode
 from fwctl_tui.screens.workspace import PlannedRpc
@@ -89,15 +89,23 @@ def row_index() -> dict[str, Row]:
     return {row.name: row for row in rows()}
 
 
-def search(query: str) -> list[Row]:
+class Found(NamedTuple):
+    """Rows matching a query, in catalogue order, and the best-scoring one's name."""
+
+    rows: list[Row]
+    best: str | None
+
+
+def search(query: str) -> Found:
     """Rows the decoders' search matches (name, opcode, register id, field names), in
-    catalogue order so the groups stay together."""
-    if not query.strip():
-        return list(rows())
+    catalogue order so the groups stay together; `best` is the top-scored hit."""
     every = rows()
+    if not query.strip():
+        return Found(list(every), None)
     hits = _catalogue().search(query, limit=len(every))
-    names = {hit.command.name for hit in hits if hit.command is not None}
-    return [row for row in every if row.name in names]
+    names = [hit.command.name for hit in hits if hit.command is not None]
+    wanted = set(names)
+    return Found([row for row in every if row.name in wanted], names[0] if names else None)
 
 
 def warm() -> None:

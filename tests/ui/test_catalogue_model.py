@@ -33,10 +33,11 @@ def test_every_entry_encodes_defaults_and_decodes_a_reply(row: catalogue_model.R
 
 
 def test_search_matches_names_opcodes_ids_and_fields() -> None:
-    assert [r.name for r in catalogue_model.search("0x5006")] == ["ACCESS_REG:PAOS"]
-    assert "ACCESS_REG:PAOS" in [r.name for r in catalogue_model.search("admin_status")]
-    assert "QUERY_HCA_CAP" in [r.name for r in catalogue_model.search("query_hca")]
-    assert len(catalogue_model.search("")) == len(ROWS)
+    assert [r.name for r in catalogue_model.search("0x5006").rows] == ["ACCESS_REG:PAOS"]
+    assert "ACCESS_REG:PAOS" in [r.name for r in catalogue_model.search("admin_status").rows]
+    assert "QUERY_HCA_CAP" in [r.name for r in catalogue_model.search("query_hca").rows]
+    assert len(catalogue_model.search("").rows) == len(ROWS)
+    assert catalogue_model.search("PPCNT").best == "ACCESS_REG:PPCNT"
 
 
 def test_cli_line_and_resend_plan() -> None:

@@ -451,3 +451,20 @@ async def test_rescan_keeps_the_highlighted_device(tmp_path: Path) -> None:
         assert isinstance(devices, DevicesScreen)
         assert devices.query_one(DataTable).cursor_row == 1
         assert "sim:cx7.1" in str(devices.query_one("#device-details").content)
+
+
+async def test_search_highlights_the_best_hit_and_down_walks_into_the_list(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_first_device(pilot)
+        await pilot.press("slash", *"PPCNT")
+        await pilot.pause()
+        option_list = app.screen.query_one(OptionList)
+        best = option_list.get_option_at_index(option_list.highlighted or 0)
+        assert best.id == "ACCESS_REG:PPCNT"  # the register, not a field match above it
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.focused is option_list
