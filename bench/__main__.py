@@ -17,7 +17,7 @@ def main() -> int:
         module = importlib.import_module(name)
         started = time.perf_counter()
         print(f"== {name} ==", flush=True)
-        module.run()
+        getattr(module, "main", module.run)()  # main() prints a table where run() does not
         print(f"   ({time.perf_counter() - started:.1f} s)\n", flush=True)
     return 0
 
