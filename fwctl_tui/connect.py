@@ -110,11 +110,16 @@ def list_devices(
     return entries
 
 
-def open_device(name: str, root: Path | str | None = None) -> Connection:
-    """Open DEVICE (live, sim:PROFILE[.FUNC] or replay:FILE) and read FWCTL_INFO."""
+def open_device(
+    name: str, root: Path | str | None = None, *, sim_host: Any = None
+) -> Connection:
+    """Open DEVICE (live, sim:PROFILE[.FUNC] or replay:FILE) and read FWCTL_INFO.
+
+    `sim_host` stands in for the process-wide simulated host (a seeded one in tests).
+    """
     text = name.strip()
     if text.startswith(SIM_PREFIX):
-        return _open_simulated(text)
+        return _open_simulated(text, sim_host)
     if text.startswith(REPLAY_PREFIX):
         return _open_replay(text.removeprefix(REPLAY_PREFIX))
     return _open_live(text, root)
@@ -137,13 +142,14 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
     return Connection(entry=entry, device=device, kernel=lambda: read_host_state(base))
 
 
-def _open_simulated(name: str) -> Connection:
-    module = _sim_module()
-    if name == SIM_PREFIX:
-        name += "cx7"
-    profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
-    _check_profile(module, profile)
-    host = module.get_host(profile)
+def _open_simulated(name: str, host: Any = None) -> Connection:
+    if host is None:
+        module = _sim_module()
+        if name == SIM_PREFIX:
+            name += module.DEFAULT_PROFILE
+        profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
+        _check_profile(module, profile)
+        host = module.get_host(profile)
     try:
         function = host.function(name)
     except LookupError as err:
@@ -154,9 +160,7 @@ def _open_simulated(name: str) -> Connection:
         raise DeviceOpenError(f"cannot open {function.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(function.entry(), device)
     connection = Connection(entry=entry, device=device, kernel=host.kernel.state)
-    emulator = getattr(function, "emulator", None)
-    if emulator is not None:
-        connection.extra["emulator"] = emulator  # the session shows the driver's detail
+    connection.extra["emulator"] = function.emulator  # the session shows the driver's detail
     return connection
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, ClassVar
 
+from fwctl_tui.decoders import catalogue, decode_input, decode_output
 from fwctl_tui.exchange import Exchange
 
 # Mailbox header fields: the same in every command, never interesting to compare or pair.
@@ -53,36 +54,8 @@ class Decoded:
 
 
 @cache
-def _api() -> Any:
-    """The decoders package, or None while it is not installed (raw hex only)."""
-    try:
-        import fwctl_tui.decoders as decoders
-
-        decoders.decode_output  # noqa: B018 - probe the API, not just the package
-    except (ImportError, AttributeError):
-        return None
-    return decoders
-
-
-def available() -> bool:
-    return _api() is not None
-
-
-@cache
-def _catalogue() -> Any:
-    api = _api()
-    catalogue = getattr(api, "catalogue", None)
-    if catalogue is None and api is not None:
-        from fwctl_tui.decoders.mlx5 import catalogue
-    return catalogue
-
-
-@cache
 def _find(name: str, opcode: int) -> Any:
     """Catalogue entry by recorded name, else by opcode (names from other tool versions)."""
-    catalogue = _catalogue()
-    if catalogue is None:
-        return None
     for key in (name, str(opcode)):
         try:
             return catalogue.find(key)
@@ -92,26 +65,23 @@ def _find(name: str, opcode: int) -> Any:
 
 
 def command_for(exchange: Exchange) -> Any:
-    """The catalogue Command for a record, or None (decoders missing, unknown command)."""
+    """The catalogue Command for a record, or None for a command outside the catalogue."""
     return _find(exchange.command, exchange.opcode)
 
 
 def decode(exchange: Exchange) -> Decoded:
     """Decode both sides; any decoder failure becomes `error`, never an exception."""
-    api = _api()
-    if api is None:
-        return Decoded(error="decoders not available: raw bytes only")
     command = command_for(exchange)
     if command is None:
         return Decoded(error=f"{exchange.command} is not in the catalogue: raw bytes only")
     out = Decoded()
     try:
-        out.input = api.decode_input(command, exchange.request)
+        out.input = decode_input(command, exchange.request)
     except Exception as err:  # a decoder bug must not hide the record
         out.error = f"request does not decode: {err}"
     if exchange.reply is not None:
         try:
-            out.output = api.decode_output(command, exchange.reply, in_=exchange.request)
+            out.output = decode_output(command, exchange.reply, in_=exchange.request)
         except Exception as err:
             out.error = f"reply does not decode: {err}"
     return out

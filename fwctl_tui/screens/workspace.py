@@ -8,23 +8,19 @@ falls back to the process-wide simulated host, exactly as `fwctl-tui devices` do
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fwctl_tui.connect import Connection, DeviceOpenError, list_devices, open_device
-from fwctl_tui.discovery import DeviceEntry, with_info
+from fwctl_tui.connect import Connection, list_devices, open_device
+from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.ioctl import FwctlError
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.policy import Preview, preview
 from fwctl_tui.session import Session
 from fwctl_tui.uapi import Scope
-
-CAPTURES_MODULE = "fwctl_tui.captures"
 
 
 @dataclass(frozen=True)
@@ -60,8 +56,9 @@ class DeviceSource:
 
     def _sim_host(self, live: list[DeviceEntry]) -> Any:
         if self.host is None and (self.profile or not live):
-            module = importlib.import_module("fwctl_tui.sim.host")
-            self.host = module.get_host(self.profile or module.DEFAULT_PROFILE)
+            from fwctl_tui.sim import host as sim_host
+
+            self.host = sim_host.get_host(self.profile or sim_host.DEFAULT_PROFILE)
         return self.host
 
     def entries(self) -> list[DeviceEntry]:
@@ -72,23 +69,7 @@ class DeviceSource:
 
     def open(self, name: str) -> Connection:
         """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
-        if self.host is not None and name.startswith("sim:"):
-            try:
-                function = self.host.function(name)
-                device = function.open()
-            except LookupError as err:
-                raise DeviceOpenError(str(err)) from None
-            except FwctlError as err:
-                raise DeviceOpenError(f"cannot open {name}: {err}", err.errno) from None
-            try:
-                entry = with_info(function.entry(), device.info())
-            except FwctlError as err:
-                device.close()
-                raise DeviceOpenError(f"{name} is not usable: {err}", err.errno) from None
-            connection = Connection(entry=entry, device=device, kernel=self.host.kernel.state)
-            connection.extra["emulator"] = function.emulator
-            return connection
-        return open_device(name, self.root)
+        return open_device(name, self.root, sim_host=self.host)
 
 
 class Workspace:
@@ -117,9 +98,7 @@ class Workspace:
         connection = self.source.open(name)
         self.close()
         self.connection = connection
-        emulator = connection.extra.get("emulator")
-        detail = (lambda: emulator.last_detail) if emulator is not None else None
-        self.session = Session(connection.device, connection.name, detail_source=detail)
+        self.session = connection.session()
         if self.recording_wanted:
             self.start_recording()
         return connection
@@ -152,13 +131,8 @@ class Workspace:
         self.recording_wanted = True
         if self.session is None or self.connection is None or self.recorder is not None:
             return self.recorder_path
-        try:
-            captures = importlib.import_module(CAPTURES_MODULE)
-        except ModuleNotFoundError as err:
-            if not (err.name or "").startswith(CAPTURES_MODULE):
-                raise
-            self.recording_problem = "recording unavailable: the captures module is not installed"
-            return None
+        from fwctl_tui import captures
+
         try:
             self.recorder = captures.open_recorder(
                 self.capture_path,
@@ -187,7 +161,8 @@ class Workspace:
         """Copy the running capture to `dest` (atomically, by the captures module)."""
         if self.recorder_path is None:
             raise ValueError("nothing is being recorded: turn recording on first")
-        captures = importlib.import_module(CAPTURES_MODULE)
+        from fwctl_tui import captures
+
         saved: Path = captures.save_as(self.recorder_path, dest)
         return saved
 
