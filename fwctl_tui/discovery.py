@@ -64,6 +64,7 @@ class DeviceEntry:
     info: dict[str, Any] | None = field(default=None, hash=False)
     firmware_version: str | None = None
     board: str | None = None
+    psid: str | None = None  # Mellanox/NVIDIA board PSID (sysfs infiniband board_id)
     notes: tuple[str, ...] = ()
 
     @property
@@ -94,6 +95,7 @@ class DeviceEntry:
             "info": dict(self.info) if self.info is not None else None,
             "firmware_version": self.firmware_version,
             "board": self.board,
+            "psid": self.psid,
             "notes": list(self.notes),
         }
 
@@ -311,7 +313,7 @@ def _topology(parent: Path) -> dict[str, Any]:
         "netdevs": tuple(_listdir(owner / "net")),
         "rdma": rdma,
         "firmware_version": firmware,
-        "board": _read(first_ib / "board_id") if first_ib else None,
+        "psid": _read(first_ib / "board_id") if first_ib else None,
     }
 
 

@@ -157,6 +157,7 @@ def info_table(entry: DeviceEntry, kernel: KernelState) -> Table:
         ("RDMA", " ".join(entry.rdma) or "-"),
         ("firmware", entry.firmware_version or "-"),
         ("board", entry.board or "-"),
+        ("PSID", entry.psid or "-"),
     ]
     for key, value in (entry.info or {}).items():
         shown = ", ".join(map(str, value)) if isinstance(value, list) else _number(value)

@@ -61,6 +61,7 @@ def entry_details(entry: DeviceEntry) -> Text:
     line("RDMA", ", ".join(entry.rdma) or "-")
     line("Firmware", entry.firmware_version or "-")
     line("Board", entry.board or "-")
+    line("PSID", entry.psid or "-")
     info = entry.info or {}
     if info:
         line("uid", info.get("uid", "-"))

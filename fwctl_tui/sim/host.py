@@ -95,6 +95,7 @@ class SimFunction:
             info=info,
             firmware_version=profile.fw_version,
             board=profile.board,
+            psid=profile.psid,
             pci_ids=f"{profile.pci_vendor}:{profile.pci_device}",
         )
 

@@ -17,7 +17,7 @@ CAP_NAME = "MLX5_UCTX_OBJECT_CAP_TOOLS_RESOURCES"
 ENTRY_KEYS = {
     "name", "dev_node", "kind", "major_minor", "device_type", "device_type_value",
     "type_source", "pci_bdf", "pci_ids", "cxl_memdev", "parent", "driver", "netdevs", "rdma",
-    "can_open", "reason", "info", "firmware_version", "board", "notes",
+    "can_open", "reason", "info", "firmware_version", "board", "psid", "notes",
 }  # fmt: skip
 
 
@@ -35,7 +35,7 @@ def test_dual_port_mlx5_host(fake_sysfs) -> None:
     assert first.netdevs == ("ens1f0np0",)
     assert first.rdma == ("mlx5_0",)
     assert first.firmware_version == "28.39.1002"
-    assert first.board == "MT_0000000838"
+    assert first.psid == "MT_0000000838"
     assert first.cxl_memdev is None
     assert first.parent is not None and first.parent.endswith("0000:3b:00.0")
     assert entries[1].pci_bdf == "0000:3b:00.1"
