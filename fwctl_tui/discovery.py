@@ -12,18 +12,25 @@ what is wrong.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import stat
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from fwctl_tui.facts import facts
 from fwctl_tui.ioctl import DeviceInfo, FwctlDevice, FwctlError
 
 ROOT_ENV = "FWCTL_TUI_SYSFS_ROOT"
+MAX_INDEX: int = facts()["limits"]["device_index_max"]  # fwctlN: N in 0..4095
+CHRDEV_NAME = "fwctl"  # the name the core registers its char device major under
+
+log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^fwctl(\d+)$")
+_MAJOR_MINOR = re.compile(r"^(\d+):(\d+)$")
 _BDF = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", re.IGNORECASE)
 _SHORT_BDF = re.compile(r"^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", re.IGNORECASE)
 _MEMDEV = re.compile(r"^mem\d+$")
@@ -74,30 +81,13 @@ class DeviceEntry:
         return int(match.group(1)) if match else None
 
     def as_json(self) -> dict[str, Any]:
-        """The `devices --json` record: stable keys, lists instead of tuples."""
-        return {
-            "name": self.name,
-            "dev_node": self.dev_node,
-            "kind": self.kind,
-            "major_minor": self.major_minor,
-            "device_type": self.device_type,
-            "device_type_value": self.device_type_value,
-            "type_source": self.type_source,
-            "pci_bdf": self.pci_bdf,
-            "pci_ids": self.pci_ids,
-            "cxl_memdev": self.cxl_memdev,
-            "parent": self.parent,
-            "driver": self.driver,
-            "netdevs": list(self.netdevs),
-            "rdma": list(self.rdma),
-            "can_open": self.can_open,
-            "reason": self.reason,
-            "info": dict(self.info) if self.info is not None else None,
-            "firmware_version": self.firmware_version,
-            "board": self.board,
-            "psid": self.psid,
-            "notes": list(self.notes),
-        }
+        """The `devices --json` record: every field in declaration order, lists for tuples."""
+        record: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            record[item.name] = list(value) if isinstance(value, tuple) else (
+                dict(value) if isinstance(value, dict) else value)
+        return record
 
 
 def with_info(entry: DeviceEntry, info: DeviceInfo) -> DeviceEntry:
@@ -126,9 +116,14 @@ def scan(root: Path | str | None = None, *, probe: bool = True) -> list[DeviceEn
     With `probe`, each verifiable node is opened for FWCTL_INFO (on mlx5 that costs a
     CREATE_UCTX/DESTROY_UCTX pair); without it the type comes from the parent driver,
     can_open stays False and `reason` is set only for nodes that must not be opened.
+    A root that is no sysfs tree at all (see `root_problem`) is logged as a warning.
     """
     base = sysfs_root(root)
+    problem = root_problem(base)
+    if problem:
+        log.warning("%s", problem)
     real_root = base.resolve() == Path("/")
+    proc_devices = _read(base / "proc/devices")
     names = {
         name
         for directory in (base / "sys/class/fwctl", base / "dev/fwctl")
@@ -136,16 +131,41 @@ def scan(root: Path | str | None = None, *, probe: bool = True) -> list[DeviceEn
         if _NAME.match(name)
     }
     ordered = sorted(names, key=lambda n: int(n.removeprefix("fwctl")))
-    return [_entry(name, base, real_root=real_root, probe=probe) for name in ordered]
+    return [
+        _entry(name, base, real_root=real_root, probe=probe, proc_devices=proc_devices)
+        for name in ordered
+    ]
+
+
+def root_problem(root: Path | str | None = None) -> str | None:
+    """Why `root` cannot hold any fwctl device (no such directory, no sys/), else None.
+
+    An empty but real sysfs (no fwctl module loaded) is not a problem: it has no devices.
+    """
+    base = sysfs_root(root)
+    where = f"(check --root or ${ROOT_ENV})"
+    if not base.is_dir():
+        return f"root {base} does not exist or is not a directory: no sysfs to scan {where}"
+    if not (base / "sys").is_dir():
+        return f"root {base} has no sys/ directory: it is not a sysfs tree {where}"
+    return None
 
 
 def resolve(name: str, entries: list[DeviceEntry]) -> DeviceEntry:
     """Find DEVICE given as fwctlN, /dev/fwctl/fwctlN, a PCI address or a simulated name.
 
     Paths only match live entries (a simulated entry's node is make-believe), and a PCI
-    address prefers a live device over a simulated one that happens to share it.
+    address prefers a live device over a simulated one that happens to share it. A
+    fwctlN beyond the kernel's last index is refused before any lookup.
     """
     wanted = name.strip()
+    match = _NAME.match(Path(wanted).name) if wanted.startswith(("fwctl", "/")) else None
+    if match and int(match.group(1)) > MAX_INDEX:
+        raise LookupError(
+            f"{Path(wanted).name} cannot exist: fwctl devices are numbered 0..{MAX_INDEX} "
+            f"(the kernel allows {MAX_INDEX + 1}). "
+            "Use `fwctl-tui devices` to see the ones present."
+        )
     if wanted.startswith("sim:") and wanted.endswith(".0"):
         wanted = wanted.removesuffix(".0")  # function 0 is named without a suffix
     live = [e for e in entries if e.kind == "live"]
@@ -186,20 +206,26 @@ def unknown_device_message(name: str, entries: list[DeviceEntry]) -> str:
 # --- one entry -------------------------------------------------------------------------
 
 
-def _entry(name: str, base: Path, *, real_root: bool, probe: bool) -> DeviceEntry:
+def _entry(
+    name: str, base: Path, *, real_root: bool, probe: bool, proc_devices: str | None
+) -> DeviceEntry:
     class_dir = base / "sys/class/fwctl" / name
     node = base / "dev/fwctl" / name
     notes: list[str] = []
     in_sysfs = os.path.lexists(class_dir)
-    major_minor = _read(class_dir / "dev") if in_sysfs else None
-    if in_sysfs and major_minor is None:
-        notes.append(f"cannot read {class_dir / 'dev'}")
+    major_minor = _major_minor(class_dir / "dev", notes) if in_sysfs else None
     parent = _parent(class_dir, notes) if in_sysfs else None
     fields: dict[str, Any] = _topology(parent) if parent else {}
     node_exists = os.path.lexists(node)
     info: DeviceInfo | None = None
     reason: str | None = None
-    if not in_sysfs:
+    index = int(name.removeprefix("fwctl"))
+    if index > MAX_INDEX:
+        reason = (
+            f"{name}: index {index} is beyond {MAX_INDEX}, the largest the fwctl core hands "
+            "out, so this is no fwctl device; not opened."
+        )
+    elif not in_sysfs:
         reason = (
             f"{node} has no sysfs entry ({class_dir}): a stale node left by a removed "
             "device; not opened. Refresh the list, or delete the node."
@@ -212,7 +238,9 @@ def _entry(name: str, base: Path, *, real_root: bool, probe: bool) -> DeviceEntr
             f"that no udev rule renamed it{mknod}."
         )
     else:
-        reason = _node_problem(node, major_minor, real_root=real_root, notes=notes)
+        reason = _node_problem(
+            node, major_minor, real_root=real_root, notes=notes, proc_devices=proc_devices
+        )
         if reason is None and probe:
             info, reason = _probe_info(node)
 
@@ -237,23 +265,81 @@ def _entry(name: str, base: Path, *, real_root: bool, probe: bool) -> DeviceEntr
     return entry
 
 
+def _major_minor(path: Path, notes: list[str]) -> str | None:
+    """sysfs `dev` as "MAJOR:MINOR", or None with a note when unreadable or not numbers."""
+    text = _read(path)
+    if text is None:
+        notes.append(f"cannot read {path}")
+        return None
+    match = _MAJOR_MINOR.match(text)
+    if match is None:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        notes.append(f"{path} holds {shown!r}, not MAJOR:MINOR; ignored")
+        return None
+    return f"{int(match.group(1))}:{int(match.group(2))}"
+
+
+def _registered_major(proc_devices: str) -> int | None:
+    """The major the fwctl core registered, from /proc/devices' character section."""
+    in_chars = False
+    for line in proc_devices.splitlines():
+        text = line.strip()
+        if text.endswith(":"):
+            in_chars = text == "Character devices:"
+            continue
+        number, _, driver = text.partition(" ")
+        if in_chars and driver.strip() == CHRDEV_NAME and number.isdigit():
+            return int(number)
+    return None
+
+
 def _node_problem(
-    node: Path, major_minor: str | None, *, real_root: bool, notes: list[str]
+    node: Path,
+    major_minor: str | None,
+    *,
+    real_root: bool,
+    notes: list[str],
+    proc_devices: str | None = None,
 ) -> str | None:
-    """Why `node` must not be opened (not verifiably the fwctl node), or None if safe."""
+    """Why `node` must not be opened (not verifiably the fwctl node), or None if safe.
+
+    A character device is opened only when its major:minor equals what sysfs reports
+    and, when /proc/devices is readable, its major is the one registered as "fwctl".
+    """
     try:
         st = os.stat(node)
     except OSError as exc:
         return f"cannot stat {node}: {exc.strerror or exc}. Refresh the device list."
+    unverified = (
+        "sysfs gives no usable major:minor for it (see notes), so it cannot be verified "
+        "as the fwctl node; not opened."
+    )
     if stat.S_ISCHR(st.st_mode):
-        actual = f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
-        if major_minor and actual != major_minor:
+        major = os.major(st.st_rdev)
+        actual = f"{major}:{os.minor(st.st_rdev)}"
+        if major_minor is None:
+            return f"{node} is character device {actual} but {unverified}"
+        if actual != major_minor:
             return (
                 f"{node} is character device {actual} but sysfs says {major_minor}: a stale "
                 "node, not opened. Run `udevadm trigger` or recreate the node."
             )
+        if proc_devices is not None:
+            registered = _registered_major(proc_devices)
+            if registered is None:
+                return (
+                    f"/proc/devices lists no {CHRDEV_NAME!r} character device, so {node} "
+                    f"({actual}) cannot belong to fwctl; not opened. Is the fwctl module loaded?"
+                )
+            if major != registered:
+                return (
+                    f"{node} has major {major} but fwctl registered major {registered} "
+                    "(/proc/devices): not the fwctl node; not opened."
+                )
         return None
     if stat.S_ISREG(st.st_mode) and not real_root:
+        if major_minor is None:
+            return f"{node} is a regular file stand-in and {unverified}"
         notes.append("a regular file stands in for the device node (test tree)")
         return None
     return f"{node} is not a character device; not opened."

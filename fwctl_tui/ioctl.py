@@ -24,6 +24,7 @@ from fwctl_tui.uapi import (
     FWCTL_INFO,
     FWCTL_RPC,
     INFO_STRUCTS,
+    MAX_RPC_LEN,
     FwctlInfo,
     FwctlRpc,
     Scope,
@@ -36,6 +37,7 @@ IoctlFn = Callable[[int, int, int], int]
 
 INFO_BUFFER_LEN = 64  # larger than any driver's info struct; the kernel reports the real length
 _INITIAL_CAPACITY = 4096
+U32_MAX = 2**32 - 1  # scope, in_len and out_len are __u32 in struct fwctl_rpc
 
 _libc_ioctl = ctypes.CDLL(None, use_errno=True).ioctl  # variadic: no argtypes on purpose
 _get_errno = ctypes.get_errno
@@ -228,21 +230,38 @@ class FwctlDevice:
     def rpc(
         self, scope: Scope | int, request: bytes | bytearray | memoryview, out_cap: int
     ) -> RpcResult:
-        """FWCTL_RPC: send `request` at `scope` with an `out_cap`-byte response buffer."""
+        """FWCTL_RPC: send `request` at `scope` with an `out_cap`-byte response buffer.
+
+        scope, len(request) and out_cap must fit the struct's u32 fields (ValueError
+        otherwise). Anything that fits goes to the kernel, even lengths it will refuse,
+        so the caller sees the kernel's own answer (EMSGSIZE above 2 MiB). No buffer is
+        allocated for an out_cap above MAX_RPC_LEN: `out` is passed as NULL, so a kernel
+        that accepted such a length would fault (EFAULT) instead of writing past a buffer.
+        """
         n = len(request)
         rpc = self._rpc
+        try:
+            _pack_lengths(self._rpc_view, 4, scope, n, out_cap)
+        except struct.error:
+            raise ValueError(_bad_rpc_arguments(scope, n, out_cap)) from None
         if n > self._in.capacity:
             self._in.ensure(n)
             setattr(rpc, "in", self._in.address)
+        detached = False
         if out_cap > self._out.capacity:
-            self._out.ensure(out_cap)
-            rpc.out = self._out.address
-            self._result._buffer = self._out.view
+            if out_cap > MAX_RPC_LEN:
+                detached = True
+                rpc.out = 0
+            else:
+                self._out.ensure(out_cap)
+                rpc.out = self._out.address
+                self._result._buffer = self._out.view
         self._in.view[:n] = request
-        _pack_lengths(self._rpc_view, 4, scope, n, out_cap)
         start = _now()
         err = self._ioctl(self.fd, FWCTL_RPC, self._rpc_address)
         end = _now()
+        if detached:
+            rpc.out = self._out.address
         result = self._result
         result.errno = err
         result.scope = scope
@@ -251,3 +270,16 @@ class FwctlDevice:
         result.out_len = 0 if err else rpc.out_len
         result.elapsed_ns = end - start
         return result
+
+
+def _bad_rpc_arguments(scope: object, in_len: int, out_cap: object) -> str:
+    """What is wrong with FWCTL_RPC arguments that do not fit struct fwctl_rpc."""
+    for what, value in (("scope", scope), ("request length", in_len), ("out_cap", out_cap)):
+        if not isinstance(value, int):
+            return f"FWCTL_RPC {what} must be an integer, not {type(value).__name__}"
+        if not 0 <= value <= U32_MAX:
+            return (
+                f"FWCTL_RPC {what} {value} does not fit struct fwctl_rpc: it must be "
+                f"0..{U32_MAX} (a u32)"
+            )
+    return f"FWCTL_RPC arguments do not fit struct fwctl_rpc: {scope!r}, {in_len}, {out_cap!r}"

@@ -19,9 +19,14 @@ from fwctl_tui.allowlist import short_name
 from tools.mlx5_builder import Builder, load_reference
 from tools.mlx5_tables import (
     CAP_QUERY_COMMANDS,
+    GENERAL_OBJECT_COMMAND,
+    GENERAL_OBJECT_HEADER,
+    GENERAL_OBJECT_QUERIES,
+    GENERAL_OBJECT_REPLY,
     LAYOUT_ALIASES,
     MBOX_IN,
     MBOX_OUT,
+    OBJ_TYPE_PREFIXES,
     OP_MOD_ENUMS,
     RAW_PAYLOAD_BIT,
     REGISTER_COMMANDS,
@@ -108,6 +113,45 @@ def _layouts_for(name: str, kernel_name: str, ifc: dict[str, Any]) -> tuple[Any,
     return lin, lout, how
 
 
+def _general_objects(b: Builder, ifc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The QUERY_GENERAL_OBJECT reply layout and its obj_type -> object table.
+
+    Each query struct in the reference is the common header followed by the object; the
+    reply layout is that header plus a union of the objects. Two vDPA query structs are
+    marked incomplete in the reference (their header's width was not resolved, so both
+    fields show offset 0); their object then starts right after the header, as every
+    other query struct's does, which the checks below confirm for the complete ones.
+    """
+    structs = ifc["structs"]
+    header_bits = structs[GENERAL_OBJECT_HEADER]["size_bits"]
+    members, objects = [], []
+    for enum_key, query in GENERAL_OBJECT_QUERIES.items():
+        src = structs[query]
+        head, obj = src["fields"][0], src["fields"][-1]
+        if len(src["fields"]) != 2 or structs[head["type"]]["size_bits"] != header_bits:
+            raise SystemExit(f"{query}: expected a {header_bits}-bit header and an object")
+        offset = header_bits if src.get("incomplete") else obj["offset_bits"]
+        size = structs[obj["type"]]["size_bits"]
+        if offset != header_bits or src["size_bits"] not in (size, header_bits + size):
+            raise SystemExit(f"{query}: the object does not follow the header")
+        members.append({"n": obj["type"], "o": 0, "w": size, "k": "struct",
+                        "t": b.add_ifc(obj["type"])})
+        short = next(enum_key.removeprefix(p) for p in OBJ_TYPE_PREFIXES
+                     if enum_key.startswith(p))
+        objects.append({"obj_type": ifc["enums"][enum_key], "name": short,
+                        "member": obj["type"], "query": query,
+                        "defined_in": src.get("defined_in")})
+    union = f"{GENERAL_OBJECT_REPLY}__object"
+    width = max(m["w"] for m in members)
+    b.layouts[union] = {"size": width, "src": "composed", "union": 1, "fields": members}
+    b.layouts[GENERAL_OBJECT_REPLY] = {
+        "size": header_bits + width, "src": "composed",
+        "fields": [*b.ifc_fields(GENERAL_OBJECT_HEADER),
+                   {"n": "object", "o": header_bits, "w": width, "k": "union", "t": union}],
+    }
+    return sorted(objects, key=lambda o: o["obj_type"])
+
+
 def _registers(b: Builder, ifc: dict[str, Any], regs: dict[str, Any]) -> list[dict[str, Any]]:
     rel = ifc["related"]
     kernel_ids = {**rel["reg_ids"]["values"], **rel["reg_ids_newer"]["values"]}
@@ -187,16 +231,18 @@ def build() -> dict[str, Any]:
                     for k, v in sorted(status.items(), key=lambda kv: kv[1])}
     status_enum = b.enum(status_short, "CMD_STAT")
 
+    general_objects = _general_objects(b, ifc)
     commands = []
     for row in facts["mlx5"]["allow_list"]:
         name = short_name(row["opcode_name"])
         lin, lout, how = _layouts_for(name, row["opcode_name"], ifc)
         op_mods = _op_mods(name, ifc, facts, pages)
+        by_obj_type = name == GENERAL_OBJECT_COMMAND and lout == GENERAL_OBJECT_HEADER
         cmd: dict[str, Any] = {
             "name": name, "opcode": row["opcode"], "kernel_name": row["opcode_name"],
             "allow_group": row["group"], "since": row["since"].split()[0],
             "in": b.add_ifc(lin) if lin else MBOX_IN,
-            "out": b.add_ifc(lout) if lout else MBOX_OUT,
+            "out": GENERAL_OBJECT_REPLY if by_obj_type else b.add_ifc(lout) if lout else MBOX_OUT,
             "in_public": lin is not None, "out_public": lout is not None,
             "layout_source": how, "op_mods": op_mods,
         }
@@ -204,6 +250,8 @@ def build() -> dict[str, Any]:
             ifc["structs"].get(lout or "", {}).get("defined_in")
         if src:
             cmd["defined_in"] = src
+        if by_obj_type:
+            cmd["out_by"] = "obj_type"  # the reply's `object` union: see general_objects
         commands.append(cmd)
     _bind_command_enums(b, commands, status_enum)
 
@@ -220,6 +268,7 @@ def build() -> dict[str, Any]:
         "commands": sorted(commands, key=lambda c: c["opcode"]),
         "cap_pages": pages,
         "cap_mode": ifc["related"]["cap_mode"]["values"],
+        "general_objects": general_objects,
         "registers": registers,
         "status": status_short,
         "opcode_names": dict(sorted(opcode_names.items(), key=lambda kv: int(kv[0]))),

@@ -42,12 +42,26 @@ class Builder:
             self.enums[name] = dict(key)
         return self._enum_ids[key]
 
-    def ifc_enum(self, prefix: str) -> dict[str, int]:
-        found = {k.removeprefix(prefix): v for k, v in self.ifc["enums"].items()
-                 if k.startswith(prefix)}
-        if not found:
-            raise SystemExit(f"no mlx5_ifc enum with prefix {prefix}")
+    def ifc_enum(self, prefix: str | tuple[str, ...]) -> dict[str, int]:
+        """Enumerators under one prefix (or several, merged in order), prefix removed."""
+        found: dict[str, int] = {}
+        for one in (prefix,) if isinstance(prefix, str) else prefix:
+            members = {k.removeprefix(one): v for k, v in self.ifc["enums"].items()
+                       if k.startswith(one)}
+            if not members:
+                raise SystemExit(f"no mlx5_ifc enum with prefix {one}")
+            for label, value in members.items():
+                found.setdefault(label, value)
         return found
+
+    def ifc_fields(self, name: str) -> list[dict[str, Any]]:
+        """The converted (non-reserved) fields of a struct, without adding it as a layout."""
+        fields = []
+        for f in self.structs[name]["fields"]:
+            conv = self._ifc_field(name, f)
+            if conv is not None:
+                fields.append(conv)
+        return fields
 
     # -- mlx5_ifc structs --------------------------------------------------------------
     def add_ifc(self, name: str) -> str:
@@ -86,7 +100,8 @@ class Builder:
             out["k"] = "int"
             prefix = FIELD_ENUMS.get((parent, name))
             if prefix:
-                hint = prefix.removeprefix("MLX5_").rstrip("_")
+                first = prefix if isinstance(prefix, str) else prefix[0]
+                hint = first.removeprefix("MLX5_").rstrip("_")
                 out["e"] = self.enum(self.ifc_enum(prefix), hint)
         elif kind in ("struct", "union"):
             target = self.structs.get(f["type"])

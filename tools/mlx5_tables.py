@@ -28,8 +28,8 @@ OP_MOD_ENUMS: dict[str, str] = {
 CAP_QUERY_COMMANDS = ("QUERY_HCA_CAP", "QUERY_OTHER_HCA_CAP")
 REGISTER_COMMANDS = ("ACCESS_REG", "ACCESS_REGISTER_USER")
 
-# Enum labels for mlx5_ifc fields: (struct, field) -> enum name prefix in mlx5_ifc.json.
-FIELD_ENUMS: dict[tuple[str, str], str] = {
+# Enum labels for mlx5_ifc fields: (struct, field) -> enum name prefix(es) in mlx5_ifc.json.
+FIELD_ENUMS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("cmd_hca_cap", "port_type"): "MLX5_CAP_PORT_TYPE_",
     ("cmd_hca_cap", "cmdif_checksum"): "MLX5_CMD_HCA_CAP_CMDIF_CHECKSUM_",
     ("cmd_hca_cap", "gid_table_size"): "MLX5_CMD_HCA_CAP_GID_TABLE_SIZE_",
@@ -61,7 +61,7 @@ FIELD_ENUMS: dict[tuple[str, str], str] = {
     ("tsar_element", "tsar_type"): "TSAR_ELEMENT_TSAR_TYPE_",
     ("query_vport_state_out", "state"): "MLX5_QUERY_VPORT_STATE_OUT_STATE_",
     ("query_vport_state_out", "admin_state"): "MLX5_QUERY_VPORT_STATE_OUT_STATE_",
-    ("general_obj_in_cmd_hdr", "obj_type"): "MLX5_OBJ_TYPE_",
+    ("general_obj_in_cmd_hdr", "obj_type"): ("MLX5_OBJ_TYPE_", "MLX5_GENERAL_OBJECT_TYPES_"),
     ("query_flow_table_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
     ("query_flow_group_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
     ("query_fte_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
@@ -87,6 +87,24 @@ IFC_SELECTORS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("fte_match_set_lyr_2_4", "src_ipv4_src_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
     ("fte_match_set_lyr_2_4", "dst_ipv4_dst_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
 }
+
+# QUERY_GENERAL_OBJECT: the reply after the common header depends on the input's obj_type.
+# Object type enumerator -> the reference's query struct for that type (header + object).
+# The generator builds one reply layout: general_obj_out_cmd_hdr, then a union `object`
+# of the object structs these query structs end with, picked by obj_type when decoding.
+# Object types without a query struct in the reference are shown raw.
+GENERAL_OBJECT_COMMAND = "QUERY_GENERAL_OBJECT"
+GENERAL_OBJECT_HEADER = "general_obj_out_cmd_hdr"
+GENERAL_OBJECT_REPLY = "query_general_object_out"
+GENERAL_OBJECT_QUERIES: dict[str, str] = {
+    "MLX5_GENERAL_OBJECT_TYPES_IPSEC": "query_ipsec_obj_out",
+    "MLX5_GENERAL_OBJECT_TYPES_MACSEC": "query_macsec_obj_out",
+    "MLX5_GENERAL_OBJECT_TYPES_SAMPLER": "query_sampler_obj_out",
+    "MLX5_OBJ_TYPE_PAGE_TRACK": "query_page_track_obj_out",
+    "MLX5_OBJ_TYPE_VIRTIO_NET_Q": "query_virtio_net_q_out",
+    "MLX5_OBJ_TYPE_VIRTIO_Q_COUNTERS": "query_virtio_q_counters_out",
+}
+OBJ_TYPE_PREFIXES = ("MLX5_OBJ_TYPE_", "MLX5_GENERAL_OBJECT_TYPES_")
 
 MBOX_IN = "mbox_in_generic"
 MBOX_OUT = "mbox_out_generic"

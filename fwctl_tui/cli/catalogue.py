@@ -1,8 +1,10 @@
 """`commands`, `describe`, `encode`, `decode`: the catalogue and codec from the shell.
 
 All offline (no device). Bad input raises CliError (exit 2) with a message naming the
-field, character or byte; a short buffer or an opcode outside the catalogue still prints
-what could be decoded, then reports and exits 2.
+field, character or byte; a short buffer, bytes beyond the layout or an opcode outside
+the catalogue still prints what could be decoded, then reports and exits 2. Assumptions
+that lose nothing (a reply decoded without its request, an unknown register shown raw)
+are notes on stderr with exit 0.
 """
 
 from __future__ import annotations
@@ -31,8 +33,16 @@ from fwctl_tui.decoders import (
 )
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.mlx5.codec import parse_op_mod
+from fwctl_tui.decoders.mlx5.context import (
+    assumed_without_input,
+    register_by_id,
+    register_id_of,
+)
 from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
 from fwctl_tui.decoders.values import parse_number
+from fwctl_tui.facts import facts
+
+MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
 
 
 def register(subparsers: Any) -> None:
@@ -78,8 +88,11 @@ def find_command(text: str) -> Command:
 
 
 def _scope_row(cmd: Command) -> dict[str, Any]:
+    """min_scope: the least scope the kernel accepts for ANY op_mod (the allow-list row's
+    min_scope_value; ACCESS_REG's write op_mod 0 is accepted at CONFIGURATION), with the
+    per-op_mod rule in min_scope_by_op_mod."""
     by_op = cmd.min_scope_by_op_mod()
-    scope = cmd.min_scope()
+    scope = min(by_op.values()) if by_op else cmd.min_scope()
     return {
         "min_scope": scope.name,
         "min_scope_value": int(scope),
@@ -185,7 +198,10 @@ def cmd_describe(args: argparse.Namespace) -> int:
     console.print(Text(f"{cmd.name}  {cmd.opcode:#06x}  [{cmd.group}]", style="bold"))
     console.print(Text(cmd.summary))
     scope = _scope_row(cmd)
-    console.print(Text(f"min scope: {scope['min_scope']}  taints: {scope['taints']}  "
+    by_op = cmd.min_scope_by_op_mod()
+    least = (" / ".join(f"{cmd.op_mods.get(k, k)}: {v.name}" for k, v in by_op.items())
+             if by_op else scope["min_scope"])
+    console.print(Text(f"min scope: {least}  taints: {scope['taints']}  "
                        f"since: {cmd.since}  write: {cmd.is_write(op_mod)}"))
     if cmd.op_mods:
         console.print(Text("op_mod: " + ", ".join(f"{k}={v}" for k, v in cmd.op_mods.items())))
@@ -213,9 +229,13 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
     values: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise CliError(f"expected FIELD=VALUE, got {item!r}")
-        values[name.strip()] = value.strip()
+        if name in values:
+            raise CliError(f"field {name} given twice ({name}={values[name]} and "
+                           f"{name}={value.strip()}); give it once", field=name)
+        values[name] = value.strip()
     return values
 
 
@@ -241,7 +261,12 @@ def cmd_decode(args: argparse.Namespace) -> int:
         raise CliError("give --in HEX, --out HEX, or both")
     in_ = None if args.in_hex is None else _read_hex(args.in_hex, "--in")
     out = None if args.out_hex is None else _read_hex(args.out_hex, "--out")
+    if in_ is not None and len(in_) < MBOX_HEADER_BYTES:
+        raise CliError(f"--in has {len(in_)} bytes, fewer than the {MBOX_HEADER_BYTES}-byte "
+                       "mailbox header (opcode, uid, op_mod); give the whole request",
+                       position=len(in_))
     problems: list[str] = []
+    notes: list[str] = []
     try:
         cmd = catalogue.find(args.command)
     except LookupError as err:
@@ -250,6 +275,11 @@ def cmd_decode(args: argparse.Namespace) -> int:
             raise CliError(str(err)) from None
         cmd = catalogue.generic_command(number)
         problems.append(f"{err}; decoded the mailbox header and showed the rest raw")
+    if in_ is not None:
+        problems += _request_mismatch(cmd, in_)
+        notes += _unknown_register(cmd, in_)
+    elif (assumed := assumed_without_input(cmd)) is not None:
+        notes.append(assumed.replace("no request given", "no --in"))
     try:
         if out is not None:
             root = decode_output(cmd, out, in_)
@@ -258,17 +288,45 @@ def cmd_decode(args: argparse.Namespace) -> int:
             root = decode_input(cmd, in_)
     except DecodeError as err:
         raise CliError(err.message, position=err.position) from None
-    short = _missing_message(root, out if out is not None else in_ or b"",
-                             "--out" if out is not None else "--in")
-    if short:
-        problems.append(short)
+    data, what = (out, "--out") if out is not None else (in_ or b"", "--in")
+    for message in (_missing_message(root, data, what), _trailing_message(root, data, what)):
+        if message:
+            problems.append(message)
     if args.json:
         print_json(node_to_json(root))
     else:
         print_tree(root, cmd, is_reply=out is not None)
+    for note in notes:
+        sys.stderr.write(f"fwctl-tui: note: {note}\n")
     for problem in problems:
         sys.stderr.write(f"fwctl-tui: {problem}\n")
     return EXIT_USAGE if problems else EXIT_OK
+
+
+def _request_mismatch(cmd: Command, in_: bytes) -> list[str]:
+    """Problems with a request that is not COMMAND's: a bound register mismatch stops the
+    decode (exit 2); another opcode is decoded anyway and reported."""
+    reg_id = register_id_of(cmd, in_)
+    if cmd.register is not None and reg_id is not None and reg_id != cmd.register.id:
+        other = register_by_id(reg_id)
+        named = f" ({other.name})" if other else " (unknown to the catalogue)"
+        instead = f"{cmd.base_name}:{other.name}" if other else cmd.base_name
+        raise CliError(f"{cmd.name} is register {cmd.register.name} ({cmd.register.id:#06x}) "
+                       f"but --in names register {reg_id:#06x}{named}; decode it as {instead}",
+                       field="register_id")
+    opcode = int.from_bytes(in_[:2], "big")
+    if opcode != cmd.opcode:
+        known = catalogue.generic_command(opcode).name
+        return [f"--in is opcode {opcode:#06x} ({known}), not {cmd.name}'s {cmd.opcode:#06x}; "
+                f"decoded as {cmd.name} anyway"]
+    return []
+
+
+def _unknown_register(cmd: Command, in_: bytes) -> list[str]:
+    reg_id = register_id_of(cmd, in_)
+    if reg_id is None or cmd.register is not None or register_by_id(reg_id) is not None:
+        return []
+    return [f"register id {reg_id:#06x} is unknown to the catalogue: register_data shown raw"]
 
 
 def _missing_message(root: Node, data: bytes, what: str) -> str | None:
@@ -278,6 +336,20 @@ def _missing_message(root: Node, data: bytes, what: str) -> str | None:
     need = (max(root.width_bits, first.bit_offset + first.width_bits) + 7) // 8
     return (f"{what} has {len(data)} bytes but the layout needs {need}: "
             f"{first.path} (byte {first.bit_offset // 8}) and later fields are missing")
+
+
+def _trailing_message(root: Node, data: bytes, what: str) -> str | None:
+    """Bytes after everything the layout covers (its size, lists, raw payloads)."""
+    end_bits = root.width_bits
+    for leaf in iter_leaves(root):
+        if not leaf.missing:
+            end_bits = max(end_bits, leaf.bit_offset + leaf.width_bits)
+    end = (end_bits + 7) // 8
+    extra = len(data) - end
+    if extra <= 0:
+        return None
+    return (f"{what}: {extra} trailing bytes after the layout (from byte {end}) not decoded; "
+            "the layout ends there")
 
 
 def _value_text(node: Node) -> str:

@@ -36,8 +36,10 @@ from fwctl_tui.decoders import (
 )
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
+from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange, mbox_op_mod
+from fwctl_tui.ioctl import U32_MAX
 from fwctl_tui.session import Session
 from fwctl_tui.uapi import Scope, parse_scope
 
@@ -55,13 +57,25 @@ def register(subparsers: Any) -> None:
     p.add_argument("--op-mod", help="variant (number or name); same as op_mod=...")
     p.add_argument("--scope", help="scope name or 0-3 (default: least the kernel accepts)")
     p.add_argument("--yes", action="store_true", help="accept a tainting scope's consequences")
-    p.add_argument("--out-len", type=int, help="reply buffer size (default: the reply layout)")
+    p.add_argument("--out-len", metavar="BYTES",
+                   help="reply buffer size, 0..2^32-1 (default: the reply layout); sizes the "
+                        "kernel refuses are still sent, so its errno shows")
     p.add_argument("--capture", metavar="FILE", help="append this RPC to a capture file")
     add_json_flag(p)
     p.set_defaults(handler=cmd_send)
 
 
 def cmd_send(args: argparse.Namespace) -> int:
+    """Every failure carries `errno` (null unless the kernel answered) and `error`."""
+    try:
+        return _send(args)
+    except CliError as err:
+        err.extra.setdefault("errno", None)
+        raise
+
+
+def _send(args: argparse.Namespace) -> int:
+    out_len = _parse_out_len(args.out_len)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
     try:
@@ -76,12 +90,26 @@ def cmd_send(args: argparse.Namespace) -> int:
         if preview.taints and not args.yes:
             raise CliError(_refusal_text(cmd, preview), scope=scope.name, preview=dict(
                 preview.facts()))
-        out_cap = args.out_len or reply_buffer_size(cmd, request, op_mod)
+        out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
         session = conn.session()
         if args.capture:
             _attach_recorder(session, conn, Path(args.capture))
         exchange = session.send(cmd.name, scope, request, out_cap)
     return _report(args, cmd, exchange)
+
+
+def _parse_out_len(text: str | None) -> int | None:
+    """--out-len as a u32 (decimal or 0x hex). 0 and sizes above 2 MiB are passed on: the
+    kernel (or the mlx5 driver, which needs 16) answers EMSGSIZE, and that is shown."""
+    if text is None:
+        return None
+    value = parse_number(text)
+    if value is None:
+        raise CliError(f"--out-len: {text!r} is not a number of bytes", field="out_len")
+    if not 0 <= value <= U32_MAX:
+        raise CliError(f"--out-len: {value} is outside 0..{U32_MAX} (out_len is a u32)",
+                       field="out_len")
+    return value
 
 
 def _choose_scope(text: str | None, cmd: Command, op_mod: int, state: Any) -> Scope:

@@ -19,6 +19,7 @@ from fwctl_tui.decoders.errors import DecodeError
 from fwctl_tui.decoders.layout import Enum, FieldDef, Layout, LayoutSet, Selector
 
 Context = Mapping[str, str]  # field path (from the root layout) -> member or layout name
+RAW = "@raw"  # context value: show the field as a raw payload running to the buffer's end
 MAX_FAST_LEAVES = 4000  # beyond this the generated function is split into chunks
 
 
@@ -224,6 +225,10 @@ class Compiler:
         bit = parent_bit + f.offset
         doc = self.lset.doc(parent.name, f.name)
         chosen = self.context.get(path)
+        if chosen == RAW:
+            node = PlanNode(f.name, path, "raw", bit, 0, access=f.access, doc=doc)
+            node.dyn = Dyn("raw")
+            return self._add(node)
         if chosen is not None:
             return self.retyped(f, bit, path, chosen, doc)
         if f.kind == "int":
@@ -318,7 +323,7 @@ def compile_plan(lset: LayoutSet, layout: str, context: Context | None = None,
         if layout not in lset:
             raise DecodeError(f"unknown layout {layout!r}")
         for path, chosen in (context or {}).items():
-            if chosen not in lset and not _is_member_name(lset, chosen):
+            if chosen != RAW and chosen not in lset and not _is_member_name(lset, chosen):
                 raise DecodeError(f"context for {path}: unknown layout {chosen!r}")
         plan = Compiler(lset, context or {}).compile(layout, root_name or layout)
         cache[key] = plan

@@ -5,6 +5,14 @@ It reads `struct fwctl_info`/`struct fwctl_rpc` at the address it is given, foll
 order (request number, struct size, unplug, flags/limits, scope and capability, taint
 before the driver sees the command), then hands over to the driver and writes results
 back through the pointers. FwctlDevice cannot tell it from the real syscall.
+
+Where Python cannot fault like copy_from_user/copy_to_user, the emulator models user
+memory explicitly: NULL is unreadable and unwritable, `protect()` marks a range read-only
+(copy_to_user there is EFAULT), and a struct size more than a page beyond the kernel's
+struct counts as unreadable (EFAULT) rather than reading arbitrary process memory.
+Allocation failures (ENOMEM) come from SimKernel.fail_allocations. Each errno row of the
+facts is exercised by tests/unit/test_emulator.py; rows this emulator does not model are
+listed in NOT_EMULATED with the reason.
 """
 
 from __future__ import annotations
@@ -31,6 +39,19 @@ from fwctl_tui.uapi import (
 
 _fd_numbers = itertools.count(1000)
 _SCOPE_VALUES = frozenset(int(s) for s in Scope)
+PAGE_SIZE = 4096
+# A struct may be larger than the kernel's (a newer uAPI) if the extra bytes are zero; the
+# emulator reads at most this much beyond the kernel struct and treats a larger size as a
+# fault: a user size near 4 GiB would otherwise read (or crash on) unrelated memory.
+MAX_STRUCT_TAIL = PAGE_SIZE
+
+# errno rows of the facts that the simulator does not reproduce, by driver, and why.
+NOT_EMULATED: dict[str, str] = {
+    "cxl": "the simulator models mlx5 devices only; cxl's Features RPC rules are not modelled",
+    "pds": "the simulator models mlx5 devices only; pds's endpoint/operation rules are not "
+           "modelled",
+    "bnxt": "the simulator models mlx5 devices only; bnxt's HWRM rules are not modelled",
+}
 
 
 class SimDriver(Protocol):
@@ -40,7 +61,7 @@ class SimDriver(Protocol):
 
     def open_uctx(self) -> Any: ...
     def close_uctx(self, uctx: Any) -> None: ...
-    def info(self, uctx: Any) -> bytes: ...
+    def info(self, uctx: Any) -> bytes: ...  # OSError(errno) when the info op fails
     def rpc(self, uctx: Any, scope: Scope, request: bytes, out_len: int) -> RpcOutcome: ...
 
 
@@ -53,15 +74,6 @@ def _read(address: int, length: int) -> bytes | None:
     return ctypes.string_at(address, length)
 
 
-def _write(address: int, data: bytes) -> bool:
-    if not data:
-        return True
-    if address == 0:
-        return False
-    ctypes.memmove(address, data, len(data))
-    return True
-
-
 class KernelEmulator:
     """One simulated fwctl device node (/dev/fwctl/fwctlN) and its open files."""
 
@@ -71,13 +83,34 @@ class KernelEmulator:
         self.name = name
         self.unplugged = False
         self.last_detail: str | None = None
+        self.read_only: list[tuple[int, int]] = []  # (address, length) user ranges: see protect
         self._files: dict[int, Any] = {}
+
+    # -- user memory -----------------------------------------------------------------
+    def protect(self, address: int, length: int) -> None:
+        """Mark user memory [address, address+length) read-only, as mprotect(PROT_READ)
+        would: the kernel's copy_to_user into it faults (EFAULT), reads still work."""
+        self.read_only.append((address, length))
+
+    def _write(self, address: int, data: bytes) -> bool:
+        """copy_to_user: False stands for a fault (NULL, or a protected range)."""
+        if not data:
+            return True
+        if address == 0:
+            return False
+        end = address + len(data)
+        if any(address < start + size and start < end for start, size in self.read_only):
+            return False
+        ctypes.memmove(address, data, len(data))
+        return True
 
     # -- file operations -------------------------------------------------------------
     def open(self) -> int:
         """open(): ENODEV after unplug; the driver creates the per-file user context."""
         if self.unplugged:
             raise FwctlError(errno.ENODEV, "open", f"/dev/fwctl/{self.name}")
+        if not self.kernel.allocate("uctx"):
+            raise FwctlError(errno.ENOMEM, "open", f"/dev/fwctl/{self.name}")
         try:
             uctx = self.driver.open_uctx()
         except CommandLayerError as exc:
@@ -126,6 +159,12 @@ class KernelEmulator:
         user_size = int.from_bytes(head, "little")
         if user_size < kernel_size:
             return errno.EINVAL
+        if user_size - kernel_size > MAX_STRUCT_TAIL:
+            self.last_detail = (
+                f"struct size {user_size} is more than {MAX_STRUCT_TAIL} bytes beyond the "
+                f"kernel's {kernel_size}: treated as unreadable user memory"
+            )
+            return errno.EFAULT
         raw = _read(address, user_size)
         if raw is None:
             return errno.EFAULT
@@ -138,7 +177,7 @@ class KernelEmulator:
         err = self._info(uctx, arg) if request == FWCTL_INFO else self._rpc(uctx, arg)
         if err:
             return err
-        if not _write(address, bytes(arg)[: min(user_size, kernel_size)]):
+        if not self._write(address, bytes(arg)[: min(user_size, kernel_size)]):
             return errno.EFAULT
         return 0
 
@@ -146,10 +185,14 @@ class KernelEmulator:
         if info.flags != 0:
             return errno.EOPNOTSUPP
         if info.device_data_len:
-            data = self.driver.info(uctx)
+            try:
+                data = self.driver.info(uctx)
+            except OSError as exc:  # the driver's errno passes through (ENOMEM)
+                self.last_detail = str(exc.strerror or exc)
+                return exc.errno or errno.EIO
             user_len = info.device_data_len
             copy = data[:user_len] + bytes(max(0, user_len - len(data)))
-            if not _write(info.out_device_data, copy):
+            if not self._write(info.out_device_data, copy):
                 return errno.EFAULT
             info.device_data_len = len(data)
         info.out_device_type = self.driver.device_type
@@ -165,6 +208,8 @@ class KernelEmulator:
             return errno.EPERM
         if scope in TAINTING_SCOPES:
             self.kernel.taint_fwctl(self.name)
+        if not self.kernel.allocate("rpc_in"):
+            return errno.ENOMEM
         request = _read(getattr(rpc, "in"), rpc.in_len)
         if request is None:
             return errno.EFAULT
@@ -172,7 +217,8 @@ class KernelEmulator:
         if outcome.errno:
             self.last_detail = outcome.detail
             return outcome.errno
-        if not _write(rpc.out, outcome.output[: min(rpc.out_len, outcome.out_len)]):
+        if not self._write(rpc.out, outcome.output[: min(rpc.out_len, outcome.out_len)]):
+            self.last_detail = "copying the reply to 'out' faulted; the command had already run"
             return errno.EFAULT
         rpc.out_len = outcome.out_len
         return 0

@@ -1,8 +1,8 @@
 """The simulated kernel's state: explicit and inspectable, never hidden in the emulator.
 
 Tests and trainees flip these to see what a real kernel would do: drop CAP_SYS_RAWIO,
-pre-taint the kernel, switch lockdown. Taint is system-wide (shared by every simulated
-device of a host), as TAINT_FWCTL is on a real machine.
+pre-taint the kernel, switch lockdown, make an allocation fail. Taint is system-wide
+(shared by every simulated device of a host), as TAINT_FWCTL is on a real machine.
 """
 
 from __future__ import annotations
@@ -16,6 +16,15 @@ from fwctl_tui.uapi import TAINT_FWCTL_MASK
 
 DEFAULT_RELEASE = "6.18.0-fwctl-sim"
 
+# Where the fwctl core and the mlx5 driver allocate memory, in the order an RPC meets them;
+# naming one in SimKernel.fail_allocations makes that allocation fail with ENOMEM.
+ALLOCATION_SITES: dict[str, str] = {
+    "uctx": "open(): the core's per-file user context",
+    "info": "FWCTL_INFO: the driver info op's reply (only when device_data_len != 0)",
+    "rpc_in": "FWCTL_RPC: the kernel copy of the request (in_len bytes)",
+    "rpc_out": "FWCTL_RPC, mlx5: the reply buffer, only when out_len > in_len",
+}
+
 
 @dataclass
 class SimKernel:
@@ -28,10 +37,23 @@ class SimKernel:
     comm: str = "fwctl-tui"
     pid: int = field(default_factory=os.getpid)
     log: list[str] = field(default_factory=list)
+    # fault injection: ALLOCATION_SITES names that fail with ENOMEM until removed
+    fail_allocations: set[str] = field(default_factory=set)
+    failed_allocations: list[str] = field(default_factory=list)  # sites that did fail
     _fwctl_taint_done: bool = False
 
     def capable(self, cap: str) -> bool:
         return cap in self.capabilities
+
+    def allocate(self, site: str) -> bool:
+        """One kernel allocation at `site`: False (the caller returns ENOMEM) when the site
+        is in `fail_allocations`; every failure is recorded in `failed_allocations`."""
+        if site not in ALLOCATION_SITES:
+            raise ValueError(f"unknown allocation site {site!r}; one of {list(ALLOCATION_SITES)}")
+        if site in self.fail_allocations:
+            self.failed_allocations.append(site)
+            return False
+        return True
 
     def taint_fwctl(self, device_name: str) -> None:
         """Set TAINT_FWCTL and log once, like the kernel's static guard in fwctl core."""

@@ -1,9 +1,10 @@
 """The mlx5 fwctl driver's rules, as the simulated kernel applies them.
 
 Order (from the facts' mlx5.rpc_steps): mailbox-length check (EMSGSIZE), allow-list and
-scope check on opcode and op_mod (EBADMSG), uid stamped into bytes 2..3, then the
-firmware runs the command. Firmware failures travel as status/syndrome inside a
-successful ioctl; only an undeliverable command becomes an errno.
+scope check on opcode and op_mod (EBADMSG), a separate reply buffer when out_len > in_len
+(ENOMEM if that allocation fails; otherwise the request buffer is reused), uid stamped
+into bytes 2..3, then the firmware runs the command. Firmware failures travel as
+status/syndrome inside a successful ioctl; only an undeliverable command becomes an errno.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class Mlx5Driver:
             self.firmware.destroy_uctx(uctx.uid)
 
     def info(self, uctx: Mlx5Uctx) -> bytes:
+        """The driver info op: OSError(ENOMEM) when its allocation fails."""
+        if not self.kernel.allocate("info"):
+            raise OSError(errno.ENOMEM, "mlx5 fwctl info: allocation failed")
         info = FwctlInfoMlx5()
         info.uid = uctx.uid
         info.uctx_caps = uctx.caps
@@ -75,6 +79,8 @@ class Mlx5Driver:
         op_mod = int.from_bytes(request[6:8], "big")
         if not allowlist.accepts(opcode, op_mod, scope, self.kernel.state().version):
             return RpcOutcome(errno.EBADMSG)
+        if out_len > len(request) and not self.kernel.allocate("rpc_out"):
+            return RpcOutcome(errno.ENOMEM, detail="mlx5 fwctl: reply buffer allocation failed")
         stamped = request[:2] + uctx.uid.to_bytes(2, "big") + request[4:]
         try:
             output = self.firmware.execute(stamped, out_len)

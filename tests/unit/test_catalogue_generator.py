@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from functools import cache
@@ -20,6 +21,8 @@ GENERATED = REPO / "fwctl_tui" / "decoders" / "mlx5" / "generated" / "mlx5.json"
 try:
     reference_dir()
 except FileNotFoundError as missing:
+    if os.environ.get("CI"):  # in CI the guarantee must never silently disappear
+        pytest.fail(f"CI is set but the reference is missing: {missing}", pytrace=False)
     pytest.skip(str(missing), allow_module_level=True)
 
 
@@ -63,7 +66,10 @@ def test_commands_with_reference_layouts_get_them() -> None:
         lin, lout = _layouts_in_reference(row)
         if lin:
             assert cmd["in"] == lin and cmd["in_public"], cmd["name"]
-        if lout:
+        if lout and cmd.get("out_by") == "obj_type":
+            # the reference's header, extended by the object the request names
+            assert cmd["out"] == "query_general_object_out" and lout == GENERAL_HEADER
+        elif lout:
             assert cmd["out"] == lout and cmd["out_public"], cmd["name"]
         if not lin and not lout and cmd["layout_source"] != "alias":
             # no layout anywhere: listed with the generic header and a raw payload
@@ -71,7 +77,8 @@ def test_commands_with_reference_layouts_get_them() -> None:
             assert not cmd["in_public"] and not cmd["out_public"]
         for layout in (cmd["in"], cmd["out"]):
             assert layout in document()["layouts"]
-            assert layout in structs or layout.startswith("mbox_")
+            assert (layout in structs or layout.startswith("mbox_")
+                    or document()["layouts"][layout]["src"] == "composed")
 
 
 def test_aliased_layouts_come_from_defined_in_or_header() -> None:
@@ -86,7 +93,14 @@ def test_aliased_layouts_come_from_defined_in_or_header() -> None:
     assert by_name["QUERY_GENERAL_OBJECT"]["in"] == "general_obj_in_cmd_hdr"
 
 
+GENERAL_HEADER = "general_obj_out_cmd_hdr"
+
+
 def _reference_size(name: str, layout: dict[str, Any]) -> int:
+    if layout["src"] == "composed":  # QUERY_GENERAL_OBJECT: header + the largest object
+        structs = ref("mlx5_ifc.json")["structs"]
+        objects = max(structs[o["member"]]["size_bits"] for o in document()["general_objects"])
+        return objects if layout.get("union") else structs[GENERAL_HEADER]["size_bits"] + objects
     if layout["src"] == "ifc":
         return int(ref("mlx5_ifc.json")["structs"][name]["size_bits"])
     if layout["src"] == "reg":
@@ -194,3 +208,65 @@ def test_cap_pages_follow_related_cap_type_struct(page: str) -> None:
     row = next(p for p in document()["cap_pages"] if p["name"] == page)
     assert row["type"] == rel["cap_types"]["values"][f"MLX5_CAP_{page}"]
     assert row["layout"] == rel["cap_type_struct"]["values"][f"MLX5_CAP_{page}"]
+
+
+def test_general_object_replies_follow_the_reference_query_structs() -> None:
+    """Reply = general_obj_out_cmd_hdr + the object the reference's query_*_out ends with."""
+    ifc = ref("mlx5_ifc.json")
+    structs, enums = ifc["structs"], ifc["enums"]
+    layouts = document()["layouts"]
+    reply = layouts["query_general_object_out"]
+    header = [(f["name"], f["offset_bits"], f["width_bits"])
+              for f in structs[GENERAL_HEADER]["fields"] if f["kind"] != "reserved"]
+    assert [(f["n"], f["o"], f["w"]) for f in reply["fields"][:-1]] == header
+    union = reply["fields"][-1]
+    assert (union["n"], union["o"], union["k"]) == ("object", 128, "union")
+    members = {m["n"]: m for m in layouts[union["t"]]["fields"]}
+    objects = document()["general_objects"]
+    assert {o["name"] for o in objects} >= {"VIRTIO_NET_Q", "VIRTIO_Q_COUNTERS", "SAMPLER"}
+    for obj in objects:
+        query = structs[obj["query"]]
+        assert query["fields"][-1]["type"] == obj["member"]
+        if not query.get("incomplete"):
+            assert query["fields"][-1]["offset_bits"] == 128
+        assert members[obj["member"]]["w"] == structs[obj["member"]]["size_bits"]
+        names = [k for k, v in enums.items() if v == obj["obj_type"]
+                 and k.endswith("_" + obj["name"]) and "HCA_CAP" not in k]
+        assert names, obj
+    vdpa = [o for o in objects if o["defined_in"]]
+    assert {o["name"] for o in vdpa} == {"VIRTIO_NET_Q", "VIRTIO_Q_COUNTERS"}
+
+
+def test_register_summaries_are_our_own_words() -> None:
+    """No summary repeats 8 or more consecutive words of the vendor's descriptions."""
+    import re
+
+    from fwctl_tui.decoders import catalogue
+
+    regs = ref("mlx5_registers.json")
+    nodes, by_id = regs["nodes"], {r["id"]: r for r in regs["registers"].values()}
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    def vendor_text(node: str, seen: set[str]) -> list[list[str]]:
+        if node in seen:
+            return []
+        seen.add(node)
+        out = [words(nodes[node].get("descr") or "")]
+        for f in nodes[node]["fields"]:
+            out.append(words(f.get("descr") or ""))
+            if f.get("subnode"):
+                out += vendor_text(f["subnode"], seen)
+        return out
+
+    span = 8
+    for reg in catalogue.registers():
+        if reg.id not in by_id:
+            continue
+        grams = {tuple(w[i:i + span]) for w in vendor_text(by_id[reg.id]["node"], set())
+                 for i in range(len(w) - span + 1)}
+        mine = words(reg.summary)
+        copied = [" ".join(mine[i:i + span]) for i in range(len(mine) - span + 1)
+                  if tuple(mine[i:i + span]) in grams]
+        assert not copied, (reg.name, copied[0])

@@ -33,12 +33,32 @@ def test_commands_json(capsys: pytest.CaptureFixture[str]) -> None:
                 "taints", "since", "summary"} <= set(row)
     reg = by_name["ACCESS_REG"]
     assert reg["opcode"] == 0x805 and reg["min_scope_by_op_mod"] == {"0": 0, "1": 1}
-    assert reg["min_scope"] == "DEBUG_READ_ONLY" and reg["min_scope_value"] == 1
+    # the least scope any op_mod is accepted at: the write (op_mod 0) at CONFIGURATION
+    assert reg["min_scope"] == "CONFIGURATION" and reg["min_scope_value"] == 0
     cap = by_name["QUERY_HCA_CAP"]
     assert cap["min_scope"] == "CONFIGURATION" and cap["min_scope_by_op_mod"] is None
     assert cap["since"] == "v6.15" and not cap["taints"]
     assert by_name["SET_DIAGNOSTIC_PARAMS"]["taints"] is True
     assert by_name["DELEGATE_VHCA_MANAGEMENT"]["since"] == "v6.18"
+
+
+def test_commands_min_scope_is_the_facts_allow_list_row(capsys) -> None:
+    from fwctl_tui.facts import facts
+
+    rows = {r["opcode"]: r for r in run_json(capsys, "commands")}
+    allow = facts()["mlx5"]["allow_list"]
+    assert len(allow) == len(rows) == 94
+    for fact in allow:
+        row = rows[fact["opcode"]]
+        assert row["min_scope_value"] == fact["min_scope_value"], row["name"]
+        assert row["min_scope"] == fact["min_scope"].removeprefix("FWCTL_RPC_"), row["name"]
+        rule = fact.get("op_mod_rule")
+        if rule:
+            assert row["min_scope_by_op_mod"] == {
+                "0": rule["op_mod_0_write_min_scope_value"],
+                "1": rule["op_mod_nonzero_min_scope_value"]}
+        else:
+            assert row["min_scope_by_op_mod"] is None
 
 
 def test_commands_table_and_registers(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,7 +126,7 @@ def test_decode_reply_json_uses_the_request(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_decode_human_table(capsys: pytest.CaptureFixture[str]) -> None:
-    reply = "00" * 16 + "00011234" + "00" * 60
+    reply = "00" * 16 + "00011234" + "00" * 12  # header + the 16-byte PAOS register
     code, out, _ = run(capsys, "decode", "ACCESS_REG:PAOS", "--out", reply)
     assert code == 0 and "register_data.local_port" in out and "status OK" in out
 
@@ -184,3 +204,106 @@ def test_errors_in_json_mode(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
     doc = json.loads(out)
     assert "local_port" in doc["error"] and doc["field"] == "register_data.local_port"
+
+
+# -- decode never assumes or drops bytes silently -----------------------------------------
+def _encoded(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = run(capsys, "encode", *argv)
+    assert code == 0, err
+    return out.strip()
+
+
+@pytest.mark.parametrize("length", [1, 2, 15])
+def test_decode_request_shorter_than_the_header(capsys, length: int) -> None:
+    """Used only to pick the reply layout, a short request would be silently ignored."""
+    hex_in = ("0805000000000001" + "00" * 8)[: 2 * length]
+    code, out, err = run(capsys, "decode", "ACCESS_REG:PAOS", "--in", hex_in, "--out", "00" * 32)
+    assert code == 2 and out == ""
+    assert f"--in has {length} bytes" in err and "16-byte" in err
+
+
+def test_decode_short_request_alone_is_refused_too(capsys) -> None:
+    code, _, err = run(capsys, "decode", "QUERY_ISSI", "--in", "0a01")
+    assert code == 2 and "--in has 2 bytes" in err
+
+
+def test_decode_reply_without_request_says_what_it_assumed(capsys) -> None:
+    reply = "00" * 16 + "00" * 4096
+    code, _, err = run(capsys, "decode", "QUERY_HCA_CAP", "--out", reply, "--json")
+    assert code == 0 and "note:" in err and "op_mod 1 (GENERAL/current)" in err
+    code, _, err = run(capsys, "decode", "ACCESS_REG", "--out", "00" * 32, "--json")
+    assert code == 0 and "register is unknown" in err
+    code, _, err = run(capsys, "decode", "ACCESS_REG:PAOS", "--out", "00" * 32, "--json")
+    assert code == 0 and err == ""  # a bound register needs no assumption
+    code, _, err = run(capsys, "decode", "QUERY_ISSI", "--out", "00" * 112, "--json")
+    assert code == 0 and err == ""  # nothing in the reply depends on the request
+
+
+def test_decode_reports_trailing_bytes_and_still_prints(capsys) -> None:
+    reply = "00" * 16 + "00011234" + "00" * 12 + "ee" * 5
+    code, out, err = run(capsys, "decode", "ACCESS_REG:PAOS", "--out", reply, "--json")
+    assert code == 2
+    assert json.loads(out)["register_data"]["local_port"] == 1
+    assert "5 trailing bytes after the layout (from byte 32) not decoded" in err
+    request = _encoded(capsys, "QUERY_ISSI") + "ff"
+    code, _, err = run(capsys, "decode", "QUERY_ISSI", "--in", request)
+    assert code == 2 and "1 trailing bytes" in err and "from byte 16" in err
+
+
+def test_decode_lists_and_raw_payloads_take_the_rest(capsys) -> None:
+    code, _, err = run(capsys, "decode", "0x999", "--in", "0999" + "00" * 30, "--json")
+    assert "trailing" not in err  # a raw payload runs to the end
+    reply = "00" * 16 + "00" * 32  # QUERY_DIAGNOSTIC_COUNTERS: a list of 16-byte samples
+    code, _, err = run(capsys, "decode", "QUERY_DIAGNOSTIC_COUNTERS", "--out", reply + "00" * 8)
+    assert code == 2 and "8 trailing bytes" in err and "from byte 48" in err
+    code, _, err = run(capsys, "decode", "QUERY_DIAGNOSTIC_COUNTERS", "--out", reply, "--json")
+    assert code == 0 and "trailing" not in err
+
+
+def test_decode_unknown_register_is_raw_and_said(capsys) -> None:
+    request = "0805000000000001" + "00001234" + "00000000" + "aabbccdd" * 3
+    code, out, err = run(capsys, "decode", "ACCESS_REG", "--in", request, "--json")
+    assert code == 0
+    tree = json.loads(out)
+    assert tree["register_id"] == 0x1234 and tree["register_data"] == "0x" + "aabbccdd" * 3
+    assert "register id 0x1234 is unknown" in err and "shown raw" in err
+    reply = "00" * 16 + "11223344" * 2
+    code, out, err = run(capsys, "decode", "ACCESS_REG", "--in", request, "--out", reply,
+                         "--json")
+    assert code == 0 and json.loads(out)["register_data"] == "0x" + "11223344" * 2
+    assert "0x1234" in err
+
+
+def test_decode_bound_register_with_another_registers_request(capsys) -> None:
+    request = _encoded(capsys, "ACCESS_REG:PPCNT", "local_port=1")
+    code, out, err = run(capsys, "decode", "ACCESS_REG:MGIR", "--in", request)
+    assert code == 2 and out == ""
+    assert "MGIR" in err and "0x5008" in err and "PPCNT" in err and "ACCESS_REG:PPCNT" in err
+    code, out, err = run(capsys, "decode", "ACCESS_REG:MGIR", "--in", request, "--json")
+    assert code == 2 and json.loads(out)["field"] == "register_id"
+
+
+def test_decode_request_of_another_command_is_reported(capsys) -> None:
+    request = _encoded(capsys, "QUERY_ISSI")
+    code, _, err = run(capsys, "decode", "QUERY_ADAPTER", "--in", request, "--json")
+    assert code == 2 and "0x010a" in err and "QUERY_ISSI" in err and "QUERY_ADAPTER" in err
+
+
+def test_decode_general_object_reply_follows_obj_type(capsys) -> None:
+    request = _encoded(capsys, "QUERY_GENERAL_OBJECT", "obj_type=VIRTIO_Q_COUNTERS", "obj_id=9")
+    reply = "00" * 8 + "00000009" + "00" * 4 + "00" * 16 + "0000000000000005" + "00" * 112
+    code, out, err = run(capsys, "decode", "QUERY_GENERAL_OBJECT", "--in", request, "--out",
+                         reply, "--json")
+    assert code == 0, err
+    tree = json.loads(out)
+    assert tree["obj_id"] == 9
+    assert tree["object"]["virtio_q_counters"]["received_desc"] == 5
+    code, out, err = run(capsys, "decode", "QUERY_GENERAL_OBJECT", "--out", reply, "--json")
+    assert code == 0 and json.loads(out)["object"].startswith("0x") and "obj_type" in err
+
+
+@pytest.mark.parametrize("argv", [("op_mod=1", "op_mod=2"), ("local_port=1", "local_port=1")])
+def test_encode_field_given_twice(capsys, argv: tuple[str, str]) -> None:
+    code, _, err = run(capsys, "encode", PPCNT_READ, *argv)
+    name = argv[0].split("=")[0]
+    assert code == 2 and f"field {name} given twice" in err

@@ -89,3 +89,40 @@ def test_human_output_names_status(capsys) -> None:
     assert main(["send", "sim:cx7", "QUERY_ISSI"]) == 0
     out = capsys.readouterr().out
     assert "status OK" in out and "current_issi" in out
+
+
+@pytest.mark.parametrize("value", ["-5", "4294967296", "lots"])
+def test_bad_out_len_is_a_usage_error_not_a_traceback(capsys, value: str) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--out-len", value, "--json")
+    assert code == 2
+    assert "--out-len" in doc["error"] and value in doc["error"]
+    assert doc["errno"] is None and doc["field"] == "out_len"
+
+
+@pytest.mark.parametrize(("value", "out_len"), [("0", 0), ("4294967295", 2**32 - 1)])
+def test_out_len_the_kernel_refuses_is_sent_and_its_errno_shown(capsys, value, out_len) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--out-len", value, "--json")
+    assert code == 1 and doc["errno_name"] == "EMSGSIZE" and doc["errno"] == 90
+
+
+def test_out_len_is_used_as_given(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--out-len", "0x200", "--json")
+    assert code == 0 and doc["out_len"] == 0x200
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS"),  # taint refusal
+        ("send", "sim:cx7", "QUERY_HCA_CAP", "no_such_field=1"),  # bad field
+        ("send", "sim:cx99", "QUERY_ADAPTER"),  # unknown device
+        ("send", "sim:cx7", "NO_SUCH_COMMAND"),  # unknown command
+        ("send", "sim:cx7", "QUERY_ADAPTER", "--scope", "SIDEWAYS"),  # bad scope
+        ("send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "--scope", "CONFIGURATION"),
+    ],
+)
+def test_every_failure_json_has_errno_and_error(capsys, argv: tuple[str, ...]) -> None:
+    code, doc = run(capsys, *argv, "--json")
+    assert code in (1, 2)
+    assert "errno" in doc and "error" in doc and doc["error"]
+    assert doc["errno"] is None or isinstance(doc["errno"], int)

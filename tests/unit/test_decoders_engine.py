@@ -19,6 +19,7 @@ from fwctl_tui.decoders import (
     node_to_json,
     output_size,
     parse_hex,
+    reply_buffer_size,
 )
 from fwctl_tui.decoders.engine import decode_layout_in, encode_layout_in
 from fwctl_tui.decoders.layout import LayoutSet
@@ -263,3 +264,40 @@ def test_open_ended_flex_element_is_decoded_once() -> None:
     contexts = doc["packet_reformat_context"]
     assert len(contexts) == 1
     assert len(contexts[0]["more_reformat_data"]) == 4096 - 28 - 8
+
+
+@pytest.mark.parametrize(("obj_type", "member"), [
+    ("VIRTIO_NET_Q", "virtio_net_q_object"), ("VIRTIO_Q_COUNTERS", "virtio_q_counters"),
+    ("SAMPLER", "sampler_obj"), ("IPSEC", "ipsec_obj"), ("MACSEC", "macsec_offload_obj"),
+    ("PAGE_TRACK", "page_track"),
+])
+def test_general_object_reply_layout_follows_obj_type(obj_type: str, member: str) -> None:
+    cmd = catalogue.find("QUERY_GENERAL_OBJECT")
+    request = encode_input(cmd, {"obj_type": obj_type, "obj_id": 5})
+    reply = encode_output(cmd, {"obj_id": 5, f"object.{member}.modify_field_select": 3},
+                          in_=request)
+    tree = node_to_json(decode_output(cmd, reply, request))
+    assert list(tree["object"]) == [member]
+    assert tree["object"][member]["modify_field_select"] == 3 and tree["obj_id"] == 5
+    assert reply_buffer_size(cmd, request) >= len(reply)
+
+
+def test_general_object_of_another_type_is_raw_with_room() -> None:
+    from fwctl_tui.decoders.mlx5.codec import TAIL_ROOM
+
+    cmd = catalogue.find("QUERY_GENERAL_OBJECT")
+    request = encode_input(cmd, {"obj_type": "QP", "obj_id": 5})
+    reply = bytes(16) + bytes(range(40))
+    assert node_to_json(decode_output(cmd, reply, request))["object"] == "0x" + bytes(
+        range(40)).hex()
+    assert reply_buffer_size(cmd, request) >= 16 + TAIL_ROOM
+    assert cmd.note is not None and "VIRTIO_NET_Q" in cmd.note and "raw" in cmd.note
+
+
+def test_unknown_register_id_leaves_register_data_raw() -> None:
+    cmd = catalogue.find("ACCESS_REG")
+    request = bytes.fromhex("0805000000000001" "00001234" "00000000") + b"\xaa" * 6
+    tree = node_to_json(decode_input(cmd, request))
+    assert tree["register_data"] == "0x" + "aa" * 6
+    known = encode_input(cmd, {"register_id": "PAOS", "local_port": 1})
+    assert node_to_json(decode_input(cmd, known))["register_data"]["local_port"] == 1

@@ -51,6 +51,8 @@ def test_catalogue_reaches_hundreds_of_layouts() -> None:
     assert len(CASES) > 300
     assert {layout for _, layout, _ in CASES} >= {"query_hca_cap_out", "ppcnt_reg_ext",
                                                    "mgir_ext", "pddr_reg_ext"}
+    objects = {ctx.get("object") for _, _, ctx in CASES}
+    assert {"virtio_net_q_object", "virtio_q_counters", "sampler_obj"} <= objects
 
 
 def test_roundtrip_every_catalogue_layout() -> None:
@@ -107,16 +109,15 @@ def test_leaves_are_found_by_their_bits() -> None:
     assert node_at_bit(root, 8).path == ""  # reserved gap after status: the root
 
 
-KEY_LAYOUTS = [("query_hca_cap_out", {"capability": "cmd_hca_cap"}), ("ppcnt_reg_ext", {}),
-               ("pddr_reg_ext", {}), ("mgir_ext", {}), ("sltp_reg_ext", {}),
-               ("access_register_out", {"register_data": "mpcnt_reg_ext"})]
+ALL_LAYOUTS = [(layout, ctx) for _label, layout, ctx in CASES]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(KEY_LAYOUTS), st.integers(0, 2**64), st.integers(0, 3))
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ALL_LAYOUTS), st.integers(0, 2**64), st.integers(0, 3))
 def test_property_decode_encode_decode(case: tuple[str, dict[str, str]], seed: int,
                                        fill: int) -> None:
-    """Any buffer (random, all zeros, all ones, sparse) survives decode -> encode -> decode."""
+    """Any buffer (random, all zeros, all ones, sparse) of any catalogue layout (commands,
+    capability pages, general objects, registers) survives decode -> encode -> decode."""
     layout, ctx = case
     rng = random.Random(seed)
     nbytes = (compile_plan(layouts(), layout, ctx).size + 7) // 8
@@ -129,17 +130,24 @@ def test_property_decode_encode_decode(case: tuple[str, dict[str, str]], seed: i
     roundtrip(layout, ctx, buf)
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.sampled_from(["ACCESS_REG:PPCNT", "ACCESS_REG:PDDR", "QUERY_HCA_CAP", "QUERY_QP",
-                        "ACCESS_REG:MCIA", "QUERY_VPORT_COUNTER"]), st.data())
+FORM_COMMANDS = [c.name for c in catalogue.commands()] + [
+    f"ACCESS_REG:{r.name}" for r in catalogue.registers()]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(FORM_COMMANDS), st.data())
 def test_property_form_values_survive_encode_decode(name: str, data: Any) -> None:
     cmd = catalogue.find(name)
     specs = [s for s in input_fields(cmd) if s.kind != "bytes"]
+    if not specs:
+        return
     chosen = data.draw(st.lists(st.sampled_from(specs), max_size=6, unique_by=lambda s: s.path))
     values = {}
     for spec in chosen:
         if spec.path == "op_mod":
             values[spec.path] = data.draw(st.sampled_from(sorted(cmd.op_mods) or [0]))
+        elif spec.path == "register_id" and spec.choices:  # only registers the catalogue has
+            values[spec.path] = data.draw(st.sampled_from(sorted(spec.choices.values())))
         else:
             values[spec.path] = data.draw(st.integers(spec.min, spec.max))
     buf = encode_input(cmd, values)

@@ -298,3 +298,157 @@ def test_resolve_bdf_prefers_live() -> None:
     ]
     assert resolve("3b:00.0", both).name == "fwctl0"
     assert resolve("3b:00.0", both[:1]).name == "sim:cx7"
+
+
+# --- nodes that cannot be verified are never opened --------------------------------------
+
+
+def _refuse_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unverifiable node was opened")
+
+    monkeypatch.setattr("fwctl_tui.discovery.FwctlDevice.open", refuse)
+
+
+@pytest.mark.parametrize("dev", [None, "garbage", "511", "a:b", "511:0:1", ""])
+def test_symlink_to_dev_zero_is_not_opened_without_a_usable_dev(
+    fake_sysfs, monkeypatch, dev: str | None
+) -> None:
+    parent = fake_sysfs.pci_function("0000:3b:00.0")
+    devdir = fake_sysfs.fwctl("fwctl0", parent, node=False)
+    if dev is None:
+        (devdir / "dev").unlink()
+    else:
+        (devdir / "dev").write_text(dev + "\n")
+    node = fake_sysfs.root / "dev/fwctl/fwctl0"
+    node.parent.mkdir(parents=True)
+    node.symlink_to("/dev/zero")
+    _refuse_open(monkeypatch)
+    (entry,) = scan(fake_sysfs.root)
+    assert entry.major_minor is None  # garbage is never passed through
+    assert entry.can_open is False
+    assert entry.reason is not None and "cannot be verified" in entry.reason
+    assert "1:5" in entry.reason  # what the node really is
+    if dev:
+        assert any(repr(dev) in note and "not MAJOR:MINOR" in note for note in entry.notes)
+    else:
+        assert any("cannot read" in note for note in entry.notes)
+
+
+def test_regular_file_stand_in_needs_a_usable_dev_too(fake_sysfs, monkeypatch) -> None:
+    parent = fake_sysfs.pci_function("0000:3b:00.0")
+    fake_sysfs.fwctl("fwctl0", parent, dev="not-a-number")
+    _refuse_open(monkeypatch)
+    (entry,) = scan(fake_sysfs.root)
+    assert entry.reason is not None and "cannot be verified" in entry.reason
+
+
+def test_dev_with_leading_zeros_is_normalised(fake_sysfs) -> None:
+    parent = fake_sysfs.pci_function("0000:3b:00.0")
+    fake_sysfs.fwctl("fwctl0", parent, dev="0511:007", node=False)
+    (entry,) = scan(fake_sysfs.root)
+    assert entry.major_minor == "511:7" and "c 511 7" in (entry.reason or "")
+
+
+PROC_DEVICES = "Character devices:\n  1 mem\n  4 tty\n{chr}\nBlock devices:\n{blk}\n"
+
+
+@pytest.mark.parametrize(
+    ("chr_line", "blk_line", "expected"),
+    [
+        ("511 fwctl", "", 511),
+        ("", "511 fwctl", None),  # a block major of that name does not count
+        ("", "", None),
+        ("abc fwctl", "", None),
+    ],
+)
+def test_registered_major(chr_line: str, blk_line: str, expected: int | None) -> None:
+    from fwctl_tui.discovery import _registered_major
+
+    text = PROC_DEVICES.format(chr=chr_line, blk=blk_line)
+    assert _registered_major(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("chr_line", "fragment"),
+    [("511 fwctl", "registered major 511"), ("", "lists no 'fwctl'")],
+)
+def test_char_node_major_must_be_the_fwctl_major(fake_sysfs, chr_line, fragment) -> None:
+    """/proc/devices (read under the root, so / on a real host) must agree as well."""
+    parent = fake_sysfs.pci_function("0000:3b:00.0")
+    fake_sysfs.fwctl("fwctl0", parent, dev="1:3", node=False)
+    _mknod_or_skip(fake_sysfs.root / "dev/fwctl/fwctl0", 1, 3)
+    proc = fake_sysfs.root / "proc/devices"
+    proc.parent.mkdir(parents=True)
+    proc.write_text(PROC_DEVICES.format(chr=chr_line, blk=""))
+    (entry,) = scan(fake_sysfs.root)
+    assert entry.can_open is False
+    assert entry.reason is not None and fragment in entry.reason
+
+
+def test_char_node_with_the_registered_major_is_asked_for_info(fake_sysfs) -> None:
+    parent = fake_sysfs.pci_function("0000:3b:00.0")
+    fake_sysfs.fwctl("fwctl0", parent, dev="1:3", node=False)
+    _mknod_or_skip(fake_sysfs.root / "dev/fwctl/fwctl0", 1, 3)
+    proc = fake_sysfs.root / "proc/devices"
+    proc.parent.mkdir(parents=True)
+    proc.write_text(PROC_DEVICES.format(chr="  1 fwctl", blk=""))
+    (entry,) = scan(fake_sysfs.root)
+    assert entry.reason is not None and "FWCTL_INFO" in entry.reason
+
+
+def test_index_beyond_the_kernel_limit_is_listed_but_never_opened(fake_sysfs, monkeypatch) -> None:
+    fake_sysfs.dev_node("fwctl99999999999999")
+    parent = fake_sysfs.pci_function("0000:3b:00.0")
+    fake_sysfs.fwctl("fwctl4096", parent, dev="511:4096")
+    _refuse_open(monkeypatch)
+    entries = scan(fake_sysfs.root)
+    assert [e.name for e in entries] == ["fwctl4096", "fwctl99999999999999"]
+    for entry in entries:
+        assert entry.reason is not None and "beyond 4095" in entry.reason
+
+
+@pytest.mark.parametrize("text", ["fwctl99999999999999", "fwctl4096", "/dev/fwctl/fwctl4096"])
+def test_resolve_rejects_impossible_indexes(text: str) -> None:
+    with pytest.raises(LookupError, match=r"numbered 0\.\.4095") as info:
+        resolve(text, ENTRIES)
+    assert "cannot exist" in str(info.value)
+
+
+def test_resolve_highest_possible_index_is_just_unknown() -> None:
+    with pytest.raises(LookupError, match="known devices"):
+        resolve("fwctl4095", ENTRIES)
+
+
+# --- roots that hold no sysfs --------------------------------------------------------------
+
+
+def test_root_problem(tmp_path: Path, fake_sysfs) -> None:
+    from fwctl_tui.discovery import root_problem
+
+    assert "does not exist" in (root_problem(tmp_path / "nowhere") or "")
+    assert "no sys/ directory" in (root_problem(tmp_path) or "")
+    fake_sysfs.mlx5_dual_port()
+    assert root_problem(fake_sysfs.root) is None
+
+
+def test_scan_of_a_missing_root_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="fwctl_tui.discovery"):
+        assert scan(tmp_path / "nowhere") == []
+    assert any("does not exist" in record.getMessage() for record in caplog.records)
+
+
+def test_cli_devices_on_a_missing_root_warns_on_stderr_only(tmp_path: Path) -> None:
+    """The real stderr (no pytest logging capture): JSON on stdout stays parseable."""
+    import subprocess
+    import sys
+
+    missing = str(tmp_path / "nowhere")
+    done = subprocess.run(
+        [sys.executable, "-m", "fwctl_tui", "--root", missing, "devices", "--json"],
+        capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    records = json.loads(done.stdout)
+    assert all(record["kind"] == "simulated" for record in records)
+    assert missing in done.stderr and "no sysfs" in done.stderr

@@ -11,8 +11,10 @@ import errno
 
 import pytest
 
+from fwctl_tui.facts import facts
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
-from fwctl_tui.sim.emulator import KernelEmulator
+from fwctl_tui.sim import emulator as emulator_module
+from fwctl_tui.sim.emulator import NOT_EMULATED, KernelEmulator
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.sim.kernel import SimKernel
 from fwctl_tui.sim.mlx5_driver import Mlx5Driver, RpcOutcome
@@ -43,9 +45,14 @@ class EchoFirmware:
         self.error: CommandLayerError | None = None
         self.seen: list[bytes] = []
         self.destroyed: list[int] = []
+        self.create_error: CommandLayerError | None = None
+        self.created = 0
 
     def create_uctx(self, caps: int) -> int:
         assert caps == 0x4
+        if self.create_error:
+            raise self.create_error
+        self.created += 1
         return 0x2A
 
     def destroy_uctx(self, uid: int) -> None:
@@ -278,3 +285,358 @@ def test_buffers_grow_and_keep_working(firmware, device) -> None:
     assert firmware.seen[-1][4:] == big[4:]
     small = device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 64)
     assert small.errno == 0 and len(small.output) == 64
+
+
+# -- hand-built structs the kernel would fault on ---------------------------------------------
+@pytest.mark.parametrize("size", [32 + 4097, 2**31, 2**32 - 1])
+def test_absurd_struct_size_is_efault_not_a_crash(emulator, device, size: int) -> None:
+    rpc = FwctlRpc(size=32)
+    ctypes.c_uint32.from_buffer(rpc, 0).value = size
+    assert raw_ioctl(emulator, device, FWCTL_RPC, rpc) == errno.EFAULT
+    assert emulator.last_detail is not None and "beyond" in emulator.last_detail
+
+
+def test_struct_a_page_larger_with_zero_tail_is_still_read(emulator, device) -> None:
+    buf = (ctypes.c_uint8 * (24 + 4096))()
+    FwctlInfo.from_buffer(buf).size = 24 + 4096
+    assert emulator.ioctl(device.fd, FWCTL_INFO, ctypes.addressof(buf)) == 0
+
+
+# -- every errno row of the facts maps to a scenario -------------------------------------------
+class Env:
+    """One simulated device and everything a scenario may poke at."""
+
+    def __init__(self, kernel: SimKernel, firmware: EchoFirmware, emulator: KernelEmulator,
+                 device: FwctlDevice) -> None:
+        self.kernel, self.firmware, self.emulator, self.device = (
+            kernel, firmware, emulator, device)
+
+    def ioctl(self, request: int, struct: object) -> int:
+        return self.emulator.ioctl(self.device.fd, request, ctypes.addressof(struct))  # type: ignore[arg-type]
+
+
+def _valid_rpc(env: Env, out: int | None = None, out_len: int = 64) -> tuple[FwctlRpc, object]:
+    """A well-formed QUERY_ADAPTER FWCTL_RPC built by hand (request, 64-byte reply buffer)."""
+    request = ctypes.create_string_buffer(mbox(QUERY_ADAPTER), 16)
+    reply = ctypes.create_string_buffer(out_len)
+    rpc = FwctlRpc(size=32, scope=int(Scope.CONFIGURATION), in_len=16, out_len=out_len)
+    setattr(rpc, "in", ctypes.addressof(request))
+    rpc.out = ctypes.addressof(reply) if out is None else out
+    env.keep = (request, reply)  # type: ignore[attr-defined]
+    return rpc, reply
+
+
+def sc_bad_request_number(env: Env) -> int:
+    rpc, info = FwctlRpc(size=32), FwctlInfo(size=24)
+    codes = {env.ioctl(FWCTL_RPC + 1, rpc), env.ioctl(FWCTL_RPC + 2, rpc),
+             env.ioctl(FWCTL_RPC | (32 << 16), rpc), env.ioctl(FWCTL_INFO | (1 << 30), info)}
+    assert len(codes) == 1
+    return codes.pop()
+
+
+def sc_null_argument(env: Env) -> int:
+    codes = {env.emulator.ioctl(env.device.fd, request, 0) for request in (FWCTL_INFO, FWCTL_RPC)}
+    assert len(codes) == 1
+    return codes.pop()
+
+
+def sc_size_below_minimum(env: Env) -> int:
+    codes = {env.ioctl(FWCTL_INFO, FwctlInfo(size=23)), env.ioctl(FWCTL_RPC, FwctlRpc(size=31))}
+    assert len(codes) == 1
+    return codes.pop()
+
+
+def sc_nonzero_tail(env: Env) -> int:
+    codes = set()
+    for request, kernel_size in ((FWCTL_INFO, 24), (FWCTL_RPC, 32)):
+        buf = (ctypes.c_uint8 * (kernel_size + 8))()
+        ctypes.c_uint32.from_buffer(buf, 0).value = kernel_size + 8
+        buf[kernel_size + 3] = 1
+        codes.add(env.ioctl(request, buf))
+    assert len(codes) == 1
+    return codes.pop()
+
+
+def sc_struct_unreadable(env: Env) -> int:
+    codes = set()
+    for request, struct in ((FWCTL_INFO, FwctlInfo()), (FWCTL_RPC, FwctlRpc())):
+        ctypes.c_uint32.from_buffer(struct, 0).value = 2**31  # a tail no one mapped
+        codes.add(env.ioctl(request, struct))
+    assert len(codes) == 1
+    return codes.pop()
+
+
+def sc_unplugged(env: Env) -> int:
+    env.emulator.unplug()
+    with pytest.raises(FwctlError) as info:
+        env.device.info()
+    result = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 64)
+    assert result.errno == info.value.errno
+    return result.errno
+
+
+def sc_info_flags(env: Env) -> int:
+    return env.ioctl(FWCTL_INFO, FwctlInfo(size=24, flags=1))
+
+
+def sc_info_device_data_fault(env: Env) -> int:
+    assert env.ioctl(FWCTL_INFO, FwctlInfo(size=24, device_data_len=0, out_device_data=0)) == 0
+    return env.ioctl(FWCTL_INFO, FwctlInfo(size=24, device_data_len=8, out_device_data=0))
+
+
+def sc_info_allocation(env: Env) -> int:
+    env.kernel.fail_allocations.add("info")
+    assert env.ioctl(FWCTL_INFO, FwctlInfo(size=24, device_data_len=0)) == 0  # op not called
+    with pytest.raises(FwctlError) as info:
+        env.device.info()
+    assert env.kernel.failed_allocations == ["info"]
+    return info.value.errno
+
+
+def sc_info_struct_copy_back(env: Env) -> int:
+    data = (ctypes.c_uint8 * 8)()
+    info = FwctlInfo(size=24, device_data_len=8, out_device_data=ctypes.addressof(data))
+    env.emulator.protect(ctypes.addressof(info), ctypes.sizeof(info))
+    code = env.ioctl(FWCTL_INFO, info)
+    assert bytes(data) != bytes(8)  # the device data was written before the struct faulted
+    assert info.out_device_type == 0  # ... and the struct was not
+    return code
+
+
+def sc_rpc_too_long(env: Env) -> int:
+    big = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER, length=MAX_RPC_LEN + 1), 64)
+    wide = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), MAX_RPC_LEN + 1)
+    assert big.errno == wide.errno
+    return big.errno
+
+
+def sc_write_full_without_rawio(env: Env) -> int:
+    env.kernel.capabilities.discard("CAP_SYS_RAWIO")
+    result = env.device.rpc(Scope.DEBUG_WRITE_FULL, mbox(SET_DIAGNOSTIC_PARAMS), 16)
+    assert env.kernel.tainted == 0
+    return result.errno
+
+
+def sc_scope_out_of_range(env: Env) -> int:
+    return env.device.rpc(4, mbox(QUERY_ADAPTER), 64).errno
+
+
+def sc_rpc_in_allocation(env: Env) -> int:
+    env.kernel.fail_allocations.add("rpc_in")
+    result = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 64)
+    assert env.firmware.seen == [] and env.kernel.failed_allocations == ["rpc_in"]
+    return result.errno
+
+
+def sc_rpc_in_fault(env: Env) -> int:
+    rpc, _ = _valid_rpc(env)
+    setattr(rpc, "in", 0)
+    code = env.ioctl(FWCTL_RPC, rpc)
+    assert env.firmware.seen == []
+    return code
+
+
+def sc_driver_error(env: Env) -> int:
+    env.firmware.error = CommandLayerError(errno.ETIMEDOUT, "no answer")
+    return env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 64).errno
+
+
+def sc_rpc_out_fault(env: Env) -> int:
+    rpc, _ = _valid_rpc(env, out=0)
+    code = env.ioctl(FWCTL_RPC, rpc)
+    assert len(env.firmware.seen) == 1  # the firmware command had already run
+    return code
+
+
+def sc_rpc_struct_copy_back(env: Env) -> int:
+    rpc, reply = _valid_rpc(env)
+    env.emulator.protect(ctypes.addressof(rpc), ctypes.sizeof(rpc))
+    code = env.ioctl(FWCTL_RPC, rpc)
+    assert bytes(reply)[16:18] == mbox(QUERY_ADAPTER)[:2]  # the reply was copied out
+    return code
+
+
+def sc_open_after_unplug(env: Env) -> int:
+    env.emulator.unplug()
+    with pytest.raises(FwctlError) as info:
+        env.emulator.open_device()
+    return info.value.errno
+
+
+def sc_open_uctx_allocation(env: Env) -> int:
+    env.kernel.fail_allocations.add("uctx")
+    before = env.firmware.created
+    with pytest.raises(FwctlError) as info:
+        env.emulator.open_device()
+    assert env.firmware.created == before  # CREATE_UCTX never ran
+    return info.value.errno
+
+
+def sc_open_create_uctx_fails(env: Env) -> int:
+    env.firmware.create_error = CommandLayerError(errno.EIO, "CREATE_UCTX failed")
+    with pytest.raises(FwctlError) as info:
+        env.emulator.open_device()
+    assert env.emulator.open_files == 1  # only the fixture's file
+    return info.value.errno
+
+
+def sc_mlx5_short_mailbox(env: Env) -> int:
+    short_in = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER)[:15], 64).errno
+    short_out = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 15).errno
+    assert short_in == short_out
+    return short_in
+
+
+def sc_mlx5_not_allowed(env: Env) -> int:
+    return env.device.rpc(Scope.DEBUG_WRITE_FULL, mbox(NOT_ALLOWED), 64).errno
+
+
+def sc_mlx5_out_allocation(env: Env) -> int:
+    env.kernel.fail_allocations.add("rpc_out")
+    same = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER, length=64), 64)
+    assert same.errno == 0  # out_len <= in_len: the request buffer is reused, no allocation
+    result = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 64)
+    assert env.kernel.failed_allocations == ["rpc_out"]
+    assert len(env.firmware.seen) == 1  # the failed one never reached the firmware
+    return result.errno
+
+
+def sc_mlx5_firmware_status(env: Env) -> int:
+    env.firmware.status = 0x03
+    result = env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 64)
+    assert result.output[0] == 0x03
+    return result.errno
+
+
+def sc_mlx5_command_layer(env: Env) -> int:
+    codes = []
+    for code in (errno.ETIMEDOUT, errno.ENOLINK, errno.EIO):
+        env.firmware.error = CommandLayerError(code, "undeliverable")
+        codes.append(env.device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 64).errno)
+    assert codes == [errno.ETIMEDOUT, errno.ENOLINK, errno.EIO]
+    return codes[0]
+
+
+# scenario id -> (scenario, errno expected when the row gives no single value)
+SCENARIOS = {
+    "bad request number": (sc_bad_request_number, None),
+    "NULL argument": (sc_null_argument, None),
+    "size below minimum": (sc_size_below_minimum, None),
+    "non-zero struct tail": (sc_nonzero_tail, None),
+    "unreadable struct tail": (sc_struct_unreadable, None),
+    "unplugged device": (sc_unplugged, None),
+    "INFO flags": (sc_info_flags, None),
+    "INFO out_device_data NULL": (sc_info_device_data_fault, None),
+    "INFO driver allocation": (sc_info_allocation, None),
+    "INFO struct read-only": (sc_info_struct_copy_back, None),
+    "RPC above 2 MiB": (sc_rpc_too_long, None),
+    "WRITE_FULL without CAP_SYS_RAWIO": (sc_write_full_without_rawio, None),
+    "scope 4": (sc_scope_out_of_range, None),
+    "RPC in allocation": (sc_rpc_in_allocation, None),
+    "RPC in NULL": (sc_rpc_in_fault, None),
+    "driver error passes through": (sc_driver_error, errno.ETIMEDOUT),
+    "RPC out NULL": (sc_rpc_out_fault, None),
+    "RPC struct read-only": (sc_rpc_struct_copy_back, None),
+    "open after unplug": (sc_open_after_unplug, None),
+    "open uctx allocation": (sc_open_uctx_allocation, None),
+    "open CREATE_UCTX fails": (sc_open_create_uctx_fails, errno.EIO),
+    "mlx5 short mailbox": (sc_mlx5_short_mailbox, None),
+    "mlx5 not allow-listed": (sc_mlx5_not_allowed, None),
+    "mlx5 out allocation": (sc_mlx5_out_allocation, None),
+    "mlx5 firmware status": (sc_mlx5_firmware_status, None),
+    "mlx5 command layer": (sc_mlx5_command_layer, errno.ETIMEDOUT),
+}
+NOT_EMULATED_MARK = "not emulated: "
+
+# (ioctl, driver, stage, errno, start of condition) -> scenario id or "not emulated: DRIVER".
+# A row added to the facts fails test_errno_row until it is mapped here.
+ERRNO_ROWS = {
+    ("any", "core", 1, "ENOTTY", "_IOC_NR(request) >= 2, or req"): "bad request number",
+    ("any", "core", 2, "EFAULT", "argument pointer unreadable w"): "NULL argument",
+    ("any", "core", 3, "EINVAL", "size field < minimum (24 for "): "size below minimum",
+    ("any", "core", 4, "E2BIG", "size field > kernel struct si"): "non-zero struct tail",
+    ("any", "core", 4, "EFAULT", "struct copy from user faults"): "unreadable struct tail",
+    ("any", "core", 5, "ENODEV", "device unregistered (hot-unpl"): "unplugged device",
+    ("FWCTL_INFO", "core", 6, "EOPNOTSUPP", "flags != 0"): "INFO flags",
+    ("FWCTL_INFO", "core", 7, "EFAULT", "zeroing/copying out_device_da"): (
+        "INFO out_device_data NULL"),
+    ("FWCTL_INFO", "core", 7, "ENOMEM", "driver info op fails (e.g. al"): "INFO driver allocation",
+    ("FWCTL_INFO", "core", 8, "EFAULT", "copying the struct back to us"): "INFO struct read-only",
+    ("FWCTL_RPC", "core", 6, "EMSGSIZE", "in_len > 2 MiB or out_len > 2"): "RPC above 2 MiB",
+    ("FWCTL_RPC", "core", 7, "EPERM", "scope == FWCTL_RPC_DEBUG_WRITE"): (
+        "WRITE_FULL without CAP_SYS_RAWIO"),
+    ("FWCTL_RPC", "core", 7, "EOPNOTSUPP", "scope not in 0..3"): "scope 4",
+    ("FWCTL_RPC", "core", 8, "ENOMEM", "kernel cannot allocate in_len "): "RPC in allocation",
+    ("FWCTL_RPC", "core", 9, "EFAULT", "copying the request from 'in' "): "RPC in NULL",
+    ("FWCTL_RPC", "core", 10, "driver-specific", "driver fw_rpc returns an error"): (
+        "driver error passes through"),
+    ("FWCTL_RPC", "core", 11, "EFAULT", "copying the response to 'out' "): "RPC out NULL",
+    ("FWCTL_RPC", "core", 12, "EFAULT", "copying the struct back to us"): "RPC struct read-only",
+    ("open()", "core", 0, "ENODEV", "device already unregistered w"): "open after unplug",
+    ("open()", "core", 0, "ENOMEM", "uctx allocation fails"): "open uctx allocation",
+    ("open()", "core", 0, "driver-specific", "driver open_uctx fails (mlx5: "): (
+        "open CREATE_UCTX fails"),
+    ("FWCTL_RPC", "mlx5", 10, "EMSGSIZE", "in_len < 16 or out_len < 16 ("): "mlx5 short mailbox",
+    ("FWCTL_RPC", "mlx5", 10, "EBADMSG", "opcode not in allow-list, or s"): "mlx5 not allow-listed",
+    ("FWCTL_RPC", "mlx5", 10, "ENOMEM", "out_len > in_len and output bu"): "mlx5 out allocation",
+    ("FWCTL_RPC", "mlx5", 10, "none (ioctl returns 0)", "firmware executed the command "): (
+        "mlx5 firmware status"),
+    ("FWCTL_RPC", "mlx5", 10, "mlx5 command-layer errno (e.g. ETIMEDOUT, ENOLINK, EIO)",
+     "command could not be delivered"): "mlx5 command layer",
+    ("FWCTL_RPC", "cxl", 10, "EINVAL", "unknown opcode, capability no"): "not emulated: cxl",
+    ("FWCTL_RPC", "cxl", 10, "EINVAL", "op_size wrong for Get Support"): "not emulated: cxl",
+    ("FWCTL_RPC", "cxl", 10, "EPERM", "Set Feature on a kernel-exclus"): "not emulated: cxl",
+    ("FWCTL_RPC", "pds", 10, "EINVAL", "in.len > max_req_sz, out.len >"): "not emulated: pds",
+    ("FWCTL_RPC", "pds", 10, "EPERM", "scope below the operation's fi"): "not emulated: pds",
+    ("FWCTL_RPC", "bnxt", 10, "EINVAL", "in_len < HWRM request header o"): "not emulated: bnxt",
+    ("FWCTL_RPC", "bnxt", 10, "EPERM", "request type not allowed at sc"): "not emulated: bnxt",
+}
+
+
+def _matches(key: tuple, row: dict) -> bool:
+    """A table key names a row by ioctl, driver, stage, errno and the start of its condition."""
+    ioctl, driver, stage, name, condition = key
+    return (ioctl, driver, stage, name) == (
+        row["ioctl"], row.get("driver", "core"), row["stage"], row["errno"]
+    ) and row["condition"].startswith(condition)
+
+
+FACT_ROWS = facts()["errno"]
+
+
+def test_every_table_key_names_exactly_one_facts_row() -> None:
+    for key in ERRNO_ROWS:
+        hits = [row for row in FACT_ROWS if _matches(key, row)]
+        assert len(hits) == 1, f"ERRNO_ROWS key {key} matches {len(hits)} facts rows"
+    marks = {f"{NOT_EMULATED_MARK}{driver}" for driver in NOT_EMULATED}
+    assert set(ERRNO_ROWS.values()) <= set(SCENARIOS) | marks
+    assert set(SCENARIOS) <= set(ERRNO_ROWS.values()), "a scenario no row uses"
+
+
+def _row_id(row: dict) -> str:
+    return f"{row['ioctl']} {row.get('driver', 'core')} {row['stage']} {row['errno'][:20]}"
+
+
+@pytest.mark.parametrize("row", FACT_ROWS, ids=[_row_id(r) for r in FACT_ROWS])
+def test_errno_row(row: dict, kernel, firmware, emulator, device) -> None:
+    """Every errno row of the facts: a real scenario through FwctlDevice, or a documented
+    'not emulated' for drivers the simulator does not model. A new row fails here."""
+    keys = [key for key in ERRNO_ROWS if _matches(key, row)]
+    assert len(keys) == 1, (
+        f"facts errno row {_row_id(row)} ({row['condition'][:60]}...) has "
+        f"{len(keys)} entries in ERRNO_ROWS: map it to one scenario")
+    target = ERRNO_ROWS[keys[0]]
+    driver = row.get("driver", "core")
+    if target.startswith(NOT_EMULATED_MARK):
+        assert driver not in ("core", "mlx5"), "core and mlx5 rows need a real scenario"
+        assert target.removeprefix(NOT_EMULATED_MARK) == driver
+        assert NOT_EMULATED.get(driver), f"say why {driver} is not emulated in NOT_EMULATED"
+        assert "NOT_EMULATED" in (emulator_module.__doc__ or "")
+        return
+    scenario, expected = SCENARIOS[target]
+    if row["value"] is not None:
+        expected = row["value"]
+    assert expected is not None, f"{target}: the row gives no errno value; name one"
+    observed = scenario(Env(kernel, firmware, emulator, device))
+    assert observed == expected, (
+        f"{target}: got {errno.errorcode.get(observed, observed)}, facts say {row['errno']}")

@@ -56,3 +56,61 @@ def test_result_is_reused_and_data_copies() -> None:
         first = dev.rpc(Scope.CONFIGURATION, bytes(16), 32)
         second = dev.rpc(Scope.CONFIGURATION, bytes(32), 64)
     assert first is second and second.in_len == 32 and second.out_cap == 64
+
+
+class RecordingIoctl:
+    """An ioctl_fn that keeps what the kernel would have read from struct fwctl_rpc."""
+
+    def __init__(self, answer: int = 0) -> None:
+        self.answer = answer
+        self.seen: list[tuple[int, int, int, int]] = []  # scope, in_len, out_len, out pointer
+
+    def __call__(self, fd: int, request: int, address: int) -> int:
+        from fwctl_tui.uapi import FwctlRpc
+
+        rpc = FwctlRpc.from_address(address)
+        self.seen.append((rpc.scope, rpc.in_len, rpc.out_len, rpc.out or 0))
+        return self.answer
+
+
+def _device(ioctl: RecordingIoctl) -> FwctlDevice:
+    return FwctlDevice(-1, ioctl, close_fn=lambda fd: None, name="fake")
+
+
+@pytest.mark.parametrize(
+    ("scope", "out_cap", "fragment"),
+    [
+        (Scope.CONFIGURATION, -5, "out_cap -5"),
+        (Scope.CONFIGURATION, 2**32, f"out_cap {2**32}"),
+        (-1, 64, "scope -1"),
+        (2**32, 64, f"scope {2**32}"),
+        (Scope.CONFIGURATION, 64.0, "out_cap must be an integer"),
+    ],
+)
+def test_rpc_arguments_outside_u32_are_a_value_error(scope, out_cap, fragment) -> None:
+    ioctl = RecordingIoctl()
+    device = _device(ioctl)
+    with pytest.raises(ValueError, match=r"u32|integer") as info:
+        device.rpc(scope, bytes(16), out_cap)
+    assert fragment in str(info.value)
+    assert ioctl.seen == []  # nothing reached the kernel
+    assert device.rpc(Scope.CONFIGURATION, bytes(16), 64).errno == 0  # still usable
+    assert ioctl.seen[-1][:3] == (0, 16, 64)
+
+
+@pytest.mark.parametrize("out_cap", [2 * 1024 * 1024 + 1, 2**32 - 1])
+def test_oversize_out_cap_reaches_the_kernel_without_a_buffer(out_cap: int) -> None:
+    ioctl = RecordingIoctl(answer=errno.EMSGSIZE)
+    device = _device(ioctl)
+    result = device.rpc(Scope.CONFIGURATION, bytes(16), out_cap)
+    assert result.errno == errno.EMSGSIZE and result.out_cap == out_cap
+    assert ioctl.seen[-1][2:] == (out_cap, 0)  # the kernel saw the length, and NULL for out
+    ioctl.answer = 0
+    device.rpc(Scope.CONFIGURATION, bytes(16), 64)
+    assert ioctl.seen[-1][2] == 64 and ioctl.seen[-1][3] != 0  # the buffer is back
+
+
+def test_zero_out_cap_is_passed_through() -> None:
+    ioctl = RecordingIoctl(answer=errno.EMSGSIZE)
+    assert _device(ioctl).rpc(Scope.CONFIGURATION, bytes(16), 0).errno == errno.EMSGSIZE
+    assert ioctl.seen[-1][2] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
 import pathlib
 
 import pytest
@@ -12,14 +13,26 @@ from fwctl_tui import allowlist, uapi
 from fwctl_tui.facts import facts
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-REFERENCE = REPO.parent / "shared" / "reference" / "fwctl-facts.json"
+# the same place tools/reference.py looks: $FWCTL_TUI_REFERENCE, else ../shared/reference
+REFERENCE = pathlib.Path(
+    os.environ.get("FWCTL_TUI_REFERENCE") or REPO.parent / "shared" / "reference"
+) / "fwctl-facts.json"
+
+
+def reference_or_skip(path: pathlib.Path) -> dict:
+    """The reference facts; skipped in a developer's clone without them, a failure in CI."""
+    if not path.is_file():
+        message = f"reference facts not found at {path}"
+        if os.environ.get("CI"):  # in CI the guarantee must never silently disappear
+            pytest.fail(f"CI is set but {message}", pytrace=False)
+        pytest.skip(message)
+    data: dict = json.loads(path.read_text())
+    return data
 
 
 @pytest.fixture(scope="module")
 def reference() -> dict:
-    if not REFERENCE.is_file():
-        pytest.skip(f"reference facts not found at {REFERENCE}")
-    return json.loads(REFERENCE.read_text())
+    return reference_or_skip(REFERENCE)
 
 
 def test_packaged_facts_are_the_reference(reference: dict) -> None:
@@ -102,3 +115,43 @@ def test_parse_scope(text: str, expected: int) -> None:
 def test_parse_scope_rejects_unknown() -> None:
     with pytest.raises(ValueError, match="unknown scope"):
         uapi.parse_scope("root")
+
+
+GUARDS = {
+    "test_facts_guard.py": """
+import pathlib
+import sys
+sys.path[:0] = [{repo!r}, {unit!r}]
+from test_uapi import reference_or_skip
+
+def test_facts():
+    reference_or_skip(pathlib.Path("/nonexistent/fwctl-facts.json"))
+""",
+    "test_generator_guard.py": """
+import sys
+sys.path[:0] = [{repo!r}, {unit!r}]
+import test_catalogue_generator  # noqa: F401  (its module-level guard runs on import)
+""",
+}
+
+
+@pytest.mark.parametrize(("ci", "expected"), [("true", "1 failed, 1 error"), ("", "2 skipped")])
+def test_missing_reference_skips_locally_and_fails_in_ci(
+    tmp_path: pathlib.Path, ci: str, expected: str
+) -> None:
+    """Both guards (this file's and test_catalogue_generator's) in a run without the
+    reference: skipped in a developer's clone, failed (not skipped) when CI is set."""
+    import subprocess
+    import sys
+
+    for name, text in GUARDS.items():
+        (tmp_path / name).write_text(
+            text.format(repo=str(REPO), unit=str(REPO / "tests" / "unit")))
+    env = {**os.environ, "CI": ci, "FWCTL_TUI_REFERENCE": str(tmp_path / "nowhere")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfEs",
+         "--continue-on-collection-errors", str(tmp_path)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )
+    assert expected in done.stdout, done.stdout
+    assert ("CI is set but" in done.stdout) == bool(ci)

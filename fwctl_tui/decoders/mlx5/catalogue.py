@@ -130,7 +130,7 @@ def _registers() -> tuple[Register, ...]:
         index = tuple(path for path, flag in access.items() if flag == "INDEX")
         out.append(Register(
             name=row["name"], id=row["id"], layout=row["layout"],
-            summary=register_docs.summary(row["name"], row["id"]),
+            summary=register_docs.summary(row["name"], row["id"], row["source"]),
             index_fields=index, pages=tuple(pages), access=MappingProxyType(access),
             aliases=tuple(row.get("aliases", ())), source=row["source"],
             ifc_layout=row.get("ifc_layout"), size_bits=lay.size))
@@ -204,6 +204,11 @@ def _base_commands() -> tuple[Command, ...]:
 
 
 def _note(row: Mapping[str, Any]) -> str | None:
+    if row.get("out_by") == "obj_type":
+        kinds = ", ".join(o["name"] for o in document()["general_objects"])
+        return ("The reply's object layout follows the request's obj_type: "
+                f"{kinds} have one in the reference (the VIRTIO ones from the kernel's vDPA "
+                "header); any other object type is shown raw after the common header.")
     if not row["in_public"] and not row["out_public"]:
         return ("Layout not public: neither the kernel headers nor the PRM register database "
                 "describe this command, so only the mailbox header is decoded and the rest "
@@ -304,5 +309,10 @@ def layout_contexts() -> Iterator[tuple[str, str, dict[str, str]]]:
         if page["layout"]:
             yield f"QUERY_HCA_CAP:{page['name']}", "query_hca_cap_out", {
                 "capability": page["layout"]}
+    general = _by_name()["QUERY_GENERAL_OBJECT"]
+    for obj in document()["general_objects"]:
+        if general.out_layout:
+            yield f"QUERY_GENERAL_OBJECT:{obj['name']}", general.out_layout, {
+                "object": obj["member"]}
     for reg in registers():
         yield f"register:{reg.name}", reg.layout, {}

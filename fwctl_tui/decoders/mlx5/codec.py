@@ -27,7 +27,7 @@ from fwctl_tui.decoders.mlx5.catalogue import (
 from fwctl_tui.decoders.mlx5.context import context_for, register_by_id
 from fwctl_tui.decoders.mlx5.data import layouts
 from fwctl_tui.decoders.node import Node, decode_plan
-from fwctl_tui.decoders.plan import Plan, compile_plan
+from fwctl_tui.decoders.plan import RAW, Plan, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_number
 
 HIDDEN_INPUTS = frozenset({"opcode", "uid"})
@@ -175,13 +175,16 @@ TAIL_ROOM = 4096  # bytes offered for a reply's variable-length list (samples, M
 
 
 def reply_buffer_size(cmd: Command, in_: bytes | None = None, op_mod: int | None = None) -> int:
-    """The out_len to ask for: the reply layout, plus room when it ends in a list.
+    """The out_len to ask for: the reply layout, plus room when it ends in a list or in a
+    part the request leaves undescribed (an unknown register or object type).
 
     Firmware fills a trailing list only as far as the buffer goes (the reply's count
     field says how many exist), so a bare layout-sized buffer would show an empty list.
     """
-    plan = output_plan(cmd, in_, op_mod)
-    open_ended = any(pn.dyn is not None and pn.dyn.mode == "flex" for pn in plan.dyns)
+    ctx = context_for(cmd, "out", None if in_ is None else bytes(in_), op_mod)
+    plan = compile_plan(layouts(), _layout(cmd, "out"), ctx)
+    open_ended = RAW in ctx.values() or any(
+        pn.dyn is not None and pn.dyn.mode == "flex" for pn in plan.dyns)
     return (plan.size + 7) // 8 + (TAIL_ROOM if open_ended else 0)
 
 

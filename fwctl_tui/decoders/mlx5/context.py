@@ -3,8 +3,11 @@
 QUERY_HCA_CAP and QUERY_OTHER_HCA_CAP lay the capability page named by op_mod
 (`op_mod = cap_type << 1 | cap_mode`) over the reply; SET_HCA_CAP carries the page named
 by `op_mod >> 1` in its input; ACCESS_REG and ACCESS_REGISTER_USER carry the register named
-by `register_id` in both directions; QUERY_GENERAL_OBJECT's header uses the query form of
-its op_param union. Contexts map field paths to layout (or member) names.
+by `register_id` in both directions (a register_id the catalogue does not know leaves
+`register_data` raw); QUERY_GENERAL_OBJECT's header uses the query form of its op_param
+union, and its reply's `object` is the struct the input's `obj_type` names (raw for object
+types without a layout in the reference). Contexts map field paths to layout (or member)
+names, or to RAW.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from functools import cache
 from fwctl_tui.decoders.layout import Layout
 from fwctl_tui.decoders.mlx5.catalogue import REGISTER_COMMANDS, Command, Register, registers
 from fwctl_tui.decoders.mlx5.data import document, layouts
-from fwctl_tui.decoders.plan import read_bits
+from fwctl_tui.decoders.plan import RAW, read_bits
 
 # (command, direction) -> the field holding the capability page
 CAP_FIELDS = {
@@ -23,6 +26,7 @@ CAP_FIELDS = {
     ("SET_HCA_CAP", "in"): "capability",
 }
 GENERAL_OBJECT_QUERY = {("QUERY_GENERAL_OBJECT", "in"): ("op_param", "query")}
+GENERAL_OBJECT_REPLY = {("QUERY_GENERAL_OBJECT", "out"): "object"}  # picked by obj_type
 
 
 @cache
@@ -33,6 +37,16 @@ def _page_layouts() -> dict[int, str]:
 @cache
 def _registers_by_id() -> dict[int, Register]:
     return {r.id: r for r in registers()}
+
+
+@cache
+def _objects_by_type() -> dict[int, dict[str, str]]:
+    return {o["obj_type"]: o for o in document()["general_objects"]}
+
+
+def general_objects() -> list[dict[str, str]]:
+    """Object types whose QUERY_GENERAL_OBJECT reply has a layout: obj_type, name, member."""
+    return [dict(o) for o in document()["general_objects"]]
 
 
 def cap_page_layout(op_mod: int) -> str | None:
@@ -62,6 +76,20 @@ def op_mod_of(cmd: Command, in_: bytes | None, op_mod: int | None = None) -> int
     return cmd.default_op_mod
 
 
+def register_id_of(cmd: Command, in_: bytes | None) -> int | None:
+    """The register_id an ACCESS_REG input mailbox carries (None without one)."""
+    if cmd.base_name not in REGISTER_COMMANDS or not cmd.in_layout:
+        return None
+    return _field_value(layouts()[cmd.in_layout], "register_id", in_)
+
+
+def obj_type_of(cmd: Command, in_: bytes | None) -> int | None:
+    """The obj_type a general-object input mailbox carries (None without one)."""
+    if not cmd.in_layout:
+        return None
+    return _field_value(layouts()[cmd.in_layout], "obj_type", in_)
+
+
 def register_of(cmd: Command, in_: bytes | None) -> Register | None:
     """The register an ACCESS_REG mailbox names (its register_id), else the bound one."""
     if cmd.base_name not in REGISTER_COMMANDS or not cmd.in_layout:
@@ -88,7 +116,32 @@ def context_for(cmd: Command, direction: str, in_: bytes | None = None,
         reg = register or register_of(cmd, in_)
         if reg is not None:
             ctx["register_data"] = reg.layout
+        elif register_id_of(cmd, in_) is not None:  # named, but not a register we know
+            ctx["register_data"] = RAW
     general = GENERAL_OBJECT_QUERY.get((base, direction))
     if general:
         ctx[general[0]] = general[1]
+    reply_union = GENERAL_OBJECT_REPLY.get((base, direction))
+    if reply_union:
+        found = _objects_by_type().get(obj_type_of(cmd, in_) or -1)
+        ctx[reply_union] = found["member"] if found else RAW
     return ctx
+
+
+def assumed_without_input(cmd: Command) -> str | None:
+    """What decoding `cmd`'s reply assumes when the request is not given, or None when
+    the reply layout does not depend on the request."""
+    base = cmd.base_name
+    if (base, "out") in CAP_FIELDS:
+        op_mod = cmd.default_op_mod
+        name = cmd.op_mods.get(op_mod)
+        named = f" ({name})" if name else ""
+        return (f"no request given: assumed op_mod {op_mod}{named} to pick the capability "
+                "page; give the request to decode another page")
+    if base in REGISTER_COMMANDS and cmd.register is None:
+        return ("no request given: the register is unknown, so register_data is shown as "
+                f"dwords; name it ({base}:PPCNT) or give the request")
+    if (base, "out") in GENERAL_OBJECT_REPLY:
+        return ("no request given: obj_type is unknown, so the object is shown raw; give "
+                "the request to decode it")
+    return None
