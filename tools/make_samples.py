@@ -21,6 +21,7 @@ from fwctl_tui.decoders import catalogue, encode_input, reply_buffer_size
 from fwctl_tui.exchange import Exchange, mbox_op_mod
 from fwctl_tui.session import Session
 from fwctl_tui.sim.host import SimHost
+from fwctl_tui.sim.mlx5.faults import FaultPlan
 from fwctl_tui.uapi import Scope
 
 EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z: sample wall times start here
@@ -28,6 +29,7 @@ SEED = 20260101
 MODULE_SENSOR = 64  # MTMP sensor_index of module 0 (the simulator's numbering)
 PPCNT_IEEE_802_3, PPCNT_PHYS_LAYER = 0, 18
 PDDR_OPERATION, PDDR_TROUBLESHOOTING, PDDR_MODULE, PDDR_LINK_DOWN = 0, 1, 3, 6
+DIAG_LOG_PERIOD = 17  # 2^17 us between firmware samples
 
 
 class Clock:
@@ -66,9 +68,9 @@ class Lab:
         self.sent: list[Exchange] = []
 
     @property
-    def device(self) -> Any:
-        """The firmware's device model (link and sensors), to stage a story's events."""
-        return self.function.firmware.device
+    def faults(self) -> FaultPlan:
+        """The simulated function's fault plan: how a story stages a broken link."""
+        return self.function.firmware.faults
 
     def _stamp(self, exchange: Exchange) -> None:
         sizes = len(exchange.request) + len(exchange.reply or b"")
@@ -109,12 +111,13 @@ def bring_up(lab: Lab) -> None:
 
 
 def link_down(lab: Lab) -> None:
-    """The link is up, then drops with the port still admin-up: PAOS, PDDR, PPCNT say why."""
+    """The link is up, then the peer goes away with the port still admin-up: PAOS, PDDR and
+    PPCNT say it was not us (unintentional, remote blame, PHY still polling)."""
     port = {"local_port": 1}
     lab.send("ACCESS_REG:PAOS", port)
     lab.send("ACCESS_REG:PPCNT", {**port, "grp": PPCNT_PHYS_LAYER})
     lab.clock.advance(30)
-    lab.device.link.set_up(False, lab.device.now())  # the peer or the cable went away
+    lab.faults.link_loss(port=1, blame="remote")  # the far end went down
     lab.clock.advance(5)
     lab.send("ACCESS_REG:PAOS", port)
     lab.send("ACCESS_REG:PTYS", {**port, "proto_mask": 4})
@@ -155,17 +158,21 @@ def firmware_error(lab: Lab) -> None:
 
 
 def diagnostic_session(lab: Lab) -> None:
-    """Arm a firmware sampling session (DEBUG_WRITE: taints), then read samples back."""
+    """Arm a firmware sampling session (DEBUG_WRITE: taints), then read samples back.
+
+    Samples come every 2^17 us (~131 ms), so the six read back span ~0.66 s: well inside
+    one turn of the 32-bit nanosecond timestamp (~4.3 s), which the README warns about.
+    """
     ctx = "diagnostic_params_context"
     lab.send("QUERY_DIAGNOSTIC_PARAMS")  # nothing armed yet
     lab.send("SET_DIAGNOSTIC_PARAMS", {
         f"{ctx}.num_of_counters": 4, f"{ctx}.log_num_of_samples": 4,
-        f"{ctx}.log_sample_period": 20, f"{ctx}.repetitive": 1, f"{ctx}.enable": 1,
+        f"{ctx}.log_sample_period": DIAG_LOG_PERIOD, f"{ctx}.repetitive": 1, f"{ctx}.enable": 1,
         **{f"{ctx}.counter_id[{i}].counter_id": i + 1 for i in range(4)},
     }, scope=Scope.DEBUG_WRITE)
     lab.send("QUERY_DIAGNOSTIC_PARAMS")
     for first in (0, 2, 4):
-        lab.clock.advance(2.2)
+        lab.clock.advance(0.45)
         lab.send("QUERY_DIAGNOSTIC_COUNTERS", {"sample_index": first, "num_of_samples": 2})
 
 

@@ -7,6 +7,10 @@ input long enough, output room for the fixed reply), then the handler, whose fie
 the catalogue's encoder turns into the reply. Failures come back as status + syndrome in
 a successful ioctl; only an injected command-layer fault becomes an errno.
 
+The opcode and op_mod come from the request header as the decoders parse it; a mailbox
+too short to hold even that header is refused as a short input, blaming the opcode bytes
+it does carry. `faults` also breaks and mends the port's link (`faults.link_loss()`).
+
 With a seed and an injected clock every reply is reproducible byte for byte; without them
 (seed None, the real monotonic clock) each run gets its own traffic, temperatures and keys.
 """
@@ -23,6 +27,7 @@ from fwctl_tui.decoders.errors import DecodeError
 from fwctl_tui.decoders.mlx5.catalogue import REGISTER_COMMANDS, Command, find
 from fwctl_tui.decoders.mlx5.context import register_by_id
 from fwctl_tui.decoders.mlx5.data import layouts
+from fwctl_tui.decoders.mlx5.envelope import parse_request_header
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.sim.mlx5.device import Device
 from fwctl_tui.sim.mlx5.dispatch import HANDLERS
@@ -56,8 +61,8 @@ class ConnectXFirmware:
         self.seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
         self.device = Device(profile, func, f"{self.seed}/{profile.name}/{func}",
                              clock or time.monotonic)
-        self.faults = FaultPlan(sleep)
         self._lock = threading.Lock()
+        self.faults = FaultPlan(sleep, link=_LockedLink(self.device, self._lock))
 
     # -- FirmwareModel ---------------------------------------------------------------------
     @property
@@ -98,21 +103,27 @@ class ConnectXFirmware:
 
     # -- the command pipeline --------------------------------------------------------------
     def _execute(self, raw: bytes, out_len: int) -> bytes:
-        opcode = int.from_bytes(raw[0:2], "big")
-        op_mod = int.from_bytes(raw[6:8], "big")
+        try:
+            header = parse_request_header(raw)
+        except DecodeError:
+            # Not even a whole header: firmware cannot tell what was asked. Refuse it as a
+            # short input under whatever opcode the first bytes hold.
+            return self._refuse(int.from_bytes(raw[:2].ljust(2, b"\0"), "big"),
+                                ErrorKind.INPUT_TOO_SHORT)
+        opcode, op_mod = header["opcode"], header["op_mod"]
         try:
             command = find(str(opcode))
         except LookupError:
             return self._refuse(opcode, ErrorKind.UNSUPPORTED_COMMAND)
         try:
-            request = decode_request(command, raw)
+            request = decode_request(command, raw, op_mod)
         except DecodeError:
             return self._refuse(opcode, ErrorKind.INPUT_TOO_SHORT)
         injected = self._inject(request)
         if injected is not None:
             return injected
         try:
-            return self._run(command, request, op_mod, out_len)
+            return self._run(command, request, out_len)
         except FirmwareError as err:
             return self._refuse(opcode, err.kind)
 
@@ -131,7 +142,8 @@ class ConnectXFirmware:
                 return failure(request.opcode, ErrorKind.INJECTED, fault.status, fault.syndrome)
         return None
 
-    def _run(self, command: Command, request: Request, op_mod: int, out_len: int) -> bytes:
+    def _run(self, command: Command, request: Request, out_len: int) -> bytes:
+        op_mod = request.op_mod
         if not self.supports(command.opcode):
             raise FirmwareError(ErrorKind.UNSUPPORTED_COMMAND)
         if op_mod not in (command.op_mods or {0: ""}):
@@ -148,6 +160,22 @@ class ConnectXFirmware:
     def _refuse(self, opcode: int, kind: ErrorKind) -> bytes:
         self.device.invalid_commands += 1
         return failure(opcode, kind)
+
+
+class _LockedLink:
+    """The device's link as the fault plan reaches it: one change at a time with commands."""
+
+    def __init__(self, device: Device, lock: threading.Lock) -> None:
+        self._device = device
+        self._lock = lock
+
+    def lose_link(self, blame: str) -> None:
+        with self._lock:
+            self._device.lose_link(blame)
+
+    def restore_link(self) -> None:
+        with self._lock:
+            self._device.restore_link()
 
 
 def input_size(command: Command, request: Request) -> int:

@@ -1,9 +1,11 @@
 """The simulated card hangs together: identities agree across commands and registers, link
-state follows PAOS everywhere, counters grow and clear, objects reference objects that
-exist, and a diagnostic sampling session works end to end. All through FwctlDevice."""
+state follows PAOS and link loss everywhere, counters hold the uptime's traffic, grow and
+clear, per-lane fields follow the port's lanes, objects reference objects that exist, and a
+diagnostic sampling session works end to end. All through FwctlDevice."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -13,12 +15,18 @@ from fwctl_tui.decoders.mlx5.catalogue import find, find_register, registers
 from fwctl_tui.decoders.mlx5.codec import decode_output, encode_input, output_size
 from fwctl_tui.decoders.node import iter_leaves, node_to_json
 from fwctl_tui.sim.host import SimHost
+from fwctl_tui.sim.mlx5.link import LinkState
 from fwctl_tui.sim.mlx5.registers.port import EXT_ETH_MODES
 from fwctl_tui.sim.mlx5.syndromes import ErrorKind
+from fwctl_tui.sim.mlx5.traffic import PortTraffic
 from fwctl_tui.uapi import Scope
 
 READ, WRITE = 1, 0
 TAIL = 2048
+PHYS = "counter_set.phys_layer_cntrs_ext."
+PHYS_STAT = "counter_set.phys_layer_stat_cntrs_ext."
+MODULE = "page_data.pddr_module_info_ext."
+LINK_DOWN = "page_data.pddr_link_down_info_page_ext."
 
 
 class Rig:
@@ -93,6 +101,21 @@ def _link_view(rig: Rig) -> dict[str, Any]:
             "ptys": ptys["ext_eth_proto_oper"], "vport": vport["state"]}
 
 
+def _link_downs(rig: Rig) -> tuple[int, int, int]:
+    """PPCNT's (link_down_events, intentional, unintentional)."""
+    _, phys = rig.reg("PPCNT", grp=18)
+    return (phys[PHYS + "link_down_events"], phys[PHYS + "intentional_link_down_events"],
+            phys[PHYS + "unintentional_link_down_events"])
+
+
+def _why_down(rig: Rig) -> tuple[int, int, int]:
+    """(PAOS physical_state_status, PDDR down_intent, PDDR down_blame)."""
+    _, paos = rig.reg("PAOS")
+    _, down = rig.reg("PDDR", page_select=6)
+    return (paos["physical_state_status"], down[LINK_DOWN + "down_intent"],
+            down[LINK_DOWN + "down_blame"])
+
+
 def test_admin_down_and_up_flow_through_every_view_of_the_link() -> None:
     rig = Rig()
     up = _link_view(rig)
@@ -104,8 +127,58 @@ def test_admin_down_and_up_flow_through_every_view_of_the_link() -> None:
     assert status == 0
     down = _link_view(rig)
     assert down == {"admin": 2, "oper": 2, "phy": 0, "active": 0, "ptys": 0, "vport": 0}
+    assert _why_down(rig) == (3, 1, 1)  # Disabled; intentional, Local_phy
+    assert _link_downs(rig) == (1, 1, 0)
     rig.reg("PAOS", WRITE, admin_status=1, ase=1)
     assert _link_view(rig) == up
+
+
+def test_link_loss_is_unintentional_blamed_and_keeps_the_phy_polling() -> None:
+    rig = Rig()
+    up = _link_view(rig)
+    rig.t = 10.0
+    frames = _frames(rig)
+    rig.firmware.faults.link_loss(port=1, blame="remote")
+    lost = _link_view(rig)
+    assert lost == {"admin": 1, "oper": 2, "phy": 2, "active": 0, "ptys": 0, "vport": 0}
+    assert _why_down(rig) == (2, 2, 2)  # Polling; unintentional, Remote_phy
+    assert _link_downs(rig) == (1, 0, 1)
+    hca = rig.ok("QUERY_HCA_VPORT_CONTEXT", {"port_num": 1})
+    assert hca["hca_vport_context.port_physical_state"] == 2  # Polling, not Disabled
+    rig.t = 20.0
+    assert _frames(rig) == frames  # nothing flows while the link is down
+    _, module = rig.reg("PDDR", page_select=3)
+    lanes = range(rig.profile.port(0).lanes)
+    assert all(module[f"{MODULE}rx_power_lane{i}"] <= 1 for i in lanes)  # no light arrives
+    assert all(module[f"{MODULE}tx_power_lane{i}"] > 1000 for i in lanes)  # ours still on
+    rig.firmware.faults.link_restore()
+    assert _link_view(rig) == up
+    rig.t = 21.0
+    assert _frames(rig) > frames
+    assert _why_down(rig)[1:] == (2, 2)  # the link-down page keeps the last drop
+    rig.firmware.faults.link_loss(blame="local")
+    assert _why_down(rig) == (2, 2, 1) and _link_downs(rig) == (2, 0, 2)
+
+
+def test_admin_state_and_link_loss_combine() -> None:
+    rig = Rig()
+    faults = rig.firmware.faults
+    faults.link_loss()
+    rig.reg("PAOS", WRITE, admin_status=2, ase=1)  # already down: no second event
+    assert _link_downs(rig) == (1, 0, 1)
+    assert _why_down(rig)[0] == 3  # admin down disables the PHY
+    faults.link_restore()  # mended, but the port stays admin down
+    assert _link_view(rig)["oper"] == 2
+    rig.reg("PAOS", WRITE, admin_status=1, ase=1)
+    assert _link_view(rig)["oper"] == 1 and _link_downs(rig) == (1, 0, 1)
+
+
+def test_link_faults_refuse_what_does_not_exist() -> None:
+    faults = Rig().firmware.faults
+    with pytest.raises(ValueError, match="local_port 2"):
+        faults.link_loss(port=2)
+    with pytest.raises(ValueError, match="blame"):
+        faults.link_loss(blame="sideways")
 
 
 def _frames(rig: Rig) -> int:
@@ -134,10 +207,74 @@ def test_counters_grow_only_while_the_link_is_up_and_link_downs_are_counted() ->
 
 def test_errors_tick_now_and_then() -> None:
     rig = Rig()
+    _, before = rig.reg("PPCNT", grp=18)
     rig.t = 3 * 3600.0
+    _, after = rig.reg("PPCNT", grp=18)
+    key = PHYS + "symbol_errors_low"
+    assert 0 < after[key] - before[key] < 100
+
+
+@pytest.mark.parametrize("profile", ["cx6dx", "cx7", "bf3"])
+def test_counters_hold_the_traffic_since_boot_at_the_first_read(profile: str) -> None:
+    rig = Rig(profile)
+    _, mgir = rig.reg("MGIR")
+    uptime = mgir["hw_info.uptime"]
+    assert 3 * 86400 <= uptime <= 40 * 86400
     _, phys = rig.reg("PPCNT", grp=18)
-    errors = phys["counter_set.phys_layer_cntrs_ext.symbol_errors_low"]
-    assert 0 < errors < 100
+    since_clear = phys[PHYS + "time_since_last_clear_high"] << 32 | phys[
+        PHYS + "time_since_last_clear_low"]
+    assert abs(since_clear - uptime * 1000) < 1000  # cleared at boot, in milliseconds
+    frames = _frames(rig)
+    per_second = frames / uptime  # up since shortly after boot, at a 20-50% load
+    speed = rig.profile.port(0).speed_gbps
+    assert speed * 1e9 * 0.1 / 8 / 1500 < per_second < speed * 1e9 * 0.6 / 8 / 900
+    vport = rig.ok("QUERY_VPORT_COUNTER")["received_eth_unicast.packets"]
+    assert vport > per_second * uptime * 0.5
+    rig.t = 1.0
+    assert 0 < _frames(rig) - frames < per_second * 3  # a second of traffic, not a month
+    assert Rig(profile).ok("QUERY_VPORT_COUNTER") == Rig(profile).ok("QUERY_VPORT_COUNTER")
+
+
+@pytest.mark.parametrize("profile", ["cx6dx", "cx7", "bf3"])
+def test_per_lane_fields_follow_the_ports_lanes(profile: str) -> None:
+    rig = Rig(profile)
+    lanes = rig.profile.port(0).lanes
+    rig.t = 60.0
+    _, phys = rig.reg("PPCNT", grp=18)
+
+    def wide(got: dict[str, Any], name: str) -> int:
+        return int(got[name + "_high"]) << 32 | int(got[name + "_low"])
+
+    symbols = [wide(phys, f"{PHYS}rs_fec_corrected_symbols_lane{i}") for i in range(8)]
+    assert all(n > 0 for n in symbols[:lanes]) and not any(symbols[lanes:])
+    assert wide(phys, PHYS + "rs_fec_corrected_symbols_total") == sum(symbols)
+    assert 0 < wide(phys, PHYS + "rs_fec_corrected_blocks") <= sum(symbols)
+    bip = [wide(phys, f"{PHYS}edpl_bip_errors_lane{i}") for i in range(4)]
+    assert not any(bip[lanes:])
+    _, stat = rig.reg("PPCNT", grp=22)
+    raw = [wide(stat, f"{PHYS_STAT}phy_raw_errors_lane{i}") for i in range(8)]
+    assert all(raw[:lanes]) and not any(raw[lanes:])
+    assert wide(stat, PHYS_STAT + "phy_corrected_bits") == sum(raw)
+    coef = [stat[f"{PHYS_STAT}raw_ber_coef_lane{i}"] for i in range(8)]
+    magnitude = [stat[f"{PHYS_STAT}raw_ber_magnitude_lane{i}"] for i in range(8)]
+    assert all(1 <= c <= 9 for c in coef[:lanes]) and not any(coef[lanes:])
+    assert all(6 <= m <= 14 for m in magnitude[:lanes]) and not any(magnitude[lanes:])
+    _, module = rig.reg("PDDR", page_select=3)
+    optical = rig.profile.port(0).module.media != "copper"
+    for field in ("rx_power_lane", "tx_power_lane", "tx_bias_lane"):
+        values = [module[f"{MODULE}{field}{i}"] for i in range(8)]
+        assert all(values[:lanes]) == optical and not any(values[lanes:]), field
+    assert rig.reg("SLTP", lane=lanes - 1)[0] == 0
+    assert rig.reg("SLTP", lane=lanes)[0] == ErrorKind.BAD_INDEX.status
+
+
+@pytest.mark.parametrize("lanes", [1, 2, 8])
+def test_lane_counters_of_narrow_and_wide_ports(lanes: int) -> None:
+    traffic = PortTraffic("t", 400, lanes, LinkState(0.0))
+    per_lane = [traffic.value(f"rs_fec_corrected_symbols_lane{i}", 600.0) for i in range(8)]
+    assert all(per_lane[:lanes]) and not any(per_lane[lanes:])
+    assert traffic.value("rs_fec_corrected_symbols_total", 600.0) == sum(per_lane)
+    assert traffic.value(f"phy_raw_errors_lane{lanes}", 600.0) == 0
 
 
 def test_ppcnt_clr_restarts_only_that_group() -> None:
@@ -288,6 +425,12 @@ def test_diagnostic_sampling_session() -> None:
     samples = rig.ok("QUERY_DIAGNOSTIC_COUNTERS", {"sample_index": 5, "num_of_samples": 3})
     ids = [samples[f"diag_counter[{i}].sample_id"] for i in range(6)]
     assert ids == [5, 5, 6, 6, 7, 7]
+    stamps = [samples[f"diag_counter[{i}].time_stamp_31_0"] for i in (0, 2, 4)]
+    period_ns = (1 << 20) * 1000  # a free-running ns clock's low 32 bits: wraps every ~4.3 s
+    assert [(b - a) % (1 << 32) for a, b in pairwise(stamps)] == [period_ns] * 2
+    boot_ns = int(rig.firmware.device.boot_uptime * 1e9)
+    offset = (stamps[0] - boot_ns - 5 * period_ns) % (1 << 32)
+    assert min(offset, (1 << 32) - offset) < 1000  # the clock counts since boot
     packets = [samples[f"diag_counter[{i}].counter_value_l"] for i in (0, 2, 4)]
     assert packets == sorted(packets) and packets[0] < packets[-1]
     too_old = rig.call("QUERY_DIAGNOSTIC_COUNTERS", {"sample_index": 0, "num_of_samples": 1})

@@ -3,11 +3,13 @@
 Status values and names come from the generated data (kernel device.h via the facts);
 the explanations are ours. A syndrome is a firmware-build-specific code for the exact
 check that failed; no public table maps syndromes to causes, so we explain what it is
-and how to use it rather than guess.
+and how to use it rather than guess. Sources that define their own syndromes (the
+simulator) register them with `register_syndromes`; this package never imports them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 from fwctl_tui.decoders.mlx5.data import document
@@ -47,6 +49,18 @@ EXPLANATIONS: dict[str, str] = {
 
 # (opcode or None for any, syndrome) -> explanation; empty until confirmed from public facts.
 KNOWN_SYNDROMES: dict[tuple[int | None, int], str] = {}
+# source -> {syndrome: explanation}: syndromes a non-firmware source defines (see below).
+REGISTERED_SYNDROMES: dict[str, Mapping[int, str]] = {}
+
+
+def register_syndromes(source: str, table: Mapping[int, str]) -> None:
+    """Let `explain_syndrome` explain syndromes that `source` defines, not NVIDIA firmware.
+
+    The simulator registers its table when it is imported, so a reply from a simulated
+    device is explained without the decoders importing the simulator. Registering the
+    same source again replaces its table; the mapping may compute its entries lazily.
+    """
+    REGISTERED_SYNDROMES[source] = table
 
 
 @cache
@@ -78,6 +92,11 @@ def explain_syndrome(syndrome: int, opcode: int | None = None) -> str | None:
     known = KNOWN_SYNDROMES.get((opcode, syndrome)) or KNOWN_SYNDROMES.get((None, syndrome))
     if known:
         return known
+    for source, table in REGISTERED_SYNDROMES.items():
+        text = table.get(syndrome)
+        if text:
+            return (f"Syndrome {syndrome:#010x} is defined by the {source}, not by NVIDIA "
+                    f"firmware: {text}. Real firmware reports its own, undocumented values.")
     return (f"Syndrome {syndrome:#010x} identifies the firmware check that failed. It is "
             "specific to the firmware build and not publicly documented: search the firmware "
             "release notes or quote it, with the opcode and firmware version (MGIR), in a "

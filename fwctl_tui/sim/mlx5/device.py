@@ -5,6 +5,10 @@ the model started, from the injected clock), the seeded randomness, the capabili
 effect, the port's administrative and link state, the traffic and temperature models, the
 counter sets and their clears, the object population, sticky register fields, user
 contexts, the diagnostic sampling session and congestion-control settings.
+
+The card did not start with the model: it booted `boot_uptime` seconds earlier (MGIR's
+uptime) and its link came up `link_up_after_boot` seconds after that, so counters already
+hold days or weeks of traffic at the first read.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fwctl_tui.sim.mlx5 import stack
+from fwctl_tui.sim.mlx5.link import LinkState
 from fwctl_tui.sim.mlx5.population import Allocator, Population
 from fwctl_tui.sim.mlx5.thermal import Sensor
-from fwctl_tui.sim.mlx5.traffic import CounterSet, LinkClock, PortTraffic
+from fwctl_tui.sim.mlx5.traffic import CounterSet, PortTraffic
 from fwctl_tui.sim.profile import Port, Profile
 
 Clock = Callable[[], float]
 DAY_S = 86400.0
+LINK_UP_AFTER_BOOT_S = (25.0, 90.0)  # driver load, module power-up and link training
 UID_FIRST = 1
 MODULE_SENSOR_BASE = 64  # MTMP sensor_index of module 0
 
@@ -57,8 +63,8 @@ class Device:
         self.caps_cur = {name: dict(page.cur) for name, page in profile.caps.items()}
         for pages in (self.caps_max, self.caps_cur):
             pages["GENERAL"].update({"vhca_id": func, "native_port_num": func + 1})
-        self.admin_up = True
-        self.link = LinkClock(0.0)
+        self.link_up_after_boot = random.Random(f"{seed_key}/link").uniform(*LINK_UP_AFTER_BOOT_S)
+        self.link = LinkState(0.0, up_before=self.boot_uptime - self.link_up_after_boot)
         self.traffic = PortTraffic(seed_key, self.port.speed_gbps, self.port.lanes, self.link)
         self.counter_sets: dict[Hashable, CounterSet] = {}
         temps = profile.temperature_c
@@ -90,19 +96,30 @@ class Device:
 
     # -- port ------------------------------------------------------------------------------
     @property
+    def admin_up(self) -> bool:
+        return self.link.admin_up
+
+    @property
     def link_up(self) -> bool:
         return self.link.up
 
     def set_admin_up(self, up: bool) -> None:
-        """Administrative state of the port; the link follows it at once."""
-        self.admin_up = up
-        self.link.set_up(up, self.now())
+        """Administrative state of the port (PAOS); the link follows it at once."""
+        self.link.set_admin(up, self.now())
+
+    def lose_link(self, blame: str) -> None:
+        """The link breaks by itself (cable, module, peer); admin state stays as it was."""
+        self.link.lose(blame, self.now())
+
+    def restore_link(self) -> None:
+        """Whatever broke the link is fixed; it comes back up if the port is admin up."""
+        self.link.restore(self.now())
 
     def counters(self, key: Hashable) -> CounterSet:
-        """The counter set for a group (created on first use, cleared at model start)."""
+        """The counter set for a group (created on first use, counting since boot)."""
         found = self.counter_sets.get(key)
         if found is None:
-            found = self.counter_sets[key] = CounterSet(self.traffic)
+            found = self.counter_sets[key] = CounterSet(self.traffic, -self.boot_uptime)
         return found
 
     def rx_packets(self) -> int:

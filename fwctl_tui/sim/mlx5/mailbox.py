@@ -31,19 +31,17 @@ class FirmwareError(Exception):
 
 @dataclass
 class Request:
-    """An input mailbox, decoded by the catalogue: leaf values by dotted path."""
+    """An input mailbox, decoded by the catalogue: leaf values by dotted path, and the
+    op_mod of its header (every command has one, whatever its layout names it)."""
 
     command: Command
     raw: bytes
     fields: dict[str, Any]
+    op_mod: int = 0
 
     @property
     def opcode(self) -> int:
         return self.command.opcode
-
-    @property
-    def op_mod(self) -> int:
-        return self.int("op_mod")
 
     def int(self, path: str, default: int = 0) -> int:
         value = self.fields.get(path)
@@ -62,11 +60,14 @@ class Reply:
     tail: bytes = b""
 
 
-def decode_request(command: Command, raw: bytes) -> Request:
-    """Decode the whole input mailbox once; handlers then read fields by path."""
+def decode_request(command: Command, raw: bytes, op_mod: int | None = None) -> Request:
+    """Decode the whole input mailbox once; handlers then read fields by path. `op_mod`
+    is the header's (parse_request_header); without it, the layout's op_mod field."""
     root = decode_input(command, raw)
     fields = {leaf.path: leaf.value for leaf in iter_leaves(root) if leaf.value is not None}
-    return Request(command, raw, fields)
+    request = Request(command, raw, fields)
+    request.op_mod = request.int("op_mod") if op_mod is None else op_mod
+    return request
 
 
 def encode_struct(layout: str, values: Mapping[str, Any]) -> bytes:

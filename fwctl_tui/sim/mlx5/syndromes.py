@@ -4,17 +4,21 @@ Real firmware puts a 32-bit syndrome beside a failed status; the values are priv
 firmware build, so the simulator makes its own: a CRC-32 of the opcode and the error kind.
 They are deterministic (the same mistake always gives the same syndrome, so a capture or a
 training note can quote it), obviously not NVIDIA's, and `explain()` maps one back to its
-opcode and kind, which is what a status/syndrome decoder needs to say something useful.
+opcode and kind. Importing this module registers the table with the decoders' status
+explanations (`register_syndromes`), so `send sim:...` and the TUI explain a simulated
+refusal; the decoders never import the simulator.
 """
 
 from __future__ import annotations
 
 import enum
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
 from fwctl_tui import allowlist
+from fwctl_tui.decoders.mlx5.status import register_syndromes
 from fwctl_tui.facts import facts
 
 SYNDROME_ORIGIN = "fwctl-tui simulator"
@@ -76,6 +80,11 @@ class SyndromeInfo:
     def text(self) -> str:
         return f"{self.command}: {self.kind.reason} ({SYNDROME_ORIGIN} syndrome)"
 
+    @property
+    def meaning(self) -> str:
+        """The explanation a status decoder shows: command, error kind and its reason."""
+        return f"{self.command} refused with {self.kind.name} ({self.kind.reason})"
+
 
 @cache
 def table() -> dict[int, SyndromeInfo]:
@@ -91,3 +100,22 @@ def table() -> dict[int, SyndromeInfo]:
 def explain(value: int) -> SyndromeInfo | None:
     """The meaning of a syndrome if the simulator made it, else None."""
     return table().get(value)
+
+
+class _Explanations(Mapping[int, str]):
+    """The syndrome table as the decoders consult it, built on first use."""
+
+    def __getitem__(self, value: int) -> str:
+        info = explain(value)
+        if info is None:
+            raise KeyError(value)
+        return info.meaning
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(table())
+
+    def __len__(self) -> int:
+        return len(table())
+
+
+register_syndromes(SYNDROME_ORIGIN, _Explanations())

@@ -4,9 +4,15 @@ Every counter is computed, never accumulated: bytes are the integral of a load t
 slowly around a per-port mean (a sine with a seeded phase, so the integral has a closed
 form), packets are bytes over a mean packet size, multicast/broadcast and size buckets are
 fixed shares of packets, and errors are rare events (`floor(rate * t + offset)`), so they
-tick now and then. Time only counts while the link is up. Because a value depends only on
-(seed, counter name, time), two hosts with the same seed and clock give identical bytes
-whatever order they are read in, and reading never perturbs the model.
+tick now and then. Time only counts while the link is up (link.py), from the link-up
+seconds since boot. Because a value depends only on (seed, counter name, time), two hosts
+with the same seed and clock give identical bytes whatever order they are read in, and
+reading never perturbs the model.
+
+Per-lane counters (`..._laneN`) exist only for the port's lanes; the others read zero.
+RS-FEC corrects symbols on each lane at its own seeded rate (PAM4 lanes all day, NRZ lanes
+rarely); the total is the sum of the lanes, corrected blocks and raw bit errors derive from
+them, and the raw BER gauges are the same rates over the lane's bit rate.
 """
 
 from __future__ import annotations
@@ -17,12 +23,20 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from fwctl_tui.sim.mlx5.link import LinkState
+
 LOAD_PERIOD_S = 300.0
 LOAD_SWING = 0.35
 MEAN_LOAD = {"rx": 0.32, "tx": 0.27}
 MEAN_PACKET_BYTES = {"rx": 1020.0, "tx": 980.0}
 RARE_EVENT_INTERVAL_S = 900.0
+EVENT_RATE_SPREAD = (0.4, 1.6)  # each event counter ticks at its own seeded share of its rate
 RS_FEC_BLOCK_BITS = 5440
+PAM4_SYMBOLS_PER_S, NRZ_SYMBOLS_PER_S = 1500.0, 0.2  # RS-FEC corrected symbols, one lane
+LANE_SPREAD = (0.6, 1.5)  # lanes differ: seeded factor on the per-lane rate
+BLOCKS_PER_SYMBOL = 0.85  # most corrected codewords held a single bad symbol
+BITS_PER_SYMBOL_ERROR = 1.25  # raw bit errors behind one corrected symbol
+_LANE = re.compile(r"^(?P<base>.+)_lane(?P<lane>\d+)$")
 
 _RX = re.compile(r"(^|_)(rx|in|received|rcv|ingress|receive)(_|$)|received|_in_|^in_")
 _TX = re.compile(r"(^|_)(tx|out|transmitted|xmitted|xmit|sent|egress|send)(_|$)|transmit|xmit")
@@ -42,7 +56,8 @@ _SIZE_BUCKETS = (
 class CounterSpec:
     """How one counter name behaves: kind, direction and scale."""
 
-    kind: str  # bytes|packets|events|fec_corrected|blocks|link_down|clear_time|zero
+    kind: str  # bytes|packets|events|fec_symbols|fec_blocks|raw_errors|ber|bits|blocks|
+    #            link_down[_intentional|_unintentional]|clear_time|zero
     direction: str = "rx"
     factor: float = 1.0
 
@@ -54,12 +69,26 @@ def classify(name: str) -> CounterSpec:
     direction = "tx" if _TX.search(low) and not _RX.search(low) else "rx"
     if "time_since_last_clear" in low:
         return CounterSpec("clear_time")
+    if low.endswith("link_down_events"):
+        if "unintentional" in low:
+            return CounterSpec("link_down_unintentional")
+        return CounterSpec("link_down_intentional" if "intentional" in low else "link_down")
     if "link_down" in low:
-        return CounterSpec("zero" if "unintentional" in low else "link_down")
+        return CounterSpec("link_down")
     if "fc_fec" in low:  # Firecode FEC: idle on RS-FEC links
         return CounterSpec("zero")
-    if "corrected" in low and "uncorrect" not in low:
-        return CounterSpec("fec_corrected", direction)
+    if "corrected_symbols" in low:
+        return CounterSpec("fec_symbols", direction)
+    if "corrected_blocks" in low and "uncorrect" not in low:
+        return CounterSpec("fec_blocks", direction)
+    if "raw_errors" in low or "corrected_bits" in low:
+        return CounterSpec("raw_errors", direction)
+    if "raw_ber" in low:
+        return CounterSpec("ber")
+    if "_ber" in low or low.startswith("ber"):  # post-FEC error ratios: nothing measurable
+        return CounterSpec("zero")
+    if "received_bits" in low:
+        return CounterSpec("bits", direction)
     if "no_errors_blocks" in low:
         return CounterSpec("blocks", direction)
     if "cnp" in low or "ecn_marked" in low:
@@ -87,38 +116,21 @@ def classify(name: str) -> CounterSpec:
     return CounterSpec("zero")
 
 
-class LinkClock:
-    """Seconds the link has been up, and how often an administrator took it down."""
-
-    def __init__(self, now: float, up: bool = True) -> None:
-        self.up = up
-        self.since = now
-        self.accumulated = 0.0
-        self.down_events = 0
-
-    def set_up(self, up: bool, now: float) -> None:
-        if up == self.up:
-            return
-        if self.up:
-            self.accumulated += max(0.0, now - self.since)
-            self.down_events += 1
-        self.up, self.since = up, now
-
-    def up_seconds(self, now: float) -> float:
-        return self.accumulated + (max(0.0, now - self.since) if self.up else 0.0)
-
-
 class PortTraffic:
     """The traffic model of one port."""
 
-    def __init__(self, key: str, speed_gbps: int, lanes: int, link: LinkClock) -> None:
+    def __init__(self, key: str, speed_gbps: int, lanes: int, link: LinkState) -> None:
         self.key = key
         self.speed_bps = speed_gbps * 1e9
-        self.lane_gbps = speed_gbps / max(lanes, 1)
+        self.lanes = max(lanes, 1)
+        self.lane_gbps = speed_gbps / self.lanes
         self.link = link
         rng = random.Random(f"{key}/load")
         self.phase = {d: rng.uniform(0, 2 * math.pi) for d in ("rx", "tx")}
         self.mean = {d: MEAN_LOAD[d] * rng.uniform(0.8, 1.2) for d in ("rx", "tx")}
+        per_lane = PAM4_SYMBOLS_PER_S if self.lane_gbps >= 50 else NRZ_SYMBOLS_PER_S
+        lane_rng = random.Random(f"{key}/lanes")
+        self.symbol_rate = [per_lane * lane_rng.uniform(*LANE_SPREAD) for _ in range(self.lanes)]
 
     def _bytes(self, direction: str, tau: float) -> float:
         omega = 2 * math.pi / LOAD_PERIOD_S
@@ -129,8 +141,15 @@ class PortTraffic:
     def _offset(self, name: str) -> float:
         return random.Random(f"{self.key}/{name}").random()
 
+    def _spread(self, name: str) -> float:
+        return random.Random(f"{self.key}/{name}/rate").uniform(*EVENT_RATE_SPREAD)
+
     def value(self, name: str, tau: float) -> int:
         """The counter after `tau` link-up seconds (CounterSet handles clears and link events)."""
+        lane_match = _LANE.match(name)
+        lane = int(lane_match["lane"]) if lane_match else None
+        if lane is not None and lane >= self.lanes:
+            return 0  # a lane this port does not have
         spec = classify(name)
         if spec.kind == "bytes":
             return int(self._bytes(spec.direction, tau) * spec.factor)
@@ -138,28 +157,67 @@ class PortTraffic:
             packets = self._bytes(spec.direction, tau) / MEAN_PACKET_BYTES[spec.direction]
             return int(packets * spec.factor)
         if spec.kind == "events":
-            return math.floor(spec.factor * tau + self._offset(name))
-        if spec.kind == "fec_corrected":
-            per_lane = 1500.0 if self.lane_gbps >= 50 else 0.2  # PAM4 links correct all day
-            return math.floor(per_lane * tau + self._offset(name))
+            return math.floor(spec.factor * self._spread(name) * tau + self._offset(name))
+        if spec.kind == "fec_symbols":
+            return sum(self._symbols(i, tau) for i in self._lanes(lane))
+        if spec.kind == "fec_blocks":
+            return math.floor(sum(self._symbols(i, tau) for i in self._lanes(None))
+                              * BLOCKS_PER_SYMBOL)
+        if spec.kind == "raw_errors":
+            return sum(math.floor(self._symbols(i, tau) * BITS_PER_SYMBOL_ERROR)
+                       for i in self._lanes(lane))
+        if spec.kind == "ber":
+            return self._ber(name, lane)
+        if spec.kind == "bits":
+            return int(self.speed_bps * tau)
         if spec.kind == "blocks":
             return int(self.speed_bps * tau / RS_FEC_BLOCK_BITS)
         return 0
 
+    def _lanes(self, lane: int | None) -> range:
+        """One lane, or every lane of the port for a port-wide total."""
+        return range(self.lanes) if lane is None else range(lane, lane + 1)
+
+    def _symbols(self, lane: int, tau: float) -> int:
+        return math.floor(self.symbol_rate[lane] * tau + self._offset(f"symbols/{lane}"))
+
+    def _ber(self, name: str, lane: int | None) -> int:
+        """raw_ber_coef/_magnitude (coef * 10^-magnitude) of one lane or the whole port."""
+        lanes = self._lanes(lane)
+        errors_per_s = sum(self.symbol_rate[i] for i in lanes) * BITS_PER_SYMBOL_ERROR
+        ber = errors_per_s / (self.lane_gbps * 1e9 * len(lanes))
+        coef, magnitude = ber_parts(ber)
+        return magnitude if "magnitude" in name else coef
+
+
+def ber_parts(ber: float) -> tuple[int, int]:
+    """(coef, magnitude) with ber ~= coef * 10^-magnitude, coef 1..9 as the PRM encodes it."""
+    if ber <= 0:
+        return 0, 0
+    magnitude = -math.floor(math.log10(ber))
+    coef = round(ber * 10 ** magnitude)
+    if coef >= 10:
+        coef, magnitude = 1, magnitude - 1
+    return coef, magnitude
+
 
 class CounterSet:
-    """A group of counters that clears together (a PPCNT group, vport counters, a Q counter)."""
+    """A group of counters that clears together (a PPCNT group, vport counters, a Q counter).
 
-    def __init__(self, traffic: PortTraffic) -> None:
+    Counters count from boot (`cleared_at`, in model seconds, is minus the uptime at model
+    start) until a clear restarts them; link-down counters count the link's drops by cause.
+    """
+
+    def __init__(self, traffic: PortTraffic, cleared_at: float = 0.0) -> None:
         self.traffic = traffic
-        self.cleared_at = 0.0
+        self.cleared_at = cleared_at
         self.tau_at_clear = 0.0
-        self.downs_at_clear = 0
+        self.downs_at_clear: dict[str, int] = {}
 
     def clear(self, now: float) -> None:
         link = self.traffic.link
         self.cleared_at, self.tau_at_clear = now, link.up_seconds(now)
-        self.downs_at_clear = link.down_events
+        self.downs_at_clear = link.down_counts()
 
     def read(self, name: str, now: float) -> int:
         """The counter's value since the last clear (clear_time: milliseconds since it)."""
@@ -167,7 +225,9 @@ class CounterSet:
         link = self.traffic.link
         if kind == "clear_time":
             return int((now - self.cleared_at) * 1000)
-        if kind == "link_down":
-            return link.down_events - self.downs_at_clear
+        if kind.startswith("link_down"):
+            return link.down_counts()[kind] - self.downs_at_clear.get(kind, 0)
         tau = link.up_seconds(now)
+        if kind == "ber":  # a gauge, measured only while the link is up
+            return self.traffic.value(name, tau) if link.up else 0
         return self.traffic.value(name, tau) - self.traffic.value(name, self.tau_at_clear)

@@ -5,8 +5,11 @@ ring, how often); QUERY_DIAGNOSTIC_PARAMS reads it back; QUERY_DIAGNOSTIC_COUNTE
 samples taken every period since the session started, keeping the newest 2^log_num
 samples (a `single` session stops when the ring is full). The counter ids are the
 simulator's own (DIAGNOSTIC_COUNTERS); the PRM's are not public. The period unit is one
-microsecond times 2^log_sample_period. Congestion control: DCQCN enabled per priority,
-with the driver's default parameters, and CNP/ECN statistics that grow with traffic.
+microsecond times 2^log_sample_period. A sample's `time_stamp_31_0` is the low 32 bits of
+the device's free-running nanosecond clock (counting since boot), so it wraps every
+2^32 ns, about 4.3 s: subtract timestamps modulo 2^32. Congestion control: DCQCN enabled
+per priority, with the driver's default parameters, and CNP/ECN statistics that grow with
+traffic.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ DIAGNOSTIC_COUNTERS = {  # simulator-defined id -> the traffic-model counter it 
 MAX_LOG_SAMPLES = 10
 MIN_LOG_PERIOD = 10  # 2^10 us, about a millisecond
 PERIOD_UNIT_S = 1e-6
+TIMESTAMP_UNIT_S = 1e-9
+TIMESTAMP_MASK = 0xFFFFFFFF
 MAX_DIAG_COUNTERS = 16
 CTX = "diagnostic_params_context"
 ROCE_RP, ROCE_NP = 1, 2  # cong_protocol: reaction point, notification point
@@ -101,7 +106,7 @@ def query_diagnostic_counters(dev: Device, req: Request) -> Reply:
     counters, values, n = dev.counters("diagnostic"), {}, 0
     for sample in wanted:
         at = s.started_at + sample * _period(s)
-        stamp = int(at * 1e9) & 0xFFFFFFFF
+        stamp = device_timestamp(dev, at)
         for cid in s.counter_ids:
             value = counters.read(DIAGNOSTIC_COUNTERS[cid], at) & 0xFFFFFFFFFFFFFFFF
             values.update({f"diag_counter[{n}].counter_id": cid,
@@ -111,6 +116,11 @@ def query_diagnostic_counters(dev: Device, req: Request) -> Reply:
                            f"diag_counter[{n}].counter_value_l": value & 0xFFFFFFFF})
             n += 1
     return Reply(values)
+
+
+def device_timestamp(dev: Device, at: float) -> int:
+    """time_stamp_31_0 at model time `at`: the free-running clock's low 32 bits."""
+    return int((dev.boot_uptime + at) / TIMESTAMP_UNIT_S) & TIMESTAMP_MASK
 
 
 def _cong_key(req: Request) -> tuple[int, int]:
@@ -146,7 +156,7 @@ def query_cong_params(_dev: Device, req: Request) -> Reply:
 @handles("QUERY_CONG_STATISTICS")
 def query_cong_statistics(dev: Device, req: Request) -> Reply:
     values = counter_fields(dev, "congestion", CONG_STATS)
-    stamp = int(dev.now() * 1e6)
+    stamp = int(dev.uptime() * 1e6)  # microseconds since boot
     values.update({"time_stamp_high": stamp >> 32 & 0xFFFFFFFF,
                    "time_stamp_low": stamp & 0xFFFFFFFF,
                    "accumulators_period": 1, "sum_flows": 0, "rp_cur_flows": 0})

@@ -1,7 +1,8 @@
 """Vport commands: state, NIC/HCA/eswitch vport contexts, RoCE GIDs, vport and Q counters.
 
-The vport follows the port: PAOS admin down takes QUERY_VPORT_STATE down too. The NIC
-vport context carries the profile's MAC, GUIDs and the hardware MTU (netdev MTU plus
+The vport follows the port: PAOS admin down or a link loss takes QUERY_VPORT_STATE down
+too, and the HCA vport context tells them apart (physical state Disabled or Polling). The
+NIC vport context carries the profile's MAC, GUIDs and the hardware MTU (netdev MTU plus
 Ethernet header, VLAN tag and FCS). Counter queries honour `clear` the way firmware does:
 the reply holds the values, then the set restarts from zero.
 """
@@ -25,7 +26,7 @@ from fwctl_tui.sim.mlx5.syndromes import ErrorKind
 
 OP_MOD_UPLINK = 2
 VPORT_ADMIN_AUTO = 2
-PORT_PHYS_LINKUP, PORT_PHYS_DISABLED = 5, 3
+PORT_PHYS_LINKUP, PORT_PHYS_POLLING, PORT_PHYS_DISABLED = 5, 2, 3
 PORT_ACTIVE, PORT_DOWN = 4, 1
 PKEY_DEFAULT = 0xFFFF
 VPORT_TRAFFIC = {  # traffic_counter block -> (direction, share of that direction's traffic)
@@ -77,9 +78,11 @@ def query_hca_vport_context(dev: Device, req: Request) -> Reply:
     check_port_num(req)
     p, guid = "hca_vport_context", dev.port.node_guid_int
     up = dev.link_up
+    physical = PORT_PHYS_LINKUP if up else (
+        PORT_PHYS_POLLING if dev.link.polling else PORT_PHYS_DISABLED)
     return Reply({
         f"{p}.has_raw": 1, f"{p}.num_port_plane": 1,
-        f"{p}.port_physical_state": PORT_PHYS_LINKUP if up else PORT_PHYS_DISABLED,
+        f"{p}.port_physical_state": physical,
         f"{p}.port_state": PORT_ACTIVE if up else PORT_DOWN,
         f"{p}.vport_state": PORT_ACTIVE if up else PORT_DOWN,
         f"{p}.system_image_guid": int(dev.profile.system_image_guid, 16),

@@ -75,11 +75,14 @@ def model(*names: str) -> Callable[[Model], Model]:
 
 
 def check_index(acc: Access) -> None:
-    """The index checks every register shares: port, plane, slot, module."""
+    """The index checks every register shares: port, lane of the port, plane, slot, module."""
     index = acc.reg.index_fields
     if "local_port" in index and acc.int("local_port") != LOCAL_PORT:
         raise FirmwareError(ErrorKind.BAD_INDEX,
                             f"local_port {acc.int('local_port')}: this function has port 1")
+    lanes = acc.dev.port.lanes
+    if "local_port" in index and "lane" in index and acc.int("lane") >= lanes:
+        raise FirmwareError(ErrorKind.BAD_INDEX, f"lane {acc.int('lane')}: the port has {lanes}")
     for name in ZERO_INDEXES:
         if name in index and acc.int(name):
             raise FirmwareError(ErrorKind.BAD_INDEX, f"{name} {acc.int(name)} does not exist")

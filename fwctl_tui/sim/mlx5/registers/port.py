@@ -1,18 +1,23 @@
 """Port registers with behaviour: PAOS, PTYS, PMTU, PPCNT, PDDR, PMLP, PPLM.
 
-One link state drives them all: PAOS admin down (with `ase` set, as the driver writes it)
-takes the link down, and PAOS oper status, PTYS operational protocol, PDDR's operational
-page and QUERY_VPORT_STATE all say so until admin up brings it back. Speeds use the PRM's
-extended Ethernet protocol bits; the operational one matches the profile's speed and lane
-count. PPCNT groups are counter sets of the traffic model that `clr` restarts.
+One link state (link.py) drives them all: PAOS admin down (with `ase` set, as the driver
+writes it) takes the link down on purpose and disables the PHY; a link loss (a fault: cable,
+peer) takes it down with admin still up and the PHY polling for its partner. PAOS oper
+status, PTYS operational protocol, PDDR's operational and link-down pages and
+QUERY_VPORT_STATE all say so until the link comes back. Speeds use the PRM's extended
+Ethernet protocol bits; the operational one matches the profile's speed and lane count.
+PPCNT groups are counter sets of the traffic model that `clr` restarts. Per-lane fields
+(PDDR's module monitors, PPCNT's lane counters) hold values only for the port's lanes.
 """
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from fwctl_tui.sim.mlx5.commands.common import HW_MTU_OVERHEAD, counter_fields, int_fields
 from fwctl_tui.sim.mlx5.device import Device
+from fwctl_tui.sim.mlx5.link import BLAME_LOCAL, BLAME_REMOTE
 from fwctl_tui.sim.mlx5.mailbox import FirmwareError
 from fwctl_tui.sim.mlx5.registers.access import Access, model
 from fwctl_tui.sim.mlx5.syndromes import ErrorKind
@@ -25,7 +30,15 @@ EXT_ETH_MODES = {1: (1, 1), 4: (10, 1), 5: (40, 4), 6: (25, 1), 7: (50, 2), 8: (
                  9: (100, 4), 10: (100, 2), 11: (100, 1), 12: (200, 4), 13: (200, 2),
                  15: (400, 8), 16: (400, 4)}
 FEC_RS_528, FEC_RS_544 = 2, 7  # PPLM/PDDR fec_mode_active: NRZ lanes, PAM4 lanes
-PHY_ACTIVE, PHY_DISABLED = 3, 0
+PHY_ACTIVE, PHY_POLLING, PHY_DISABLED = 3, 2, 0  # PDDR phy_mngr_fsm_state
+PHYS_LINK_UP, PHYS_POLLING, PHYS_DISABLED = 5, 2, 3  # PAOS physical_state_status
+LOGICAL_ACTIVE, LOGICAL_DOWN = 4, 1
+DOWN_INTENTIONAL, DOWN_UNINTENTIONAL = 1, 2  # PDDR down_intent
+BLAME_CODES = {BLAME_LOCAL: 1, BLAME_REMOTE: 2}  # PDDR down_blame: Local_phy, Remote_phy
+MODULE_LANES = 8  # PDDR's module page has monitors for 8 lanes
+TX_POWER_UW, RX_POWER_UW, TX_BIAS_MA = 1260.0, 890.0, 42.0  # a healthy optical lane
+POWER_UNIT_UW, BIAS_UNIT_MA = 0.1, 0.002  # module monitor units (SFF-8636 / CMIS)
+NO_LIGHT = 1  # 0.1 uW: what a receiver reads with the far laser off
 NEG_CL73, NEG_NONE = 2, 0
 MAX_HW_MTU = 10000
 ETH_GROUPS = (0, 1, 2, 3, 5, 6, 16, 17, 18, 19, 22, 26, 34, 35)
@@ -57,9 +70,11 @@ def paos(acc: Access) -> dict[str, Any]:
             raise FirmwareError(ErrorKind.BAD_FIELD, f"admin_status {admin}")
         dev.set_admin_up(admin != ADMIN_DOWN)
     up = dev.link_up
+    physical = PHYS_LINK_UP if up else (PHYS_POLLING if dev.link.polling else PHYS_DISABLED)
     return {"admin_status": ADMIN_UP if dev.admin_up else ADMIN_DOWN,
             "oper_status": OPER_UP if up else OPER_DOWN,
-            "physical_state_status": 5 if up else 3, "logical_state_status": 4 if up else 1,
+            "physical_state_status": physical,
+            "logical_state_status": LOGICAL_ACTIVE if up else LOGICAL_DOWN,
             "last_oper_status": OPER_UP if dev.link.down_events == 0 or up else OPER_DOWN}
 
 
@@ -120,17 +135,20 @@ def pddr(acc: Access) -> dict[str, Any]:
     p = f"page_data.{member}."
     if member == "pddr_operation_info_page_ext":
         up, copper = dev.link_up, dev.port.module.media == "copper"
+        phy = PHY_ACTIVE if up else (PHY_POLLING if dev.link.polling else PHY_DISABLED)
         return {p + "proto_active": PROTO_ETHERNET,
                 p + "neg_mode_active": NEG_CL73 if copper and up else NEG_NONE,
-                p + "phy_mngr_fsm_state": PHY_ACTIVE if up else PHY_DISABLED,
+                p + "phy_mngr_fsm_state": phy,
                 p + "link_active.pddr_link_active_eth_ext.link_eth_active": ext_oper(dev),
                 p + "fec_mode_active": fec_mode(dev) if up else 0}
     if member == "pddr_module_info_ext":
         return {p + k: v for k, v in module_info(dev).items()}
     if member == "pddr_link_up_info_page_ext" and dev.link_up:
         return {p + "up_reason_drv": 1, p + "time_to_link_up": 1800}
-    if member == "pddr_link_down_info_page_ext" and not dev.link_up:
-        return {p + "down_intent": 1, p + "down_blame": 1}
+    last = dev.link.last_down
+    if member == "pddr_link_down_info_page_ext" and last is not None:  # the last drop
+        return {p + "down_intent": DOWN_INTENTIONAL if last.intentional else DOWN_UNINTENTIONAL,
+                p + "down_blame": BLAME_CODES.get(last.blame, 0)}
     return {}
 
 
@@ -150,7 +168,27 @@ def module_info(dev: Device) -> dict[str, Any]:
             "vendor_sn": _text(module.serial, 16), "connector_type": module.connector,
             "vendor_oui": int(module.oui.replace(":", ""), 16),
             "temperature": dev.module_sensor.read(dev.now()) * 32 if optical else 0,
-            "module_st": 3}
+            "module_st": 3, "rx_power_type": 1, **lane_monitors(dev)}
+
+
+def lane_monitors(dev: Device) -> dict[str, int]:
+    """Per-lane optical power and laser bias for the port's lanes (zero on the others, and
+    on passive copper, which has no monitors). The local laser is off while the port is
+    admin down; a remote-blamed link loss leaves no light arriving from the far end."""
+    if dev.port.module.media == "copper":
+        return {}
+    rng = random.Random(f"{dev.key}/module-lanes")
+    values: dict[str, int] = {}
+    laser_on = dev.admin_up
+    light_in = dev.link.loss != BLAME_REMOTE
+    for lane in range(min(dev.port.lanes, MODULE_LANES)):
+        tx_uw = TX_POWER_UW * rng.uniform(0.85, 1.15)
+        rx_uw = RX_POWER_UW * rng.uniform(0.8, 1.2)
+        bias = TX_BIAS_MA * rng.uniform(0.9, 1.1)
+        values[f"tx_power_lane{lane}"] = round(tx_uw / POWER_UNIT_UW) if laser_on else 0
+        values[f"tx_bias_lane{lane}"] = round(bias / BIAS_UNIT_MA) if laser_on else 0
+        values[f"rx_power_lane{lane}"] = round(rx_uw / POWER_UNIT_UW) if light_in else NO_LIGHT
+    return values
 
 
 @model("PMLP")
