@@ -47,6 +47,7 @@ def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, Capture
         can_open=True,
         firmware_version=device.get("firmware_version"),
         board=device.get("board"),
+        psid=device.get("psid"),
         notes=tuple(notes),
     )
     return entry, emulator, firmware

@@ -53,27 +53,66 @@ class Decoded:
         return flatten(self.output)
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """The catalogue Command a record's bytes ask for, and why the recorded name disagrees."""
+
+    command: Any  # catalogue Command, or None outside the catalogue
+    mismatch: str | None = None  # "recorded as X (0x...) but the request's opcode is ..."
+
+
 @cache
-def _find(name: str, opcode: int) -> Any:
-    """Catalogue entry by recorded name, else by opcode (names from other tool versions)."""
-    for key in (name, str(opcode)):
-        try:
-            return catalogue.find(key)
-        except (LookupError, ValueError):
-            continue
-    return None
+def _resolve(name: str, opcode: int) -> Resolution:
+    """By the recorded name when it agrees with the request's opcode, else by the opcode.
+
+    The opcode is what the device received, so it decides: a name from another tool
+    version is looked up by opcode, and a name that contradicts the bytes is flagged.
+    """
+    by_name = _lookup(name)
+    if by_name is not None and by_name.opcode == opcode:
+        return Resolution(by_name)
+    by_opcode = _lookup(str(opcode)) if opcode >= 0 else None
+    if by_name is None:
+        return Resolution(by_opcode)
+    actual = (f"0x{opcode:04x} ({by_opcode.name})" if by_opcode is not None
+              else f"0x{opcode:04x}, not a catalogue command" if opcode >= 0
+              else "missing (request shorter than 2 bytes)")
+    return Resolution(by_opcode, f"recorded as {name} (opcode 0x{by_name.opcode:04x}) but the "
+                                 f"request's opcode is {actual}: decoded by the opcode")
+
+
+def _lookup(key: str) -> Any:
+    try:
+        return catalogue.find(key)
+    except (LookupError, ValueError):
+        return None
+
+
+def resolve(exchange: Exchange) -> Resolution:
+    """The command a record decodes as, and a note when its name and opcode disagree."""
+    return _resolve(exchange.command, exchange.opcode)
 
 
 def command_for(exchange: Exchange) -> Any:
-    """The catalogue Command for a record, or None for a command outside the catalogue."""
-    return _find(exchange.command, exchange.opcode)
+    """The catalogue Command for a record's request bytes, or None outside the catalogue."""
+    return resolve(exchange).command
+
+
+def command_name(exchange: Exchange) -> str:
+    """The record's command name, unless its opcode says otherwise (then the opcode's)."""
+    found = resolve(exchange)
+    if found.mismatch is None:
+        return exchange.command
+    return found.command.name if found.command is not None else f"OPCODE_0x{exchange.opcode:04x}"
 
 
 def decode(exchange: Exchange) -> Decoded:
     """Decode both sides; any decoder failure becomes `error`, never an exception."""
     command = command_for(exchange)
     if command is None:
-        return Decoded(error=f"{exchange.command} is not in the catalogue: raw bytes only")
+        what = (f"{exchange.command} is not in the catalogue" if resolve(exchange).mismatch
+                is None else f"opcode 0x{exchange.opcode:04x} is not in the catalogue")
+        return Decoded(error=f"{what}: raw bytes only")
     out = Decoded()
     try:
         out.input = decode_input(command, exchange.request)
@@ -163,9 +202,17 @@ SUMMARY_LEAVES = 512
 
 
 def summary(exchange: Exchange, decoded: Decoded | None = None, limit: int = 4) -> str:
-    """One line for listings: what was asked (non-zero index fields), then what came back
+    """One line for listings: what was wrong with the record (short reply, missing status,
+    name/opcode mismatch), what was asked (non-zero index fields), then what came back
     (a few non-zero output fields, or the status and syndrome of a failure)."""
-    decoded = decoded or decode(exchange)
+    from fwctl_tui.captures.checks import problems
+
+    flags = [f"⚠ {problem}" for problem in problems(exchange)]
+    text = _summary(exchange, decoded or decode(exchange), limit)
+    return " ".join([*flags, text]) if text else " ".join(flags)
+
+
+def _summary(exchange: Exchange, decoded: Decoded, limit: int) -> str:
     big = len(exchange.request) + len(exchange.reply or b"") > SUMMARY_BYTES
     inputs = flatten(decoded.input, SUMMARY_LEAVES) if big else decoded.input_fields
     asked = {_short(p): v for p, v in _index_of(inputs).items()

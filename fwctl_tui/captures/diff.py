@@ -2,8 +2,12 @@
 
 Records pair by what they ask (command, op_mod and the request's index fields: register
 INDEX fields, object ids, capability type), the n-th such question in A with the n-th in
-B. Changed output fields are listed by path; counters get a delta and, when both records
-carry wall times, a rate. Used by `fwctl-tui diff`, `replay --against` and the diff view.
+B. Changed output fields are listed by path (text arrays as strings, split addresses
+whole, see render.py); counters get a delta and, only when both records come from one
+capture's timeline, a rate per second of CLOCK_MONOTONIC. Two sessions' clocks say
+nothing about the time between them (a recording may be months old), so across sessions
+there are deltas and no rates. Lines the loader could not read are carried as `problems`
+of their side. Used by `fwctl-tui diff`, `replay --against` and the diff view.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fwctl_tui.captures import decoding
+from fwctl_tui.captures import checks, decoding, render
 from fwctl_tui.captures.loader import load_capture, outcome_text
 from fwctl_tui.captures.replay import match_key
 from fwctl_tui.exchange import Exchange
@@ -36,10 +40,11 @@ class Change:
     b: Any
     delta: int | None = None
     rate_per_s: float | None = None
+    kind: str | None = None  # render.TEXT (a and b are strings), MAC or HEX; None: as is
 
     def as_json(self) -> dict[str, Any]:
         return {"field": self.field, "a": _plain(self.a), "b": _plain(self.b),
-                "delta": self.delta, "rate_per_s": self.rate_per_s}
+                "delta": self.delta, "rate_per_s": self.rate_per_s, "kind": self.kind}
 
 
 @dataclass
@@ -60,19 +65,32 @@ class Pair:
                 "changes": [c.as_json() for c in self.changes], "note": self.note}
 
 
+SAME_TIMELINE_NOTE = "rates per second of the capture's monotonic clock"
+CROSS_SESSION_NOTE = ("A and B are different sessions: counter deltas only, no rates (the "
+                      "time between two sessions is not the time the counters ran)")
+
+
 @dataclass
 class DiffReport:
     pairs: list[Pair] = field(default_factory=list)
     only_in_a: list[dict[str, Any]] = field(default_factory=list)
     only_in_b: list[dict[str, Any]] = field(default_factory=list)
+    problems: dict[str, list[str]] = field(default_factory=lambda: {"a": [], "b": []})
+    same_timeline: bool = False
 
     @property
     def changed(self) -> list[Pair]:
         return [pair for pair in self.pairs if pair.changes]
 
+    @property
+    def rates_note(self) -> str:
+        return SAME_TIMELINE_NOTE if self.same_timeline else CROSS_SESSION_NOTE
+
     def as_json(self) -> dict[str, Any]:
         return {"pairs": [p.as_json() for p in self.pairs],
-                "only_in_a": self.only_in_a, "only_in_b": self.only_in_b}
+                "only_in_a": self.only_in_a, "only_in_b": self.only_in_b,
+                "problems": self.problems, "same_timeline": self.same_timeline,
+                "rates_note": self.rates_note}
 
 
 def record_key(exchange: Exchange, decoded: decoding.Decoded | None = None) -> dict[str, Any]:
@@ -82,7 +100,7 @@ def record_key(exchange: Exchange, decoded: decoding.Decoded | None = None) -> d
     an answer to compare with the accepted one.
     """
     decoded = decoded or decoding.decode(exchange)
-    key: dict[str, Any] = {"command": exchange.command, "op_mod": exchange.op_mod,
+    key: dict[str, Any] = {"command": decoding.command_name(exchange), "op_mod": exchange.op_mod,
                            "scope": exchange.scope.name}
     if decoded.input_fields:
         key["index"] = {p: _plain(v) for p, v in decoding.index_fields(decoded).items()}
@@ -105,32 +123,43 @@ def is_counter(command: str, path: str, width_bits: int = 64) -> bool:
     return bool(_COUNTER_COMMAND.search(command)) and not name.endswith(("_id", "_index"))
 
 
-def diff_pair(a: Exchange, b: Exchange) -> tuple[list[Change], str | None]:
-    """Changed fields between two answers to the same question, plus a note if degraded."""
+def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
+              ) -> tuple[list[Change], str | None]:
+    """Changed fields between two answers to the same question, plus a note if degraded.
+
+    Counters get a delta; a rate only with `same_timeline` (both records from one
+    capture, so their `mono_ns` share a clock), never from wall times of two sessions.
+    """
     changes: list[Change] = []
     for label, va, vb in (("errno", a.errno, b.errno), ("status", a.status, b.status)):
         if va != vb:
             changes.append(Change(label, va, vb))
+    notes = [f"{side}: {problem}" for side, ex in (("A", a), ("B", b))
+             for problem in checks.problems(ex)]
     if a.reply is None or b.reply is None:
-        return changes, None
+        return changes, "; ".join(notes) or None
     da, db = decoding.decode(a), decoding.decode(b)
     if not (da.output_fields and db.output_fields):
-        return changes + _dword_changes(a.reply, b.reply), da.error or db.error
-    fa, fb = decoding.values(da.output_fields), decoding.values(db.output_fields)
+        notes += [error for error in (da.error or db.error,) if error]
+        return changes + _dword_changes(a.reply, b.reply), "; ".join(notes) or None
+    fa, fb, kinds = render.join(da.output_fields, db.output_fields,
+                                decoding.values(da.output_fields),
+                                decoding.values(db.output_fields))
     widths = {path: fld.width_bits for path, fld in da.output_fields.items()}
-    dt = b.wall_time - a.wall_time if a.wall_time and b.wall_time else 0.0
+    seconds = (b.mono_ns - a.mono_ns) / 1e9 if same_timeline else 0.0
     for path in list(fa) + [p for p in fb if p not in fa]:
         va, vb = fa.get(path), fb.get(path)
         if va == vb:
             continue
-        change = Change(path, va, vb)
+        change = Change(path, va, vb, kind=kinds.get(path))
         width = widths.get(path, 64)  # joined _high/_low counters are 64-bit
-        if isinstance(va, int) and isinstance(vb, int) and is_counter(a.command, path, width):
+        if (change.kind is None and isinstance(va, int) and isinstance(vb, int)
+                and is_counter(decoding.command_name(a), path, width)):
             change.delta = vb - va
-            if dt > 0:
-                change.rate_per_s = round(change.delta / dt, 3)
+            if seconds > 0:
+                change.rate_per_s = round(change.delta / seconds, 3)
         changes.append(change)
-    return changes, None
+    return changes, "; ".join(notes) or None
 
 
 def _dword_changes(ra: bytes, rb: bytes) -> list[Change]:
@@ -159,13 +188,16 @@ def _plain(value: Any) -> Any:
 
 def _brief(seq: int, exchange: Exchange, key: dict[str, Any]) -> dict[str, Any]:
     return {"seq": seq, "key": key, "command": exchange.command,
-            "outcome": outcome_text(exchange), "time": exchange.wall_time}
+            "outcome": outcome_text(exchange), "time": exchange.wall_time,
+            "problems": checks.problems(exchange)}
 
 
 def diff_exchanges(
-    a: Iterable[tuple[int, Exchange]], b: Iterable[tuple[int, Exchange]]
+    a: Iterable[tuple[int, Exchange]], b: Iterable[tuple[int, Exchange]], *,
+    same_timeline: bool = False,
 ) -> DiffReport:
-    """Pair (seq, Exchange) streams by question, in order, and diff each pair."""
+    """Pair (seq, Exchange) streams by question, in order, and diff each pair; rates only
+    with `same_timeline` (both streams from one capture)."""
     waiting: dict[Any, list[tuple[int, Exchange, dict[str, Any]]]] = {}
     order_a: list[tuple[Any, int, Exchange, dict[str, Any]]] = []
     for seq, exchange in a:
@@ -173,7 +205,7 @@ def diff_exchanges(
         frozen = _freeze(key)
         waiting.setdefault(frozen, []).append((seq, exchange, key))
         order_a.append((frozen, seq, exchange, key))
-    report = DiffReport()
+    report = DiffReport(same_timeline=same_timeline)
     cursor: dict[Any, int] = {}
     for seq_b, exchange_b in b:
         key = record_key(exchange_b)
@@ -185,7 +217,7 @@ def diff_exchanges(
             continue
         cursor[frozen] = used + 1
         seq_a, exchange_a, _ = queue[used]
-        changes, note = diff_pair(exchange_a, exchange_b)
+        changes, note = diff_pair(exchange_a, exchange_b, same_timeline=same_timeline)
         report.pairs.append(Pair(key, exchange_a, exchange_b, seq_a, seq_b, changes, note))
     seen: dict[Any, int] = {}
     for frozen, seq, exchange, key in order_a:
@@ -197,15 +229,34 @@ def diff_exchanges(
     return report
 
 
-def _numbered(path: Path | str) -> Iterable[tuple[int, Exchange]]:
+def _numbered(path: Path | str, problems: list[str]) -> Iterable[tuple[int, Exchange]]:
+    """The usable records of a capture; what could not be read goes to `problems`."""
     with load_capture(path) as capture:
         for item in capture.iter_records():
             if item.exchange is not None:
                 yield item.seq, item.exchange
+            elif item.error is not None:
+                problems.append(str(item.error))
+        problems.extend(str(problem) for problem in capture.problems)
+
+
+def timeline(header: dict[str, Any]) -> str | None:
+    """The clock a capture's mono_ns count on (header `timeline`); None for files written
+    before captures said so, which are then never timed against another file."""
+    value = header.get("timeline")
+    return value if isinstance(value, str) and value else None
 
 
 def diff_captures(path_a: Path | str, path_b: Path | str) -> DiffReport:
-    """Diff two capture files (CaptureError / FileNotFoundError if one cannot be opened)."""
-    load_capture(path_a).close()  # fail on a bad header before any work
-    load_capture(path_b).close()
-    return diff_exchanges(_numbered(path_a), _numbered(path_b))
+    """Diff two capture files (CaptureError / FileNotFoundError if one cannot be opened).
+
+    Broken lines of either file are in `report.problems["a"/"b"]`; rates are computed only
+    when A and B are the same capture (a copy, or the same file grown since).
+    """
+    with load_capture(path_a) as capture_a, load_capture(path_b) as capture_b:
+        line_a, line_b = timeline(capture_a.header), timeline(capture_b.header)
+    problems: dict[str, list[str]] = {"a": [], "b": []}
+    report = diff_exchanges(_numbered(path_a, problems["a"]), _numbered(path_b, problems["b"]),
+                            same_timeline=line_a is not None and line_a == line_b)
+    report.problems = problems
+    return report

@@ -13,6 +13,7 @@ import hashlib
 import importlib.metadata
 import json
 import socket
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -70,8 +71,14 @@ def make_header(
     simulated: bool,
     created_at: float,
     host: str | None = None,
+    timeline: str | None = None,
 ) -> dict[str, Any]:
-    """The first line of every capture; `device` is the identity block (see device_identity)."""
+    """The first line of every capture; `device` is the identity block (see device_identity).
+
+    `timeline` names the clock the records' `mono_ns` count on: records of files with the
+    same timeline (one recording, split or copied) can be timed against each other; a new
+    recording gets a new one (random unless given).
+    """
     return {
         "type": "header",
         "schema": SCHEMA,
@@ -84,12 +91,18 @@ def make_header(
         "simulated": simulated,
         "allow_list_version": allow_list_version(),
         "device": device,
+        "timeline": timeline or uuid.uuid4().hex,
         "redacted": False,
     }
 
 
 def device_identity(entry: Any) -> dict[str, Any]:
-    """Identity block from a discovery.DeviceEntry (duck-typed: only attributes are read)."""
+    """Identity block from a discovery.DeviceEntry (duck-typed: only attributes are read).
+
+    FWCTL_INFO reports no PSID or serial: those come from the entry (discovery reads the
+    PSID from sysfs `board_id`, the simulator from its profile), else from `info` when a
+    caller put them there.
+    """
     info = dict(entry.info) if getattr(entry, "info", None) else {}
     return {
         "kind": entry.kind,
@@ -101,8 +114,9 @@ def device_identity(entry: Any) -> dict[str, Any]:
         "driver": entry.driver,
         "netdevs": list(entry.netdevs),
         "firmware_version": entry.firmware_version,
-        "psid": info.get("psid"),
-        "board": entry.board,
+        "psid": getattr(entry, "psid", None) or info.get("psid"),
+        "board": getattr(entry, "board", None) or info.get("board"),
+        "serial": getattr(entry, "serial", None) or info.get("serial"),
         "info": {k: v for k, v in info.items() if isinstance(v, int | str | bool | list)},
     }
 

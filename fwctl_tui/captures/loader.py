@@ -277,11 +277,11 @@ def _status_matches(wanted: str, outcome: str) -> bool:
 
 
 def outcome_text(exchange: Exchange) -> str:
-    """Exchange.outcome(), falling back to a number when the status table is unavailable."""
-    try:
-        return exchange.outcome()
-    except ImportError:
-        return "OK" if exchange.ok else f"status 0x{exchange.status or 0:02x}"
+    """The record's outcome for listings and filters: OK, a status or errno name, or the
+    integrity flag of a damaged record (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)."""
+    from fwctl_tui.captures.checks import outcome  # the decoders load on first use
+
+    return outcome(exchange)
 
 
 def parse_time(text: str) -> float:
@@ -299,6 +299,26 @@ def parse_time(text: str) -> float:
     return moment.timestamp()
 
 
+def check_status(text: str) -> str:
+    """A `status` filter value that can match something; CaptureError naming the choices."""
+    from fwctl_tui.captures.checks import accepted_statuses, is_known_status
+
+    if not is_known_status(text):
+        raise CaptureError(
+            f"unknown status {text!r}; use one of {', '.join(accepted_statuses())}, "
+            "or an errno name (EPERM, EINVAL, ENOMSG, ...)")
+    return text
+
+
+def check_scope(text: str) -> Scope:
+    """A scope filter value by name or number; CaptureError naming the choices."""
+    try:
+        return parse_scope(text)
+    except (ValueError, KeyError):
+        names = ", ".join(f"{s.name} ({int(s)})" for s in Scope)
+        raise CaptureError(f"unknown scope {text!r}; use one of {names}") from None
+
+
 def parse_filter(text: str) -> RecordFilter:
     """Browser filter syntax: `command=PPCNT status=OK scope=1 since=ISO until=ISO words`."""
     flt = RecordFilter()
@@ -310,12 +330,9 @@ def parse_filter(text: str) -> RecordFilter:
         elif key in ("command", "cmd", "c"):
             flt.command = value
         elif key in ("status", "s"):
-            flt.status = value
+            flt.status = check_status(value)
         elif key == "scope":
-            try:
-                flt.scope = parse_scope(value)
-            except ValueError as err:
-                raise CaptureError(str(err)) from None
+            flt.scope = check_scope(value)
         elif key == "since":
             flt.since = parse_time(value)
         elif key == "until":

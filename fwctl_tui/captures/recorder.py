@@ -10,6 +10,7 @@ leaves the previous file intact.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -110,6 +111,10 @@ def open_recorder(
     if target.exists() and target.stat().st_size > 0:
         return _continue(target, entry, fsync)
     target.parent.mkdir(parents=True, exist_ok=True)
+    timeline = None
+    if created_at is not None:  # a reproducible recording (samples): a reproducible id
+        seed = f"{created_at}|{host}|{entry.name}|{target.name}".encode()
+        timeline = hashlib.sha256(seed).hexdigest()[:32]
     header = make_header(
         device_identity(entry),
         kernel_release=kernel.release,
@@ -117,6 +122,7 @@ def open_recorder(
         simulated=kernel.simulated,
         created_at=created_at if created_at is not None else time.time(),
         host=host,
+        timeline=timeline,
     )
     stream = target.open("w", encoding="utf-8")
     stream.write(dumps(header) + "\n")

@@ -1,50 +1,64 @@
 """Replace identifiers on export: same value, same placeholder, in the header and the bytes.
 
 A capture shared for a bug report should not carry the host name, MAC addresses, GUIDs,
-serial numbers or PSID. Placeholders are consistent across one export, so "this port's
-MAC in QUERY_NIC_VPORT_CONTEXT equals the one in the header" survives redaction: MACs
-become locally-administered 02:00:00:00:00:01, 02:..:02, GUIDs 0x0200000000000001...,
-strings SERIAL-1, PSID-1, host-1. Payload fields are found by name in the decoded tree
-and their bits rewritten in the request/reply bytes; the header then says which classes
+GIDs, serial numbers, VUID or PSID. Two layers do it:
+
+1. Fields: identifier fields are found by name in the decoded request and reply (and the
+   module serial inside MCIA EEPROM bytes, see identifiers.py) and their bits rewritten.
+2. Bytes: every original value seen (header and fields) is then searched for in every
+   payload, decodable or not, in the encodings it travels in (ASCII text, big-endian
+   binary, EUI-64 for a MAC), and in the record's text (`detail`, `meta`), and replaced.
+
+Placeholders are consistent across one export, so "this port's MAC in
+QUERY_NIC_VPORT_CONTEXT equals the one in the header" survives: MACs become locally
+administered 02:00:00:00:00:01, ..., GUIDs 0x0200000000000001, text SERIAL-1, PSID-1,
+VUID-1, HOST-1; a link-local GID keeps its form around the MAC's placeholder, other GIDs
+become documentation addresses (192.0.2.N, 2001:db8::N). The header says which classes
 were replaced.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from fwctl_tui.captures import decoding
-from fwctl_tui.captures.format import record_to_exchange
+from fwctl_tui.captures.format import SCHEMA, exchange_to_record, record_to_exchange
+from fwctl_tui.captures.identifiers import (
+    TEXT_CLASSES,
+    Group,
+    classify,
+    eeprom_groups,
+    groups,
+    is_mcia,
+)
+from fwctl_tui.captures.identifiers import set_bits as _set_bits
+
+__all__ = ["GUID_BASE", "MAC_BASE", "Redactor", "_set_bits", "classify"]
 
 MAC_BASE = 0x02_00_00_00_00_00
 GUID_BASE = 0x02_00_00_00_00_00_00_00
+MIN_TEXT = 4  # shorter text would match bytes by chance; the field layer still replaces it
+MIN_NONZERO_BYTES = 3  # 02:00:00:00:00:01 (a placeholder) is not searched for as bytes
+METHOD = ("fields by name (decoded request and reply, MCIA EEPROM serial area), then every "
+          "payload and text searched for each original value as ASCII, big-endian binary "
+          "and EUI-64 (MACs)")
 
 _MAC_TEXT = re.compile(r"^[0-9a-fA-F]{2}([:-])(?:[0-9a-fA-F]{2}\1){4}[0-9a-fA-F]{2}$")
 _GUID_TEXT = re.compile(r"^(?:0x)?[0-9a-fA-F]{16}$|^(?:[0-9a-fA-F]{4}:){3}[0-9a-fA-F]{4}$")
-_MAC_WORD = re.compile(r"(^|_)mac(addr)?($|_)")
-# Split wide fields: the high and low parts of one identifier, by suffix.
-_SPLIT = re.compile(r"^(?P<base>.*?)_?(?P<part>47_32|63_32|31_0|h|l|high|low|hi|lo)$")
-_HIGH_PARTS = {"47_32": 32, "63_32": 32, "h": 32, "high": 32, "hi": 32}
+_LINK_LOCAL = bytes([0xFE, 0x80]) + bytes(6)
+_V4_MAPPED = bytes(10) + b"\xff\xff"
 
 
-def classify(name: str) -> str | None:
-    """Identifier class of a field or header key by its name, or None."""
-    key = name.lower()
-    if "guid" in key:
-        return "guid"
-    if _MAC_WORD.search(key) or "permanent_address" in key:
-        return "mac"
-    if "serial" in key:
-        return "serial"
-    if "psid" in key:
-        return "psid"
-    if key in ("board_id", "board_serial") or key.startswith("vsd"):
-        return "board_id"
-    if key in ("host", "hostname", "node_description"):
-        return "host"
-    return None
+def eui64(mac: int) -> bytes:
+    """The 64-bit interface id of a MAC: ff:fe in the middle, the U/L bit flipped."""
+    raw = mac.to_bytes(6, "big")
+    return bytes([raw[0] ^ 0x02]) + raw[1:3] + b"\xff\xfe" + raw[3:6]
+
+
+def _mac_text(mac: int, sep: str = ":") -> str:
+    return sep.join(f"{mac:012x}"[i : i + 2] for i in range(0, 12, 2))
 
 
 class Redactor:
@@ -52,6 +66,8 @@ class Redactor:
 
     def __init__(self) -> None:
         self.maps: dict[str, dict[Any, Any]] = {}
+        self._bytes: dict[bytes, bytes] = {}  # original encoding -> placeholder encoding
+        self._text: dict[str, str] = {}  # original text form -> placeholder text
 
     @property
     def classes(self) -> list[str]:
@@ -65,21 +81,77 @@ class Redactor:
                 mapping[original] = MAC_BASE + n
             elif cls == "guid":
                 mapping[original] = GUID_BASE + n
-            elif isinstance(original, int):
+            elif isinstance(original, int | bytes):
                 mapping[original] = n
             else:
                 mapping[original] = f"{cls.upper().replace('_', '-')}-{n}"
+            self._learn(cls, original, mapping[original])
         return mapping[original]
+
+    def _learn(self, cls: str, original: Any, replacement: Any) -> None:
+        """Remember the encodings of `original`, for the byte and text search."""
+        if cls in ("mac", "guid") and isinstance(original, int):
+            size = 6 if cls == "mac" and original < 1 << 48 else 8
+            raw = original.to_bytes(size, "big")
+            if sum(1 for b in raw if b) < MIN_NONZERO_BYTES:
+                return
+            self._bytes[raw] = replacement.to_bytes(size, "big")
+            forms = {raw.hex(): f"{replacement:0{size * 2}x}"}
+            if size == 6:
+                self._bytes[eui64(original)] = eui64(replacement)
+                forms[eui64(original).hex()] = eui64(replacement).hex()
+                for sep in ":-":
+                    forms[_mac_text(original, sep)] = _mac_text(replacement, sep)
+            else:
+                forms[":".join(raw.hex()[i : i + 4] for i in range(0, 16, 4))] = ":".join(
+                    f"{replacement:016x}"[i : i + 4] for i in range(0, 16, 4))
+            for text, new in forms.items():
+                self._text[text] = new
+                self._text[text.upper()] = new.upper()
+                self._bytes[text.encode()] = new.encode()
+                self._bytes[text.upper().encode()] = new.upper().encode()
+        elif cls in TEXT_CLASSES and isinstance(original, str):
+            text = original.strip()
+            if len(text) >= MIN_TEXT and text.isascii():
+                self._text[text] = str(replacement)
+                self._bytes[text.encode()] = str(replacement).encode()
+        elif cls == "gid" and isinstance(original, bytes) and any(original):
+            self._bytes[original] = replacement
+            self._text[str(ipaddress.IPv6Address(original))] = str(
+                ipaddress.IPv6Address(replacement))
+
+    # -- GIDs ------------------------------------------------------------------------
+    def gid(self, original: bytes) -> bytes:
+        """A GID's placeholder: a link-local EUI-64 GID around the MAC's placeholder, an
+        IPv4-mapped one 192.0.2.N, any other 2001:db8::N."""
+        known = self.maps.get("gid", {}).get(original)
+        if known is not None:
+            return bytes(known)
+        if original[:8] == _LINK_LOCAL and original[11:13] == b"\xff\xfe":
+            mac = int.from_bytes(bytes([original[8] ^ 0x02]) + original[9:11] + original[13:16],
+                                 "big")
+            new = original[:8] + eui64(self.placeholder("mac", mac))
+        elif original[:12] == _V4_MAPPED:
+            n = self.placeholder("ip", original)
+            new = _V4_MAPPED + ipaddress.IPv4Address(0xC0000200 + n % 256).packed
+        else:
+            n = self.placeholder("ip", original)
+            new = ipaddress.IPv6Address(0x20010DB8 << 96 | n).packed
+        self.maps.setdefault("gid", {})[original] = new
+        self._learn("gid", original, new)
+        return new
 
     # -- header ----------------------------------------------------------------------
     def header(self, header: dict[str, Any]) -> dict[str, Any]:
         """A redacted copy of the header, marked with the classes replaced so far."""
         out = self._value(dict(header), None)
-        out["type"], out["schema"] = header["type"], header["schema"]
+        out = {k: v if k in ("type", "schema") else self.scrub(v) for k, v in out.items()}
+        out["type"], out["schema"] = header["type"], SCHEMA
         out["redacted"] = {
             "classes": self.classes,
             "distinct_values": {cls: len(self.maps[cls]) for cls in self.classes},
             "placeholders": "consistent within this file: same value, same placeholder",
+            "method": METHOD,
         }
         return out
 
@@ -91,11 +163,16 @@ class Redactor:
         if isinstance(value, str) and value:
             if _MAC_TEXT.match(value):
                 mac = self.placeholder("mac", int(re.sub(r"[:-]", "", value), 16))
-                return ":".join(f"{mac:012x}"[i : i + 2] for i in range(0, 12, 2))
+                return _mac_text(mac)
             if cls == "guid" and _GUID_TEXT.match(value):
                 guid = self.placeholder("guid", int(value.replace(":", "").removeprefix("0x"), 16))
                 return f"0x{guid:016x}"
-            if cls in ("serial", "psid", "board_id", "host"):
+            if cls == "gid":
+                try:
+                    return str(ipaddress.IPv6Address(self.gid(ipaddress.IPv6Address(value).packed)))
+                except ValueError:
+                    return value
+            if cls in TEXT_CLASSES:
                 return self.placeholder(cls, value.strip())
         if isinstance(value, int) and not isinstance(value, bool) and cls in ("mac", "guid"):
             return self.placeholder(cls, value)
@@ -103,117 +180,73 @@ class Redactor:
 
     # -- records ---------------------------------------------------------------------
     def record(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """A redacted copy of an rpc record: identifier fields rewritten in both payloads."""
-        out = dict(raw)
+        """A redacted rpc record in the current schema: identifier fields rewritten in
+        both payloads, then every known original searched for and replaced. Keys outside
+        the format are dropped: they could hold anything."""
         exchange = record_to_exchange(raw)
         decoded = decoding.decode(exchange)
-        out["request"] = self._payload(exchange.request, decoded.input_fields).hex()
+        eeprom = is_mcia(decoded.input_fields)
+        exchange.request = self._payload(exchange.request, decoded.input_fields, eeprom)
         if exchange.reply is not None:
-            out["reply"] = self._payload(exchange.reply, decoded.output_fields).hex()
+            exchange.reply = self._payload(exchange.reply, decoded.output_fields, eeprom)
+        seq = raw.get("seq")
+        out = exchange_to_record(exchange, seq if isinstance(seq, int) else 0)
+        for key in ("detail", "meta"):
+            if key in out:
+                out[key] = self.scrub(out[key])
         return out
 
-    def _payload(self, data: bytes, fields: dict[str, decoding.Field]) -> bytes:
+    def _payload(self, data: bytes, fields: dict[str, decoding.Field], eeprom: bool) -> bytes:
         buf = bytearray(data)
-        for group in _identifier_groups(fields):
-            original = group.original()
-            if original in (0, "", None):
-                continue  # an unset identifier tells nothing; keep zeros as zeros
-            group.write(buf, self.placeholder(group.cls, original))
-        return bytes(buf)
+        found = groups(fields) + (eeprom_groups(fields, data) if eeprom else [])
+        for group in found:
+            self._rewrite(buf, group)
+        return self.scrub_bytes(bytes(buf))
 
+    def _rewrite(self, buf: bytearray, group: Group) -> None:
+        if group.cls in ("mac", "guid"):
+            original = group.value()
+            if original:  # an unset identifier tells nothing; keep zeros as zeros
+                group.write(buf, self.placeholder(group.cls, original))
+        elif group.cls == "gid":
+            gid = group.data()
+            if any(gid):
+                group.write(buf, int.from_bytes(self.gid(gid), "big"))
+        else:
+            data = group.data()
+            text = data.rstrip(b"\0 ")
+            if len(text) < 2 or not all(0x20 <= b < 0x7F for b in text):
+                return  # not text: nothing this class can hold
+            new = str(self.placeholder(group.cls, text.decode("ascii").strip())).encode()
+            pad = b" " if data[len(text):].startswith(b" ") else b"\0"
+            group.write(buf, int.from_bytes(new[: len(data)].ljust(len(data), pad), "big"))
 
-@dataclass
-class _Group:
-    """The fields holding one identifier: split halves (high first) or a char array."""
+    # -- the byte and text search ----------------------------------------------------
+    def scrub_bytes(self, data: bytes) -> bytes:
+        """Every known original, in every encoding, replaced in `data` (same length)."""
+        if not self._bytes:
+            return data
+        out = bytearray(data)
+        for original in sorted(self._bytes, key=len, reverse=True):
+            start = out.find(original)
+            while start >= 0:
+                end = start + len(original)
+                new = self._bytes[original]
+                if len(new) != len(original):  # text: pad like the field does
+                    pad = b" " if out[end : end + 1] == b" " else b"\0"
+                    new = new[: len(original)].ljust(len(original), pad)
+                out[start:end] = new
+                start = out.find(original, end)
+        return bytes(out)
 
-    cls: str
-    parts: list[decoding.Field] = field(default_factory=list)
-    chars: bool = False  # an array of 8-bit elements holding text
-
-    def original(self) -> Any:
-        if self.chars and self.cls not in ("mac", "guid"):
-            raw = bytes(p.value if isinstance(p.value, int) else 0 for p in self.parts)
-            return raw.rstrip(b"\0").decode("ascii", "replace").strip()
-        if self.cls in ("mac", "guid") or all(isinstance(p.value, int) for p in self.parts):
-            total = 0
-            for fld in self.parts:
-                value = fld.value if isinstance(fld.value, int) else _as_int(fld.value)
-                total = (total << fld.width_bits) | value
-            return total
-        value = self.parts[0].value
-        if isinstance(value, bytes | bytearray):
-            return bytes(value).rstrip(b"\0").decode("ascii", "replace").strip()
-        return str(value).strip("\0 ")
-
-    def write(self, buf: bytearray, replacement: Any) -> None:
-        if isinstance(replacement, str):
-            size = sum(p.width_bits for p in self.parts) // 8
-            encoded = replacement.encode("ascii")[:size].ljust(size, b"\0")
-            if self.chars:
-                for fld, byte in zip(self.parts, encoded, strict=False):
-                    _set_bits(buf, fld.bit_offset or 0, 8, byte)
-            else:
-                fld = self.parts[0]
-                _set_bits(buf, fld.bit_offset or 0, fld.width_bits, int.from_bytes(encoded, "big"))
-            return
-        remaining = sum(p.width_bits for p in self.parts)
-        value = replacement & ((1 << remaining) - 1)
-        for fld in self.parts:
-            remaining -= fld.width_bits
-            part = (value >> remaining) & ((1 << fld.width_bits) - 1)
-            _set_bits(buf, fld.bit_offset or 0, fld.width_bits, part)
-
-
-_ELEMENT = re.compile(r"^(?P<base>.+)\[(?P<index>\d+)\]$")
-
-
-def _identifier_groups(fields: dict[str, decoding.Field]) -> list[_Group]:
-    """Identifier fields grouped into whole identifiers, by name."""
-    groups: dict[str, _Group] = {}
-    for path, fld in fields.items():
-        if fld.bit_offset is None or not fld.width_bits:
-            continue
-        parent = path.rsplit(".", 1)[0] if "." in path else ""
-        element = _ELEMENT.match(fld.name)
-        if element and fld.width_bits == 8:
-            base = element.group("base")
-            cls = classify(base)
-            if cls is not None:
-                groups.setdefault(f"{parent}.{base}[]", _Group(cls, chars=True)).parts.append(fld)
-            continue
-        split = _SPLIT.match(fld.name)
-        base_name = split.group("base") if split and split.group("base") else fld.name
-        cls = classify(fld.name) or classify(base_name)
-        if cls is not None:
-            key = f"{parent}.{base_name}" if split else path
-            groups.setdefault(key, _Group(cls)).parts.append(fld)
-    for group in groups.values():
-        if not group.chars:
-            group.parts.sort(key=lambda f: 0 if _part(f.name) in _HIGH_PARTS else 1)
-    return list(groups.values())
-
-
-def _part(name: str) -> str:
-    match = _SPLIT.match(name)
-    return match.group("part") if match else ""
-
-
-def _as_int(value: Any) -> int:
-    if isinstance(value, bytes | bytearray):
-        return int.from_bytes(value, "big")
-    if isinstance(value, str):
-        return int(value.replace(":", "").removeprefix("0x") or "0", 16)
-    return 0
-
-
-def _set_bits(buf: bytearray, offset: int, width: int, value: int) -> None:
-    """Write `value` into bits offset..offset+width-1 (bit 0 = MSB of byte 0)."""
-    first, last = offset // 8, (offset + width - 1) // 8
-    if last >= len(buf):
-        return  # a field beyond a short buffer: nothing there to redact
-    span = (last - first + 1) * 8
-    shift = span - (offset % 8) - width
-    current = int.from_bytes(buf[first : last + 1], "big")
-    mask = ((1 << width) - 1) << shift
-    current = (current & ~mask) | ((value << shift) & mask)
-    buf[first : last + 1] = current.to_bytes(last - first + 1, "big")
+    def scrub(self, value: Any) -> Any:
+        """Known originals replaced in every string of `value` (dicts and lists walked)."""
+        if isinstance(value, dict):
+            return {k: self.scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub(v) for v in value]
+        if isinstance(value, str) and self._text:
+            for original in sorted(self._text, key=len, reverse=True):
+                if original in value:
+                    value = value.replace(original, self._text[original])
+        return value

@@ -2,12 +2,15 @@
 
 "Did this firmware update change the answers?", "how far have the counters moved?":
 replaying a capture against a device answers both. Safety first: every record goes
-through policy.preview on the target's kernel state; writes are skipped unless
-allowed, tainting scopes unless acknowledged, and predicted refusals are not sent.
+through policy.preview on the target's kernel state; writes (including reads that
+clear counters: PPCNT clr=1, QUERY_*_COUNTER clear=1) are skipped unless allowed,
+tainting scopes unless acknowledged, and predicted refusals are not sent. The recording
+is another session, so counters are reported as deltas since it, never as rates.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,12 +37,23 @@ class ResendItem:
     changes: list[Change] = field(default_factory=list)
     preview: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def failed(self) -> bool:
+        """Re-sent and refused: an errno, or a firmware status other than OK."""
+        return self.now is not None and (self.now.errno != 0 or self.now.status != 0)
+
+    @property
+    def outcome_changed(self) -> bool:
+        return self.now is not None and outcome_text(self.now) != outcome_text(self.recorded)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
             "command": self.recorded.command,
             "scope": self.recorded.scope.name,
             "sent": self.sent,
+            "failed": self.failed,
+            "outcome_changed": self.outcome_changed,
             "reason": self.reason,
             "outcome_recorded": outcome_text(self.recorded),
             "outcome_now": outcome_text(self.now) if self.now is not None else None,
@@ -63,7 +77,13 @@ class ResendReport:
 
     @property
     def failed(self) -> int:
-        return sum(1 for i in self.items if i.now is not None and i.now.errno)
+        """Re-sent records that failed now (errno or firmware status), as recorded or not."""
+        return sum(1 for item in self.items if item.failed)
+
+    @property
+    def newly_failed(self) -> int:
+        """Re-sent records that fail now and did not in the recording (OK -> BAD_PARAM)."""
+        return sum(1 for item in self.items if item.failed and item.recorded.ok)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,16 +91,27 @@ class ResendReport:
             "sent": self.sent,
             "skipped": self.skipped,
             "failed": self.failed,
+            "newly_failed": self.newly_failed,
+            "rates_note": RATES_NOTE,
             "records": [item.as_json() for item in self.items],
         }
 
 
+RATES_NOTE = ("counters are deltas since the recording; no rates: the recording is another "
+              "session, and the time since it is not the time the counters ran")
+# A field that makes a read clear what it reads: PPCNT/MPCNT `clr`, QUERY_*_COUNTER `clear`,
+# PBSR `clear_wm`, ... (`clr_cap` is a capability bit, not a request).
+_CLEARS = re.compile(r"(^|_)(clr|clear)($|_)")
+
+
 def is_write(exchange: Exchange) -> bool:
-    """Whether the command changes device state (catalogue, else the allow-list group)."""
+    """Whether sending the request changes device state: the command writes (catalogue,
+    else the allow-list group), or it is a read with a clear flag set (PPCNT clr=1,
+    QUERY_VPORT_COUNTER / QUERY_Q_COUNTER clear=1 reset the counters they return)."""
     command = decoding.command_for(exchange)
     if command is not None:
         try:
-            return bool(command.is_write(exchange.op_mod))
+            return bool(command.is_write(exchange.op_mod)) or clears(exchange)
         except (AttributeError, TypeError, ValueError):
             pass
     entry = allowlist.entries().get(exchange.opcode)
@@ -89,6 +120,16 @@ def is_write(exchange: Exchange) -> bool:
     if entry.write_min_scope is not None:
         return exchange.op_mod == 0  # ACCESS_REG-style: op_mod 0 writes the register
     return entry.group == "debug_write"
+
+
+def clears(exchange: Exchange) -> bool:
+    """Whether the request sets a clear-on-read flag (`clr`, `clear`, `clear_*`, ...)."""
+    for fld in decoding.decode(exchange).input_fields.values():
+        name = fld.name
+        if (_CLEARS.search(name) and not name.endswith("_cap") and fld.value
+                and (fld.access or "").upper() != "RO"):
+            return True
+    return False
 
 
 def resend(
@@ -119,16 +160,38 @@ def resend(
                 recorded.command, recorded.scope, recorded.request, recorded.out_cap
             )
             item.sent = True
-            item.changes, note = diff_pair(recorded, item.now)
-            if item.now.errno:
-                item.reason = f"sent: failed with {outcome_text(item.now)}"
-                if item.now.detail:
-                    item.reason += f" ({item.now.detail})"
-            elif item.changes:
-                item.reason = f"sent: {len(item.changes)} field(s) changed"
-            else:
-                item.reason = "sent: same answer"
+            item.changes, note = diff_pair(recorded, item.now)  # two sessions: no rates
+            item.reason = _sent_reason(item)
             if note:
                 item.reason += f"; {note}"
         report.items.append(item)
     return report
+
+
+def _sent_reason(item: ResendItem) -> str:
+    """What happened to a re-sent record, failures first, with how the outcome moved."""
+    now, recorded = item.now, item.recorded
+    assert now is not None
+    before, after = _short(outcome_text(recorded)), _short(outcome_text(now))
+    if item.failed:
+        if before == after:
+            reason = f"sent: failed with {after}, as recorded"
+        elif now.errno:
+            reason = f"sent: failed with {after} (recorded: {before})"
+        else:
+            reason = f"sent: status changed {before} -> {after}"
+        if now.errno and now.detail:
+            reason += f" ({now.detail})"
+        elif not now.errno and now.syndrome:
+            reason += f" (syndrome 0x{now.syndrome:08x})"
+        return reason
+    if before != after:
+        return f"sent: status changed {before} -> {after}" + (
+            f"; {len(item.changes)} field(s) changed" if item.changes else "")
+    if item.changes:
+        return f"sent: {len(item.changes)} field(s) changed"
+    return "sent: same answer"
+
+
+def _short(outcome: str) -> str:
+    return outcome.removesuffix("_ERR")

@@ -16,19 +16,21 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.diff import DiffReport, diff_captures
+from fwctl_tui.captures import checks, decoding, render
+from fwctl_tui.captures.diff import Change, DiffReport, diff_captures
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import (
     Capture,
     RecordFilter,
     RecordItem,
+    check_scope,
+    check_status,
     load_capture,
     outcome_text,
     parse_time,
 )
 from fwctl_tui.captures.recorder import save_as
-from fwctl_tui.captures.resend import ResendReport, resend
+from fwctl_tui.captures.resend import RATES_NOTE, ResendReport, resend
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -38,7 +40,6 @@ from fwctl_tui.cli import (
     open_connection,
     print_json,
 )
-from fwctl_tui.uapi import parse_scope
 
 
 def register(subparsers: Any) -> None:
@@ -51,12 +52,14 @@ def register(subparsers: Any) -> None:
     )
     replay.add_argument("capture", metavar="FILE", help="capture file (.jsonl)")
     replay.add_argument("--command", help="only records whose command contains this text")
-    replay.add_argument("--status", help="only this outcome: OK, ERROR, a status or errno name")
+    replay.add_argument("--status", help="only this outcome: OK, ERROR, a status or errno "
+                        "name, or a damage flag (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)")
     replay.add_argument("--scope", help="only this scope (name or 0..3)")
     replay.add_argument("--since", help="only records at or after (epoch seconds or ISO 8601)")
     replay.add_argument("--until", help="only records at or before (epoch seconds or ISO 8601)")
     replay.add_argument("--against", metavar="DEVICE", help="re-send the records to DEVICE")
-    replay.add_argument("--allow-writes", action="store_true", help="also re-send writes")
+    replay.add_argument("--allow-writes", action="store_true",
+                        help="also re-send writes (and reads that clear counters: clr/clear=1)")
     replay.add_argument("--yes", action="store_true", help="acknowledge tainting scopes")
     add_json_flag(replay)
     replay.set_defaults(handler=run_replay)
@@ -65,7 +68,8 @@ def register(subparsers: Any) -> None:
         "diff",
         help="compare two captures field by field",
         description="Pair the records of A and B by command and index fields and show "
-        "what changed, by field name; counters as deltas and rates.",
+        "what changed, by field name; counters as deltas, and as rates only when A and B "
+        "are one capture's timeline. Unreadable lines of either file are warned about.",
     )
     diff.add_argument("a", metavar="A", help="first capture")
     diff.add_argument("b", metavar="B", help="second capture")
@@ -76,7 +80,8 @@ def register(subparsers: Any) -> None:
         "export",
         help="copy a capture atomically, optionally with identifiers redacted",
         description="Write SRC to DEST atomically; --redact replaces host name, MACs, "
-        "GUIDs, serials and PSID with consistent placeholders.",
+        "GUIDs, GIDs, serials, VUID and PSID with consistent placeholders, in decoded fields "
+        "and wherever their bytes appear in any payload.",
     )
     export.add_argument("src", metavar="SRC")
     export.add_argument("dest", metavar="DEST")
@@ -107,8 +112,8 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
     try:
         return RecordFilter(
             command=args.command,
-            status=args.status,
-            scope=parse_scope(args.scope) if args.scope else None,
+            status=check_status(args.status) if args.status else None,
+            scope=check_scope(args.scope) if args.scope else None,
             since=parse_time(args.since) if args.since else None,
             until=parse_time(args.until) if args.until else None,
         )
@@ -162,6 +167,7 @@ def _item_json(item: RecordItem) -> dict[str, Any]:
         "out_len": ex.out_len,
         "duration_ns": ex.duration_ns,
         "summary": decoding.summary(ex, decoded),
+        "problems": checks.problems(ex),
         "decode_error": decoded.error,
         "request": ex.request.hex(),
         "reply": ex.reply.hex() if ex.reply is not None else None,
@@ -213,26 +219,27 @@ def _run_against(args: argparse.Namespace, capture: Capture, flt: RecordFilter) 
 
 
 def print_resend(console: Console, report: ResendReport) -> None:
+    newly = f" ({report.newly_failed} newly)" if report.newly_failed else ""
     console.print(Text(f"re-sent {report.sent}, skipped {report.skipped}, "
-                       f"failed {report.failed} on {report.device}"))
+                       f"failed {report.failed} on {report.device}{newly}"))
+    if any(item.changes for item in report.items):
+        console.print(Text(RATES_NOTE, style="dim"))
     for item in report.items:
         console.print(Text(f"#{item.seq} {item.recorded.command} "
-                           f"[{item.recorded.scope.name}]: {item.reason}"))
+                           f"[{item.recorded.scope.name}]: {item.reason}",
+                           style="bold red" if item.failed else ""))
         for change in item.changes:
-            console.print(_change_text(change.field, change.a, change.b, change.delta,
-                                       change.rate_per_s))
+            console.print(_change_text(change))
 
 
-def _change_text(name: str, a: Any, b: Any, delta: int | None, rate: float | None) -> Text:
-    line = Text(f"    {name}: {_show(a)} -> {_show(b)}")
-    if delta is not None:
-        line.append(f"  ({delta:+d}", style="bold")
+def _change_text(change: Change) -> Text:
+    line = Text(f"    {change.field}: {render.show(change.a, change.kind)} -> "
+                f"{render.show(change.b, change.kind)}")
+    if change.delta is not None:
+        line.append(f"  ({change.delta:+d}", style="bold")
+        rate = change.rate_per_s
         line.append(f", {rate:.1f}/s)" if rate is not None else ")", style="bold")
     return line
-
-
-def _show(value: Any) -> str:
-    return value.hex() if isinstance(value, bytes) else str(value)
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -242,6 +249,9 @@ def run_diff(args: argparse.Namespace) -> int:
         report = diff_captures(args.a, args.b)
     except (OSError, CaptureError) as err:
         raise CliError(str(err), EXIT_USAGE) from None
+    for side in ("a", "b"):
+        for problem in report.problems[side]:
+            sys.stderr.write(f"fwctl-tui: warning: {side.upper()}: {problem}\n")
     if args.json:
         print_json(report.as_json())
     else:
@@ -251,18 +261,27 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def print_diff(console: Console, report: DiffReport) -> None:
     changed = report.changed
+    broken = {side: len(rows) for side, rows in report.problems.items() if rows}
+    unread = "".join(f", {n} unreadable line(s) in {side.upper()}" for side, n in broken.items())
     console.print(Text(f"{len(report.pairs)} paired records, {len(changed)} changed, "
-                       f"{len(report.only_in_a)} only in A, {len(report.only_in_b)} only in B"))
-    for pair in changed:
+                       f"{len(report.only_in_a)} only in A, {len(report.only_in_b)} only in B"
+                       f"{unread}"))
+    if any(change.delta is not None for pair in changed for change in pair.changes):
+        console.print(Text(report.rates_note, style="dim"))
+    for pair in report.pairs:
+        if not (pair.changes or pair.note):
+            continue
         console.print(Text(f"A#{pair.seq_a} / B#{pair.seq_b} {_key_text(pair.key)}",
                            style="bold"))
+        if pair.note:
+            console.print(Text(f"    ⚠ {pair.note}", style="yellow"))
         for change in pair.changes:
-            console.print(_change_text(change.field, change.a, change.b, change.delta,
-                                       change.rate_per_s))
+            console.print(_change_text(change))
     for label, rows in (("only in A", report.only_in_a), ("only in B", report.only_in_b)):
         for row in rows:
+            flags = "".join(f" ⚠ {problem}" for problem in row.get("problems", ()))
             console.print(Text(f"{label}: #{row['seq']} {_key_text(row['key'])} "
-                               f"{row['outcome']}"))
+                               f"{row['outcome']}{flags}"))
 
 
 def _key_text(key: dict[str, Any]) -> str:

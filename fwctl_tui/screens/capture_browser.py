@@ -33,6 +33,7 @@ from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text, parse_filter
 from fwctl_tui.errors import explain
 from fwctl_tui.widgets.decoded_tree import DecodedTree
+from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
 
 LARGE_PAYLOAD = 256 * 1024  # bigger records get their tree prepared in a worker thread
@@ -169,6 +170,7 @@ class CaptureBrowserScreen(Screen[None]):
         self.tree_title = ""  # which record/side the tree shows (or is being prepared for)
 
     def compose(self) -> ComposeResult:
+        yield DeviceBar()
         yield Static(Text(f"Opening {self.path} ..."), id="capture-header")
         yield Input(placeholder="filter: command=PPCNT status=OK scope=1 since=... or words",
                     id="capture-filter")
@@ -307,7 +309,10 @@ class CaptureBrowserScreen(Screen[None]):
         tree.border_title = title
         hex_view.set_data(data)
         hex_view.border_title = f"{side} hex"
-        status = Text(decoded.error or decoding.summary(ex, decoded))
+        line = decoding.summary(ex, decoded)  # damage flags (⚠ short reply ...) first
+        if decoded.error and decoded.error not in line:
+            line = f"{line} · {decoded.error}" if line else decoded.error
+        status = Text(line, style="yellow" if line.startswith("⚠") else "")
         if ex.errno:
             why = explain(ex.errno)
             status = Text(f"{why.name}: {why.meaning}", style="red")

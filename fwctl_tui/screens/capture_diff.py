@@ -1,8 +1,10 @@
 """CaptureDiffScreen: two captures paired record by record, changes shown field by field.
 
 The diff is computed in a thread worker (decoding every record of both files), then the
-left list holds the changed pairs followed by the records only one side has, and the
-right panel the selected entry's fields: A, B and, for counters, delta and rate.
+left list holds the changed (or damaged) pairs followed by the records only one side has,
+and the right panel the selected entry's fields: A, B and, for counters, delta and rate
+(rates only when A and B are one capture's timeline). Lines either file could not read
+are listed in the summary, so a lost record is not mistaken for one only B has.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from fwctl_tui.captures import render
 from fwctl_tui.captures.diff import DiffReport, Pair, diff_captures
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.screens.capture_browser import LineList
+from fwctl_tui.widgets.device_bar import DeviceBar
 
 
 def _key_text(key: dict[str, Any]) -> str:
@@ -32,10 +36,10 @@ def _key_text(key: dict[str, Any]) -> str:
     return f"{key['command']}" + (f" {fields}" if fields else "")
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, kind: str | None = None) -> str:
     if isinstance(value, bytes | bytearray):
         return bytes(value[:16]).hex() + ("…" if len(value) > 16 else "")
-    return "—" if value is None else str(value)
+    return render.show(value, kind)
 
 
 def _common_parent(paths: list[str]) -> str:
@@ -73,6 +77,7 @@ class CaptureDiffScreen(Screen[None]):
         self.entries: list[tuple[str, Any]] = []
 
     def compose(self) -> ComposeResult:
+        yield DeviceBar()
         yield Static(Text(f"Comparing {self.path_a.name} with {self.path_b.name} ..."),
                      id="diff-summary")
         with Horizontal():
@@ -107,13 +112,18 @@ class CaptureDiffScreen(Screen[None]):
             summary.update(Text(report, style="bold red"))
             return
         self.report = report
-        self.entries = [("pair", pair) for pair in report.changed]
+        self.entries = [("pair", pair) for pair in report.pairs if pair.changes or pair.note]
         self.entries += [("a", row) for row in report.only_in_a]
         self.entries += [("b", row) for row in report.only_in_b]
-        summary.update(Text(
+        text = Text(
             f"A {self.path_a.name} · B {self.path_b.name}: {len(report.pairs)} paired, "
             f"{len(report.changed)} changed, {len(report.only_in_a)} only in A, "
-            f"{len(report.only_in_b)} only in B"))
+            f"{len(report.only_in_b)} only in B")
+        text.append(f"\n{report.rates_note}", style="dim")
+        for side in ("a", "b"):
+            for problem in report.problems[side]:
+                text.append(f"\n⚠ {side.upper()}: {problem}", style="yellow")
+        summary.update(text)
         pairs = self.query_one("#diff-pairs", LineList)
         pairs.border_title = f"changes {len(self.entries)}"
         pairs.set_count(len(self.entries))
@@ -130,6 +140,8 @@ class CaptureDiffScreen(Screen[None]):
             pair: Pair = value
             text = Text(f"A{pair.seq_a}/B{pair.seq_b} ")
             text.append(f"{len(pair.changes)}Δ ", style="yellow")
+            if pair.note:
+                text.append("⚠ ", style="bold yellow")
             return text.append(_key_text(pair.key))
         side = "only A" if kind == "a" else "only B"
         return Text(f"{side}#{value['seq']} {_key_text(value['key'])} {value['outcome']}",
@@ -144,20 +156,26 @@ class CaptureDiffScreen(Screen[None]):
         if kind != "pair":
             box.border_title = "unpaired record"
             where = "A" if kind == "a" else "B"
-            detail.update(Text(f"Record #{value['seq']} of {where} ({_key_text(value['key'])}, "
-                               f"{value['outcome']}) has no counterpart in the other capture."))
+            text = Text(f"Record #{value['seq']} of {where} ({_key_text(value['key'])}, "
+                        f"{value['outcome']}) has no counterpart in the other capture.")
+            for problem in value.get("problems", ()):
+                text.append(f"\n⚠ {problem}", style="yellow")
+            detail.update(text)
             return
         pair: Pair = value
         box.border_title = f"A#{pair.seq_a} ↔ B#{pair.seq_b} {pair.key['command']}"
         prefix = _common_parent([change.field for change in pair.changes])
-        table = Table(box=None, header_style="bold", expand=True,
-                      title=Text(prefix or "", style="dim"), title_justify="left")
+        title = Text(prefix or "", style="dim")
+        if pair.note:
+            title.append(f"{chr(10) if prefix else ''}⚠ {pair.note}", style="yellow")
+        table = Table(box=None, header_style="bold", expand=True, title=title,
+                      title_justify="left")
         for column in ("field", "A", "B", "delta", "rate/s"):
             table.add_column(column, overflow="fold")
         for change in pair.changes:
             table.add_row(
-                Text(change.field.removeprefix(prefix)), Text(_show(change.a)),
-                Text(_show(change.b)),
+                Text(change.field.removeprefix(prefix)), Text(_show(change.a, change.kind)),
+                Text(_show(change.b, change.kind)),
                 Text("" if change.delta is None else f"{change.delta:+d}", style="bold"),
                 Text("" if change.rate_per_s is None else f"{change.rate_per_s:.1f}"),
             )

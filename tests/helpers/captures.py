@@ -19,6 +19,8 @@ from fwctl_tui.uapi import Scope
 QUERY_HCA_CAP = 0x100
 ACCESS_REG = 0x805
 MAC = 0xB8CEF6123456
+PPCNT_BYTES = 256  # the PPCNT register layout: a reply of 16 + 256 bytes is a whole one
+PPCNT_REPLY = 16 + PPCNT_BYTES
 
 
 class CountingFirmware:
@@ -47,7 +49,7 @@ class CountingFirmware:
         return (bytes(16) + bytes(data))[:out_len].ljust(out_len, b"\0")
 
 
-def access_reg(register_id: int, body: bytes = bytes(32), op_mod: int = 1) -> bytes:
+def access_reg(register_id: int, body: bytes = bytes(PPCNT_BYTES), op_mod: int = 1) -> bytes:
     head = ACCESS_REG.to_bytes(2, "big") + bytes(4) + op_mod.to_bytes(2, "big")
     return head + bytes(2) + register_id.to_bytes(2, "big") + bytes(4) + body
 
@@ -65,9 +67,9 @@ def entry(name: str = "sim:test") -> DeviceEntry:
         pci_ids="15b3:1021",
         firmware_version="28.39.1002",
         board="MCX75310AAS-NEAT",
+        psid="MT_0000000838",  # discovery's sysfs board_id: FWCTL_INFO has no PSID
         netdevs=("ens1f0np0",),
-        info={"uid": 0x33, "uctx_caps": 4, "psid": "MT_0000000838",
-              "mac": "b8:ce:f6:12:34:56"},
+        info={"uid": 0x33, "uctx_caps": 4, "mac": "b8:ce:f6:12:34:56"},
     )
 
 
@@ -88,8 +90,8 @@ def record_sample(path: Path, polls: int = 3, *, head_start: int = 0) -> Session
     recorder = open_recorder(path, entry(), kernel.state(), host="lab-host-7")
     sess.listeners.append(recorder)
     for _ in range(polls):
-        sess.send("ACCESS_REG:PPCNT", Scope.DEBUG_READ_ONLY, access_reg(0x5008), 64)
+        sess.send("ACCESS_REG:PPCNT", Scope.DEBUG_READ_ONLY, access_reg(0x5008), PPCNT_REPLY)
     sess.send("QUERY_HCA_CAP", Scope.CONFIGURATION, hca_cap(), 32)
-    sess.send("ACCESS_REG:PPCNT", Scope.CONFIGURATION, access_reg(0x5008), 64)  # EBADMSG
+    sess.send("ACCESS_REG:PPCNT", Scope.CONFIGURATION, access_reg(0x5008), PPCNT_REPLY)  # EBADMSG
     recorder.close()
     return sess

@@ -7,6 +7,7 @@ from pathlib import Path
 from helpers.captures import record_sample
 from rich.console import Console
 from textual.app import App
+from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
@@ -213,3 +214,58 @@ async def test_browser_shows_a_2_mib_record(tmp_path: Path) -> None:
         tree = screen.query_one("#capture-tree", DecodedTree)
         assert str(tree.root.label.plain).startswith("#4 QUERY_NIC_VPORT_CONTEXT reply · 2097152 B")
         assert any(label.startswith("roce_en = ") for label in tree_labels(tree))
+
+
+class ReplayHost(Host):
+    """A host app with the device state the DeviceBar reads, as the real App has it."""
+
+    device_kind = reactive("replay")
+    device_name = reactive("replay:session.jsonl")
+    recording_label = reactive("")
+    busy = reactive(False)
+
+
+async def test_both_capture_screens_show_the_device_badge(tmp_path: Path) -> None:
+    from fwctl_tui.widgets.device_bar import DeviceBar
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    record_sample(a, polls=1)
+    record_sample(b, polls=1, head_start=2)
+    for factory in (lambda: CaptureBrowserScreen(a), lambda: CaptureDiffScreen(a, b)):
+        app = ReplayHost(factory)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            bar = app.screen.query_one(DeviceBar)
+            text = plain(bar)
+            assert "REPLAY" in text and "replay:session.jsonl" in text
+            assert bar.region.y == 0  # docked on top, above the screen's own header
+
+
+async def test_diff_view_lists_unreadable_lines_and_damaged_pairs(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    record_sample(a, polls=2)
+    record_sample(b, polls=2, head_start=5)
+    lines = b.read_text().splitlines()
+    lines[2] = lines[2][:40]
+    b.write_text("\n".join(lines) + "\n")
+    app = Host(lambda: CaptureDiffScreen(a, b))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = plain(app.screen.query_one("#diff-summary", Static))
+        assert f"⚠ B: {b}:3: not valid JSON" in summary.replace("\n", "")
+        assert "different sessions" in summary
+
+
+async def test_browser_refuses_an_unknown_status_filter(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    record_sample(path, polls=1)
+    app = Host(lambda: CaptureBrowserScreen(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"status", "equals_sign", *"nope", "enter")
+        await pilot.pause()
+        status = plain(app.screen.query_one("#capture-status", Static))
+        assert "unknown status 'nope'" in status and "BAD_PARAM_ERR" in status
+        assert len(rows(app.screen)) == 3  # the list is unchanged

@@ -92,8 +92,10 @@ def test_diff_json_shape(tmp_path: Path, capsys) -> None:
     code, out, _ = run(capsys, "diff", str(a), str(b), "--json")
     assert code == 0
     doc = json.loads(out)
-    assert set(doc) == {"pairs", "only_in_a", "only_in_b"}
+    assert set(doc) == {"pairs", "only_in_a", "only_in_b", "problems", "same_timeline",
+                        "rates_note"}
     assert len(doc["pairs"]) == 4 and not doc["only_in_a"] and not doc["only_in_b"]
+    assert doc["problems"] == {"a": [], "b": []} and doc["same_timeline"] is False
     changed = [p for p in doc["pairs"] if p["changes"]]
     assert changed and {"field", "a", "b", "delta", "rate_per_s"} <= set(
         changed[0]["changes"][0])
@@ -139,3 +141,111 @@ def test_default_capture_location_is_the_user_data_dir(tmp_path: Path, monkeypat
     with open_recorder(None, entry(), kernel.state(), fsync=True) as recorder:
         assert recorder.path.parent == captures_dir()
     assert load_capture(recorder.path).header["device"]["fwctl"] == "sim:test"
+
+
+# -- damaged records are flagged, not listed as OK --------------------------------------------
+def damaged(path: Path) -> None:
+    """A sample plus: a 2-byte QUERY_HCA_CAP reply (out_len 4112), one without any reply or
+    errno, one with an empty reply, and one whose opcode is not its command's."""
+    record_sample(path, polls=1)
+    cap = "0100000000000001" + "00" * 8
+    rows = [
+        {"command": "QUERY_HCA_CAP", "request": cap, "reply": "0000", "out_len": 4112},
+        {"command": "QUERY_HCA_CAP", "request": cap, "reply": None, "out_len": 0},
+        {"command": "QUERY_HCA_CAP", "request": cap, "reply": "", "out_len": 0},
+        {"command": "QUERY_HCA_CAP", "request": "ffff" + cap[4:], "reply": "00" * 16,
+         "out_len": 16},
+    ]
+    with path.open("a") as stream:
+        for seq, row in enumerate(rows, 10):
+            stream.write(json.dumps({"type": "rpc", "seq": seq, "scope": "CONFIGURATION",
+                                     "out_cap": 4112, **row}) + "\n")
+
+
+def test_damaged_records_are_flagged_in_listings(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "damaged.jsonl"
+    damaged(path)
+    code, out, _ = run(capsys, "replay", str(path), "--json", "--command", "HCA_CAP")
+    assert code == 0
+    short, missing, empty, mismatch = json.loads(out)["records"][1:]
+    assert short["outcome"] == "SHORT_REPLY"
+    assert short["problems"] == ["short reply: 2 of 4112 bytes"]
+    assert "⚠ short reply: 2 of 4112 bytes" in short["summary"]
+    assert missing["outcome"] == empty["outcome"] == "NO_STATUS"
+    assert "status is missing" in missing["problems"][0] and missing["status"] is None
+    assert mismatch["outcome"] == "OPCODE_MISMATCH"
+    assert mismatch["problems"] == [
+        "recorded as QUERY_HCA_CAP (opcode 0x0100) but the request's opcode is 0xffff, not a "
+        "catalogue command: decoded by the opcode"]
+    assert mismatch["decode_error"] == "opcode 0xffff is not in the catalogue: raw bytes only"
+    code, out, _ = run(capsys, "replay", str(path), "--status", "OK")
+    assert code == 0 and "SHORT_REPLY" not in out and "NO_STATUS" not in out
+    code, out, _ = run(capsys, "replay", str(path), "--status", "error")
+    assert code == 0 and out.count("SHORT_REPLY") == 1 and out.count("NO_STATUS") == 2
+    assert "short reply: 2 of 4112 bytes" in out
+
+
+def test_a_mismatched_record_decodes_as_its_opcode(tmp_path: Path, capsys) -> None:
+    """Named QUERY_HCA_CAP, but the bytes are a QUERY_ISSI request: decoded as QUERY_ISSI."""
+    from fwctl_tui.captures import decoding
+    from fwctl_tui.captures.checks import outcome
+    from fwctl_tui.exchange import Exchange
+    from fwctl_tui.uapi import Scope
+
+    issi = (0x10A).to_bytes(2, "big") + bytes(14)
+    reply = bytes(8) + bytes(4) + (1).to_bytes(4, "big") + bytes(96)
+    ex = Exchange("QUERY_HCA_CAP", Scope.CONFIGURATION, issi, 112, reply=reply, out_len=112)
+    assert decoding.command_for(ex).name == "QUERY_ISSI"
+    assert decoding.command_name(ex) == "QUERY_ISSI" and outcome(ex) == "OPCODE_MISMATCH"
+    assert "current_issi" in " ".join(decoding.decode(ex).output_fields)
+    assert "(QUERY_ISSI)" in decoding.summary(ex)
+
+
+def test_diff_carries_broken_lines_and_flags(tmp_path: Path, capsys) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    record_sample(a, polls=2)
+    record_sample(b, polls=2, head_start=5)
+    lines = b.read_text().splitlines()
+    lines[2] = lines[2][:40]  # the second poll of B is damaged mid-line
+    b.write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "diff", str(a), str(b), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["problems"]["a"] == []
+    (problem,) = doc["problems"]["b"]
+    assert problem.startswith(f"{b}:3: ") and "not valid JSON" in problem
+    assert f"warning: B: {b}:3: " in err
+    code, out, err = run(capsys, "diff", str(a), str(b))
+    assert "1 unreadable line(s) in B" in out and "warning: B:" in err
+
+    c = tmp_path / "c.jsonl"
+    damaged(c)
+    code, out, _ = run(capsys, "diff", str(a), str(c), "--json")
+    rows = {row["seq"]: row for row in json.loads(out)["only_in_b"]}
+    assert rows[10]["outcome"] == "SHORT_REPLY"
+    assert rows[10]["problems"] == ["short reply: 2 of 4112 bytes"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "accepted"),
+    [(["--status", "NOPE"], ["OK", "ERROR", "BAD_PARAM_ERR", "SHORT_REPLY", "errno"]),
+     (["--scope", "7"], ["CONFIGURATION (0)", "DEBUG_WRITE_FULL (3)"]),
+     (["--scope", "root"], ["DEBUG_READ_ONLY (1)"])],
+)
+def test_unknown_filter_values_exit_2_with_the_choices(
+    tmp_path: Path, capsys, argv: list[str], accepted: list[str]
+) -> None:
+    path = tmp_path / "c.jsonl"
+    record_sample(path, polls=1)
+    code, out, err = run(capsys, "replay", str(path), *argv)
+    assert code == 2 and out == ""
+    assert all(word in err for word in accepted)
+
+
+def test_partial_status_names_still_filter(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "c.jsonl"
+    record_sample(path, polls=1)
+    code, out, _ = run(capsys, "replay", str(path), "--json", "--status", "ebadmsg")
+    assert code == 0 and [r["outcome"] for r in json.loads(out)["records"]] == ["EBADMSG"]
+    code, _, _ = run(capsys, "replay", str(path), "--json", "--status", "BAD_OP")
+    assert code == 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers.captures import access_reg, hca_cap, record_sample
+from helpers.captures import PPCNT_REPLY, access_reg, hca_cap, record_sample
 
 from fwctl_tui.captures import decoding
 from fwctl_tui.captures.diff import diff_captures, diff_exchanges, diff_pair, is_counter
@@ -17,7 +18,7 @@ from fwctl_tui.uapi import Scope
 
 def exchange(command: str, request: bytes, reply: bytes, t: float) -> Exchange:
     return Exchange(command, Scope.DEBUG_READ_ONLY, request, len(reply), reply=reply,
-                    out_len=len(reply), wall_time=t)
+                    out_len=len(reply), wall_time=1_767_225_600.0 + t, mono_ns=int(t * 1e9))
 
 
 def fake_decode(ex: Exchange) -> decoding.Decoded:
@@ -34,8 +35,9 @@ def fake_decode(ex: Exchange) -> decoding.Decoded:
 
 
 def reply(octets: int, mtu: int = 9000, qp: int = 17) -> bytes:
+    """A whole PPCNT-sized reply (a shorter one would be flagged as short)."""
     words = [octets >> 32, octets & 0xFFFFFFFF, mtu, qp]
-    return bytes(16) + b"".join(w.to_bytes(4, "big") for w in words)
+    return (bytes(16) + b"".join(w.to_bytes(4, "big") for w in words)).ljust(PPCNT_REPLY, b"\0")
 
 
 def port(n: int) -> bytes:
@@ -48,12 +50,14 @@ def test_counters_become_deltas_and_rates(monkeypatch) -> None:
     monkeypatch.setattr(decoding, "decode", fake_decode)
     a = exchange("ACCESS_REG:PPCNT", port(1), reply(5 << 32), 100.0)
     b = exchange("ACCESS_REG:PPCNT", port(1), reply((5 << 32) + 2000), 104.0)
-    changes, note = diff_pair(a, b)
+    changes, note = diff_pair(a, b, same_timeline=True)
     assert note is None
     (change,) = changes
     assert change.field == "reg.if_in_octets"  # high/low halves joined into one counter
     assert (change.a, change.b, change.delta, change.rate_per_s) == (
         5 << 32, (5 << 32) + 2000, 2000, 500.0)
+    (across,), _ = diff_pair(a, b)  # two sessions: the delta, and no rate
+    assert (across.delta, across.rate_per_s) == (2000, None)
 
 
 def test_capability_changes_are_named_without_deltas(monkeypatch) -> None:
@@ -73,7 +77,7 @@ def test_pairing_uses_index_fields_in_order(monkeypatch) -> None:
     b = [(1, exchange("ACCESS_REG:PPCNT", port(2), reply(25), 1.5)),
          (2, exchange("ACCESS_REG:PPCNT", port(1), reply(11), 1.5)),
          (3, exchange("ACCESS_REG:PPCNT", port(3), reply(0), 1.5))]
-    report = diff_exchanges(a, b)
+    report = diff_exchanges(a, b, same_timeline=True)
     assert [(p.seq_a, p.seq_b) for p in report.pairs] == [(1, 2), (2, 1)]
     assert [p.key["index"] for p in report.pairs] == [{"local_port": 1}, {"local_port": 2}]
     assert [p.changes[0].delta for p in report.pairs] == [1, 5]
@@ -81,7 +85,7 @@ def test_pairing_uses_index_fields_in_order(monkeypatch) -> None:
     assert [row["seq"] for row in report.only_in_b] == [3]
     doc = report.as_json()
     assert doc["pairs"][0]["changes"][0] == {"field": "reg.if_in_octets", "a": 10, "b": 11,
-                                            "delta": 1, "rate_per_s": 2.0}
+                                            "delta": 1, "rate_per_s": 2.0, "kind": None}
 
 
 def test_undecodable_replies_fall_back_to_numbered_words() -> None:
@@ -98,11 +102,14 @@ def test_real_decoders_name_ppcnt_counters(tmp_path: Path) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     record_sample(a, polls=1)
     record_sample(b, polls=1, head_start=3)
-    (pair,) = diff_captures(a, b).changed
+    report = diff_captures(a, b)
+    (pair,) = report.changed
     assert pair.key["index"]["register_data.local_port"] == 0
     (change,) = pair.changes
     assert change.field.endswith("eth_802_3_cntrs_grp_data_layout_ext.a_frames_received_ok")
-    assert change.delta == change.b - change.a > 0 and change.rate_per_s is not None
+    assert change.delta == change.b - change.a > 0
+    assert change.rate_per_s is None and not report.same_timeline  # two sessions
+    assert "no rates" in report.rates_note
 
 
 def test_errno_and_status_changes_are_reported() -> None:
@@ -125,24 +132,43 @@ def test_core_modules_do_not_import_textual() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_simulated_counters_grow_by_a_rate(tmp_path: Path) -> None:
+def test_simulated_counters_grow_by_a_rate_within_one_capture(tmp_path: Path) -> None:
+    """Two windows of one recording share its monotonic clock: deltas and rates. Two
+    recordings do not (the second was made 'months later'): deltas, no rates."""
     from tools.make_samples import Lab
 
-    before, after = tmp_path / "t0.jsonl", tmp_path / "t10.jsonl"
-    lab = Lab(before)
+    whole, before, after = (tmp_path / f"{n}.jsonl" for n in ("whole", "t0", "t10"))
+    lab = Lab(whole)
     lab.send("ACCESS_REG:PPCNT", {"local_port": 1, "grp": 0})
-    lab.close()
-    lab = Lab(after)
     lab.clock.advance(10)
     lab.send("ACCESS_REG:PPCNT", {"local_port": 1, "grp": 0})
     lab.close()
-    (pair,) = diff_captures(before, after).changed
-    assert pair.key["index"]["register_data.grp"] == 0
+    header, first, second = whole.read_text().splitlines()
+    before.write_text(f"{header}\n{first}\n")
+    after.write_text(f"{header}\n{second}\n")
+    report = diff_captures(before, after)
+    (pair,) = report.changed
+    assert report.same_timeline and pair.key["index"]["register_data.grp"] == 0
     by_name = {c.field.rsplit(".", 1)[-1]: c for c in pair.changes}
     frames = by_name["a_frames_received_ok"]
     assert frames.delta == frames.b - frames.a > 0
-    assert frames.rate_per_s == pytest.approx(frames.delta / 10, rel=1e-3)
+    assert frames.rate_per_s == pytest.approx(frames.delta / 10.05, rel=1e-3)
     assert all(not c.field.endswith(("_high", "_low")) for c in pair.changes)
+
+    later = tmp_path / "later.jsonl"
+    lab = Lab(later)
+    lab.clock.advance(10)
+    lab.send("ACCESS_REG:PPCNT", {"local_port": 1, "grp": 0})
+    lab.close()
+    record = json.loads(later.read_text().splitlines()[1])
+    record["wall_time"] += 90 * 86400  # recorded three months later: a rate would be junk
+    later.write_text(later.read_text().splitlines()[0] + "\n" + json.dumps(record) + "\n")
+    report = diff_captures(before, later)
+    (pair,) = report.changed
+    assert not report.same_timeline
+    assert all(c.rate_per_s is None for c in pair.changes)
+    assert any(c.delta for c in pair.changes)
+    assert report.as_json()["rates_note"].startswith("A and B are different sessions")
 
 
 def test_capability_differences_between_two_cards(tmp_path: Path) -> None:
@@ -175,3 +201,53 @@ def test_capped_trees_stop_long_child_lists() -> None:
     assert more.name.startswith("… ") and "more (see the hex view)" in more.name
     assert not more.children and macs.children[0].bit_offset < more.bit_offset
     assert context.name == "nic_vport_context" and context.path == "nic_vport_context"
+
+
+def test_text_arrays_and_split_macs_render_whole(tmp_path: Path, capsys) -> None:
+    """MGIR's PSID as one string change, NIC vport permanent_address as one MAC."""
+    from fwctl_tui.__main__ import main
+    from fwctl_tui.sim.host import SimHost
+    from tools.make_samples import Lab
+
+    paths = {}
+    for profile in ("cx7", "cx6dx"):
+        paths[profile] = tmp_path / f"{profile}.jsonl"
+        lab = Lab(paths[profile], profile)
+        lab.send("ACCESS_REG:MGIR")
+        lab.send("QUERY_NIC_VPORT_CONTEXT")
+        lab.close()
+    cx7, cx6 = SimHost("cx7").profile, SimHost("cx6dx").profile
+    report = diff_captures(paths["cx7"], paths["cx6dx"])
+    mgir, vport = report.pairs
+    by_field = {c.field: c for c in mgir.changes}
+    psid = by_field["register_data.fw_info.psid"]
+    assert (psid.a, psid.b, psid.kind) == (cx7.psid, cx6.psid, "text")
+    assert not any("psid[" in c.field for c in mgir.changes)
+    macs = {c.field: c for c in vport.changes}
+    mac = macs["nic_vport_context.permanent_address.mac_addr"]
+    assert (mac.a, mac.b, mac.kind) == (cx7.ports[0].mac, cx6.ports[0].mac, "mac")
+    assert not any(c.field.endswith(("_47_32", "_31_0")) for c in vport.changes)
+    guid = macs["nic_vport_context.node_guid"]
+    assert (guid.a, guid.kind) == (f"0x{cx7.ports[0].node_guid}", "hex")
+    assert macs["nic_vport_context.current_uc_mac_address[0]"].a == cx7.ports[0].mac
+
+    assert main(["diff", str(paths["cx7"]), str(paths["cx6dx"])]) == 0
+    out = capsys.readouterr().out
+    assert f"psid: '{cx7.psid}' -> '{cx6.psid}'" in out
+    assert f"permanent_address.mac_addr: {cx7.ports[0].mac} -> {cx6.ports[0].mac}" in out
+
+
+def test_render_keeps_binary_arrays_and_value_pairs_apart() -> None:
+    from fwctl_tui.captures import render
+
+    def fld(path: str, width: int) -> decoding.Field:
+        return decoding.Field(path, path.rsplit(".", 1)[-1], 0, 0, width)
+
+    fields = {**{f"r.gid[{i}]": fld(f"r.gid[{i}]", 8) for i in range(4)},
+              "r.temp_threshold_hi": fld("r.temp_threshold_hi", 16),
+              "r.temp_threshold_lo": fld("r.temp_threshold_lo", 16)}
+    a = {"r.gid[0]": 0xFE, "r.gid[1]": 0x80, "r.gid[2]": 0, "r.gid[3]": 1,
+         "r.temp_threshold_hi": 70, "r.temp_threshold_lo": 5}
+    b = {**a, "r.gid[3]": 2}
+    out_a, out_b, kinds = render.join(fields, fields, a, b)
+    assert kinds == {} and out_a == a and out_b == b

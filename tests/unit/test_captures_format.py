@@ -238,3 +238,28 @@ def test_write_capture_saves_a_session_history_atomically(tmp_path: Path) -> Non
     with load_capture(path) as capture:
         assert [ex.reply for ex in capture.exchanges()] == [ex.reply for ex in session.history]
         assert capture.header["created_at"] == "1970-01-01T00:00:00.000000+00:00"
+
+
+def test_send_capture_records_the_board_psid(tmp_path: Path, capsys) -> None:
+    """FWCTL_INFO has no PSID: the header takes it from the device entry (sysfs board_id
+    live, the profile simulated), so `send --capture` no longer records null."""
+    from fwctl_tui.__main__ import main
+    from fwctl_tui.sim.host import SimHost
+
+    path = tmp_path / "sent.jsonl"
+    assert main(["send", "sim:cx7", "QUERY_ISSI", "--capture", str(path)]) == 0
+    capsys.readouterr()
+    with load_capture(path) as capture:
+        device = capture.header["device"]
+    assert device["psid"] == SimHost("cx7").profile.psid
+    assert device["board"] and "timeline" in capture.header
+
+
+def test_identity_prefers_entry_fields_over_info() -> None:
+    from helpers.captures import entry
+
+    from fwctl_tui.captures.format import device_identity
+
+    identity = device_identity(entry())
+    assert (identity["psid"], identity["board"]) == ("MT_0000000838", "MCX75310AAS-NEAT")
+    assert identity["serial"] is None and "psid" not in identity["info"]

@@ -64,7 +64,7 @@ def test_same_mac_same_placeholder_in_header_and_payloads(tmp_path: Path, monkey
     assert header["redacted"]["classes"] == ["host", "mac", "psid", "serial"]
     assert header["redacted"]["distinct_values"]["mac"] == 1
     assert header["device"]["info"]["mac"] == "02:00:00:00:00:01"
-    assert header["device"]["psid"] == header["device"]["info"]["psid"] == "PSID-1"
+    assert header["device"]["psid"] == "PSID-1"
     assert header["host"] == "HOST-1"
     placeholder = (MAC_BASE + 1).to_bytes(6, "big")
     reads = [ex for ex in exchanges if ex.opcode == 0x805 and ex.reply is not None]
@@ -135,3 +135,148 @@ def test_real_payload_fields_share_the_header_placeholders(tmp_path: Path) -> No
     psid = bytes(v for k, v in mgir.items() if ".psid[" in k).rstrip(b"\0")
     assert psid.decode() == header["device"]["psid"] == "PSID-1"
     assert "MT_0000000834" not in dest.read_text()
+
+
+# -- identifiers inside payloads: a capture recorded from the simulator ---------------------
+def identity_session(path: Path, profile: str) -> dict[str, list[str]]:
+    """Record the reads that carry identifiers; return them in their text forms."""
+    from tools.make_samples import Lab
+
+    lab = Lab(path, profile)
+    module = {"module": 0, "i2c_device_address": 0x50, "size": 128}
+    for name, values in [
+        ("QUERY_VUID", {}),
+        ("ACCESS_REG:PDDR", {"local_port": 1, "page_select": 3}),  # module info: vendor_sn
+        ("ACCESS_REG:MCIA", {**module, "device_address": 0}),
+        ("ACCESS_REG:MCIA", {**module, "device_address": 128}),  # vendor serial area
+        ("ACCESS_REG:MCIA", {**module, "device_address": 160, "size": 48}),  # no id byte
+        ("QUERY_HCA_VPORT_GID", {"port_num": 1}),  # link-local GID: EUI-64 of the MAC
+        ("QUERY_ROCE_ADDRESS", {"roce_address_index": 0}),
+        ("QUERY_ROCE_ADDRESS", {"roce_address_index": 2}),  # IPv4-mapped
+        ("QUERY_HCA_VPORT_CONTEXT", {"port_num": 1}),
+        ("QUERY_NIC_VPORT_CONTEXT", {}),
+        ("ACCESS_REG:MGIR", {}),
+        ("QUERY_ADAPTER", {}),
+        ("ACCESS_REG:PPCNT", {"local_port": 1, "grp": 0}),
+    ]:
+        lab.send(name, values)
+    lab.close()
+    card = lab.host.profile
+    port = card.ports[0]
+    return {
+        "text": [card.serial, card.psid, port.module.serial, "trainee-lab"],
+        "mac": [port.mac],
+        "guid": [port.node_guid, card.system_image_guid],
+        "vendor": [port.module.vendor],
+    }
+
+
+def leaks(text: str, identifiers: dict[str, list[str]]) -> list[str]:
+    """Every form of every identifier found in the file's raw text, in either case."""
+    forms = []
+    for value in identifiers["text"]:
+        forms += [value, value.encode().hex()]
+    for mac in identifiers["mac"]:
+        raw = bytes.fromhex(mac.replace(":", ""))
+        eui = bytes([raw[0] ^ 2]) + raw[1:3] + b"\xff\xfe" + raw[3:]
+        forms += [mac, raw.hex(), eui.hex()]
+    for guid in identifiers["guid"]:
+        forms += [guid, guid.removeprefix("0x")]
+    lower = text.lower()
+    return sorted({form for form in forms if form.lower() in lower})
+
+
+@pytest.mark.parametrize("profile", ["cx7", "cx6dx"])
+@pytest.mark.parametrize("header", ["full", "bare"])
+def test_no_identifier_survives_export_redact(tmp_path: Path, profile: str, header: str,
+                                             capsys) -> None:
+    """VUID (board serial), PDDR vendor_sn, the EEPROM's serial area, link-local GIDs, vport
+    GUIDs, MGIR PSID: none of it, in any encoding, is left in a redacted export. `bare`
+    strips the header's copies, so the field layer has to find each one by itself."""
+    from fwctl_tui.__main__ import main
+
+    src, dest = tmp_path / "ids.jsonl", tmp_path / "shared.jsonl"
+    identifiers = identity_session(src, profile)
+    if header == "bare":
+        lines = src.read_text().splitlines()
+        head = json.loads(lines[0])
+        head["device"].update(psid=None, serial=None, info={"uid": 2})
+        src.write_text("\n".join([json.dumps(head), *lines[1:]]) + "\n")
+    original = src.read_text()
+    assert len(leaks(original, identifiers)) >= 6  # the capture does hold them
+    assert main(["export", str(src), str(dest), "--redact"]) == 0
+    capsys.readouterr()
+    text = dest.read_text()
+    assert leaks(text, identifiers) == []
+    with load_capture(dest) as capture:
+        note = capture.header["redacted"]
+        records = list(capture.exchanges())
+    assert {"host", "mac", "guid", "gid", "psid", "serial"} <= set(note["classes"])
+    assert "vuid" in note["classes"] or profile != "cx7"
+    assert "EUI-64" in note["method"]
+    by_command: dict[str, list] = {}
+    for ex in records:
+        by_command.setdefault(ex.command, []).append(ex)
+    with load_capture(src) as capture:
+        before = {ex.command: ex for ex in capture.exchanges()}
+    # The placeholders agree: the GID is fe80:: + EUI-64 of the MAC's placeholder.
+    gid = decoding.values(decoding.decode(by_command["QUERY_HCA_VPORT_GID"][0]).output_fields)
+    gid_bytes = bytes(gid[f"gid[0].array128_auto[{i}]"] for i in range(16))
+    assert gid_bytes.hex() == "fe80000000000000" + "000000fffe000001"
+    roce = decoding.values(decoding.decode(by_command["QUERY_ROCE_ADDRESS"][0]).output_fields)
+    assert (roce["roce_address.source_mac_47_32"], roce["roce_address.source_mac_31_0"]) == (
+        0x0200, 1)
+    mapped = by_command["QUERY_ROCE_ADDRESS"][1].reply
+    assert mapped is not None and bytes([192, 0, 2, 1]) in mapped  # 192.0.2.N
+    # What is not an identifier is left alone: counters, vendor name, temperature.
+    assert by_command["ACCESS_REG:PPCNT"][0].reply == before["ACCESS_REG:PPCNT"].reply
+    eeprom = by_command["ACCESS_REG:MCIA"][1].reply or b""
+    assert identifiers["vendor"][0].encode() in eeprom and b"SERIAL-" in eeprom
+
+
+def test_byte_search_catches_identifiers_the_decoders_cannot_see(tmp_path: Path) -> None:
+    """A record outside the catalogue carrying the header's serial (ASCII), MAC (binary and
+    EUI-64) and GUID: the byte layer replaces each with the same placeholder the header
+    got, and the record's detail text too."""
+    src, dest = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+    record_sample(src, polls=1)
+    lines = src.read_text().splitlines()
+    head = json.loads(lines[0])
+    head["device"]["info"].update(serial="MT2301X00042", node_guid="b8cef60300123456")
+    mac = MAC.to_bytes(6, "big")
+    eui = bytes([mac[0] ^ 2]) + mac[1:3] + b"\xff\xfe" + mac[3:]
+    guid = bytes.fromhex("b8cef60300123456")
+    payload = bytes(16) + b"MT2301X00042\0\0\0\0" + mac + bytes(2) + eui + guid
+    odd = {"type": "rpc", "seq": 9, "scope": "DEBUG_READ_ONLY", "command": "MYSTERY",
+           "request": "0999" + "00" * 14, "reply": payload.hex(), "out_cap": len(payload),
+           "out_len": len(payload), "detail": "port b8:ce:f6:12:34:56 (MT2301X00042)"}
+    src.write_text("\n".join([json.dumps(head), *lines[1:], json.dumps(odd)]) + "\n")
+    save_as(src, dest, redact=True)
+    text = dest.read_text()
+    for form in ("MT2301X00042", b"MT2301X00042".hex(), mac.hex(), eui.hex(), guid.hex(),
+                 "b8:ce:f6:12:34:56"):
+        assert form not in text
+    with load_capture(dest) as capture:
+        mystery = next(ex for ex in capture.exchanges() if ex.command == "MYSTERY")
+        info = capture.header["device"]["info"]
+    assert info["serial"] == "SERIAL-1" and info["mac"] == "02:00:00:00:00:01"
+    reply = mystery.reply or b""
+    assert reply[16:32] == b"SERIAL-1".ljust(16, b"\0")
+    placeholder = (MAC_BASE + 1).to_bytes(6, "big")
+    assert reply[32:38] == placeholder
+    assert reply[40:48] == bytes([0]) + placeholder[1:3] + b"\xff\xfe" + placeholder[3:]
+    assert reply[48:56] == (0x0200000000000001).to_bytes(8, "big")
+    assert mystery.detail == "port 02:00:00:00:00:01 (SERIAL-1)"
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [("vendor_sn", "serial"), ("vuid", "vuid"), ("query_vuid", None), ("gid", "gid"),
+     ("source_l3_address", "gid"), ("rgid_rip", "gid"), ("gid_index", None),
+     ("gids_num", None), ("system_image_guid", "guid"), ("source_mac_47_32", "mac"),
+     ("dmac_15_0", "mac"), ("a_mac_control_frames_received_high", None),
+     ("vsd_vendor_id", None), ("nic_vport_node_guid_modify", None), ("match_psid", None),
+     ("vsd_contd_psid", "psid")],
+)
+def test_more_field_classes(name: str, cls: str | None) -> None:
+    assert classify(name) == cls

@@ -6,7 +6,7 @@ import errno
 from pathlib import Path
 
 import pytest
-from helpers.captures import access_reg, hca_cap, record_sample
+from helpers.captures import PPCNT_REPLY, access_reg, hca_cap, record_sample
 
 from fwctl_tui.captures import load_capture
 from fwctl_tui.connect import open_device
@@ -24,7 +24,8 @@ def test_replay_answers_recorded_requests_in_order_then_sticks(tmp_path: Path) -
     assert state.simulated
     session = Session(device, entry.name)
     answers = [
-        session.send("ACCESS_REG:PPCNT", Scope.DEBUG_READ_ONLY, access_reg(0x5008), 64).reply
+        session.send("ACCESS_REG:PPCNT", Scope.DEBUG_READ_ONLY, access_reg(0x5008),
+                     PPCNT_REPLY).reply
         for _ in range(4)
     ]
     polls = [ex.reply for ex in recorded[:3]]
@@ -37,9 +38,9 @@ def test_replay_is_scope_independent_and_keeps_kernel_rules(tmp_path: Path) -> N
     recorded = record_sample(path, polls=1).history
     _entry, device, _state = open_replay(path)
     session = Session(device, "replay")
-    higher = session.send("ACCESS_REG:PPCNT", Scope.DEBUG_WRITE, access_reg(0x5008), 64)
+    higher = session.send("ACCESS_REG:PPCNT", Scope.DEBUG_WRITE, access_reg(0x5008), PPCNT_REPLY)
     assert higher.errno == 0 and higher.reply == recorded[0].reply
-    lower = session.send("ACCESS_REG:PPCNT", Scope.CONFIGURATION, access_reg(0x5008), 64)
+    lower = session.send("ACCESS_REG:PPCNT", Scope.CONFIGURATION, access_reg(0x5008), PPCNT_REPLY)
     assert lower.errno == errno.EBADMSG  # the driver's allow-list, as live
 
 
@@ -70,7 +71,7 @@ def test_uid_bytes_do_not_matter(tmp_path: Path) -> None:
     _entry, device, _state = open_replay(path)
     request = bytearray(access_reg(0x5008))
     request[2:4] = b"\x12\x34"
-    got = Session(device, "replay").send("X", Scope.DEBUG_READ_ONLY, bytes(request), 64)
+    got = Session(device, "replay").send("X", Scope.DEBUG_READ_ONLY, bytes(request), PPCNT_REPLY)
     assert got.reply == recorded[0].reply
 
 

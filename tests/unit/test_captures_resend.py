@@ -85,3 +85,65 @@ def test_cli_replay_against_a_simulated_device(recording: Path, capsys) -> None:
 def test_cli_replay_against_an_unknown_device_is_bad_input(recording: Path, capsys) -> None:
     assert main(["replay", str(recording), "--against", "sim:nope"]) == 2
     assert "unknown simulation profile" in capsys.readouterr().err
+
+
+@pytest.fixture
+def clearing_reads(tmp_path: Path) -> Path:
+    """Counter reads that clear what they read, and the same reads without the clear."""
+    path = tmp_path / "clears.jsonl"
+    lab = Lab(path)
+    q_counter = lab.function.firmware.device.objects.named["q_counter"]
+    lab.send("ACCESS_REG:PPCNT", {"local_port": 1, "grp": 0, "clr": 1})
+    lab.send("QUERY_VPORT_COUNTER", {"clear": 1})
+    lab.send("QUERY_Q_COUNTER", {"counter_set_id": q_counter, "clear": 1})
+    lab.send("ACCESS_REG:PPCNT", {"local_port": 1, "grp": 0})
+    lab.send("QUERY_VPORT_COUNTER")
+    lab.close()
+    return path
+
+
+def test_reads_that_clear_counters_are_writes(clearing_reads: Path) -> None:
+    from fwctl_tui.captures.resend import is_write
+
+    recorded = records(clearing_reads)
+    assert [is_write(ex) for _, ex in recorded] == [True, True, True, False, False]
+    session, host = target(seconds_later=5)
+    report = resend(recorded, session, host.kernel.state)
+    assert [item.sent for item in report.items] == [False, False, False, True, True]
+    for item in report.items[:3]:
+        assert "writes device state" in item.reason
+        assert ("Changes device", "yes: this command writes device state") in item.preview
+    report = resend(recorded, session, host.kernel.state, allow_writes=True)
+    assert all(item.sent for item in report.items)
+
+
+def test_resend_reports_deltas_without_rates(recording: Path) -> None:
+    """The recording is another session: a rate over 'now - recorded time' would be junk."""
+    session, host = target(seconds_later=60)
+    report = resend(records(recording), session, host.kernel.state)
+    ppcnt = report.items[0]
+    counters = [c for c in ppcnt.changes if c.delta is not None]
+    assert counters and all(c.rate_per_s is None for c in counters)
+    assert "no rates" in report.as_json()["rates_note"]
+
+
+def test_firmware_errors_count_as_failures(recording: Path, tmp_path: Path, capsys) -> None:
+    """Re-sent to a device that now answers PPCNT with BAD_PARAM: a failure, exit 1."""
+    lines = recording.read_text().splitlines()
+    ppcnt = json.loads(lines[1])
+    reply = bytearray.fromhex(ppcnt["reply"])
+    reply[0], reply[4:8] = 0x03, (0x1234).to_bytes(4, "big")  # BAD_PARAM, a syndrome
+    ppcnt["reply"] = reply.hex()
+    later = tmp_path / "later.jsonl"
+    later.write_text(lines[0] + "\n" + json.dumps(ppcnt) + "\n")
+    code = main(["replay", str(recording), "--against", f"replay:{later}", "--json",
+                 "--command", "PPCNT"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert (doc["sent"], doc["failed"], doc["newly_failed"]) == (1, 1, 1)
+    (item,) = doc["records"]
+    assert item["failed"] and item["outcome_changed"]
+    assert item["reason"] == "sent: status changed OK -> BAD_PARAM (syndrome 0x00001234)"
+    code = main(["replay", str(recording), "--against", f"replay:{later}", "--command", "PPCNT"])
+    out = capsys.readouterr().out
+    assert code == 1 and "failed 1 on" in out and "status changed OK -> BAD_PARAM" in out
