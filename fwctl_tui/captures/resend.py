@@ -10,7 +10,6 @@ is another session, so counters are reported as deltas since it, never as rates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from fwctl_tui import allowlist, policy
 from fwctl_tui.captures import decoding
 from fwctl_tui.captures.diff import Change, diff_pair
 from fwctl_tui.captures.loader import outcome_text
+from fwctl_tui.decoders import changes_device_state
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.kernelstate import KernelState
@@ -101,35 +101,21 @@ RATES_NOTE = ("counters are deltas since the recording; no rates: the recording 
               "session, and the time since it is not the time the counters ran")
 # A field that makes a read clear what it reads: PPCNT/MPCNT `clr`, QUERY_*_COUNTER `clear`,
 # PBSR `clear_wm`, ... (`clr_cap` is a capability bit, not a request).
-_CLEARS = re.compile(r"(^|_)(clr|clear)($|_)")
 
 
 def is_write(exchange: Exchange) -> bool:
-    """Whether sending the request changes device state: the command writes (catalogue,
-    else the allow-list group), or it is a read with a clear flag set (PPCNT clr=1,
-    QUERY_VPORT_COUNTER / QUERY_Q_COUNTER clear=1 reset the counters they return)."""
+    """Whether sending the request changes device state: the command writes, or it is a
+    read with a clear flag set (decoders.changes_device_state); unknown commands fall
+    back to the allow-list group."""
     command = decoding.command_for(exchange)
     if command is not None:
-        try:
-            return bool(command.is_write(exchange.op_mod)) or clears(exchange)
-        except (AttributeError, TypeError, ValueError):
-            pass
+        return changes_device_state(command, exchange.request)
     entry = allowlist.entries().get(exchange.opcode)
     if entry is None:
         return True  # unknown commands are treated as the riskier kind
     if entry.write_min_scope is not None:
         return exchange.op_mod == 0  # ACCESS_REG-style: op_mod 0 writes the register
     return entry.group == "debug_write"
-
-
-def clears(exchange: Exchange) -> bool:
-    """Whether the request sets a clear-on-read flag (`clr`, `clear`, `clear_*`, ...)."""
-    for fld in decoding.decode(exchange).input_fields.values():
-        name = fld.name
-        if (_CLEARS.search(name) and not name.endswith("_cap") and fld.value
-                and (fld.access or "").upper() != "RO"):
-            return True
-    return False
 
 
 def resend(

@@ -29,6 +29,7 @@ from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mo
 from fwctl_tui.connect import Connection
 from fwctl_tui.decoders import (
     EncodeError,
+    changes_device_state,
     decode_output,
     encode_input,
     node_to_json,
@@ -86,7 +87,9 @@ def _send(args: argparse.Namespace) -> int:
     with open_connection(args.device, getattr(args, "root", None)) as conn:
         state = conn.kernel_state()
         scope = _choose_scope(args.scope, cmd, op_mod, state)
-        preview = policy.preview(cmd.opcode, op_mod, scope, state, is_write=cmd.is_write(op_mod))
+        preview = policy.preview(
+            cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request)
+        )
         if preview.taints and not args.yes:
             raise CliError(_refusal_text(cmd, preview), scope=scope.name, preview=dict(
                 preview.facts()))

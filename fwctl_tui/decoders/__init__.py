@@ -65,6 +65,7 @@ from __future__ import annotations
 from fwctl_tui.decoders import catalogue
 from fwctl_tui.decoders.codec import (
     FieldSpec,
+    changes_device_state,
     decode_input,
     decode_layout,
     decode_output,
@@ -98,6 +99,7 @@ __all__ = [
     "Register",
     "SearchHit",
     "catalogue",
+    "changes_device_state",
     "decode_input",
     "decode_layout",
     "decode_output",

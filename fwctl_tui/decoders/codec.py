@@ -13,6 +13,7 @@ from typing import Any
 from fwctl_tui.decoders.engine import decode_layout_in, encode_layout_in
 from fwctl_tui.decoders.mlx5.codec import (
     FieldSpec,
+    changes_device_state,
     decode_input,
     decode_output,
     describe_fields,
@@ -42,6 +43,7 @@ def encode_layout(layout_name: str, values: Mapping[str, Any],
 
 __all__ = [
     "FieldSpec",
+    "changes_device_state",
     "decode_input",
     "decode_layout",
     "decode_output",

@@ -126,3 +126,14 @@ def test_every_failure_json_has_errno_and_error(capsys, argv: tuple[str, ...]) -
     assert code in (1, 2)
     assert "errno" in doc and "error" in doc and doc["error"]
     assert doc["errno"] is None or isinstance(doc["errno"], int)
+
+
+def test_counter_clearing_read_is_previewed_as_a_write(capsys) -> None:
+    from fwctl_tui.decoders import catalogue, changes_device_state, encode_input
+
+    cmd = catalogue.find("ACCESS_REG:PPCNT")
+    plain = encode_input(cmd, {"local_port": 1})
+    clearing = encode_input(cmd, {"local_port": 1, "clr": 1})
+    assert not changes_device_state(cmd, plain)
+    assert changes_device_state(cmd, clearing)
+    assert changes_device_state(cmd, encode_input(cmd, {"local_port": 1}, op_mod=0))

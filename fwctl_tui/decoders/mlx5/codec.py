@@ -11,6 +11,7 @@ Nested mappings in the JSON decode shape are accepted too. Values: int, decimal 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from fwctl_tui.decoders.mlx5.catalogue import (
 )
 from fwctl_tui.decoders.mlx5.context import context_for, register_by_id
 from fwctl_tui.decoders.mlx5.data import layouts
-from fwctl_tui.decoders.node import Node, decode_plan
+from fwctl_tui.decoders.node import Node, decode_plan, iter_leaves
 from fwctl_tui.decoders.plan import RAW, Plan, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_number
 
@@ -142,6 +143,26 @@ def decode_input(cmd: Command, data: bytes) -> Node:
     """Decode an input mailbox (its own op_mod and register_id pick the unions)."""
     ctx = context_for(cmd, "in", bytes(data))
     return decode_plan(compile_plan(layouts(), _layout(cmd, "in"), ctx), layouts(), data)
+
+
+_CLEAR_FLAG = re.compile(r"(^|_)(clr|clear)($|_)")
+
+
+def changes_device_state(cmd: Command, request: bytes) -> bool:
+    """Whether sending `request` changes the device: a writing op_mod, or a read that sets
+    a clear-on-read flag (PPCNT clr, QUERY_VPORT_COUNTER/Q_COUNTER clear reset counters)."""
+    op_mod = int.from_bytes(request[6:8], "big") if len(request) >= 8 else None
+    if cmd.is_write(op_mod):
+        return True
+    try:
+        leaves = list(iter_leaves(decode_input(cmd, request)))
+    except ValueError:  # DecodeError: an undecodable request sets no known flag
+        return False
+    return any(
+        _CLEAR_FLAG.search(leaf.name) and not leaf.name.endswith("_cap") and leaf.value
+        and (leaf.access or "").upper() != "RO"
+        for leaf in leaves
+    )
 
 
 def decode_output(cmd: Command, out: bytes, in_: bytes | None = None) -> Node:
