@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from rich.console import Console
@@ -43,6 +44,9 @@ from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.facts import facts
 
 MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
+
+
+ZERO_RUN_SHOWN = 4  # zero array elements listed before the rest are folded
 
 
 def register(subparsers: Any) -> None:
@@ -374,8 +378,33 @@ def print_tree(root: Node, cmd: Command, *, is_reply: bool) -> None:
     table = Table(title=Text(f"{cmd.name} {'reply' if is_reply else 'request'}"))
     for col in ("offset", "width", "field", "value", "label"):
         table.add_column(col)
-    for leaf in iter_leaves(root):
+    for leaf in _shown_leaves(root):
+        if isinstance(leaf, str):
+            table.add_row(Text(""), Text(""), Text(leaf, style="dim"), Text(""), Text(""))
+            continue
         table.add_row(Text(f"{leaf.bit_offset // 8:#x}.{leaf.bit_offset % 8}"),
                       Text(str(leaf.width_bits)), Text(leaf.path), Text(_value_text(leaf)),
                       Text(leaf.label or ""))
     console.print(table)
+
+
+def _shown_leaves(root: Node) -> Iterator[Node | str]:
+    """Leaves for the human table, with runs of zero array elements folded into one line
+    (a MAC list or a sample ring is mostly empty slots; --json keeps every element)."""
+    run: list[Node] = []
+    for leaf in iter_leaves(root):
+        if leaf.value == 0 and leaf.path.endswith("]"):
+            run.append(leaf)
+            continue
+        yield from _fold(run)
+        run = []
+        yield leaf
+    yield from _fold(run)
+
+
+def _fold(run: list[Node]) -> Iterator[Node | str]:
+    if len(run) <= ZERO_RUN_SHOWN:
+        yield from run
+        return
+    yield run[0]
+    yield f"... {len(run) - 1} more zero elements up to {run[-1].path}"

@@ -137,3 +137,11 @@ def test_counter_clearing_read_is_previewed_as_a_write(capsys) -> None:
     assert not changes_device_state(cmd, plain)
     assert changes_device_state(cmd, clearing)
     assert changes_device_state(cmd, encode_input(cmd, {"local_port": 1}, op_mod=0))
+
+
+def test_human_output_folds_runs_of_empty_list_slots(capsys) -> None:
+    assert main(["send", "sim:cx7", "QUERY_NIC_VPORT_CONTEXT"]) == 0
+    out = capsys.readouterr().out
+    assert "current_uc_mac_address[0]" in out
+    assert "more zero elements up to nic_vport_context.current_uc_mac_address[511]" in out
+    assert "current_uc_mac_address[300]" not in out
