@@ -306,7 +306,7 @@ class CaptureBrowserScreen(Screen[None]):
             self._prepare_tree(root, title)
         else:
             tree.show(root, title)
-        tree.border_title = title
+        tree.border_title = Text(title)  # capture files are untrusted: never markup
         hex_view.set_data(data)
         hex_view.border_title = f"{side} hex"
         line = decoding.summary(ex, decoded)  # damage flags (⚠ short reply ...) first

@@ -163,7 +163,7 @@ class CaptureDiffScreen(Screen[None]):
             detail.update(text)
             return
         pair: Pair = value
-        box.border_title = f"A#{pair.seq_a} ↔ B#{pair.seq_b} {pair.key['command']}"
+        box.border_title = Text(f"A#{pair.seq_a} ↔ B#{pair.seq_b} {pair.key['command']}")
         prefix = _common_parent([change.field for change in pair.changes])
         title = Text(prefix or "", style="dim")
         if pair.note:

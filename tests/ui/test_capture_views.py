@@ -269,3 +269,23 @@ async def test_browser_refuses_an_unknown_status_filter(tmp_path: Path) -> None:
         status = plain(app.screen.query_one("#capture-status", Static))
         assert "unknown status 'nope'" in status and "BAD_PARAM_ERR" in status
         assert len(rows(app.screen)) == 3  # the list is unchanged
+
+
+async def test_markup_in_a_capture_never_crashes_the_views(tmp_path: Path) -> None:
+    """Capture files are untrusted: a command named like Rich markup is shown as text."""
+    text = (SAMPLES / "02-link-down.jsonl").read_text()
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text(text.replace('"command":"ACCESS_REG:PAOS"', '"command":"PAOS[/]"', 1))
+    assert "PAOS[/]" in hostile.read_text()
+    app = Host(lambda: CaptureBrowserScreen(hostile))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen  # the first record (the renamed one) is shown on open
+        assert screen.current is not None and screen.current.exchange.command == "PAOS[/]"
+        assert "PAOS" in str(screen.query_one("#capture-tree", DecodedTree).border_title)
+    diff = Host(lambda: CaptureDiffScreen(hostile, SAMPLES / "02-link-down.jsonl"))
+    async with diff.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert diff.is_running
