@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--root", help="sysfs/dev root to scan instead of / (for testing)")
     parser.add_argument("--capture", metavar="FILE", help="TUI: record the session to FILE")
+    parser.add_argument(
+        "--device",
+        dest="start_device",
+        metavar="NAME",
+        help="TUI: open this device at start (fwctlN, sim:PROFILE[.FUNC], replay:FILE)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name in CLI_MODULES:
         try:

@@ -28,6 +28,7 @@ from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
+from fwctl_tui.screens.keys import key_of
 from fwctl_tui.screens.messages import (
     DeviceOpened,
     DevicesScanned,
@@ -66,7 +67,8 @@ class FwctlApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit fwctl-tui (the capture file is kept)"),
-        Binding("f1", "help", "Help", id="help",
+        # priority: dialogs (preview, error, prompts) block the App's ordinary bindings
+        Binding("f1", "help", "Help", id="help", priority=True,
                 tooltip="Explain the focused widget and the keys that work here"),
         Binding("f2", "history", "History", id="history",
                 tooltip="Every RPC of this session: re-open or re-send one"),
@@ -96,8 +98,11 @@ class FwctlApp(App[int]):
         recording: bool | None = None,
         clock: Callable[[], float] = time.time,
         data_dir: Path | None = None,
+        device: str | None = None,
     ) -> None:
         super().__init__()
+        self.start_device = device  # --device NAME: opened as soon as the app starts
+        self.keymap_in_use: dict[str, str] = {}
         self._theme_problem: str | None = None
         self.config = config if config is not None else load_config()
         self.data_dir = data_dir
@@ -115,12 +120,19 @@ class FwctlApp(App[int]):
     # --- start-up ------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.config.keymap:
-            self.set_keymap(self.config.keymap)
         problems = [*self.config.problems, *filter(None, [self._theme_problem])]
+        if self.config.keymap:
+            from fwctl_tui.screens.keys import keymap_problems
+
+            self.keymap_in_use = dict(self.config.keymap)
+            self.set_keymap(self.config.keymap)
+            problems += keymap_problems(self.config.keymap)
         for problem in problems:
-            self.notify(problem, title="config", severity="warning")
+            self.notify(problem, title="config", severity="warning", timeout=10)
         self.push_screen(DevicesScreen())
+        if self.start_device:
+            self.busy = True
+            self._open_worker(self.start_device)
 
     # --- device worker (the only place RPCs and opens run) -------------------------
 
@@ -160,7 +172,9 @@ class FwctlApp(App[int]):
             why = error.explanation
             self.push_screen(ErrorScreen(
                 "The device could not be opened", error.message,
-                why.action if why else "Refresh the device list (r) and check the reason shown.",
+                why.action if why else (f"Refresh the device list "
+                                        f"({key_of(self, 'refresh_devices')}) and check the "
+                                        "reason shown."),
             ))
             return
         self.push_screen(ErrorScreen(
@@ -180,6 +194,7 @@ class FwctlApp(App[int]):
         connection = message.connection
         self.device_kind, self.device_name = connection.kind, connection.name
         self._update_recording_label()
+        self._announce_recording()
         from fwctl_tui.screens.catalogue import CatalogueScreen
 
         self.push_screen(CatalogueScreen())
@@ -191,6 +206,16 @@ class FwctlApp(App[int]):
         else:
             self.recording_label = workspace.recording_problem or "not recording"
 
+    def _announce_recording(self) -> None:
+        """Say what recording did that nobody asked for, or why it is not running."""
+        workspace = self.workspace
+        if workspace.recording_problem:
+            self.notify(workspace.recording_problem, title="recording", severity="error",
+                        timeout=10)
+        elif workspace.recording_notice:
+            self.notify(workspace.recording_notice, title="recording", severity="warning",
+                        timeout=10)
+
     # --- the send path: preview first, always ---------------------------------------
 
     def on_rpc_requested(self, message: RpcRequested) -> None:
@@ -198,7 +223,7 @@ class FwctlApp(App[int]):
             self.notify("An RPC is still in flight; wait for it.", severity="warning")
             return
         if self.workspace.connection is None:
-            self.notify("Open a device first (F3).", severity="warning")
+            self.notify(f"Open a device first ({key_of(self, 'devices')}).", severity="warning")
             return
         from fwctl_tui.screens.preview import PreviewScreen
 
@@ -220,7 +245,13 @@ class FwctlApp(App[int]):
             self._show_errno(exchange)
             return
         if message.plan.purpose == "read-current" and message.origin is not None:
-            message.origin.apply_read_back(exchange)
+            origin = message.origin
+            if origin.is_attached and origin in self.screen_stack:
+                origin.apply_read_back(exchange)
+            else:  # the form was closed while the read was in flight: nothing to refill
+                self.notify(f"{exchange.command} read finished after its form was closed; "
+                            f"see it in the history ({key_of(self, 'history')}).",
+                            severity="warning")
             return
         from fwctl_tui.screens.result import ResultScreen
 
@@ -280,7 +311,9 @@ class FwctlApp(App[int]):
         from fwctl_tui.screens.help import HelpScreen
 
         focused = self.focused
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 again closes it
+        else:
             self.push_screen(HelpScreen(self.screen, focused))
 
     # --- captures ------------------------------------------------------------------
@@ -289,28 +322,68 @@ class FwctlApp(App[int]):
         if self.workspace.session is None:
             self.notify("Recording starts when a device is opened.")
             return
+        was_on = self.workspace.recorder is not None
         on = self.workspace.toggle_recording()
         self._update_recording_label()
-        self.notify(self.recording_label if on else "Recording stopped.")
+        if on:
+            self.notify(f"Recording to {self.workspace.recorder_path}", title="recording")
+            self._announce_recording()
+        elif was_on:
+            self.notify("Recording stopped.", title="recording")
+        else:
+            self._announce_recording()
 
     def action_save_capture(self) -> None:
         from fwctl_tui.screens.prompt import PathPrompt
 
         if self.workspace.recorder_path is None:
-            self.notify("Nothing is being recorded (F4 turns recording on).", severity="warning")
+            self.notify(f"Nothing is being recorded ({key_of(self, 'toggle_recording')} turns "
+                        "recording on).", severity="warning")
             return
 
-        def save(dest: str | None) -> None:
+        def chosen(dest: str | None) -> None:
             if dest:
-                try:
-                    saved = self.workspace.save_capture(Path(dest).expanduser())
-                except (OSError, ValueError) as err:
-                    self.push_screen(ErrorScreen("The capture was not saved", str(err),
-                                                 "Choose another path and try again."))
-                    return
-                self.notify(f"Capture saved to {saved}")
+                self._confirm_save(Path(dest).expanduser())
 
-        self.push_screen(PathPrompt("Save the capture as", "path/to/file.jsonl"), save)
+        self.push_screen(PathPrompt("Save the capture as", "path/to/file.jsonl"), chosen)
+
+    def _confirm_save(self, dest: Path) -> None:
+        """Ask before replacing a file or creating folders; Cancel is the default."""
+        from fwctl_tui.screens.confirm import ConfirmScreen
+
+        doubts: list[str] = []
+        if dest.is_dir():
+            self.push_screen(ErrorScreen("The capture was not saved", f"{dest} is a folder.",
+                                         "Give a file name, e.g. a path ending in .jsonl."))
+            return
+        recording = self.workspace.recorder_path
+        if recording is not None and dest.resolve() == recording.resolve():
+            self.notify(f"{dest} is the file being recorded to: it is saved as you go.",
+                        title="capture")
+            return
+        if dest.exists():
+            doubts.append(f"{dest} already exists; saving replaces its contents.")
+        missing = next((p for p in reversed(dest.parents) if not p.exists()), None)
+        if missing is not None:
+            doubts.append(f"The folder {dest.parent} does not exist; saving creates it "
+                          f"(from {missing}).")
+        if not doubts:
+            self._save_capture(dest)
+            return
+        self.push_screen(
+            ConfirmScreen("Save the capture?", "\n".join(doubts), "Replace" if dest.exists()
+                          else "Create and save"),
+            lambda yes: self._save_capture(dest) if yes else self.notify("Capture not saved."),
+        )
+
+    def _save_capture(self, dest: Path) -> None:
+        try:
+            saved = self.workspace.save_capture(dest)
+        except (OSError, ValueError) as err:
+            self.push_screen(ErrorScreen("The capture was not saved", str(err),
+                                         "Choose another path and try again."))
+            return
+        self.notify(f"Capture saved to {saved}")
 
     def action_open_capture(self) -> None:
         from fwctl_tui.screens.prompt import PathPrompt
@@ -331,7 +404,8 @@ class FwctlApp(App[int]):
 
 def run_tui(args: argparse.Namespace) -> int:
     """Entry point used by `fwctl-tui` with no subcommand."""
-    app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture)
+    app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
+                   device=getattr(args, "start_device", None))
     app.run()
     app.workspace.close()
     return app.return_code or 0

@@ -52,6 +52,7 @@ class Preview:
     is_write: bool
     kernel_release: str
     comm: str
+    tainted_mask: int = 0  # the whole taint mask (other flags than TAINT_FWCTL too)
 
     @property
     def confirm(self) -> Confirm:
@@ -94,18 +95,47 @@ class Preview:
             rows.append(("Effect", "simulated device: no effect on the running kernel"))
         return rows
 
+    @property
+    def ack_label(self) -> str:
+        """The acknowledgement a tainting scope asks for, true to where the RPC goes."""
+        if self.simulated:
+            return "I understand this would taint the kernel (simulated here)"
+        return "I understand this taints the running kernel"
+
+    def _kernel_name(self) -> str:
+        return "the simulated kernel" if self.simulated else "the running kernel"
+
+    def _taint_status(self) -> str:
+        """Whether the kernel the RPC goes to is tainted right now."""
+        kernel = self._kernel_name()
+        if self.already_tainted:
+            return f"{kernel} is already tainted with TAINT_FWCTL ('{TAINT_FWCTL_LETTER}')"
+        if self.tainted_mask:
+            return (f"{kernel} is not tainted by fwctl (other taint flags set: "
+                    f"0x{self.tainted_mask:x})")
+        return f"{kernel} is not tainted"
+
     def _taint_text(self) -> str:
         if self.scope in TAINTING_SCOPES and not self.taints:
-            return "no: the capability check fails first (EPERM), before any taint"
+            return ("no: the capability check fails first (EPERM), before any taint; "
+                    f"{self._taint_status()}")
         if not self.taints:
-            return "no: this scope does not taint the kernel"
+            return f"no: this scope does not taint; {self._taint_status()}"
         if self.already_tainted:
-            return f"kernel already tainted with TAINT_FWCTL ('{TAINT_FWCTL_LETTER}')"
+            return (f"this scope taints, but {self._taint_status()}: nothing new is set "
+                    "(the flag stays until reboot)")
         tail = " even though the driver will refuse the command" if not self.accepted else ""
+        log = (f"logged in the kernel log as '{self.comm}(<pid>): has requested full access "
+               "to the physical device'")
+        if self.simulated:
+            return (
+                f"YES (simulated): the simulated kernel would be tainted (TAINT_FWCTL "
+                f"'{TAINT_FWCTL_LETTER}', bit {TAINT_FWCTL_BIT}) as a real one would{tail}, "
+                "permanently until reboot; this machine is untouched"
+            )
         return (
             f"YES: sets TAINT_FWCTL ('{TAINT_FWCTL_LETTER}', bit {TAINT_FWCTL_BIT}) on the running "
-            f"kernel{tail}, permanently until reboot; logged in the kernel log as "
-            f"'{self.comm}(<pid>): has requested full access to the physical device'"
+            f"kernel{tail}, permanently until reboot; {log}"
         )
 
     def _lockdown_text(self) -> str:
@@ -149,4 +179,5 @@ def preview(
         is_write=is_write,
         kernel_release=state.release,
         comm=state.comm,
+        tainted_mask=state.tainted,
     )

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.catalogue_model import Row
+from fwctl_tui.screens.keys import key_of
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.scope_badge import scope_text, short_scope_text, taint_badge
 
@@ -135,22 +136,42 @@ class CatalogueScreen(Screen[None]):
     ]
     HELP = (
         "Catalogue\n\nEvery firmware command the mlx5 fwctl driver lets through, and every "
-        "access register (read and written with ACCESS_REG). Type after / to filter: a "
+        "access register (read and written with ACCESS_REG). Type after {key:search} to "
+        "filter: a "
         "name (QUERY_HCA), an opcode (0x100), a register id (0x5006) or a field name "
         "(admin_status) all match. The colour is the least scope the kernel accepts; "
         "TAINTS means using it marks the running kernel as tainted until reboot. The "
         "right pane shows the summary and the input/output layouts. Enter opens the form."
     )
 
+    WIDGET_HELP: ClassVar[dict[str, str]] = {
+        "catalogue-list": (
+            "Command list\n\nOne line per command or register, under its group heading. "
+            "The tag on the left is the least scope the kernel accepts for it: CONFIG "
+            "(configuration, the safest), READ (debug read-only), WRITE (debug write: "
+            "taints the kernel), FULL (also needs CAP_SYS_RAWIO). Up/Down move and the "
+            "details on the right follow; Enter opens the command's form, where nothing "
+            "is sent until you confirm a preview."
+        ),
+        "catalogue-search": (
+            "Search\n\nFilters the list as you type: part of a name (paos, query_hca), an "
+            "opcode (0x805), a register id (0x5006) or a field name (admin_status). The "
+            "best match is highlighted; Down or Enter moves into the list; escape clears "
+            "the search."
+        ),
+    }
+
     def __init__(self) -> None:
         super().__init__()
         self.found: list[Row] = []
+        self.found_names: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
         with Horizontal(id="catalogue-body"):
             with Vertical(id="catalogue-left"):
-                yield Input(placeholder="/ search commands, registers, fields",
+                yield Input(placeholder=f"{key_of(self.app, 'search')} search commands, "
+                                        "registers, fields",
                             id="catalogue-search")
                 yield OptionList(id="catalogue-list")
             with VerticalScroll(id="catalogue-details"):
@@ -166,6 +187,7 @@ class CatalogueScreen(Screen[None]):
         """Swap the list's options for the rows matching `query` (no widgets mounted)."""
         found = catalogue_model.search(query)
         self.found = found.rows
+        self.found_names = {row.name for row in found.rows}
         option_list = self.query_one(OptionList)
         option_list.set_options(build_options(self.found))
         option_list.border_title = f"catalogue · {len(self.found)}"
@@ -189,11 +211,17 @@ class CatalogueScreen(Screen[None]):
         self.query_one(OptionList).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Typing fast queues highlights from lists already replaced: only a row of the
+        # current filter may fill the details (never over "Nothing matches").
+        if event.option.id not in self.found_names:
+            return
         row = catalogue_model.find(event.option.id or "")
         if row is not None:
             self.query_one("#catalogue-detail-text", Static).update(row_details(row))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id not in self.found_names:
+            return
         row = catalogue_model.find(event.option.id or "")
         if row is not None:
             self.open_row(row)

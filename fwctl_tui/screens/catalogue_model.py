@@ -7,6 +7,7 @@ ever builds or slices bytes itself. Headless (no textual import).
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from functools import cache
@@ -108,6 +109,25 @@ def search(query: str) -> Found:
     return Found([row for row in every if row.name in wanted], names[0] if names else None)
 
 
+def ranked(query: str, limit: int = 40) -> list[tuple[Row, str]]:
+    """Best-first (row, why it matched) for the palette: names, opcodes, ids, fields."""
+    if not query.strip():
+        return []
+    out: list[tuple[Row, str]] = []
+    seen: set[str] = set()
+    for hit in _catalogue().search(query, limit=limit * 4):
+        command = hit.command
+        row = find(command.name) if command is not None else None
+        if row is None or row.name in seen:
+            continue
+        seen.add(row.name)
+        why = f"field {hit.path}" if hit.kind == "field" and hit.path else (hit.detail or "")
+        out.append((row, why))
+        if len(out) >= limit:
+            break
+    return out
+
+
 def warm() -> None:
     """Build the rows and the search index ahead of the first keystroke (worker thread)."""
     rows()
@@ -147,14 +167,22 @@ def encode_error_type() -> type[Exception]:
 
 
 def out_cap(command: Any, request: bytes, op_mod: int) -> int:
-    """Output buffer size: the resolved reply layout for this request, per the decoders
-    (from the command alone when raw hex is too short to say which page or register)."""
-    from fwctl_tui.decoders import DecodeError, output_size
+    """Output buffer size: the reply layout for this request plus room for a trailing
+    list, per the decoders (from the command alone when raw hex is too short to say which
+    page or register)."""
+    from fwctl_tui.decoders import DecodeError, reply_buffer_size
 
     try:
-        return output_size(command, request, _op_mod_arg(command, op_mod))
+        return reply_buffer_size(command, request, _op_mod_arg(command, op_mod))
     except (DecodeError, LookupError):
-        return output_size(command, None, _op_mod_arg(command, op_mod))
+        return reply_buffer_size(command, None, _op_mod_arg(command, op_mod))
+
+
+def writes(command: Any, request: bytes) -> bool:
+    """Whether the request changes the device (a write, or a counter-clearing read)."""
+    from fwctl_tui.decoders import changes_device_state
+
+    return changes_device_state(command, request)
 
 
 def decode_reply(command: Any, reply: bytes, request: bytes) -> Any:
@@ -176,10 +204,16 @@ def node_at_bit(root: Any, bit: int) -> Any:
 
 
 def parse_hex(text: str) -> bytes:
-    """Raw-hex mode: the decoders' parser (spaces, 0x and newlines allowed)."""
+    """Raw-hex mode: the decoders' parser (spaces, 0x and newlines allowed).
+
+    Its complaints name a position in what was typed ("position 7", counted from 1)."""
     from fwctl_tui.decoders.values import parse_hex as parse
 
-    return parse(text, "raw input")
+    try:
+        return parse(text, "raw hex")
+    except ValueError as err:
+        message = re.sub(r"\(character (\d+)\)", r"at position \1", str(err))
+        raise ValueError(message) from None
 
 
 def explain_status(status: int) -> tuple[str, str]:
@@ -211,15 +245,19 @@ def field_values(root: Any) -> dict[str, Any]:
 
 def plan(
     command: Any, op_mod: int, values: dict[str, Any], request: bytes, *, purpose: str = "send",
-    before: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None, from_bytes: bool = False,
+    auto_set: dict[str, str] | None = None,
 ) -> PlannedRpc:
     """A PlannedRpc for the preview: the scope defaults to the least accepted one.
 
     opcode and op_mod are read back from the bytes, so a raw-hex request is previewed
-    for what it really asks, not for the command the form was opened on.
+    for what it really asks, not for the command the form was opened on; with
+    `from_bytes` (raw hex) the command itself is the one the bytes name.
     """
     opcode = mbox_opcode(request) if len(request) >= 2 else command.opcode
     op_mod = mbox_op_mod(request) if len(request) >= 8 else op_mod
+    if from_bytes:
+        command = command_for_request(request) or command
     least = least_scope(command, op_mod)
     return PlannedRpc(
         label=command.name,
@@ -227,13 +265,115 @@ def plan(
         op_mod=op_mod,
         request=request,
         out_cap=out_cap(command, request, op_mod),
-        is_write=command.is_write(op_mod),
+        is_write=writes(command, request),
         default_scope=least,
         values=dict(values),
         before=before,
         purpose=purpose,
-        register_write=command.register is not None and command.is_write(op_mod),
+        register_write=(not from_bytes and command.register is not None
+                        and command.is_write(op_mod)),
+        auto_set=dict(auto_set or {}),
     )
+
+
+def command_for_request(request: bytes) -> Any:
+    """The catalogue command the bytes ask for (ACCESS_REG:<register> for a register
+    access), or None when the opcode is not in the catalogue."""
+    if len(request) < 2:
+        return None
+    catalogue = _catalogue()
+    try:
+        command = catalogue.find(str(mbox_opcode(request)))
+    except LookupError:
+        return None
+    if command.register is None and command.name == "ACCESS_REG":
+        from fwctl_tui.decoders import decode_input, iter_leaves
+
+        try:
+            ids = [leaf.value for leaf in iter_leaves(decode_input(command, request))
+                   if leaf.path == "register_id"]
+            register = catalogue.find_register(str(ids[0]))
+        except (ValueError, LookupError, IndexError):
+            return command
+        row = find(f"ACCESS_REG:{register.name}")
+        return row.command if row is not None else command
+    return command
+
+
+def field_labels(label: str, op_mod: int) -> dict[str, dict[int, str]]:
+    """path -> {value: enum name} of a command's input fields (for the preview's diff)."""
+    row = find(label)
+    if row is None:
+        return {}
+    try:
+        specs = fields(row.command, op_mod)
+    except (ValueError, LookupError):
+        return {}
+    return {spec.path: {v: k for k, v in (spec.choices or {}).items()} for spec in specs
+            if getattr(spec, "choices", None)}
+
+
+# Register fields firmware applies only when a companion "update enable" bit is set in
+# the same write (PRM: ase = admin state update enable, ee = event update enable, *_vld
+# = this field is valid). Leaving the bit 0 makes the write a silent no-op for that field.
+ENABLE_BITS: dict[str, dict[str, tuple[str, str]]] = {
+    "PAOS": {
+        "admin_status": ("ase", "admin state update enable"),
+        "e": ("ee", "event generation update enable"),
+        "ls_e": ("ee_ls", "logical state event update enable"),
+        "ps_e": ("ee_ps", "physical state event update enable"),
+        "nmxas_e": ("ee_nmxas", "NMX admin state event update enable"),
+    },
+    "PMAOS": {
+        "admin_status": ("ase", "admin state update enable"),
+        "e": ("ee", "event generation update enable"),
+    },
+    "PTYS": {"tx_ready_e": ("ee_tx_ready", "tx_ready event update enable")},
+    "PPSC": {
+        "up_threshold": ("up_th_vld", "up_threshold valid"),
+        "down_threshold": ("down_th_vld", "down_threshold valid"),
+    },
+}
+REGISTER_DATA = "register_data."
+
+
+def enable_bit_docs(command: Any) -> dict[str, str]:
+    """path -> one sentence, for the governed fields and enable bits of a register."""
+    register = getattr(command, "register", None)
+    table = ENABLE_BITS.get(register.name, {}) if register is not None else {}
+    docs: dict[str, str] = {}
+    for governed, (enable, meaning) in table.items():
+        docs[REGISTER_DATA + enable] = (
+            f"{meaning}: write 1 here so firmware applies {governed}; with 0 it is ignored")
+        docs[REGISTER_DATA + governed] = (
+            f"applied only when {enable} ({meaning}) is 1 in the same write "
+            "(set for you when this field changes)")
+    return docs
+
+
+def apply_enable_bits(
+    command: Any, values: dict[str, Any], before: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Values with the update-enable bit set for every governed field that changes.
+
+    A field changes when it differs from the value read back, or (not read first) when
+    it is given a non-zero value. Returns the new values and path -> why it was set.
+    """
+    register = getattr(command, "register", None)
+    table = ENABLE_BITS.get(register.name, {}) if register is not None else {}
+    out, why = dict(values), dict[str, str]()
+    for governed, (enable, meaning) in table.items():
+        g_path, e_path = REGISTER_DATA + governed, REGISTER_DATA + enable
+        if g_path not in values:
+            continue
+        # not read first: any non-zero value is meant to be applied
+        changes = (bool(values[g_path]) if before is None
+                   else values[g_path] != before.get(g_path))
+        if changes and not values.get(e_path):
+            out[e_path] = 1
+            why[e_path] = (f"{enable} set to 1 for you: firmware applies {governed} only when "
+                           f"{enable} ({meaning}) is 1; with 0 the write would change nothing")
+    return out, why
 
 
 def least_scope(command: Any, op_mod: int) -> Scope:
@@ -272,19 +412,32 @@ def cli_values(plan_: PlannedRpc) -> dict[str, Any]:
 
 
 def cli_line(device: str, plan_: PlannedRpc, scope: Scope) -> str:
-    """The same RPC as a `fwctl-tui send` command line a person can paste."""
+    """The same RPC as a `fwctl-tui send` command line a person can paste.
+
+    `--scope` only when it is not the least one the command needs (send picks that one
+    by itself); `--yes` when the scope taints, since send refuses a tainting scope
+    without it."""
+    from fwctl_tui.uapi import TAINTING_SCOPES
+
     parts = ["fwctl-tui", "send", device, plan_.label]
     for key, value in cli_values(plan_).items():
         text = f"0x{value:x}" if isinstance(value, int) and value > 9 else str(value)
         parts.append(f"{key}={text}")
-    parts += ["--scope", scope.name]
+    row = find(plan_.label)
+    least = least_scope(row.command, plan_.op_mod) if row is not None else None
+    if scope != least:
+        parts += ["--scope", scope.name]
+    if scope in TAINTING_SCOPES:
+        parts.append("--yes")
     return " ".join(shlex.quote(p) for p in parts)
 
 
 def plan_from_exchange(exchange: Any) -> PlannedRpc:
-    """Re-send an earlier RPC byte for byte, at the scope it was sent with."""
+    """Re-send an earlier RPC byte for byte. The preview starts at the least scope the
+    command needs, not the one it was sent with (that one is remembered and shown)."""
     row = find(exchange.command)
-    is_write = bool(row and row.command.is_write(exchange.op_mod))
+    is_write = bool(row and writes(row.command, exchange.request))
+    least = least_scope(row.command, exchange.op_mod) if row is not None else exchange.scope
     values = dict(exchange.meta.get("values", {})) if exchange.meta else {}
     return PlannedRpc(
         label=exchange.command,
@@ -293,6 +446,7 @@ def plan_from_exchange(exchange: Any) -> PlannedRpc:
         request=exchange.request,
         out_cap=exchange.out_cap,
         is_write=is_write,
-        default_scope=exchange.scope,
+        default_scope=least,
         values=values,
+        original_scope=exchange.scope,
     )

@@ -21,8 +21,10 @@ from textual.widgets import Button, Footer, Input, Select, Static
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.catalogue_model import Row
+from fwctl_tui.screens.error import ErrorScreen
+from fwctl_tui.screens.keys import key_of, with_keys
 from fwctl_tui.screens.messages import RpcRequested
-from fwctl_tui.widgets.command_form import CommandForm
+from fwctl_tui.widgets.command_form import CommandForm, field_summary
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
 from fwctl_tui.widgets.scope_badge import scope_text
@@ -34,9 +36,17 @@ def _tail(path: str) -> str:
 
 
 def match_read_back(form_paths: list[str], decoded: dict[str, Any]) -> dict[str, Any]:
-    """Values read back, keyed by the form's paths (matched on the path inside the data)."""
+    """Values read back, keyed by the form's paths (matched on the path inside the data).
+
+    Pass only the paths a read-back may change: INDEX fields say *which* object was
+    read and stay as the user typed them."""
     by_tail = {_tail(path): value for path, value in decoded.items()}
     return {p: by_tail[_tail(p)] for p in form_paths if _tail(p) in by_tail}
+
+
+def opmod_width(labels: list[str]) -> int:
+    """Cells for the op_mod Select: the longest label plus the Select's border and arrow."""
+    return min(max((len(label) for label in labels), default=8) + 8, 48)
 
 
 class CommandScreen(Screen[None]):
@@ -52,6 +62,33 @@ class CommandScreen(Screen[None]):
         Binding("escape", "back", "Back", id="command_back", tooltip="Back to the catalogue"),
     ]
     HELP = CommandForm.HELP
+    WIDGET_HELP: ClassVar[dict[str, str]] = {
+        "command-opmod": (
+            "op_mod\n\nThe command's modifier: which variant of the command to run. For "
+            "ACCESS_REG it is read (1) or write (0); for QUERY_HCA_CAP it picks the "
+            "capability page and whether you want the maximum or the current values. "
+            "Changing it rebuilds the fields below and can change the scope the kernel "
+            "asks for (a register write needs less scope than a read, but changes the "
+            "device)."
+        ),
+        "command-read": (
+            "Read current\n\nRegister writes replace the whole register. This button "
+            "({key:read_current}) reads the register first, at the INDEX fields you typed "
+            "(which port or module), and fills the other fields with what the device holds "
+            "now. Edit only what you mean to change; the preview then shows a field-by-field "
+            "diff. If the read fails, the error is explained and the form is left as it was."
+        ),
+        "command-send": (
+            "Preview & send\n\nOpens the consequence preview ({key:preview_send}): the "
+            "scope, whether the kernel accepts it, whether it taints the kernel. Nothing is "
+            "sent until you confirm there."
+        ),
+        "command-raw": (
+            "Raw hex\n\nThe input bytes typed as hex (spaces and 0x allowed). The opcode "
+            "and op_mod are read from the bytes, so the preview shows what the bytes really "
+            "ask for. {key:toggle_raw} goes back to the fields (their bytes replace these)."
+        ),
+    }
 
     def __init__(self, row: Row) -> None:
         super().__init__()
@@ -64,6 +101,8 @@ class CommandScreen(Screen[None]):
         self.raw_mode = False
         self.focused_path: str | None = None
         self.specs: list[Any] = catalogue_model.fields(self.command, self.op_mod)
+        self.problem: str | None = None
+        self.enable_docs = catalogue_model.enable_bit_docs(self.command)
 
     def compose(self) -> ComposeResult:
         cmd = self.command
@@ -74,14 +113,17 @@ class CommandScreen(Screen[None]):
         yield Static(head, id="command-head")
         with Horizontal(id="command-controls"):
             if len(cmd.op_mods) > 1:
-                yield Select([(f"{name} ({value})", value) for value, name in cmd.op_mods.items()],
-                             value=self.op_mod, allow_blank=False, id="command-opmod")
+                labels = [f"{name} ({value})" for value, name in cmd.op_mods.items()]
+                select = Select(list(zip(labels, cmd.op_mods, strict=True)),
+                                value=self.op_mod, allow_blank=False, id="command-opmod")
+                select.styles.width = opmod_width(labels)
+                yield select
             yield Static(id="command-scope")
             if cmd.register is not None:
                 yield Button("Read current", id="command-read")
             yield Button("Preview & send", id="command-send", variant="primary")
         with Horizontal(id="command-body"):
-            yield CommandForm(self.specs, id="command-form")
+            yield CommandForm(self.specs, self.enable_docs, id="command-form")
             with Vertical(id="command-right"):
                 yield HexView(id="request-hex")
                 yield Input(placeholder="raw input bytes as hex", id="command-raw")
@@ -103,14 +145,16 @@ class CommandScreen(Screen[None]):
         text = Text("least scope ")
         text.append_text(scope_text(scope))
         if self.command.register is not None:
-            text.append("  write: read it first (ctrl+r)" if self.command.is_write(self.op_mod)
-                        else "  read", style="dim")
+            text.append(f"  write: read it first ({key_of(self.app, 'read_current')})"
+                        if self.command.is_write(self.op_mod) else "  read", style="dim")
         self.query_one("#command-scope", Static).update(text)
 
     # --- values -> encoder -> bytes -----------------------------------------------
 
     def on_command_form_changed(self, event: CommandForm.Changed) -> None:
         self.values = event.values
+        if self.raw_mode:  # the fields are hidden: the typed hex decides the bytes
+            return
         if event.errors:
             self._set_request(None, f"{len(event.errors)} field(s) need fixing")
             return
@@ -129,14 +173,38 @@ class CommandScreen(Screen[None]):
             hex_view.set_data(request)
             hex_view.border_title = f"input · {len(request)} B"
             self._highlight(self.focused_path)
-        status = self.query_one("#command-status", Static)
-        status.update(Text(problem, style="bold red") if problem else
-                      Text("ready: ctrl+j shows the preview", style="dim"))
+        self.problem = problem
+        self._show_status()
         self._busy_changed(bool(getattr(self.app, "busy", False)))
+
+    def _show_status(self) -> None:
+        """Line 1: what stops a send, or what will happen; line 2: the focused field."""
+        if self.problem:
+            text = Text(self.problem, style="bold red")
+        else:
+            text = Text(f"ready: {key_of(self.app, 'preview_send')} shows the preview",
+                        style="dim")
+            notes = self._enable_notes()
+            if notes:
+                text = Text(notes[0], style="bold yellow")
+        spec = next((s for s in self.specs if s.path == self.focused_path), None)
+        if spec is not None and not self.raw_mode:
+            text.append("\n")
+            text.append_text(field_summary(spec, self.enable_docs.get(spec.path)))
+        self.query_one("#command-status", Static).update(text)
+
+    def _enable_notes(self) -> list[str]:
+        """What the preview will set for you (update-enable bits), said while editing."""
+        if self.raw_mode or not self.command.is_write(self.op_mod):
+            return []
+        _values, why = catalogue_model.apply_enable_bits(self.command, self.values,
+                                                         self.read_back)
+        return list(why.values())
 
     def on_command_form_field_focused(self, event: CommandForm.FieldFocused) -> None:
         self.focused_path = event.path
         self._highlight(event.path)
+        self._show_status()
 
     def _highlight(self, path: str | None) -> None:
         """Light up the field's bits: the FieldSpec says where the encoder puts it."""
@@ -156,7 +224,7 @@ class CommandScreen(Screen[None]):
         self.read_back = None
         keep = dict(self.values)
         await self.query_one(CommandForm).remove()
-        form = CommandForm(self.specs, id="command-form")
+        form = CommandForm(self.specs, self.enable_docs, id="command-form")
         form.border_title = "input fields"
         await self.query_one("#command-body").mount(form, before="#command-right")
         form.display = not self.raw_mode
@@ -173,6 +241,7 @@ class CommandScreen(Screen[None]):
         if self.raw_mode:
             raw.value = (self.request or b"").hex(" ")
             raw.focus()
+            self._show_status()
         else:  # back to the fields: their bytes replace whatever was typed as hex
             form = self.query_one(CommandForm)
             form.post_values()
@@ -202,12 +271,30 @@ class CommandScreen(Screen[None]):
         if self.request is None:
             self.notify("Fix the fields marked in red first.", severity="warning")
             return
-        values = {} if self.raw_mode else self.values
+        if self.raw_mode:  # the bytes say which command this is; no fields, no diff
+            plan = catalogue_model.plan(self.command, self.op_mod, {}, self.request,
+                                        from_bytes=True)
+            self.post_message(RpcRequested(plan, origin=self))
+            return
+        values: dict[str, Any] = dict(self.values)
+        request: bytes = self.request
+        auto_set: dict[str, str] = {}
+        if self.command.is_write(self.op_mod):
+            values, auto_set = catalogue_model.apply_enable_bits(self.command, self.values,
+                                                                 self.read_back)
+        if auto_set:
+            try:
+                request = catalogue_model.encode(self.command, values, self.op_mod)
+            except catalogue_model.encode_error_type() as err:
+                self.notify(str(err), severity="error")
+                return
+            self.query_one(CommandForm).set_values({path: 1 for path in auto_set})
         before = None
-        if self.read_back is not None and not self.raw_mode:
-            before = {k: self.read_back.get(k) for k in values}
-        plan = catalogue_model.plan(self.command, self.op_mod, values, self.request,
-                                    before=before)
+        if self.read_back is not None:  # INDEX fields were not read back: they stay as typed
+            index = {s.path for s in self.specs if getattr(s, "access", None) == "INDEX"}
+            before = {k: values[k] if k in index else self.read_back.get(k) for k in values}
+        plan = catalogue_model.plan(self.command, self.op_mod, values, request,
+                                    before=before, auto_set=auto_set)
         self.post_message(RpcRequested(plan, origin=self))
 
     def action_read_current(self) -> None:
@@ -227,14 +314,31 @@ class CommandScreen(Screen[None]):
         self.post_message(RpcRequested(plan, origin=self))
 
     def apply_read_back(self, exchange: Exchange) -> None:
-        """The App hands back the register read: refill the form, remember for the diff."""
-        assert exchange.reply is not None
+        """The App hands back the register read: refill the form, remember for the diff.
+
+        Only a read that succeeded (status 0) refills it, and never the INDEX fields: a
+        failed read says why and leaves every field as the user typed it."""
+        from fwctl_tui.screens.result import status_text
+
+        if exchange.reply is None or exchange.status != 0:
+            status = exchange.status
+            name = catalogue_model.explain_status(status)[0] if status is not None else "?"
+            self.app.push_screen(ErrorScreen(
+                f"Read current failed: {exchange.command} returned {name}",
+                f"{status_text(exchange).plain or 'The reply was empty.'}\n\n"
+                "The form was left exactly as you typed it.",
+                "Check the INDEX fields (which port, module or object to read: a port that "
+                "does not exist gives BAD_PARAM_ERR), then read again.",
+            ))
+            return
         root = catalogue_model.decode_reply(self.command, exchange.reply, exchange.request)
         decoded = catalogue_model.field_values(root)
-        self.read_back = match_read_back([s.path for s in self.specs], decoded)
+        editable = [s.path for s in self.specs if getattr(s, "access", None) != "INDEX"]
+        self.read_back = match_read_back(editable, decoded)
         self.query_one(CommandForm).set_values(self.read_back)
-        self.notify(f"Read {len(self.read_back)} field(s) of {self.command.name}; edit and "
-                    "press ctrl+j: the preview shows what changes.")
+        self.notify(with_keys(
+            self.app, f"Read {len(self.read_back)} field(s) of {self.command.name}; edit and "
+            "press {key:preview_send}: the preview shows what changes."))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -12,36 +12,44 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.screens.error import ErrorScreen
+from fwctl_tui.screens.keys import key_of
 from fwctl_tui.screens.messages import DevicesScanned, OpenDeviceRequested
 from fwctl_tui.widgets.device_bar import KIND_BADGES, DeviceBar
 
-COLUMNS = ("Kind", "Name", "Type", "PCI", "Driver", "Netdev / RDMA", "Firmware", "Access")
+# Access right after the name: on 80 columns the later columns scroll off, never this one.
+COLUMNS = ("Kind", "Name", "Access", "Type", "PCI", "Driver", "Netdev / RDMA", "Firmware")
+OPEN_MARK = "● open"
 
 
-def entry_row(entry: DeviceEntry) -> tuple[Text, ...]:
+def access_text(entry: DeviceEntry, is_open: bool = False) -> Text:
+    if is_open:
+        return Text(OPEN_MARK, style="bold green")
+    return Text("ready", style="green") if entry.can_open else Text("cannot open", style="red")
+
+
+def entry_row(entry: DeviceEntry, is_open: bool = False) -> tuple[Text, ...]:
     """One table row; Text everywhere so names with brackets render literally."""
     label, style = KIND_BADGES.get(entry.kind, (entry.kind.upper(), "reverse"))
     links = ", ".join((*entry.netdevs, *entry.rdma)) or "-"
-    access = Text("ready", style="green") if entry.can_open else Text("cannot open", style="red")
     return (
         Text(label, style=style),
         Text(entry.name, style="bold"),
+        access_text(entry, is_open),
         Text(entry.device_type),
         Text(entry.pci_bdf or "-"),
         Text(entry.driver or "-"),
         Text(links),
         Text(entry.firmware_version or "-"),
-        access,
     )
 
 
-def entry_details(entry: DeviceEntry) -> Text:
+def entry_details(entry: DeviceEntry, is_open: bool = False, open_key: str = "Enter") -> Text:
     """Everything known about one device, as the details pane shows it."""
     text = Text()
 
@@ -50,6 +58,15 @@ def entry_details(entry: DeviceEntry) -> Text:
         text.append(f"{value}\n", style=style)
 
     line("Device", entry.name)
+    if is_open:
+        line("Access", f"open now: this is the device you are working on ({open_key} goes "
+             "back to its catalogue; its session and history continue)", "bold green")
+    elif entry.can_open:
+        line("Access", f"ready: press {open_key} to open", "green")
+    else:
+        line("Access", "cannot be opened", "bold red")
+        text.append(f"{'Why':<14}", style="bold")
+        text.append(f"{entry.reason or 'unknown'}\n", style="red")
     line("Node", entry.dev_node or "-")
     line("Kind", entry.kind + ("  (no effect on the running kernel)" if entry.kind != "live"
                                else ""))
@@ -69,34 +86,59 @@ def entry_details(entry: DeviceEntry) -> Text:
         caps = info.get("uctx_caps")
         caps_text = f"0x{caps:x}" if isinstance(caps, int) else "-"
         line("uctx caps", f"{caps_text}  {', '.join(str(n) for n in names) or '(none)'}")
-    if entry.can_open:
-        line("Access", "ready: press Enter to open", "green")
-    else:
-        line("Access", "cannot be opened", "bold red")
-        text.append(f"{'Why':<14}", style="bold")
-        text.append(f"{entry.reason or 'unknown'}\n", style="red")
     for note in entry.notes:
         line("Note", note, "dim")
     return text
+
+
+DEVICE_NAME_HELP = (
+    "Device name\n\nThe same DEVICE the command line takes: fwctlN or /dev/fwctl/fwctlN or "
+    "the parent's PCI address (a live device); sim:PROFILE[.FUNC] for a simulated one "
+    "(sim:cx7, sim:cx7.1 for the second port, sim:bf3); replay:FILE to use a capture file "
+    "as the device (it answers only the requests it recorded; anything else fails with "
+    "ENOMSG and says so). Enter opens it; escape cancels."
+)
 
 
 class DevicesScreen(Screen[None]):
     """First screen: pick a device; r rescans; Enter opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # priority: the table's own (hidden) Enter would otherwise hide it from the footer
+        Binding("enter", "open_device", "Open", id="open_device", priority=True,
+                tooltip="Open the highlighted device and start a session"),
+        Binding("o", "open_by_name", "Open by name", id="open_by_name",
+                tooltip="Open a device by name: fwctlN, sim:PROFILE[.FUNC] or replay:FILE"),
         Binding("r", "refresh", "Refresh", id="refresh_devices",
                 tooltip="Scan /sys/class/fwctl and /dev/fwctl again"),
-        Binding("enter", "open_device", "Open", id="open_device",
-                tooltip="Open the highlighted device and start a session"),
     ]
     HELP = (
         "Devices\n\nEvery fwctl device this machine has, live or SIMULATED. Each row says "
         "what the device is (type, PCI address, driver, network and RDMA names, firmware) "
-        "and whether this process can open it. Highlight a row to see its details on the "
-        "right, including FWCTL_INFO (the uid firmware gave this session and the user-"
-        "context capabilities). A device that cannot be opened says why and what to do. "
-        "Enter opens the device; r scans again (after a hot-plug, say)."
+        "and whether this process can open it. Highlight a row to see its details below, "
+        "including FWCTL_INFO (the uid firmware gave this session and the user-context "
+        "capabilities). A device that cannot be opened says why and what to do. "
+        "{key:open_device} opens the device; {key:open_by_name} opens one by name, "
+        "including a capture as a device (replay:captures/01-bring-up.jsonl: the bar then "
+        "says REPLAY); {key:refresh_devices} scans again (after a hot-plug, say)."
     )
+    WIDGET_HELP: ClassVar[dict[str, str]] = {
+        "device-table": (
+            "Device table\n\nOne row per fwctl device. Kind: LIVE is real hardware (RPCs "
+            "reach its firmware and can taint this kernel), SIMULATED a model of a "
+            "ConnectX in this process, REPLAY a capture file answering recorded requests. "
+            "Access: ready (Enter opens it), cannot open (the details say why), or ● open "
+            "(the device you are working on now). Up/Down move; the details follow."
+        ),
+        "device-details": (
+            "Device details\n\nEverything known about the highlighted device: its "
+            "/dev node, parent PCI function, driver, network and RDMA names, firmware, "
+            "board and PSID, then FWCTL_INFO: uid is the firmware user context this "
+            "session gets, uctx caps the capabilities the driver asked for it (e.g. "
+            "TOOLS_RESOURCES). Access says whether it can be opened and, if not, why. "
+            "Up/Down/PgUp/PgDn scroll; Tab goes back to the table."
+        ),
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,10 +151,10 @@ class DevicesScreen(Screen[None]):
                                                zebra_stripes=True)
             table.border_title = "fwctl devices"
             yield table
-            details = Static(Text("Scanning for fwctl devices ...", style="dim"),
-                             id="device-details")
-            details.border_title = "details"
-            yield details
+            with VerticalScroll(id="device-details") as details:
+                details.border_title = "details"
+                yield Static(Text("Scanning for fwctl devices ...", style="dim"),
+                             id="device-details-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -139,17 +181,19 @@ class DevicesScreen(Screen[None]):
         previous = self.entries[table.cursor_row].name if self._has_row(table.cursor_row) else None
         self.entries = message.entries
         table.clear(columns=True)
-        rows = [entry_row(entry) for entry in self.entries]
+        rows = [entry_row(entry, self._is_open(entry)) for entry in self.entries]
         for index, label in enumerate(COLUMNS):  # sized from the content, measured once
             width = max([len(label), *(row[index].cell_len for row in rows)])
             table.add_column(label, width=width)
         for entry, row in zip(self.entries, rows, strict=True):
             table.add_row(*row, key=entry.name)
         table.border_title = f"fwctl devices · {len(self.entries)}"
-        details = self.query_one("#device-details", Static)
+        details = self.query_one("#device-details-text", Static)
         if not self.entries:
             details.update(Text("No fwctl devices found. Start with --simulate to explore a "
-                                "simulated ConnectX, or press r to scan again."))
+                                f"simulated ConnectX, press {key_of(self.app, 'open_by_name')} "
+                                "to open one by name (replay:FILE opens a capture), or "
+                                f"{key_of(self.app, 'refresh_devices')} to scan again."))
         else:
             names = [entry.name for entry in self.entries]
             keep = names.index(previous) if previous in names else 0  # a rescan keeps the place
@@ -160,6 +204,10 @@ class DevicesScreen(Screen[None]):
     def _has_row(self, row: int) -> bool:
         return 0 <= row < len(self.entries)
 
+    def _is_open(self, entry: DeviceEntry) -> bool:
+        app: Any = self.app
+        return bool(getattr(app, "device_name", "")) and app.device_name == entry.name
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show(event.cursor_row)
 
@@ -169,17 +217,36 @@ class DevicesScreen(Screen[None]):
 
     def _show(self, row: int) -> None:
         if self._has_row(row):
-            self.query_one("#device-details", Static).update(entry_details(self.entries[row]))
+            entry = self.entries[row]
+            self.query_one("#device-details-text", Static).update(
+                entry_details(entry, self._is_open(entry), key_of(self.app, "open_device")))
+
+    def action_open_by_name(self) -> None:
+        from fwctl_tui.screens.prompt import PathPrompt
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.post_message(OpenDeviceRequested(name))
+
+        self.app.push_screen(PathPrompt(
+            "Open device by name", "fwctl0, sim:cx7.1 or replay:captures/01-bring-up.jsonl",
+            help_text=DEVICE_NAME_HELP), chosen)
 
     def action_open_device(self) -> None:
         table = self.query_one(DataTable)
         if not 0 <= table.cursor_row < len(self.entries):
             return
         entry = self.entries[table.cursor_row]
+        if self._is_open(entry):  # back to its catalogue: the session and history go on
+            from fwctl_tui.screens.catalogue import CatalogueScreen
+
+            self.app.push_screen(CatalogueScreen())
+            return
         if not entry.can_open:
             self.app.push_screen(ErrorScreen(
                 f"{entry.name} cannot be opened", entry.reason or "The reason is unknown.",
-                "Fix the cause above, then press r to scan again.",
+                f"Fix the cause above, then press {key_of(self.app, 'refresh_devices')} to scan "
+                "again.",
             ))
             return
         self.post_message(OpenDeviceRequested(entry.name))

@@ -24,8 +24,14 @@ class ErrorScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="close_error", tooltip="Close this message"),
     ]
     HELP = (
-        "Error\n\nSomething did not work. The first paragraph says what happened (for an "
-        "errno: its name and what the kernel meant by it), the second what you can do. "
+        "Error\n\nSomething did not work. The first paragraph says what happened, the "
+        "second what you can do. There are two kinds of failure. An errno (EBADMSG, EPERM, "
+        "ENODEV, ENOMSG ...) comes from the kernel: the RPC was refused or the device is "
+        "gone, and firmware never saw it; the scope you chose in the preview is the usual "
+        "cause (EBADMSG: not allowed at that scope; EPERM: CAP_SYS_RAWIO missing). A "
+        "status (BAD_PARAM_ERR, BAD_OP_ERR ...) comes from firmware: it received the "
+        "command and refused a field; the syndrome is firmware's code for which check "
+        "failed. Either way the attempt is in the history ({key:history}) and the capture. "
         "Escape or Enter closes this message; nothing was changed by closing it."
     )
 

@@ -1,8 +1,11 @@
 """F1 help: what the focused thing is for, written for a trainee, plus the keys that work.
 
 Each screen and widget carries a HELP string next to its code, so the help cannot drift
-from what the widget does. The help for the nearest ancestor with a HELP is shown first,
-then the screen's, then every key active here with its tooltip.
+from what the widget does. Walking up from the focused widget, the first of these wins:
+the screen's WIDGET_HELP for that widget's id (an op_mod Select, a button, a table), a
+container's `help_for(widget)` (the command form explains the focused field), or a
+class HELP. The screen's own HELP follows, then every key active here with its tooltip.
+Keys inside help texts are `{key:BINDING_ID}` placeholders, so a remapped key reads right.
 """
 
 from __future__ import annotations
@@ -18,27 +21,44 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from fwctl_tui.screens.keys import key_text, with_keys
+
 GENERAL = (
-    "Keys everywhere: F1 help, ctrl+p command palette (jump to a command, register or "
-    "device), F2 history, F3 devices, F4 recording on/off, ctrl+s save the capture, "
-    "ctrl+o open a capture, ctrl+q quit. Escape closes a dialog and never confirms it."
+    "Keys everywhere: {key:help} help, ctrl+p command palette (jump to a command, register "
+    "or device by name, opcode or field), {key:history} history, {key:devices} devices, "
+    "{key:toggle_recording} recording on/off, {key:save_capture} save the capture, "
+    "{key:open_capture} open a capture, {key:quit} quit. Escape closes a dialog and never "
+    "confirms it."
 )
 
 
+def _widget_help(screen: Screen[object], node: DOMNode, focused: Widget | None) -> str | None:
+    by_id = getattr(type(screen), "WIDGET_HELP", None) or {}
+    if node.id and node.id in by_id:
+        return str(by_id[node.id])
+    helper = getattr(node, "help_for", None)
+    if callable(helper):
+        text = helper(focused)
+        if isinstance(text, str):
+            return text
+    text = getattr(type(node), "HELP", None)
+    return text if isinstance(text, str) else None
+
+
 def help_texts(screen: Screen[object], focused: Widget | None) -> list[str]:
-    """HELP of the focused widget (or its nearest helpful ancestor), then the screen's."""
+    """Help for the focused widget (or its nearest helpful ancestor), then the screen's."""
     texts: list[str] = []
     node: DOMNode | None = focused
     while node is not None and node is not screen:
-        text = getattr(type(node), "HELP", None)
-        if isinstance(text, str):
+        text = _widget_help(screen, node, focused)
+        if text is not None:
             texts.append(text)
             break
         node = node.parent
-    screen_help = getattr(type(screen), "HELP", None)
+    screen_help = getattr(screen, "help_text", None) or getattr(type(screen), "HELP", None)
     if isinstance(screen_help, str) and screen_help not in texts:
         texts.append(screen_help)
-    return texts
+    return [with_keys(screen.app, text) for text in texts]
 
 
 def keys_text(screen: Screen[object]) -> Text:
@@ -50,7 +70,7 @@ def keys_text(screen: Screen[object]) -> Text:
         if binding.action in seen or not binding.tooltip:
             continue
         seen.add(binding.action)
-        display = screen.app.get_key_display(binding)
+        display = binding.key_display or key_text(key)
         text.append(f"{display:>10}  ", style="bold")
         text.append(binding.description or key)
         if binding.tooltip:
@@ -65,7 +85,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1", "close", "Close", id="close_help", tooltip="Close the help"),
     ]
-    HELP = "Help\n\nThis window. Escape or F1 closes it."
+    HELP = "Help\n\nThis window. Escape or {key:help} closes it."
 
     def __init__(self, target: Screen[object], focused: Widget | None) -> None:
         super().__init__()
@@ -80,7 +100,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text(body))
             yield Static(Text("Keys here", style="bold"), classes="help-title")
             yield Static(keys_text(self.target))
-            yield Static(Text(GENERAL, style="dim"))
+            yield Static(Text(with_keys(self.app, GENERAL), style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#help-dialog").border_title = "Help (escape closes)"

@@ -45,7 +45,7 @@ class HistoryScreen(Screen[None]):
     """Table of the session's exchanges; Enter re-opens, ctrl+j re-sends."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+j", "resend", "Re-send", id="history_resend",
+        Binding("ctrl+j", "resend", "Re-send", id="preview_send",
                 tooltip="Send the highlighted RPC again (through the preview)"),
         Binding("escape", "back", "Back", id="history_back", tooltip="Close the history"),
     ]
@@ -53,9 +53,20 @@ class HistoryScreen(Screen[None]):
         "History\n\nEvery RPC of this session, oldest first: when it was sent, the command, "
         "the scope it asked for, the outcome (OK, an mlx5 status, or the errno the kernel "
         "returned) and how long it took. Enter re-opens a result (or explains the errno); "
-        "ctrl+j sends the same "
-        "bytes again, through the preview. The capture file holds exactly these rows."
+        "{key:preview_send} sends the same bytes again, through the preview, which starts "
+        "at the least scope the command needs and says which scope the first send used. "
+        "The capture file holds exactly these rows."
     )
+    WIDGET_HELP: ClassVar[dict[str, str]] = {
+        "history-table": (
+            "History table\n\nOne row per RPC, newest at the bottom. # is the order of "
+            "sending; Time is UTC; Scope is what was asked of the kernel; Outcome is OK, "
+            "the firmware status name (e.g. BAD_PARAM_ERR: firmware refused a field) or "
+            "the errno (e.g. EBADMSG: the kernel refused the command at that scope); "
+            "In/Out are the request and reply sizes. Up/Down move, Enter opens the row, "
+            "{key:preview_send} re-sends it."
+        ),
+    }
 
     def __init__(self, history: list[Exchange]) -> None:
         super().__init__()

@@ -15,20 +15,26 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.messages import OpenDeviceRequested
 
+PALETTE_LIMIT = 40
+
 
 class CatalogueCommands(Provider):
-    """Commands and registers by name, opcode or register id."""
+    """Commands and registers by name, opcode (0x805), register id (0x5006) or field name.
+
+    The catalogue screen's search decides what matches, so both find the same rows; its
+    order becomes the score (best first), and a fuzzy name match still counts."""
 
     async def search(self, query: str) -> Hits:
         app: Any = self.app
         if app.workspace.session is None:
             return
         matcher = self.matcher(query)
-        for row in catalogue_model.rows():
-            score = matcher.match(row.name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(row.name), partial(self._open, row.name),
-                          help=row.summary)
+        hits = catalogue_model.ranked(query, limit=PALETTE_LIMIT)
+        for rank, (row, why) in enumerate(hits):
+            score = min(1.0, max(matcher.match(row.name), 1.0 - rank / (2 * PALETTE_LIMIT)))
+            help_text = f"{why} · {row.summary}" if why else row.summary
+            yield Hit(score, matcher.highlight(row.name), partial(self._open, row.name),
+                      text=row.name, help=help_text)
 
     def _open(self, name: str) -> None:
         from fwctl_tui.screens.command import CommandScreen

@@ -15,21 +15,23 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Select, Static
 
 from fwctl_tui.policy import Confirm, Preview
+from fwctl_tui.screens import catalogue_model
+from fwctl_tui.screens.keys import with_keys
 from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
 from fwctl_tui.widgets.scope_badge import scope_text
 
-ACK_LABEL = "I understand this taints the running kernel"
 UNREAD_WARNING = (
     "This register write was not read first: every field you left empty is written as 0. "
-    "Cancel and press ctrl+r in the form to read the current value, then edit it."
+    "Cancel and press {key:read_current} in the form to read the current value, then edit it."
 )
 
 
@@ -48,10 +50,12 @@ def facts_table(preview: Preview) -> Table:
 
 
 def diff_table(plan: PlannedRpc) -> Table | None:
-    """Field, value read back, value to write: only the fields that change."""
+    """Field, value read back, value to write: only the fields that change, enum values
+    by name, and a line for every bit that was set for you (update-enable bits)."""
     if plan.before is None:
         return None
     before = plan.before
+    labels = catalogue_model.field_labels(plan.label, plan.op_mod)
     changed = {key: new for key, new in plan.values.items() if before.get(key) != new}
     same = len(plan.values) - len(changed)
     title = (f"Read-modify-write: {len(changed)} field(s) change, {same} written back as read"
@@ -61,13 +65,47 @@ def diff_table(plan: PlannedRpc) -> Table | None:
     table.add_column("current (read)")
     table.add_column("new (to write)")
     for key, new in changed.items():
-        table.add_row(Text(key, style="bold"), Text(_show(before.get(key))),
-                      Text(_show(new), style="bold yellow"))
+        names = labels.get(key, {})
+        name = Text(key.removeprefix("register_data."), style="bold")
+        if key in plan.auto_set:
+            name.append("  (set for you)", style="italic yellow")
+        table.add_row(name, Text(show_value(before.get(key), names)),
+                      Text(show_value(new, names), style="bold yellow"))
     return table
 
 
-def _show(value: object) -> str:
+def auto_set_text(plan: PlannedRpc) -> Text | None:
+    """Why fields the user did not touch are written anyway (update-enable bits)."""
+    if not plan.auto_set:
+        return None
+    text = Text()
+    for why in plan.auto_set.values():
+        text.append("• " + why + "\n", style="yellow")
+    text.rstrip()
+    return text
+
+
+def show_value(value: object, names: dict[int, str] | None = None) -> str:
+    """`down_by_configuration (2)` for an enum, `12 (0xc)` for a number, `-` if unknown."""
+    if value is None:
+        return "-"
+    if isinstance(value, int) and names and value in names:
+        return f"{names[value]} ({value})"
     return f"{value} (0x{value:x})" if isinstance(value, int) and value > 9 else str(value)
+
+
+def head_text(plan: PlannedRpc) -> Text:
+    head = Text(plan.label, style="bold")
+    head.append(f"  opcode 0x{plan.opcode:x}  op_mod {plan.op_mod}  "
+                f"{len(plan.request)} B in, {plan.out_cap} B out", style="dim")
+    if plan.original_scope is not None:
+        head.append("\nRe-send: first sent at ")
+        head.append_text(scope_text(plan.original_scope))
+        if plan.original_scope != plan.default_scope:
+            head.append("; this preview starts at the least scope it needs, ")
+            head.append_text(scope_text(plan.default_scope))
+            head.append(" (pick another below)")
+    return head
 
 
 class PreviewScreen(ModalScreen[Scope | None]):
@@ -77,6 +115,28 @@ class PreviewScreen(ModalScreen[Scope | None]):
         Binding("escape", "cancel", "Cancel", id="cancel_preview",
                 tooltip="Close the preview without sending anything"),
     ]
+    WIDGET_HELP: ClassVar[dict[str, str]] = {
+        "preview-scope": (
+            "Scope\n\nThe privilege level this RPC asks the kernel for, lowest first: "
+            "CONFIGURATION (0), DEBUG_READ_ONLY (1), DEBUG_WRITE (2), DEBUG_WRITE_FULL (3). "
+            "The least scope the driver accepts for this command is chosen for you. Pick a "
+            "lower one and the kernel refuses with EBADMSG (try it: nothing is sent until "
+            "you press Send). DEBUG_WRITE and above taint the kernel until reboot; "
+            "DEBUG_WRITE_FULL also needs CAP_SYS_RAWIO. The rows below change as you pick."
+        ),
+        "preview-ack": (
+            "Acknowledgement\n\nThis scope taints the kernel: TAINT_FWCTL (letter J) is "
+            "set and stays until reboot, and bug reports from a tainted kernel are often "
+            "refused. Tick this (space) to say you accept it; only then does Send work."
+        ),
+        "preview-send": (
+            "Send\n\nRuns the RPC at the scope shown. Its reply (or the kernel's errno) "
+            "opens next, and it is added to the history and the capture file."
+        ),
+        "preview-cancel": (
+            "Cancel\n\nCloses the preview; nothing is sent. Enter or escape both cancel."
+        ),
+    }
     HELP = (
         "Consequence preview\n\nNothing has been sent yet. This window says what the kernel "
         "will do with the RPC at the scope shown. Scope is the privilege level you ask for: "
@@ -99,10 +159,7 @@ class PreviewScreen(ModalScreen[Scope | None]):
     def compose(self) -> ComposeResult:
         plan = self.plan
         with VerticalScroll(id="preview-dialog", classes="dialog"):
-            head = Text(plan.label, style="bold")
-            head.append(f"  opcode 0x{plan.opcode:x}  op_mod {plan.op_mod}  "
-                        f"{len(plan.request)} B in, {plan.out_cap} B out", style="dim")
-            yield Static(head, id="preview-head")
+            yield Static(head_text(plan), id="preview-head")
             with Horizontal(id="preview-scope-row"):
                 yield Static("Scope ", classes="label")
                 yield Select(
@@ -114,11 +171,16 @@ class PreviewScreen(ModalScreen[Scope | None]):
             if diff is not None:
                 yield Static(diff, id="preview-diff")
             elif plan.register_write:
-                yield Static(Text(UNREAD_WARNING, style="bold yellow"), id="preview-unread")
-            yield Checkbox(ACK_LABEL, id="preview-ack")
-            with Horizontal(id="preview-buttons"):
-                yield Button("Send", id="preview-send", variant="warning")
-                yield Button("Cancel", id="preview-cancel", variant="primary")
+                yield Static(Text(with_keys(self.app, UNREAD_WARNING), style="bold yellow"),
+                             id="preview-unread")
+            auto = auto_set_text(plan)
+            if auto is not None:
+                yield Static(auto, id="preview-auto")
+            with Vertical(id="preview-actions"):
+                yield Checkbox(self.preview.ack_label, id="preview-ack")
+                with Horizontal(id="preview-buttons"):
+                    yield Button("Send", id="preview-send", variant="warning")
+                    yield Button("Cancel", id="preview-cancel", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#preview-dialog").border_title = "Preview before sending"
@@ -129,6 +191,7 @@ class PreviewScreen(ModalScreen[Scope | None]):
         self.query_one("#preview-facts", Static).update(facts_table(preview))
         ack = self.query_one("#preview-ack", Checkbox)
         needs_ack = preview.confirm is Confirm.ACKNOWLEDGE
+        ack.label = preview.ack_label
         ack.display = needs_ack
         ack.value = False
         send = self.query_one("#preview-send", Button)
@@ -136,6 +199,10 @@ class PreviewScreen(ModalScreen[Scope | None]):
         send.variant = "success" if preview.confirm is Confirm.SEND else "error"
         target = send if preview.confirm is Confirm.SEND else self.query_one("#preview-cancel")
         target.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Whatever gets the focus (Cancel, the acknowledgement) is scrolled into view."""
+        event.widget.scroll_visible(animate=False)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()

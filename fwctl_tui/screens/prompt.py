@@ -1,4 +1,4 @@
-"""A one-line path prompt (ctrl+o open capture, ctrl+s save capture).
+"""A one-line prompt: a file path (ctrl+o, ctrl+s) or a device name (o on the devices).
 
 Returns the typed text, or None on escape: escape never confirms anything.
 """
@@ -25,10 +25,11 @@ class PathPrompt(ModalScreen[str | None]):
         "~ is your home directory. Enter accepts; escape cancels."
     )
 
-    def __init__(self, title: str, placeholder: str) -> None:
+    def __init__(self, title: str, placeholder: str, help_text: str | None = None) -> None:
         super().__init__()
         self.prompt_title = title
         self.placeholder = placeholder
+        self.help_text = help_text  # F1 here: what to type (else the class HELP)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog", classes="dialog"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,6 +67,26 @@ def status_text(exchange: Exchange) -> Text:
     return text
 
 
+def export_stem(exchange: Exchange) -> str:
+    """`ACCESS_REG_PAOS-20260101T120000.123Z`: command and send time to the millisecond."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", exchange.command)
+    stamp = datetime.fromtimestamp(exchange.wall_time, UTC)
+    return f"{safe}-{stamp:%Y%m%dT%H%M%S}.{stamp.microsecond // 1000:03d}Z"
+
+
+def write_new(folder: Path, stem: str, text: str) -> Path:
+    """Write `text` to a file that did not exist: `stem.json`, else `stem-2.json`, ..."""
+    for number in range(1, 10_000):
+        path = folder / (f"{stem}.json" if number == 1 else f"{stem}-{number}.json")
+        try:
+            with path.open("x", encoding="utf-8") as stream:  # never replaces a file
+                stream.write(text + "\n")
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"too many exports named {stem} in {folder}")
+
+
 class ResultScreen(Screen[None]):
     """Decoded reply and hex; j exports JSON, y copies the CLI line, ctrl+j re-sends."""
 
@@ -74,20 +95,26 @@ class ResultScreen(Screen[None]):
                 tooltip="Write the decoded result as JSON under the data directory"),
         Binding("y", "copy_cli", "Copy CLI", id="copy_cli",
                 tooltip="Copy this RPC as a `fwctl-tui send ...` command line"),
-        Binding("ctrl+j", "resend", "Re-send", id="resend",
+        Binding("ctrl+j", "resend", "Re-send", id="preview_send",
                 tooltip="Send the same bytes again (through the preview)"),
+        Binding("x", "toggle_hex", "Hex", id="toggle_hex",
+                tooltip="Show or hide the hex pane (the tree gets the whole width)"),
         Binding("tab", "app.focus_next", "Tree/hex", id="switch_pane", show=False,
                 tooltip="Move between the decoded tree and the hex view"),
         Binding("escape", "back", "Back", id="result_back", tooltip="Back to the form"),
     ]
     HELP = (
-        "Result\n\nLeft: the reply decoded field by field (name = NAMED VALUE (raw)). "
-        "Right: the same reply as bytes. Move in the tree and the field's bytes light up "
-        "in the hex; click or move in the hex and the field that holds that byte is "
-        "selected in the tree. The title says command, reply size, how long the firmware "
-        "took, and the outcome. status 0 is OK; anything else comes with the syndrome, a "
-        "code firmware uses to say exactly why. c copies a value, j exports JSON, y "
-        "copies the command line that repeats this RPC, ctrl+j sends it again."
+        "Result\n\nThe reply decoded field by field (name = NAMED VALUE (raw)), and the "
+        "same reply as bytes (beside the tree on a wide terminal, under it on a narrow "
+        "one; {key:toggle_hex} hides or shows the bytes). Move in the tree and the "
+        "field's bytes light up in the hex; move in the hex ({key:switch_pane} switches "
+        "pane) and the field that holds that byte is selected in the tree. Long field "
+        "names are shortened with … so the value always shows. The title says command, "
+        "reply size, how long the firmware took, and the outcome. status 0 is OK; "
+        "anything else comes with the syndrome, a code firmware uses to say exactly why. "
+        "{key:copy_value} copies a value, {key:export_json} exports JSON, {key:copy_cli} "
+        "copies the command line that repeats this RPC, {key:preview_send} sends it again "
+        "(through the preview)."
     )
 
     def __init__(self, exchange: Exchange, plan: PlannedRpc | None) -> None:
@@ -154,11 +181,9 @@ class ResultScreen(Screen[None]):
         }
         app: Any = self.app
         folder: Path = getattr(app, "data_dir", None) or data_dir() / "exports"
-        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", exchange.command)
-        path = folder / f"{safe}-{int(exchange.wall_time)}.json"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+            path = write_new(folder, export_stem(exchange), json.dumps(document, indent=2))
         except OSError as err:
             self.notify(f"Export failed: {err}", severity="error")
             return
@@ -174,6 +199,12 @@ class ResultScreen(Screen[None]):
 
     def action_resend(self) -> None:
         self.post_message(RpcRequested(self._plan()))
+
+    def action_toggle_hex(self) -> None:
+        hex_view = self.query_one(HexView)
+        hex_view.display = not hex_view.display
+        if not hex_view.display and hex_view.has_focus:
+            self.query_one(DecodedTree).focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()

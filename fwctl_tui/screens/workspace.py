@@ -38,6 +38,8 @@ class PlannedRpc:
     before: dict[str, Any] | None = None  # read-modify-write: the values read back
     purpose: str = "send"  # send | read-current (an RMW read whose reply refills the form)
     register_write: bool = False  # an ACCESS_REG write: the preview wants a read-back
+    original_scope: Scope | None = None  # a re-send: the scope the first send used
+    auto_set: dict[str, str] = field(default_factory=dict)  # path -> why it was set for you
 
 
 class DeviceSource:
@@ -91,7 +93,8 @@ class Workspace:
         self.session: Session | None = None
         self.recorder: Any = None
         self.recorder_path: Path | None = None
-        self.recording_problem: str | None = None
+        self.recording_problem: str | None = None  # why recording is wanted but not running
+        self.recording_notice: str | None = None  # what the last start did that was not asked
 
     def open(self, name: str) -> Connection:
         """Open `name` (closing any previous device) and start a fresh session."""
@@ -105,6 +108,7 @@ class Workspace:
 
     def close(self) -> None:
         self.stop_recording()
+        self.recording_problem = None
         if self.connection is not None:
             self.connection.close()
         self.connection = None
@@ -127,21 +131,41 @@ class Workspace:
     # --- recording -------------------------------------------------------------------
 
     def start_recording(self) -> Path | None:
-        """Attach the captures Recorder as a session listener; None (with a reason) if not."""
+        """Attach the captures Recorder as a session listener; None (with a reason) if not.
+
+        `recorder_path` is set only while a recorder really runs, so the bar never shows
+        REC for a file nothing is written to. A fixed --capture file that holds another
+        device's capture is left alone: this device is recorded beside it under the
+        default name, and `recording_notice` says so.
+        """
         self.recording_wanted = True
+        self.recording_notice = None
         if self.session is None or self.connection is None or self.recorder is not None:
             return self.recorder_path
         from fwctl_tui import captures
 
+        entry, kernel = self.connection.entry, self.connection.kernel_state()
+
+        def open_at(path: Path | None) -> Any:
+            return captures.open_recorder(path, entry, kernel, created_at=self.clock())
+
         try:
-            self.recorder = captures.open_recorder(
-                self.capture_path,
-                self.connection.entry,
-                self.connection.kernel_state(),
-                created_at=self.clock(),
-            )
-        except (OSError, ValueError, captures.CaptureError) as err:
-            self.recording_problem = f"recording unavailable: {err}"
+            try:
+                self.recorder = open_at(self.capture_path)
+            except captures.CaptureError as refused:
+                if self.capture_path is None:
+                    raise
+                name = captures.default_capture_path(entry.name, self.clock()).name
+                fallback = self.capture_path.parent / name
+                self.recorder = open_at(fallback)
+                self.recording_notice = (
+                    f"{self.capture_path} was not used ({refused.reason}); recording "
+                    f"{entry.name} to {fallback} instead"
+                )
+        except (OSError, ValueError) as err:
+            self.recorder = None
+            self.recorder_path = None
+            self.recording_problem = f"NOT recording: {err}"
             return None
         self.session.listeners.append(self.recorder)
         self.recorder_path = Path(self.recorder.path)
@@ -149,6 +173,7 @@ class Workspace:
         return self.recorder_path
 
     def stop_recording(self) -> None:
+        """Detach and close the recorder; nothing is recorded (or shown as recording) after."""
         if self.recorder is not None:
             if self.session is not None and self.recorder in self.session.listeners:
                 self.session.listeners.remove(self.recorder)
@@ -156,6 +181,7 @@ class Workspace:
             if callable(closer):
                 closer()
         self.recorder = None
+        self.recorder_path = None
 
     def save_capture(self, dest: str | Path) -> Path:
         """Copy the running capture to `dest` (atomically, by the captures module)."""
@@ -171,7 +197,7 @@ class Workspace:
         if self.recorder is not None:
             self.stop_recording()
             self.recording_wanted = False
-            self.recorder_path = None
+            self.recording_problem = None
             self.capture_path = None  # never append a second run to the first file
             return False
         return self.start_recording() is not None

@@ -64,16 +64,70 @@ def field_label(spec: Any) -> Text:
     return text
 
 
+def field_summary(spec: Any, extra: str | None = None) -> Text:
+    """One line about a field for the status line: name, width, access, values, doc."""
+    text = Text(spec.path.removeprefix("register_data."), style="bold")
+    access = getattr(spec, "access", None)
+    text.append(f" · {spec.width} bit{'s' if spec.width != 1 else ''}", style="dim")
+    if access:
+        text.append(f" · {ACCESS_WORDS.get(access, access)}", style="dim")
+    choices = spec_choices(spec)
+    if choices:
+        text.append(" · " + ", ".join(f"{k} ({v})" for k, v in choices.items()), style="dim")
+    else:
+        low, high = spec_range(spec)
+        text.append(f" · {low}..{high:#x}", style="dim")
+    for doc in (getattr(spec, "doc", None), extra):
+        if doc:
+            text.append(f" · {doc}")
+    return text
+
+
+ACCESS_WORDS = {
+    "INDEX": "INDEX: says which port/object",
+    "RW": "read-write",
+    "RO": "read-only (ignored on write)",
+    "WO": "write-only (reads back as 0)",
+    "OP": "operation",
+}
+
+
+def field_help(spec: Any, extra: str | None = None) -> str:
+    """F1 on a field: what it is, what it takes, for a trainee."""
+    name = spec.path.removeprefix("register_data.")
+    lines = [f"Field {name}", ""]
+    doc = getattr(spec, "doc", None)
+    lines.append(str(doc) if doc else "The PRM gives this field no description.")
+    if extra:
+        lines.append(extra)
+    access = getattr(spec, "access", None)
+    if access:
+        lines.append(f"Access: {ACCESS_WORDS.get(access, access)}.")
+    choices = spec_choices(spec)
+    low, high = spec_range(spec)
+    lines.append(f"Width: {spec.width} bit(s), at bit {spec.bit_offset} of the input.")
+    if choices:
+        lines.append("Named values: " + ", ".join(f"{k} = {v}" for k, v in choices.items())
+                     + ". Pick one, or leave it on (default).")
+    else:
+        lines.append(f"Type a number from {low} to {high} (decimal, or hex with 0x); leave it "
+                     "empty to send 0.")
+    return "\n".join([lines[0], "", " ".join(lines[2:])])
+
+
 class CommandForm(VerticalScroll):
     """Editors for a list of FieldSpecs; posts Changed and FieldFocused."""
 
     HELP = (
         "Command form\n\nOne line per input field of the command. Type a number (12 or "
         "0x0c) or pick a named value; leave a field empty to keep its default (usually 0). "
-        "INDEX fields come first for registers: they say *which* port or object to read. "
-        "The hex pane shows the exact bytes that will be sent and lights up the field you "
-        "are on. Mistakes show in red under the field; nothing is sent until you press "
-        "ctrl+j and confirm the preview."
+        "INDEX fields come first for registers: they say *which* port or object to read "
+        "or write. The line at the bottom describes the field you are on (width, allowed "
+        "values, what it means). The hex pane shows the exact bytes that will be sent and "
+        "lights up that field. Mistakes show in red under the field; nothing is sent until "
+        "you press {key:preview_send} and confirm the preview. For a register write, "
+        "{key:read_current} first reads what the device holds so you change only what you "
+        "mean to; {key:toggle_raw} switches to typing raw hex."
     )
 
     class Changed(Message):
@@ -98,9 +152,11 @@ class CommandForm(VerticalScroll):
             self.form = form
             self.path = path
 
-    def __init__(self, specs: list[Any], **kwargs: Any) -> None:
+    def __init__(self, specs: list[Any], extra_docs: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.specs = specs
+        self.extra_docs = extra_docs or {}
         self._by_id = {_safe_id(s.path): s for s in specs}
         self.errors: dict[str, str] = {}
         self.values: dict[str, int] = {}
@@ -124,13 +180,22 @@ class CommandForm(VerticalScroll):
                     low, high = spec_range(spec)
                     yield Input(value="" if not default else str(default), id=editor_id,
                                 placeholder=f"{low}..{high:#x}", compact=True)
-                doc = getattr(spec, "doc", None)
+                doc = getattr(spec, "doc", None) or self.extra_docs.get(spec.path)
                 if doc:
                     yield Static(Text(str(doc), style="dim"), classes="form-doc")
                 yield Static("", classes="form-error", id=f"{editor_id}-error")
 
     def on_mount(self) -> None:
         self._collect(post=True)
+
+    def help_for(self, widget: Any) -> str | None:
+        """F1 on an editor: that field's documentation (None elsewhere in the form)."""
+        while widget is not None and widget is not self:
+            spec = self._by_id.get(getattr(widget, "id", None) or "")
+            if spec is not None:
+                return field_help(spec, self.extra_docs.get(spec.path))
+            widget = widget.parent
+        return None
 
     def post_values(self) -> None:
         """Say the current values again (the screen re-encodes them)."""

@@ -13,12 +13,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+TOGGLE = Style.from_meta({"toggle": True})  # what makes a click on the arrow expand
 EAGER_DEPTH = 3
 CHUNK = 256  # arrays longer than this show as [0..255], [256..511], ... branches
 
@@ -31,12 +33,17 @@ class Chunk:
     start: int
 
 
-def format_value(node: Any) -> Text:
-    """`name = LABEL (raw)` as Text; raw ints in decimal and hex, bytes as hex."""
-    text = Text(str(node.name), style="bold")
+MIN_NAME = 6  # a name is never cut shorter than this (plus the ellipsis)
+
+
+def value_text(node: Any, compact: bool = False) -> Text:
+    """The part after the name: ` = LABEL (raw)`, `  (not in the reply)`, or nothing.
+
+    `compact` (a very narrow pane) drops the second spelling: ` = LABEL`, ` = 1200000`."""
     if getattr(node, "missing", False):
-        return text + Text("  (not in the reply)", style="italic dim")
+        return Text("  (not in the reply)", style="italic dim")
     value = node.value
+    text = Text()
     if value is None:
         return text
     text.append(" = ")
@@ -44,16 +51,36 @@ def format_value(node: Any) -> Text:
     if isinstance(value, bool):
         raw = str(int(value))
     elif isinstance(value, int):
-        raw = f"{value}" if value < 10 else f"{value} (0x{value:x})"
+        raw = f"{value}" if value < 10 or compact else f"{value} (0x{value:x})"
     elif isinstance(value, bytes | bytearray):
         raw = value[:16].hex(" ") + (" ..." if len(value) > 16 else "")
     else:
         raw = str(value)
     if label:
         text.append(str(label), style="bold cyan")
-        text.append(f" ({raw})", style="dim")
+        if not compact:
+            text.append(f" ({raw})", style="dim")
     else:
         text.append(raw)
+    return text
+
+
+def format_value(node: Any, max_width: int | None = None) -> Text:
+    """`name = LABEL (raw)` as Text; raw ints in decimal and hex, bytes as hex.
+
+    With `max_width`, a name too long for it loses its middle (…) so the value still
+    fits: the value is what a person reads the tree for."""
+    name = str(node.name)
+    value = value_text(node)
+    if max_width is not None and len(name) + value.cell_len > max_width:
+        if max_width - value.cell_len < MIN_NAME + 1:
+            value = value_text(node, compact=True)
+        room = max(MIN_NAME + 1, max_width - value.cell_len)
+        if room < len(name):  # keep both ends: names differ at the start or the end
+            head = room // 2
+            name = name[:head] + "…" + name[len(name) - (room - 1 - head):]
+    text = Text(name, style="bold")
+    text.append_text(value)
     return text
 
 
@@ -101,7 +128,8 @@ class DecodedTree(Tree[Any]):
         "lays them out. Each line reads name = VALUE (raw): VALUE is the documented name of "
         "a number when the field is an enum, raw is the number itself (decimal, then hex). "
         "Enter or the arrows open a branch. The bytes of the field under the cursor light "
-        "up in the hex view; c copies its value."
+        "up in the hex view; {key:copy_value} copies its value. A name too long for the pane is "
+        "shortened with … so the value always shows."
     )
 
     class FieldHighlighted(Message):
@@ -121,6 +149,34 @@ class DecodedTree(Tree[Any]):
         self.guide_depth = 3
         self._by_id: dict[int, TreeNode[Any]] = {}
         self._chunk_of: dict[int, TreeNode[Any]] = {}
+
+    def _label_room(self, node: TreeNode[Any]) -> int | None:
+        """Cells a node's label may use: the width less the guides and a scrollbar."""
+        width = self.size.width - self.styles.scrollbar_size_vertical
+        if width <= 0:
+            return None
+        depth, parent = 0, node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        guides = depth * self.guide_depth if self.show_root else max(0, depth - 1) * (
+            self.guide_depth)
+        return width - guides
+
+    def render_label(self, node: TreeNode[Any], base_style: Style, style: Style) -> Text:
+        """Labels that do not fit lose the middle of their name, never their value."""
+        data = node.data
+        room = self._label_room(node) if node is not self.root else None
+        prefix_width = 2 if node.allow_expand else 0
+        label_width = node.label.cell_len if isinstance(node.label, Text) else len(node.label)
+        if (room is None or data is None or isinstance(data, Chunk)
+                or label_width + prefix_width <= room):
+            return super().render_label(node, base_style, style)
+        label = format_value(data, max_width=room - prefix_width)
+        label.stylize(style)
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon, base_style + TOGGLE), label)
+        return Text.assemble(("", base_style), label)
 
     def show(self, root: Any, title: str) -> None:
         """Replace the tree with the decoded `root` (a decoder Node)."""

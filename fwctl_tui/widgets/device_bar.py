@@ -32,8 +32,19 @@ def badge_text(kind: str, name: str, recording: str, busy: bool) -> Text:
     if busy:
         text.append("  ⧗ RPC in flight", style="bold yellow")
     text.append("   ")
-    text.append(recording or "not recording", style="dim")
+    text.append_text(recording_text(recording))
     return text
+
+
+def recording_text(label: str) -> Text:
+    """`● REC file` in red, a recording problem in bold yellow, "not recording" dimmed."""
+    if label.startswith("● REC"):
+        text = Text("● REC", style="bold red")
+        text.append(label.removeprefix("● REC"), style="dim")
+        return text
+    if label and label != "not recording":
+        return Text(label, style="bold yellow")
+    return Text("not recording", style="dim")
 
 
 class DeviceBar(Static):

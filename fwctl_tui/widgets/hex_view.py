@@ -148,7 +148,10 @@ class HexView(ScrollView, can_focus=True):
         self.virtual_size = Size(_line_width(self._per_line), self.line_count)
 
     def on_resize(self, event: events.Resize) -> None:
-        wide = event.size.width >= _line_width(WIDE_BYTES_PER_LINE)
+        # the vertical scrollbar takes its cells from the same width: 16 B/line only when
+        # a whole line fits beside it (else the ASCII column would be cut off)
+        room = event.size.width - self.styles.scrollbar_size_vertical
+        wide = room >= _line_width(WIDE_BYTES_PER_LINE)
         per_line = WIDE_BYTES_PER_LINE if wide else NARROW_BYTES_PER_LINE
         if per_line != self._per_line:
             self._per_line = per_line

@@ -1,6 +1,7 @@
 """Real-terminal smoke test: `fwctl-tui --simulate` in tmux, keys sent, screen read back.
 
-Device list -> catalogue search -> form -> ctrl+j preview -> Enter -> decoded result.
+Device list -> catalogue search -> form -> ctrl+j preview -> Enter -> decoded result;
+and a capture opened as a device (--device replay:FILE) on an 80x24 terminal.
 
 It asserts on what a person would see (the SIMULATED badge, a device name, the
 catalogue) rather than on widget state, so it catches what Pilot cannot: the entry
@@ -46,8 +47,8 @@ def wait_for(session: str, text: str) -> str:
     pytest.fail(f"{text!r} never appeared on screen:\n{screen}")
 
 
-def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
-    session = f"fwctl-smoke-{os.getpid()}"
+def clean_env(tmp_path: Path) -> str:
+    """`env -i ...`: nothing inherited from pytest (its COLUMNS/LINES would fake the size)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
@@ -56,8 +57,39 @@ def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
     }
-    # env -i: nothing inherited from pytest (its COLUMNS/LINES would fake the size).
-    command = "env -i " + " ".join(f"{k}={v!r}" for k, v in env.items()) + f" {ENTRY} --simulate"
+    return "env -i " + " ".join(f"{k}={v!r}" for k, v in env.items())
+
+
+def quit_app(session: str) -> None:
+    tmux("send-keys", "-t", session, "C-q")
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline and session in tmux("list-sessions"):
+        time.sleep(0.2)
+    assert session not in tmux("list-sessions"), "ctrl+q did not quit"
+
+
+def test_replay_device_at_80x24(tmp_path: Path) -> None:
+    """`--device replay:FILE` opens a capture as the device: the bar says REPLAY."""
+    session = f"fwctl-smoke-replay-{os.getpid()}"
+    capture = Path(__file__).resolve().parents[2] / "captures" / "01-bring-up.jsonl"
+    command = f"{clean_env(tmp_path)} {ENTRY} --device replay:{capture}"
+    subprocess.run(["tmux", *SERVER, "new-session", "-d", "-s", session, "-x", "80",
+                    "-y", "24", command], check=True)
+    tmux("resize-window", "-t", session, "-x", "80", "-y", "24")
+    try:
+        screen = wait_for(session, "REPLAY")
+        assert "01-bring-up.jsonl" in screen and "QUERY_HCA_CAP" in screen
+        tmux("send-keys", "-t", session, "F3")
+        screen = wait_for(session, "fwctl devices")
+        assert "Open by name" in screen and "Access" in screen
+        quit_app(session)
+    finally:
+        tmux("kill-server")
+
+
+def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
+    session = f"fwctl-smoke-{os.getpid()}"
+    command = f"{clean_env(tmp_path)} {ENTRY} --simulate"
     subprocess.run(["tmux", *SERVER, "new-session", "-d", "-s", session, "-x", "120",
                     "-y", "36", command], check=True)
     tmux("resize-window", "-t", session, "-x", "120", "-y", "36")
@@ -88,10 +120,6 @@ def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
         screen = wait_for(session, "QUERY_HCA_CAP · 4112 B")
         assert "· OK" in screen and "cmd_hca_cap" in screen
         assert "● REC" in screen  # recording is on by default
-        tmux("send-keys", "-t", session, "C-q")
-        deadline = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < deadline and session in tmux("list-sessions"):
-            time.sleep(0.2)
-        assert session not in tmux("list-sessions"), "ctrl+q did not quit"
+        quit_app(session)
     finally:
         tmux("kill-server")

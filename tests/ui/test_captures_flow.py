@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.widgets import Input
 from ui_support import make_app, open_command, open_first_device, settle
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
@@ -31,13 +32,15 @@ async def test_record_save_and_open_capture(tmp_path: Path, pinned_time: None) -
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PathPrompt)
-        await pilot.press(*str(saved), "enter")
+        app.screen.query_one(Input).value = str(saved)  # typing a tmp path key by key is slow
+        await pilot.press("enter")
         await settle(pilot)
         assert saved.read_text() == capture.read_text()
 
         await pilot.press("ctrl+o")
         await pilot.pause()
-        await pilot.press(*str(saved), "enter")
+        app.screen.query_one(Input).value = str(saved)
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CaptureBrowserScreen)
         await pilot.press("escape")

@@ -48,11 +48,71 @@ def test_cli_line_and_resend_plan() -> None:
     plan = catalogue_model.plan(row.command, 0, values, request)
     line = catalogue_model.cli_line("sim:cx7", plan, Scope.CONFIGURATION)
     assert line == ("fwctl-tui send sim:cx7 ACCESS_REG:PAOS op_mod=write "
-                    "register_data.local_port=1 register_data.admin_status=0xc "
-                    "--scope CONFIGURATION")
+                    "register_data.local_port=1 register_data.admin_status=0xc")
     exchange = Exchange(command=plan.label, scope=Scope.CONFIGURATION, request=request,
                         out_cap=plan.out_cap)
     again = catalogue_model.plan_from_exchange(exchange)
     assert (again.request, again.op_mod, again.is_write) == (request, 0, True)
     # a re-send has no form values: the line is rebuilt from the request's bytes
     assert catalogue_model.cli_line("sim:cx7", again, Scope.CONFIGURATION) == line
+    # a scope above the least is spelled out; a tainting one also needs --yes
+    assert catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_READ_ONLY).endswith(
+        "--scope DEBUG_READ_ONLY")
+    assert catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE).endswith(
+        "--scope DEBUG_WRITE --yes")
+
+
+def test_tainting_cli_line_says_yes() -> None:
+    row = catalogue_model.find("SET_DIAGNOSTIC_PARAMS")
+    assert row is not None
+    request = catalogue_model.encode(row.command, {}, row.command.default_op_mod)
+    plan = catalogue_model.plan(row.command, row.command.default_op_mod, {}, request)
+    assert plan.default_scope is Scope.DEBUG_WRITE
+    line = catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE)
+    assert line.endswith("SET_DIAGNOSTIC_PARAMS --yes") and "--scope" not in line
+    full = catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE_FULL)
+    assert full.endswith("--scope DEBUG_WRITE_FULL --yes")
+
+
+def test_resend_starts_at_the_least_scope_and_remembers_the_first() -> None:
+    row = catalogue_model.find("QUERY_HCA_CAP")
+    assert row is not None
+    request = catalogue_model.encode(row.command, {}, row.command.default_op_mod)
+    exchange = Exchange(command=row.name, scope=Scope.DEBUG_WRITE, request=request,
+                        out_cap=64)
+    again = catalogue_model.plan_from_exchange(exchange)
+    assert again.default_scope is Scope.CONFIGURATION
+    assert again.original_scope is Scope.DEBUG_WRITE
+
+
+def test_raw_bytes_name_their_own_command() -> None:
+    hca = catalogue_model.find("QUERY_HCA_CAP")
+    assert hca is not None
+    paos_read = bytes.fromhex("080500000000000100005006")
+    plan = catalogue_model.plan(hca.command, 1, {}, paos_read, from_bytes=True)
+    assert plan.label == "ACCESS_REG:PAOS" and not plan.register_write
+    write = bytes.fromhex("080500000000000000005006")
+    plan = catalogue_model.plan(hca.command, 1, {}, write, from_bytes=True)
+    assert plan.label == "ACCESS_REG:PAOS" and plan.is_write and not plan.register_write
+
+
+def test_raw_hex_errors_name_a_position() -> None:
+    with pytest.raises(ValueError, match="at position 7") as info:
+        catalogue_model.parse_hex("08 05 zz")
+    assert "character" not in str(info.value)
+
+
+def test_enable_bits_are_set_when_their_field_changes() -> None:
+    row = catalogue_model.find("ACCESS_REG:PAOS")
+    assert row is not None
+    before = {"register_data.admin_status": 1, "register_data.ase": 0}
+    values = {"register_data.local_port": 1, "register_data.admin_status": 2,
+              "register_data.ase": 0}
+    out, why = catalogue_model.apply_enable_bits(row.command, values, before)
+    assert out["register_data.ase"] == 1
+    assert "admin state update enable" in why["register_data.ase"]
+    unchanged = {**values, "register_data.admin_status": 1}
+    assert catalogue_model.apply_enable_bits(row.command, unchanged, before)[1] == {}
+    # not read first: a non-zero admin_status is meant to be applied
+    out, why = catalogue_model.apply_enable_bits(row.command, values, None)
+    assert out["register_data.ase"] == 1 and why

@@ -92,6 +92,10 @@ CASES: dict[str, tuple[tuple[int, int], Step]] = {
     "preview_tainting_acknowledged": (WIDE, run(open_device, command("set_diagnostic",
                                                                      "SET_DIAGNOSTIC_PARAMS"),
                                                 keys("ctrl+j"), tick_ack)),
+    # 80x24 at the longest preview: the acknowledgement and buttons stay in view
+    "preview_full_narrow": (NARROW, run(open_device, command("set_diagnostic",
+                                                             "SET_DIAGNOSTIC_PARAMS"),
+                                        keys("ctrl+j"), scope(Scope.DEBUG_WRITE_FULL))),
     "result": (WIDE, run(open_device, HCA, keys("ctrl+j", "enter"))),
     "result_narrow": (NARROW, run(open_device, HCA, keys("ctrl+j", "enter"))),
     "result_bad_param": (WIDE, run(open_device, command("paos", "ACCESS_REG:PAOS"),

@@ -53,7 +53,8 @@ def make_host() -> SimHost:
 
 
 def make_app(
-    tmp_path: Path, host: SimHost | None = None, capture: Path | None = None, **config: Any
+    tmp_path: Path, host: SimHost | None = None, capture: Path | None = None,
+    device: str | None = None, **config: Any
 ) -> FwctlApp:
     """Recording is off unless a capture path is given (then it goes there, not ~)."""
     return FwctlApp(
@@ -63,6 +64,7 @@ def make_app(
         capture=capture,
         clock=lambda: FIXED_WALL,
         data_dir=tmp_path / "exports",
+        device=device,
     )
 
 

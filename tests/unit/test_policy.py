@@ -85,3 +85,36 @@ def test_lockdown_rows() -> None:
     assert "lockdown-compatible" in dict(preview(QUERY_HCA_CAP, 1, 0, locked).facts())["Lockdown"]
     full = dict(preview(SET_DIAG, 0, Scope.DEBUG_WRITE_FULL, locked).facts())["Lockdown"]
     assert "CAP_SYS_RAWIO" in full
+
+
+def test_simulated_taint_never_claims_the_running_kernel() -> None:
+    p = preview(SET_DIAG, 0, Scope.DEBUG_WRITE, replace(ROOT, simulated=True))
+    rows = dict(p.facts())
+    assert "the simulated kernel would be tainted" in rows["Taint"]
+    assert "'J', bit 19" in rows["Taint"] and "until reboot" in rows["Taint"]
+    assert "this machine is untouched" in rows["Taint"]
+    assert "running kernel" not in rows["Taint"]
+    assert "no effect on the running kernel" in rows["Effect"]
+    assert p.ack_label == "I understand this would taint the kernel (simulated here)"
+
+
+def test_live_taint_acknowledgement_names_the_running_kernel() -> None:
+    p = preview(SET_DIAG, 0, Scope.DEBUG_WRITE, ROOT)
+    assert p.ack_label == "I understand this taints the running kernel"
+    assert "on the running kernel" in dict(p.facts())["Taint"]
+
+
+@pytest.mark.parametrize(
+    ("state", "words"),
+    [
+        (ROOT, "the running kernel is not tainted"),
+        (replace(ROOT, tainted=TAINT_FWCTL_MASK), "already tainted with TAINT_FWCTL"),
+        (replace(ROOT, tainted=1), "not tainted by fwctl (other taint flags set: 0x1)"),
+        (replace(ROOT, simulated=True, tainted=TAINT_FWCTL_MASK),
+         "the simulated kernel is already tainted with TAINT_FWCTL"),
+    ],
+)
+def test_non_tainting_scope_says_whether_the_kernel_is_tainted(state, words) -> None:
+    taint = dict(preview(QUERY_HCA_CAP, 1, Scope.CONFIGURATION, state).facts())["Taint"]
+    assert taint.startswith("no: this scope does not taint; ")
+    assert words in taint

@@ -1,0 +1,144 @@
+"""Pilot tests: the REC badge shows only a file really being written, and saving asks
+before replacing a file or creating folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+from ui_support import make_app, open_command, open_first_device, settle
+
+from fwctl_tui.screens.confirm import ConfirmScreen
+from fwctl_tui.screens.devices import DevicesScreen
+from fwctl_tui.screens.prompt import PathPrompt
+
+
+async def answer(pilot: Pilot[Any], text: str) -> None:
+    """Fill the open prompt and press Enter (typing a long tmp path key by key is slow)."""
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def messages(app: Any) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def devices_in(path: Path) -> set[str]:
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    return {line["device"]["fwctl"] for line in lines[:1]} | {
+        line.get("device") for line in lines[1:] if line.get("device")}
+
+
+async def send_query(pilot: Pilot[Any]) -> None:
+    await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
+    await pilot.press("ctrl+j")
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.fixture
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Default capture names are computed under the user data dir: keep it in tmp."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+async def test_fixed_capture_of_another_device_moves_to_a_new_file(
+    tmp_path: Path, pinned_time: None, data_home: Path
+) -> None:
+    capture = tmp_path / "x.jsonl"
+    app = make_app(tmp_path, capture=capture)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_device(pilot)
+        await send_query(pilot)
+        assert app.recording_label == f"● REC {capture}"
+
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, DevicesScreen)
+        await pilot.press("down", "enter")  # sim:cx7.1: x.jsonl holds sim:cx7's capture
+        await settle(pilot)
+        assert app.device_name == "sim:cx7.1"
+        moved = app.workspace.recorder_path
+        assert moved is not None and moved != capture and moved.parent == capture.parent
+        assert app.recording_label == f"● REC {moved}"
+        assert any("was not used" in m and str(moved) in m for m in messages(app))
+        await send_query(pilot)
+        assert "sim:cx7.1" in devices_in(moved)
+        assert "sim:cx7.1" not in devices_in(capture), "the first file is left alone"
+        assert len(capture.read_text().splitlines()) == 2, "header + the one sim:cx7 record"
+        assert len(moved.read_text().splitlines()) == 2
+
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.recording_label == "not recording"
+        assert app.workspace.recorder_path is None
+        assert "Recording stopped." in messages(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, PathPrompt), "nothing recorded: nothing to save"
+        assert any("Nothing is being recorded" in m for m in messages(app))
+
+
+async def test_recording_that_cannot_start_says_so(tmp_path: Path, data_home: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be\n")
+    app = make_app(tmp_path, capture=blocker / "x.jsonl")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_device(pilot)
+        assert app.workspace.recorder_path is None
+        assert app.recording_label.startswith("NOT recording")
+        assert "REC" not in app.recording_label.replace("NOT rec", "")
+        assert any(m.startswith("NOT recording") for m in messages(app))
+        await pilot.press("f4")  # off ... and on again: it fails again, and says so
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "Recording stopped." not in messages(app)
+
+
+async def test_save_asks_before_replacing_or_creating_folders(
+    tmp_path: Path, pinned_time: None
+) -> None:
+    capture = tmp_path / "session.jsonl"
+    existing = tmp_path / "keep.jsonl"
+    existing.write_text("precious\n")
+    app = make_app(tmp_path, capture=capture)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_device(pilot)
+        await send_query(pilot)
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await answer(pilot, str(existing))
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "already exists" in confirm.question
+        assert app.focused is confirm.query_one("#confirm-cancel"), "Cancel is the default"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert existing.read_text() == "precious\n"
+        assert "Capture not saved." in messages(app)
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await answer(pilot, str(existing))
+        await pilot.press("shift+tab", "enter")  # the Replace button, chosen on purpose
+        await settle(pilot)
+        assert existing.read_text() == capture.read_text()
+
+        deep = tmp_path / "new" / "folder" / "s.jsonl"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await answer(pilot, str(deep))
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "does not exist" in confirm.question and str(tmp_path / "new") in confirm.question
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not (tmp_path / "new").exists()
