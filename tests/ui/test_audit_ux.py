@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.widgets import Button, Checkbox, OptionList, Select, Static
-from ui_support import make_app, open_command, open_first_device, settle
+from ui_support import make_app, open_command, open_first_device, open_preview, settle
 
 from fwctl_tui.screens.catalogue import CatalogueScreen
 from fwctl_tui.screens.error import ErrorScreen
@@ -36,12 +36,7 @@ def help_body(app: Any) -> str:
 async def test_simulated_taint_preview_is_consistent(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        preview = app.screen
-        assert isinstance(preview, PreviewScreen)
+        preview = await open_preview(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
         facts = dict(preview.preview.facts())
         assert "the simulated kernel would be tainted" in facts["Taint"]
         assert "this machine is untouched" in facts["Taint"]
@@ -53,11 +48,7 @@ async def test_simulated_taint_preview_is_consistent(tmp_path: Path) -> None:
 async def test_full_scope_preview_keeps_its_buttons_in_view_at_80x24(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        preview = app.screen
+        preview = await open_preview(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
         preview.query_one("#preview-scope", Select).value = Scope.DEBUG_WRITE_FULL
         await settle(pilot)
         cancel = preview.query_one("#preview-cancel", Button)

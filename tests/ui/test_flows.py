@@ -6,7 +6,7 @@ import errno
 from pathlib import Path
 
 from textual.widgets import Button, Checkbox, DataTable, OptionList, Select
-from ui_support import make_app, make_host, open_command, open_first_device, settle
+from ui_support import make_app, make_host, open_command, open_first_device, open_preview, settle
 
 from fwctl_tui.policy import Confirm
 from fwctl_tui.screens.catalogue import CatalogueScreen
@@ -87,12 +87,7 @@ async def test_query_flow_device_to_decoded_reply(tmp_path: Path, pinned_time: N
 async def test_refused_scope_shows_ebadmsg(tmp_path: Path, pinned_time: None) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "query_diagnostic_params", "QUERY_DIAGNOSTIC_PARAMS")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        preview = app.screen
-        assert isinstance(preview, PreviewScreen)
+        preview = await open_preview(pilot, "query_diagnostic_params", "QUERY_DIAGNOSTIC_PARAMS")
         assert preview.preview.least_scope is Scope.DEBUG_READ_ONLY
         preview.query_one("#preview-scope", Select).value = Scope.CONFIGURATION
         await pilot.pause()
@@ -115,12 +110,7 @@ async def test_tainting_scope_needs_acknowledgement(tmp_path: Path, pinned_time:
     host = make_host()
     app = make_app(tmp_path, host=host)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        preview = app.screen
-        assert isinstance(preview, PreviewScreen)
+        preview = await open_preview(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
         assert preview.preview.scope is Scope.DEBUG_WRITE
         assert preview.preview.confirm is Confirm.ACKNOWLEDGE
         assert "TAINT_FWCTL" in facts(preview)["Taint"]

@@ -94,6 +94,19 @@ async def open_command(pilot: Pilot[Any], query: str, name: str) -> None:
     await settle(pilot)
 
 
+async def open_preview(pilot: Pilot[Any], query: str, name: str) -> Any:
+    """From the device list: open the first device, `name`'s form, then its preview."""
+    from fwctl_tui.screens.preview import PreviewScreen
+
+    await open_first_device(pilot)
+    await open_command(pilot, query, name)
+    await pilot.press("ctrl+j")
+    await pilot.pause()
+    preview = pilot.app.screen
+    assert isinstance(preview, PreviewScreen)
+    return preview
+
+
 def stop_blinking(pilot: Pilot[Any]) -> None:
     """Snapshots: a blinking cursor would make two runs differ."""
     for screen in pilot.app.screen_stack:
