@@ -172,7 +172,8 @@ class CatalogueScreen(Screen[None]):
             with Vertical(id="catalogue-left"):
                 yield Input(placeholder=f"{key_of(self.app, 'search')} search commands, "
                                         "registers, fields",
-                            id="catalogue-search")
+                            id="catalogue-search",
+                            select_on_focus=False)  # typing after `/` extends the query
                 yield OptionList(id="catalogue-list")
             with VerticalScroll(id="catalogue-details"):
                 yield Static(id="catalogue-detail-text")
@@ -199,10 +200,21 @@ class CatalogueScreen(Screen[None]):
                 Text(f"Nothing matches {query!r}. Try a shorter word, an opcode or a field."))
 
     def on_key(self, event: events.Key) -> None:
-        """Down from the search box walks into the list, as in any search field."""
-        if event.key == "down" and isinstance(self.focused, Input):
-            self.query_one(OptionList).focus()
+        """Down from the search box walks into the list; typing anywhere else searches.
+
+        Focus moves synchronously (Screen.set_focus): Widget.focus() is deferred, and
+        keys typed right after `/` would otherwise land on the list and be lost.
+        """
+        search = self.query_one(Input)
+        if event.key == "down" and self.focused is search:
+            self.set_focus(self.query_one(OptionList))
             event.stop()
+        elif self.focused is not search and event.is_printable and event.character:
+            self.set_focus(search)
+            if event.character != "/":
+                search.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter(event.value)
@@ -232,7 +244,7 @@ class CatalogueScreen(Screen[None]):
         self.app.push_screen(CommandScreen(row))
 
     def action_focus_search(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))
 
     def action_back(self) -> None:
         if self.query_one(Input).has_focus and self.query_one(Input).value:

@@ -460,3 +460,16 @@ async def test_search_highlights_the_best_hit_and_down_walks_into_the_list(
         await pilot.press("down")
         await pilot.pause()
         assert app.focused is option_list
+
+
+async def test_typing_in_the_list_searches_without_losing_keys(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_device(pilot)
+        await pilot.press("p", "a", "o", "s")  # straight from the list, no pause
+        await pilot.pause()
+        search = app.screen.query_one("#catalogue-search")
+        assert search.value == "paos"
+        await pilot.press("ctrl+u", "down", "slash", "m", "g", "i", "r")  # list, `/`, type
+        await pilot.pause()
+        assert search.value == "mgir"
