@@ -210,9 +210,12 @@ class CatalogueScreen(Screen[None]):
             self.set_focus(self.query_one(OptionList))
             event.stop()
         elif self.focused is not search and event.is_printable and event.character:
-            self.set_focus(search)
-            if event.character != "/":
-                search.insert_text_at_cursor(event.character)
+            if event.character == "/":
+                self.action_focus_search()
+            else:  # a new search starts with this key
+                self.set_focus(search)
+                search.value = event.character
+                search.cursor_position = len(search.value)
             event.stop()
             event.prevent_default()
 
@@ -244,7 +247,10 @@ class CatalogueScreen(Screen[None]):
         self.app.push_screen(CommandScreen(row))
 
     def action_focus_search(self) -> None:
-        self.set_focus(self.query_one(Input))
+        """Focus the search with its text selected, so typing replaces the old query."""
+        search = self.query_one(Input)
+        self.set_focus(search)
+        search.select_all()
 
     def action_back(self) -> None:
         if self.query_one(Input).has_focus and self.query_one(Input).value:
