@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.widgets import Button, Checkbox, OptionList, Select, Static
-from ui_support import make_app, open_command, open_first_device, open_preview, settle
+from ui_support import make_app, open_command, open_first_device, open_preview, open_result, settle
 
 from fwctl_tui.screens.catalogue import CatalogueScreen
 from fwctl_tui.screens.error import ErrorScreen
@@ -61,10 +61,7 @@ async def test_narrow_result_stacks_the_tree_over_the_hex(tmp_path: Path,
                                                          pinned_time: None) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-        await pilot.press("ctrl+j", "enter")
-        await settle(pilot)
+        await open_result(pilot, "query_hca", "QUERY_HCA_CAP")
         result = app.screen
         assert isinstance(result, ResultScreen)
         tree, hex_view = result.query_one(DecodedTree), result.query_one(HexView)
@@ -84,10 +81,7 @@ async def test_long_field_names_give_way_to_their_values(tmp_path: Path,
                                                          pinned_time: None) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-        await pilot.press("ctrl+j", "enter")
-        await settle(pilot)
+        await open_result(pilot, "query_hca", "QUERY_HCA_CAP")
         tree = app.screen.query_one(DecodedTree)
         assert tree.virtual_size.width <= tree.size.width
         shown = [tree.render_label(line.node, tree.rich_style, tree.rich_style).plain
@@ -260,10 +254,7 @@ async def test_f1_explains_each_control(tmp_path: Path) -> None:
 async def test_exports_never_overwrite_each_other(tmp_path: Path, pinned_time: None) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-        await pilot.press("ctrl+j", "enter")
-        await settle(pilot)
+        await open_result(pilot, "query_hca", "QUERY_HCA_CAP")
         await pilot.press("j", "j")  # same command, same (pinned) send time
         await pilot.pause()
         exports = sorted(p.name for p in (tmp_path / "exports").glob("QUERY_HCA_CAP-*.json"))

@@ -6,7 +6,15 @@ import errno
 from pathlib import Path
 
 from textual.widgets import Button, Checkbox, DataTable, OptionList, Select
-from ui_support import make_app, make_host, open_command, open_first_device, open_preview, settle
+from ui_support import (
+    make_app,
+    make_host,
+    open_command,
+    open_first_device,
+    open_preview,
+    open_result,
+    settle,
+)
 
 from fwctl_tui.policy import Confirm
 from fwctl_tui.screens.catalogue import CatalogueScreen
@@ -223,12 +231,7 @@ async def test_unplug_mid_session(tmp_path: Path, pinned_time: None) -> None:
 async def test_history_reopen_and_resend(tmp_path: Path, pinned_time: None) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_result(pilot, "query_hca", "QUERY_HCA_CAP")
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)

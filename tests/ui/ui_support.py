@@ -107,6 +107,15 @@ async def open_preview(pilot: Pilot[Any], query: str, name: str) -> Any:
     return preview
 
 
+async def open_result(pilot: Pilot[Any], query: str, name: str) -> Any:
+    """From the device list: open the first device, send `name` from its preview, and
+    return the screen that answers (the result, or an error modal)."""
+    await open_preview(pilot, query, name)
+    await pilot.press("enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 def stop_blinking(pilot: Pilot[Any]) -> None:
     """Snapshots: a blinking cursor would make two runs differ."""
     for screen in pilot.app.screen_stack:
