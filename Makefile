@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench snapshot-update generate clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check fwctl_tui tests tools bench
+	$(BIN)/ruff check fwctl_tui tests tools bench hatch_build.py
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -32,4 +32,4 @@ generate: $(STAMP)
 	$(BIN)/python -m tools.generate
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache fwctl_tui/_fastrpc*.so

@@ -3,7 +3,9 @@
 Both sides issue FWCTL_RPC with a 16-byte request and a 64-byte reply buffer on one
 /dev/null descriptor (the kernel answers ENOTTY after the full syscall path), so the
 difference is exactly what the Python layer adds. The C program is compiled here with
-the system cc and receives the inherited fd number.
+the system cc and receives the inherited fd number. FwctlDevice is measured as installed
+(the compiled RpcCall when the build had a compiler) and, for reference, with the
+pure-Python twin in marshal.py.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from fwctl_tui import ioctl, marshal
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.uapi import FWCTL_RPC, Scope
 
@@ -64,18 +67,33 @@ def _python_ns(dev: FwctlDevice, iterations: int) -> float:
     return (time.perf_counter_ns() - start) / iterations
 
 
+def _twin_ns(fd: int, iterations: int) -> float:
+    """The same loop through marshal.RpcCall, the fallback without a compiled build."""
+    installed = ioctl.RPC_CALL
+    ioctl.RPC_CALL = marshal.RpcCall
+    try:
+        twin = FwctlDevice(fd, close_fn=lambda fd: None)
+    finally:
+        ioctl.RPC_CALL = installed
+    return min(_python_ns(twin, iterations) for _ in range(3))
+
+
 def run(iterations: int = ITERATIONS) -> dict[str, float]:
     dev = FwctlDevice.open("/dev/null")
     try:
         _python_ns(dev, 10_000)  # warm up
         c_ns = min(_c_loop_ns(dev.fd, iterations) for _ in range(3))
         py_ns = min(_python_ns(dev, iterations) for _ in range(3))
+        twin_ns = _twin_ns(dev.fd, iterations // 4)
     finally:
         dev.close()
-    result = {"c_ns_per_rpc": c_ns, "python_ns_per_rpc": py_ns, "ratio": py_ns / c_ns}
+    result = {"c_ns_per_rpc": c_ns, "python_ns_per_rpc": py_ns, "ratio": py_ns / c_ns,
+              "python_twin_ns_per_rpc": twin_ns}
     print(f"   C ioctl loop            {c_ns:8.1f} ns/RPC")
-    print(f"   FwctlDevice.rpc         {py_ns:8.1f} ns/RPC")
+    print(f"   FwctlDevice.rpc         {py_ns:8.1f} ns/RPC   ({ioctl.MARSHALLING} marshalling)")
     print(f"   ratio                   {result['ratio']:8.2f}x   (target <= 3x)")
+    print(f"   pure-Python twin        {twin_ns:8.1f} ns/RPC   ({twin_ns / c_ns:.2f}x, the "
+          "fallback without a C compiler)")
     return result
 
 

@@ -2,11 +2,13 @@
 
 Live and simulated devices share this code. The device owns one preallocated
 `struct fwctl_rpc` and growable input/output buffers, so a steady stream of RPCs
-allocates no buffers; the ioctl itself is an injected `ioctl_fn(fd, request, address)`
-that returns 0 or an errno. Live: libc ioctl through ctypes (which releases the GIL, so a
-slow firmware command never freezes the UI thread). Simulated: KernelEmulator.ioctl,
-which reads and writes this process's memory at the given addresses exactly as the
-kernel would, so every simulated RPC exercises this marshalling.
+allocates nothing. Each RPC is one call into RpcCall, compiled from _fastrpc.c when
+the package was built with a C compiler (marshal.py, its pure-Python twin, otherwise):
+it copies the request, fills the struct, times the ioctl and keeps errno and out_len.
+Live: ioctl(2) itself, with the GIL released, so a slow firmware command never freezes
+the UI thread. Simulated: the injected `ioctl_fn(fd, request, address)`, here
+KernelEmulator.ioctl, which reads and writes this process's memory at that address
+exactly as the kernel would, so every simulated RPC exercises the same marshalling.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import ctypes
 import errno as _errno
 import os
-import struct
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
+from fwctl_tui import marshal
 from fwctl_tui.errors import Explanation, explain
+from fwctl_tui.marshal import BAD_ARGUMENTS, GROW, libc_ioctl
 from fwctl_tui.uapi import (
     FWCTL_INFO,
     FWCTL_RPC,
@@ -32,35 +35,30 @@ from fwctl_tui.uapi import (
     mlx5_uctx_cap_names,
 )
 
+try:
+    from fwctl_tui import _fastrpc
+except ImportError:  # built without a C compiler: the twin does the same, more slowly
+    _fastrpc = None  # type: ignore[assignment]
+
 IoctlFn = Callable[[int, int, int], int]
 """ioctl(fd, request, arg_address) -> 0 on success, else the errno value."""
+Clock = Callable[[], int]
+"""A monotonic clock in nanoseconds."""
+RpcCallType = type[marshal.RpcCall]
+
+RPC_CALL: RpcCallType = _fastrpc.RpcCall if _fastrpc else marshal.RpcCall  # type: ignore[assignment]
+"""The RpcCall implementation new devices use (tests switch it to run both)."""
+MARSHALLING = "compiled" if _fastrpc else "python"
+CLOCK: Clock | None = None
+"""The clock new devices time RPCs with; None is CLOCK_MONOTONIC (tests pin it)."""
 
 INFO_BUFFER_LEN = 64  # larger than any driver's info struct; the kernel reports the real length
 _INITIAL_CAPACITY = 4096
 U32_MAX = 2**32 - 1  # scope, in_len and out_len are __u32 in struct fwctl_rpc
-
-_libc_ioctl = ctypes.CDLL(None, use_errno=True).ioctl  # variadic: no argtypes on purpose
-_get_errno = ctypes.get_errno
-_now = time.perf_counter_ns
-_pointers: dict[int, ctypes.c_void_p] = {}
-# scope, in_len, out_len: the three u32 fields after `size` (offsets checked by test_ioctl)
-_pack_lengths = struct.Struct("<III").pack_into
-
-
-def libc_ioctl(fd: int, request: int, address: int) -> int:
-    """The real syscall: libc ioctl through ctypes, errno returned instead of raised.
-
-    ctypes converts a ready c_void_p far faster than an int through argtypes, and an
-    FwctlDevice's struct address never changes, so the pointer objects are cached.
-    """
-    pointer = _pointers.get(address)
-    if pointer is None:
-        if len(_pointers) > 256:
-            _pointers.clear()
-        pointer = _pointers[address] = ctypes.c_void_p(address)
-    if _libc_ioctl(fd, request, pointer) < 0:
-        return _get_errno()
-    return 0
+RPC_OFFSETS = tuple(
+    getattr(FwctlRpc, name).offset for name in ("scope", "in_len", "out_len", "in", "out")
+)
+"""Where RpcCall writes scope, in_len, out_len, in and out (from the uAPI facts)."""
 
 
 class FwctlError(OSError):
@@ -74,6 +72,16 @@ class FwctlError(OSError):
         super().__init__(err, f"{operation}{where} failed: {self.explanation}")
 
 
+class _Recorded:
+    """A read-only RpcResult field: the same-named field of its RpcCall."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._get = attrgetter(f"_call.{name}")
+
+    def __get__(self, result: object, owner: type | None = None) -> int:
+        return self._get(result)
+
+
 class RpcResult:
     """What the last FWCTL_RPC on a device returned.
 
@@ -81,36 +89,41 @@ class RpcResult:
     call in steady state): read it, or copy with `data()`, before the next call.
     """
 
-    __slots__ = ("_buffer", "elapsed_ns", "errno", "in_len", "out_cap", "out_len", "scope")
+    __slots__ = ("_buffer", "_call")
 
-    def __init__(self, buffer: memoryview) -> None:
+    def __init__(self, call: marshal.RpcCall, buffer: memoryview) -> None:
+        self._call = call
         self._buffer = buffer
-        self.errno = 0
-        self.scope: Scope | int = 0
-        self.in_len = 0
-        self.out_cap = 0
-        self.out_len = 0
-        self.elapsed_ns = 0
+
+    # what the RpcCall recorded for the last call; scope is an int, and out_len is the
+    # length the kernel reported (0 after an errno), which may exceed out_cap
+    errno = _Recorded()
+    scope = _Recorded()
+    in_len = _Recorded()
+    out_cap = _Recorded()
+    out_len = _Recorded()
+    elapsed_ns = _Recorded()
 
     @property
     def output(self) -> memoryview:
         """The bytes the kernel wrote: min(out_len, out_cap); empty after an errno."""
-        if self.errno:
+        call = self._call
+        if call.errno:
             return self._buffer[:0]
-        return self._buffer[: min(self.out_len, self.out_cap)]
+        return self._buffer[: min(call.out_len, call.out_cap)]
 
     @property
     def ok(self) -> bool:
-        return self.errno == 0
+        return self._call.errno == 0
 
     @property
     def truncated(self) -> bool:
         """The driver produced more than the buffer held (out_len > capacity)."""
-        return self.errno == 0 and self.out_len > self.out_cap
+        return self._call.errno == 0 and self._call.out_len > self._call.out_cap
 
     @property
     def explanation(self) -> Explanation | None:
-        return explain(self.errno) if self.errno else None
+        return explain(self._call.errno) if self._call.errno else None
 
     def data(self) -> bytes:
         return bytes(self.output)
@@ -141,25 +154,21 @@ class DeviceInfo:
 
 
 class _Buffer:
-    """A growable C buffer with a stable address between growths."""
+    """A growable C buffer; RpcCall is handed the new one after each growth."""
 
-    __slots__ = ("address", "capacity", "raw", "view")
+    __slots__ = ("capacity", "raw", "view")
 
     def __init__(self, capacity: int) -> None:
-        self._allocate(capacity)
-
-    def _allocate(self, capacity: int) -> None:
         self.raw = ctypes.create_string_buffer(max(capacity, 1))
         self.capacity = capacity
-        self.address = ctypes.addressof(self.raw)
         self.view = memoryview(self.raw).cast("B")
 
-    def ensure(self, needed: int) -> None:
-        """Grow (by doubling) to hold `needed` bytes; the address changes."""
+    def grown(self, needed: int) -> _Buffer:
+        """A buffer of at least `needed` bytes (capacity doubled until it fits)."""
         capacity = self.capacity
         while capacity < needed:
             capacity *= 2
-        self._allocate(capacity)
+        return _Buffer(capacity)
 
 
 class FwctlDevice:
@@ -172,6 +181,7 @@ class FwctlDevice:
         *,
         close_fn: Callable[[int], None] = os.close,
         name: str = "",
+        clock: Clock | None = None,
     ) -> None:
         self.fd = fd
         self.name = name
@@ -180,13 +190,15 @@ class FwctlDevice:
         self._closed = False
         self._rpc = FwctlRpc()
         self._rpc.size = ctypes.sizeof(FwctlRpc)
-        self._rpc_address = ctypes.addressof(self._rpc)
-        self._rpc_view = memoryview(self._rpc).cast("B")
         self._in = _Buffer(_INITIAL_CAPACITY)
         self._out = _Buffer(_INITIAL_CAPACITY)
-        setattr(self._rpc, "in", self._in.address)  # `in` is a Python keyword
-        self._rpc.out = self._out.address
-        self._result = RpcResult(self._out.view)
+        self._call = RPC_CALL(
+            fd, FWCTL_RPC, self._rpc, RPC_OFFSETS, MAX_RPC_LEN,
+            None if ioctl_fn is libc_ioctl else ioctl_fn,  # None: ioctl(2) itself
+            clock or CLOCK,
+        )
+        self._call.set_buffers(self._in.raw, self._out.raw)
+        self._result = RpcResult(self._call, self._out.view)
 
     @classmethod
     def open(cls, path: str, ioctl_fn: IoctlFn = libc_ioctl) -> FwctlDevice:
@@ -238,42 +250,33 @@ class FwctlDevice:
         allocated for an out_cap above MAX_RPC_LEN: `out` is passed as NULL, so a kernel
         that accepted such a length would fault (EFAULT) instead of writing past a buffer.
         """
-        n = len(request)
-        rpc = self._rpc
-        try:
-            _pack_lengths(self._rpc_view, 4, scope, n, out_cap)
-        except struct.error:
-            raise ValueError(_bad_rpc_arguments(scope, n, out_cap)) from None
-        if n > self._in.capacity:
-            self._in.ensure(n)
-            setattr(rpc, "in", self._in.address)
-        detached = False
-        if out_cap > self._out.capacity:
-            if out_cap > MAX_RPC_LEN:
-                detached = True
-                rpc.out = 0
-            else:
-                self._out.ensure(out_cap)
-                rpc.out = self._out.address
-                self._result._buffer = self._out.view
-        self._in.view[:n] = request
-        start = _now()
-        err = self._ioctl(self.fd, FWCTL_RPC, self._rpc_address)
-        end = _now()
-        if detached:
-            rpc.out = self._out.address
-        result = self._result
-        result.errno = err
-        result.scope = scope
-        result.in_len = n
-        result.out_cap = out_cap
-        result.out_len = 0 if err else rpc.out_len
-        result.elapsed_ns = end - start
-        return result
+        code = self._call.call(scope, request, out_cap)
+        if code < 0:
+            self._retry(code, scope, request, out_cap)
+        return self._result
+
+    def _retry(self, code: int, scope: Scope | int,
+               request: bytes | bytearray | memoryview, out_cap: int) -> None:
+        """The slow path: bad arguments, or buffers to grow before calling again."""
+        if code == BAD_ARGUMENTS:
+            raise ValueError(_bad_rpc_arguments(scope, request, out_cap))
+        needed = memoryview(request).nbytes
+        if needed > self._in.capacity:
+            self._in = self._in.grown(needed)
+        if self._out.capacity < out_cap <= MAX_RPC_LEN:
+            self._out = self._out.grown(out_cap)
+            self._result._buffer = self._out.view
+        self._call.set_buffers(self._in.raw, self._out.raw)
+        if self._call.call(scope, request, out_cap) == GROW:
+            raise AssertionError("RpcCall asked to grow buffers that already fit")
 
 
-def _bad_rpc_arguments(scope: object, in_len: int, out_cap: object) -> str:
+def _bad_rpc_arguments(scope: object, request: object, out_cap: object) -> str:
     """What is wrong with FWCTL_RPC arguments that do not fit struct fwctl_rpc."""
+    try:
+        in_len = memoryview(request).nbytes  # type: ignore[arg-type]
+    except TypeError:
+        return f"FWCTL_RPC request must be bytes-like, not {type(request).__name__}"
     for what, value in (("scope", scope), ("request length", in_len), ("out_cap", out_cap)):
         if not isinstance(value, int):
             return f"FWCTL_RPC {what} must be an integer, not {type(value).__name__}"
@@ -282,4 +285,4 @@ def _bad_rpc_arguments(scope: object, in_len: int, out_cap: object) -> str:
                 f"FWCTL_RPC {what} {value} does not fit struct fwctl_rpc: it must be "
                 f"0..{U32_MAX} (a u32)"
             )
-    return f"FWCTL_RPC arguments do not fit struct fwctl_rpc: {scope!r}, {in_len}, {out_cap!r}"
+    return f"FWCTL_RPC request must be one contiguous block of bytes, not {request!r:.40}"

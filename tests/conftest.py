@@ -12,8 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from fwctl_tui import marshal
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.uapi import FWCTL_INFO, DeviceType, FwctlInfo, FwctlInfoMlx5
+
+try:
+    from fwctl_tui import _fastrpc
+except ImportError:  # the build had no C compiler; test_fastrpc says whether it should have
+    _fastrpc = None  # type: ignore[assignment]
 
 STUB_UID = 0x11
 STUB_UCTX_CAPS = 0x4
@@ -144,3 +150,15 @@ def stub_fwctl_info(monkeypatch: pytest.MonkeyPatch) -> None:
         return device
 
     monkeypatch.setattr(FwctlDevice, "open", staticmethod(fake_open))
+
+
+@pytest.fixture(params=["compiled", "python"])
+def both_marshallings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test once with _fastrpc.RpcCall and once with its twin in marshal.py."""
+    if request.param == "compiled":
+        if _fastrpc is None:
+            pytest.skip("fwctl_tui._fastrpc was not built (no C compiler at install time)")
+        monkeypatch.setattr("fwctl_tui.ioctl.RPC_CALL", _fastrpc.RpcCall)
+    else:
+        monkeypatch.setattr("fwctl_tui.ioctl.RPC_CALL", marshal.RpcCall)
+    return str(request.param)

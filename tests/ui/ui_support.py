@@ -44,7 +44,7 @@ class _FrozenTime:
 def pin_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Used by the `pinned_time` fixture in conftest.py."""
     ticks = itertools.count(0, RPC_NS)
-    monkeypatch.setattr("fwctl_tui.ioctl._now", lambda: next(ticks))
+    monkeypatch.setattr("fwctl_tui.ioctl.CLOCK", lambda: next(ticks))
     monkeypatch.setattr("fwctl_tui.session.time", _FrozenTime())
 
 

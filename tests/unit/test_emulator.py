@@ -28,6 +28,8 @@ from fwctl_tui.uapi import (
     Scope,
 )
 
+pytestmark = pytest.mark.usefixtures("both_marshallings")  # C and Python twin
+
 QUERY_ADAPTER = 0x101
 ACCESS_REG = 0x805
 SET_DIAGNOSTIC_PARAMS = 0x820

@@ -11,6 +11,8 @@ from fwctl_tui.facts import struct_fields
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
 from fwctl_tui.uapi import Scope
 
+pytestmark = pytest.mark.usefixtures("both_marshallings")  # C and Python twin
+
 
 def test_rpc_on_dev_null_is_enotty_explained() -> None:
     with FwctlDevice.open("/dev/null") as dev:
@@ -85,6 +87,8 @@ def _device(ioctl: RecordingIoctl) -> FwctlDevice:
         (-1, 64, "scope -1"),
         (2**32, 64, f"scope {2**32}"),
         (Scope.CONFIGURATION, 64.0, "out_cap must be an integer"),
+        (Scope.CONFIGURATION, "64", "out_cap must be an integer, not str"),
+        ("1", 64, "scope must be an integer, not str"),
     ],
 )
 def test_rpc_arguments_outside_u32_are_a_value_error(scope, out_cap, fragment) -> None:
