@@ -69,6 +69,8 @@ class Capture:
             self._file.close()
             raise
         self.device_name = str(self.header.get("device", {}).get("fwctl") or "")
+        if self.header.get("simulated") is True:
+            _explain_simulator_syndromes()
 
     # -- opening ---------------------------------------------------------------------
     def _scan(self) -> tuple[dict[str, Any], array[int], array[int]]:
@@ -220,6 +222,15 @@ class Capture:
             "redacted": self.header.get("redacted", False),
             "problems": [str(p) for p in self.problems],
         }
+
+
+def _explain_simulator_syndromes() -> None:
+    """A simulator's capture quotes the simulator's own syndromes: let them be explained.
+
+    Importing the table registers it with the decoders (sim/mlx5/syndromes.py); a
+    process that replays a capture may never have started a simulated device.
+    """
+    import fwctl_tui.sim.mlx5.syndromes  # noqa: F401
 
 
 def _parses(text: bytes) -> bool:

@@ -40,6 +40,8 @@ from fwctl_tui.cli import (
     open_connection,
     print_json,
 )
+from fwctl_tui.decoders.mlx5.status import status_report
+from fwctl_tui.exchange import Exchange
 
 
 def register(subparsers: Any) -> None:
@@ -163,6 +165,7 @@ def _item_json(item: RecordItem) -> dict[str, Any]:
         "errno": ex.errno,
         "status": ex.status,
         "syndrome": ex.syndrome,
+        **_status_json(ex),
         "out_cap": ex.out_cap,
         "out_len": ex.out_len,
         "duration_ns": ex.duration_ns,
@@ -172,6 +175,13 @@ def _item_json(item: RecordItem) -> dict[str, Any]:
         "request": ex.request.hex(),
         "reply": ex.reply.hex() if ex.reply is not None else None,
     }
+
+
+def _status_json(ex: Exchange) -> dict[str, str | None]:
+    """The send command's status explanations, null where the record has no reply status."""
+    if ex.status is None:
+        return {"status_name": None, "status_text": None, "syndrome_text": None}
+    return status_report(ex.status, ex.syndrome or 0, ex.opcode)
 
 
 def _print_header(console: Console, capture: Capture) -> None:

@@ -36,7 +36,7 @@ from fwctl_tui.decoders import (
     reply_buffer_size,
 )
 from fwctl_tui.decoders.catalogue import Command
-from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
+from fwctl_tui.decoders.mlx5.status import status_report
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange, mbox_op_mod
@@ -168,9 +168,8 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange) -> int:
         print_json({
             "device": ex.device, "command": cmd.name, "opcode": cmd.opcode, "op_mod": ex.op_mod,
             "scope": ex.scope.name, "scope_value": int(ex.scope), "errno": 0,
-            "status": status, "status_name": status_name(status),
-            "status_text": explain_status(status), "syndrome": syndrome,
-            "syndrome_text": explain_syndrome(syndrome, cmd.opcode) if syndrome else None,
+            "status": status, "syndrome": syndrome,
+            **status_report(status, syndrome, cmd.opcode),
             "out_len": ex.out_len, "truncated": ex.truncated,
             "duration_us": round(ex.duration_ns / 1000, 1), "reply": node_to_json(root),
         })

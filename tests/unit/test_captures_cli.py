@@ -249,3 +249,31 @@ def test_partial_status_names_still_filter(tmp_path: Path, capsys) -> None:
     assert code == 0 and [r["outcome"] for r in json.loads(out)["records"]] == ["EBADMSG"]
     code, _, _ = run(capsys, "replay", str(path), "--json", "--status", "BAD_OP")
     assert code == 0
+
+
+@pytest.mark.parametrize(("simulated", "wording"), [
+    (True, "is defined by the fwctl-tui simulator"),
+    (False, "not publicly documented"),
+])
+def test_replay_json_explains_status_and_syndrome_in_a_fresh_process(
+    tmp_path: Path, simulated: bool, wording: str
+) -> None:
+    """A fresh process has never started the simulator: the capture's header decides."""
+    import subprocess
+    import sys
+
+    sample = Path(__file__).resolve().parents[2] / "captures" / "05-firmware-error.jsonl"
+    header, *records = sample.read_text().splitlines()
+    path = tmp_path / "c.jsonl"
+    fields = json.loads(header)
+    fields["simulated"] = simulated
+    path.write_text("\n".join([json.dumps(fields), *records]) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "fwctl_tui", "replay", "--json", str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    first, *_, refused = json.loads(done.stdout)["records"]
+    assert first["status_name"] == "BAD_SYS_STATE_ERR"
+    assert "not in a state that allows this command" in first["status_text"]
+    assert wording in first["syndrome_text"] and "0xb9558fb4" in first["syndrome_text"]
+    assert refused["outcome"] == "EBADMSG" and refused["status_name"] is None

@@ -101,3 +101,12 @@ def explain_syndrome(syndrome: int, opcode: int | None = None) -> str | None:
             "specific to the firmware build and not publicly documented: search the firmware "
             "release notes or quote it, with the opcode and firmware version (MGIR), in a "
             "support case.")
+
+
+def status_report(status: int, syndrome: int, opcode: int | None) -> dict[str, str | None]:
+    """status_name, status_text and syndrome_text of a reply, as the CLI's JSON gives them."""
+    return {
+        "status_name": status_name(status),
+        "status_text": explain_status(status),
+        "syndrome_text": explain_syndrome(syndrome, opcode),
+    }
