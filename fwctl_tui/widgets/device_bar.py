@@ -19,8 +19,12 @@ KIND_BADGES = {
 }
 
 
-def badge_text(kind: str, name: str, recording: str, busy: bool) -> Text:
-    """The bar's content; split out so it can be checked without an App."""
+def badge_text(kind: str, name: str, recording: str, busy: bool, width: int = 0) -> Text:
+    """The bar's content; split out so it can be checked without an App.
+
+    Given the bar's `width`, a recording path that would not fit loses directories from
+    its left (`● REC …/captures/session.jsonl`): the file name is what a user needs.
+    """
     text = Text(" fwctl-tui ", style="bold")
     if kind:
         label, style = KIND_BADGES.get(kind, (kind.upper(), "reverse"))
@@ -32,8 +36,21 @@ def badge_text(kind: str, name: str, recording: str, busy: bool) -> Text:
     if busy:
         text.append("  ⧗ RPC in flight", style="bold yellow")
     text.append("   ")
+    if width and recording.startswith("● REC ") and text.cell_len + len(recording) > width:
+        recording = "● REC " + _elide_left(recording.removeprefix("● REC "),
+                                           width - text.cell_len - len("● REC "))
     text.append_text(recording_text(recording))
     return text
+
+
+def _elide_left(path: str, room: int) -> str:
+    """`path` in at most `room` cells by dropping leading directories, file name kept."""
+    parts = path.split("/")
+    for start in range(1, len(parts)):
+        shorter = "…/" + "/".join(parts[start:])
+        if len(shorter) <= room:
+            return shorter
+    return "…/" + parts[-1]
 
 
 def recording_text(label: str) -> Text:
@@ -60,6 +77,9 @@ class DeviceBar(Static):
                 self.watch(self.app, attribute, self._refresh_bar, init=False)
         self._refresh_bar()
 
+    def on_resize(self) -> None:
+        self._refresh_bar()
+
     def _refresh_bar(self, _value: Any = None) -> None:
         app: Any = self.app
         self.update(
@@ -68,5 +88,6 @@ class DeviceBar(Static):
                 getattr(app, "device_name", ""),
                 getattr(app, "recording_label", ""),
                 bool(getattr(app, "busy", False)),
+                self.size.width,
             )
         )

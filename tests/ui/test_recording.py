@@ -142,3 +142,21 @@ async def test_save_asks_before_replacing_or_creating_folders(
         await pilot.press("escape")
         await settle(pilot)
         assert not (tmp_path / "new").exists()
+
+
+async def test_a_long_capture_path_keeps_its_file_name_in_80_columns(
+    tmp_path: Path, pinned_time: None
+) -> None:
+    from fwctl_tui.widgets.device_bar import DeviceBar
+
+    folder = tmp_path / ("a-rather-long-folder-name-" * 3) / "lab"
+    folder.mkdir(parents=True)
+    app = make_app(tmp_path, capture=folder / "session-capture.jsonl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_device(pilot)
+        shown = str(app.screen.query_one(DeviceBar).render())
+        assert shown.endswith("● REC …/lab/session-capture.jsonl") and len(shown) <= 80
+        await pilot.resize_terminal(300, 24)
+        await settle(pilot)
+        shown = str(app.screen.query_one(DeviceBar).render())
+        assert shown.endswith(f"● REC {folder / 'session-capture.jsonl'}")
