@@ -1,8 +1,8 @@
 """Find fwctl devices: /sys/class/fwctl/* and /dev/fwctl/* under a configurable root.
 
 The fwctl core defines no sysfs attributes of its own, so everything beyond name and
-major:minor comes from the parent device (PCI function or CXL memdev): driver, netdevs,
-RDMA names, firmware version. The device type is only known for sure from FWCTL_INFO,
+major:minor comes from the parent device (PCI function or CXL memdev; read by
+sysfs_parent.py): driver, netdevs, RDMA names, firmware version. The device type is only known for sure from FWCTL_INFO,
 so a node is opened when it is verifiably the fwctl node (a character device with the
 major:minor sysfs reports); otherwise the type is inferred from the parent's driver and
 the entry says so. Nothing here raises on a strange tree: every oddity becomes a
@@ -22,6 +22,14 @@ from typing import Any
 
 from fwctl_tui.facts import facts
 from fwctl_tui.ioctl import DeviceInfo, FwctlDevice, FwctlError
+from fwctl_tui.sysfs_parent import (
+    BDF,
+    drivers_of,
+    listdir,
+    parent_of,
+    read_attr,
+    topology,
+)
 
 ROOT_ENV = "FWCTL_TUI_SYSFS_ROOT"
 MAX_INDEX: int = facts()["limits"]["device_index_max"]  # fwctlN: N in 0..4095
@@ -31,9 +39,7 @@ log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^fwctl(\d+)$")
 _MAJOR_MINOR = re.compile(r"^(\d+):(\d+)$")
-_BDF = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", re.IGNORECASE)
 _SHORT_BDF = re.compile(r"^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", re.IGNORECASE)
-_MEMDEV = re.compile(r"^mem\d+$")
 
 # Parent drivers whose fwctl driver is known: the type when FWCTL_INFO cannot be asked.
 DRIVER_TYPES: dict[str, str] = {
@@ -123,11 +129,11 @@ def scan(root: Path | str | None = None, *, probe: bool = True) -> list[DeviceEn
     if problem:
         log.warning("%s", problem)
     real_root = base.resolve() == Path("/")
-    proc_devices = _read(base / "proc/devices")
+    proc_devices = read_attr(base / "proc/devices")
     names = {
         name
         for directory in (base / "sys/class/fwctl", base / "dev/fwctl")
-        for name in _listdir(directory)
+        for name in listdir(directory)
         if _NAME.match(name)
     }
     ordered = sorted(names, key=lambda n: int(n.removeprefix("fwctl")))
@@ -180,7 +186,7 @@ def resolve(name: str, entries: list[DeviceEntry]) -> DeviceEntry:
                 return entry
     if _SHORT_BDF.match(wanted):
         wanted = "0000:" + wanted
-    if _BDF.match(wanted):
+    if BDF.match(wanted):
         for pool in (live, entries):
             hits = [e for e in pool if e.pci_bdf and e.pci_bdf.lower() == wanted.lower()]
             if len(hits) == 1:
@@ -214,8 +220,8 @@ def _entry(
     notes: list[str] = []
     in_sysfs = os.path.lexists(class_dir)
     major_minor = _major_minor(class_dir / "dev", notes) if in_sysfs else None
-    parent = _parent(class_dir, notes) if in_sysfs else None
-    fields: dict[str, Any] = _topology(parent) if parent else {}
+    parent = parent_of(class_dir, notes) if in_sysfs else None
+    fields: dict[str, Any] = topology(parent) if parent else {}
     node_exists = os.path.lexists(node)
     info: DeviceInfo | None = None
     reason: str | None = None
@@ -257,7 +263,7 @@ def _entry(
     )
     if info is not None:
         return with_info(entry, info)
-    for driver in _drivers_of(entry, parent):
+    for driver in drivers_of(entry.driver, parent):
         if driver in DRIVER_TYPES:
             return replace(
                 entry, device_type=DRIVER_TYPES[driver], type_source=f"parent driver {driver}"
@@ -267,7 +273,7 @@ def _entry(
 
 def _major_minor(path: Path, notes: list[str]) -> str | None:
     """sysfs `dev` as "MAJOR:MINOR", or None with a note when unreadable or not numbers."""
-    text = _read(path)
+    text = read_attr(path)
     if text is None:
         notes.append(f"cannot read {path}")
         return None
@@ -352,93 +358,3 @@ def _probe_info(node: Path) -> tuple[DeviceInfo | None, str | None]:
             return device.info(), None
     except FwctlError as err:
         return None, f"{err.operation} on {node} failed: {err.explanation}"
-
-
-def _parent(class_dir: Path, notes: list[str]) -> Path | None:
-    """The resolved parent device of a fwctl class entry, or None (with a note)."""
-    link = class_dir / "device"
-    if not os.path.lexists(link):
-        notes.append(f"{link} is missing: parent device unknown")
-        return None
-    try:
-        target = link.resolve()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop on 3.11
-        notes.append(f"cannot resolve {link}: {exc}")
-        return None
-    if not target.exists():
-        notes.append(f"{link} is a dangling link (-> {_readlink(link)}): parent device is gone")
-        return None
-    return target
-
-
-def _pci_function(parent: Path) -> Path | None:
-    """The PCI function at or above `parent` (mlx5 aux devices and CXL memdevs sit below)."""
-    for path in (parent, *parent.parents):
-        if _BDF.match(path.name):
-            return path
-    return None
-
-
-def _topology(parent: Path) -> dict[str, Any]:
-    """What the parent (and its PCI function) say: BDF, driver, netdevs, RDMA, firmware."""
-    pci = _pci_function(parent)
-    memdev = parent.name if _MEMDEV.match(parent.name) else None
-    owner = pci or parent
-    rdma = tuple(_listdir(owner / "infiniband"))
-    first_ib = owner / "infiniband" / rdma[0] if rdma else None
-    firmware = _read(first_ib / "fw_ver") if first_ib else None
-    if firmware is None:
-        firmware = _read(parent / "firmware_version")  # CXL memdev attribute
-    vendor, device = _read(owner / "vendor"), _read(owner / "device")
-    ids = f"{vendor.removeprefix('0x')}:{device.removeprefix('0x')}" if vendor and device else None
-    return {
-        "pci_bdf": pci.name.lower() if pci else None,
-        "pci_ids": ids if pci else None,
-        "cxl_memdev": memdev,
-        "driver": _link_name(parent / "driver") or (_link_name(pci / "driver") if pci else None),
-        "netdevs": tuple(_listdir(owner / "net")),
-        "rdma": rdma,
-        "firmware_version": firmware,
-        "psid": _read(first_ib / "board_id") if first_ib else None,
-    }
-
-
-def _drivers_of(entry: DeviceEntry, parent: Path | None) -> list[str]:
-    """Drivers to infer the type from: the parent's, then its PCI function's."""
-    drivers = [entry.driver] if entry.driver else []
-    pci = _pci_function(parent) if parent else None
-    if pci is not None and (pci_driver := _link_name(pci / "driver")):
-        drivers.append(pci_driver)
-    return drivers
-
-
-# --- tolerant file helpers -------------------------------------------------------------
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").strip() or None
-    except (OSError, ValueError):
-        return None
-
-
-def _listdir(path: Path) -> list[str]:
-    try:
-        return sorted(os.listdir(path))
-    except OSError:
-        return []
-
-
-def _readlink(path: Path) -> str:
-    try:
-        return os.readlink(path)
-    except OSError:
-        return "?"
-
-
-def _link_name(path: Path) -> str | None:
-    """Basename of a symlink's target (a driver link), even when the target is absent."""
-    try:
-        return Path(os.readlink(path)).name or None
-    except OSError:
-        return None
