@@ -156,3 +156,28 @@ def test_property_form_values_survive_encode_decode(name: str, data: Any) -> Non
     for path, value in values.items():
         assert leaves[path] == value, path
     assert leaves["opcode"] == cmd.opcode
+
+
+_WITH_INPUT = [c for c in catalogue.commands() if c.in_layout]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_WITH_INPUT), st.binary(min_size=64, max_size=64),
+       st.binary(min_size=64, max_size=64), st.sampled_from(["in", "out"]))
+def test_context_depends_only_on_the_selector_bytes(cmd: Any, request: bytes, other: bytes,
+                                                    direction: str) -> None:
+    """What lets codec cache decode plans by the request's first selector_end bytes."""
+    from fwctl_tui.decoders.mlx5.context import context_for, selector_end
+
+    end = selector_end(cmd.in_layout)
+    same_selectors = request[:end] + other[end:]
+    assert context_for(cmd, direction, request) == context_for(cmd, direction, same_selectors)
+
+
+def test_cached_decode_plans_follow_the_request() -> None:
+    """Two PPCNT requests of different groups decode with different counter layouts."""
+    cmd = catalogue.find("ACCESS_REG:PPCNT")
+    requests = [encode_input(cmd, {"local_port": 1, "grp": grp}) for grp in (0x0, 0x12)]
+    decoded = [decode_input(cmd, request) for request in requests * 2]
+    names = [str(node_to_json(node)) for node in decoded]
+    assert names[0] == names[2] and names[1] == names[3] and names[0] != names[1]

@@ -25,7 +25,7 @@ from fwctl_tui.decoders.mlx5.catalogue import (
     find_register,
     registers,
 )
-from fwctl_tui.decoders.mlx5.context import context_for, register_by_id
+from fwctl_tui.decoders.mlx5.context import context_for, register_by_id, selector_end
 from fwctl_tui.decoders.mlx5.data import layouts
 from fwctl_tui.decoders.node import Node, decode_plan, iter_leaves
 from fwctl_tui.decoders.plan import RAW, Plan, compile_plan
@@ -139,10 +139,31 @@ def encode_input(cmd: Command, values: Mapping[str, Any], *, op_mod: int | None 
     return writer.render((max(plan.size, writer.end) + 7) // 8)
 
 
+_DECODE_PLANS: dict[tuple[str, str, str, bytes | None], Plan] = {}
+_DECODE_PLANS_MAX = 4096  # distinct (command, selector bytes) seen; a capture has few
+
+
+def _decode_plan(cmd: Command, direction: str, in_: bytes | None) -> Plan:
+    """The plan decoding `cmd`'s mailbox in `direction`, given the request.
+
+    Cached by the request's leading selector bytes (context.selector_end): the context
+    depends on nothing else, and a capture repeats the same few questions many times.
+    """
+    layout = _layout(cmd, direction)
+    prefix = None if in_ is None or not cmd.in_layout else bytes(in_[:selector_end(cmd.in_layout)])
+    key = (cmd.name, layout, direction, prefix)
+    plan = _DECODE_PLANS.get(key)
+    if plan is None:
+        if len(_DECODE_PLANS) >= _DECODE_PLANS_MAX:
+            _DECODE_PLANS.clear()
+        context = context_for(cmd, direction, None if in_ is None else bytes(in_))
+        plan = _DECODE_PLANS[key] = compile_plan(layouts(), layout, context)
+    return plan
+
+
 def decode_input(cmd: Command, data: bytes) -> Node:
     """Decode an input mailbox (its own op_mod and register_id pick the unions)."""
-    ctx = context_for(cmd, "in", bytes(data))
-    return decode_plan(compile_plan(layouts(), _layout(cmd, "in"), ctx), layouts(), data)
+    return decode_plan(_decode_plan(cmd, "in", data), layouts(), data)
 
 
 _CLEAR_FLAG = re.compile(r"(^|_)(clr|clear)($|_)")
@@ -168,8 +189,7 @@ def changes_device_state(cmd: Command, request: bytes) -> bool:
 def decode_output(cmd: Command, out: bytes, in_: bytes | None = None) -> Node:
     """Decode a reply; `in_` (the request) picks the capability page or register, else the
     command's default op_mod and bound register are used."""
-    ctx = context_for(cmd, "out", None if in_ is None else bytes(in_))
-    return decode_plan(compile_plan(layouts(), _layout(cmd, "out"), ctx), layouts(), out)
+    return decode_plan(_decode_plan(cmd, "out", in_), layouts(), out)
 
 
 def output_plan(cmd: Command, in_: bytes | None = None, op_mod: int | None = None) -> Plan:

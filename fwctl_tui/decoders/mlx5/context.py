@@ -65,6 +65,20 @@ def _field_value(layout: Layout, name: str, data: bytes | None) -> int | None:
     return read_bits(data, f.offset, f.width)
 
 
+SELECTOR_FIELDS = ("op_mod", "register_id", "obj_type")
+"""The only request fields context_for reads (op_mod_of, register_of, obj_type_of)."""
+
+
+@cache
+def selector_end(in_layout: str) -> int:
+    """How many leading request bytes hold every selector field of `in_layout`: the
+    context of a mailbox depends on those bytes alone."""
+    layout = layouts()[in_layout]
+    ends = [(f.offset + f.width + 7) // 8
+            for name in SELECTOR_FIELDS if (f := layout.by_name.get(name)) is not None]
+    return max(ends, default=0)
+
+
 def op_mod_of(cmd: Command, in_: bytes | None, op_mod: int | None = None) -> int:
     """The op_mod in effect: explicit, else read from the input mailbox, else the default."""
     if op_mod is not None:
