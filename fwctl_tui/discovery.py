@@ -1,13 +1,13 @@
 """Find fwctl devices: /sys/class/fwctl/* and /dev/fwctl/* under a configurable root.
 
 The fwctl core defines no sysfs attributes of its own, so everything beyond name and
-major:minor comes from the parent device (PCI function or CXL memdev; read by
-sysfs_parent.py): driver, netdevs, RDMA names, firmware version. The device type is only known for sure from FWCTL_INFO,
-so a node is opened when it is verifiably the fwctl node (a character device with the
-major:minor sysfs reports); otherwise the type is inferred from the parent's driver and
-the entry says so. Nothing here raises on a strange tree: every oddity becomes a
-`reason` or a `notes` line, because the device list is where users come to find out
-what is wrong.
+major:minor comes from the parent device (PCI function or CXL memdev, read by
+sysfs_parent.py): driver, netdevs, RDMA names, firmware version. The device type is
+only known for sure from FWCTL_INFO, so a node is opened when it is verifiably the fwctl
+node (a character device with the major:minor sysfs reports); otherwise the type is
+inferred from the parent's driver and the entry says so. Nothing here raises on a
+strange tree: every oddity becomes a `reason` or a `notes` line, because the device
+list is where users come to find out what is wrong.
 """
 
 from __future__ import annotations
