@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import sysconfig
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,27 +33,50 @@ def extension_path(root: Path) -> Path:
     return root / SOURCE.with_name("_fastrpc" + sysconfig.get_config_var("EXT_SUFFIX"))
 
 
+def compilers(explicit: str | None = None) -> list[list[str]]:
+    """Compiler commands to try: the given or $CC one alone, else Python's own, then cc.
+
+    Python's recorded CC (from the machine it was built on) is often absent elsewhere.
+    """
+    chosen = explicit or os.environ.get("CC")
+    if chosen:
+        return [shlex.split(chosen)]
+    found = [shlex.split(sysconfig.get_config_var("CC") or ""), ["cc"]]
+    return [command for i, command in enumerate(found) if command and command not in found[:i]]
+
+
 def compile_extension(root: Path, compiler: str | None = None) -> str | None:
-    """Build the extension next to its source: None when built, else why it was not."""
+    """Build the extension next to its source: None when built, else why it was not.
+
+    A failed build also removes an earlier one, so what is imported is what was built.
+    """
     source, target = root / SOURCE, extension_path(root)
-    command = [
-        *shlex.split(compiler or os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"),
-        *FLAGS,
-        f"-I{sysconfig.get_paths()['include']}",
-        f'-DFASTRPC_SOURCE_DIGEST="{source_digest(source)}"',
-        str(source),
-        "-o",
-        str(target.with_suffix(".tmp")),
-    ]
-    try:
-        subprocess.run(command, check=True, capture_output=True, text=True)
-    except FileNotFoundError:
-        return f"no C compiler: {command[0]} not found"
-    except subprocess.CalledProcessError as exc:
-        return f"{shlex.join(command)} failed:\n{exc.stderr.strip()}"
-    # A rename, not a rewrite: a running process keeps its mapped copy intact.
-    os.replace(target.with_suffix(".tmp"), target)
-    return None
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        built = Path(scratch, target.name)
+        problems = []
+        for cc in compilers(compiler):
+            command = [
+                *cc,
+                *FLAGS,
+                f"-I{sysconfig.get_paths()['include']}",
+                f'-DFASTRPC_SOURCE_DIGEST="{source_digest(source)}"',
+                str(source),
+                "-o",
+                str(built),
+            ]
+            try:
+                subprocess.run(command, check=True, capture_output=True, text=True)
+            except OSError as exc:
+                problems.append(f"no usable C compiler: {cc[0]}: {exc.strerror or exc}")
+                continue
+            except subprocess.CalledProcessError as exc:
+                problems.append(f"{shlex.join(command)} failed:\n{exc.stderr.strip()}")
+                continue
+            # A rename, not a rewrite: a running process keeps its mapped copy intact.
+            os.replace(built, target)
+            return None
+    target.unlink(missing_ok=True)
+    return "\n".join(problems)
 
 
 class FastRpcBuildHook(BuildHookInterface):  # type: ignore[type-arg]

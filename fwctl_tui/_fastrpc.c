@@ -14,7 +14,14 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#if PY_VERSION_HEX < 0x030C0000 /* the member constants got Py_ names in 3.12 */
 #include <structmember.h>
+#define Py_T_INT T_INT
+#define Py_T_UINT T_UINT
+#define Py_T_LONGLONG T_LONGLONG
+#define Py_READONLY READONLY
+#endif
 
 #include <errno.h>
 #include <stdint.h>
@@ -40,6 +47,7 @@ typedef struct {
     Py_ssize_t offsets[N_FIELDS];
     Py_buffer rpc, in, out;      /* views of the device's ctypes memory, kept alive here */
     int have_buffers;
+    int in_call;                 /* set during call(): the buffers must not change under it */
     PyObject *ioctl;             /* NULL: ioctl(2) directly */
     PyObject *clock;             /* NULL: CLOCK_MONOTONIC */
     PyObject *ioctl_args[3];     /* fd, request code and struct address, for `ioctl` */
@@ -101,15 +109,15 @@ call_python_ioctl(RpcCall *self, int *err)
     PyObject *result = PyObject_Vectorcall(self->ioctl, self->ioctl_args, 3, NULL);
     if (result == NULL)
         return -1;
-    long value = PyLong_AsLong(result);
-    Py_DECREF(result);
-    if (value == -1 && PyErr_Occurred())
-        return -1;
-    if (value < 0 || value > INT_MAX) {
+    int overflow = 0;
+    long value = PyLong_Check(result) ? PyLong_AsLongAndOverflow(result, &overflow) : -1;
+    if (overflow || value < 0 || value > INT_MAX) {
         PyErr_Format(PyExc_ValueError,
-                     "ioctl_fn returned %ld: it must return 0 or an errno value", value);
+                     "ioctl_fn returned %R: it must return 0 or an errno value", result);
+        Py_DECREF(result);
         return -1;
     }
+    Py_DECREF(result);
     *err = (int)value;
     return 0;
 }
@@ -118,7 +126,8 @@ PyDoc_STRVAR(call_doc,
 "call(scope, request, out_cap) -> errno (0 on success), GROW or BAD_ARGUMENTS\n\n"
 "GROW: the request or out_cap (up to max_len) does not fit the buffers; grow them\n"
 "with set_buffers() and call again.  BAD_ARGUMENTS: scope or out_cap is not a u32,\n"
-"or the request is not a contiguous bytes-like object.  Neither reaches the kernel.");
+"or the request is not a contiguous bytes-like object.  Neither reaches the kernel.\n"
+"Past max_len no buffer is used: the kernel gets the length with a NULL pointer.");
 
 static PyObject *
 RpcCall_call(RpcCall *self, PyObject *const *args, Py_ssize_t nargs)
@@ -127,8 +136,12 @@ RpcCall_call(RpcCall *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "call() takes scope, request and out_cap");
         return NULL;
     }
-    if (!self->have_buffers) {
+    if (!self->have_buffers || self->rpc.obj == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "set_buffers() was never called");
+        return NULL;
+    }
+    if (self->in_call) {
+        PyErr_SetString(PyExc_RuntimeError, "call() is already running on this RpcCall");
         return NULL;
     }
     uint32_t scope, out_cap;
@@ -143,34 +156,43 @@ RpcCall_call(RpcCall *self, PyObject *const *args, Py_ssize_t nargs)
         PyBuffer_Release(&request);
         return PyLong_FromLong(BAD_ARGUMENTS);
     }
-    int detached = out_cap > self->out.len;  /* only past max_len: `out` is NULL then */
-    if (request.len > self->in.len || (detached && out_cap <= self->max_len)) {
+    /* Past max_len a length goes to the kernel with a NULL pointer: it answers EMSGSIZE
+     * before reading or writing, and nothing is grown only to be refused. */
+    int in_detached = request.len > self->max_len;
+    int out_detached = out_cap > self->max_len;
+    if ((!in_detached && request.len > self->in.len) ||
+        (!out_detached && out_cap > self->out.len)) {
         PyBuffer_Release(&request);
         return PyLong_FromLong(GROW);
     }
     uint32_t in_len = (uint32_t)request.len;
-    memcpy(self->in.buf, request.buf, in_len);
+    if (!in_detached)
+        memmove(self->in.buf, request.buf, in_len);  /* the request may view the buffer */
     PyBuffer_Release(&request);
 
     put_u32(self, F_SCOPE, scope);
     put_u32(self, F_IN_LEN, in_len);
     put_u32(self, F_OUT_LEN, out_cap);
-    put_u64(self, F_IN, (uint64_t)(uintptr_t)self->in.buf);
-    put_u64(self, F_OUT, detached ? 0 : (uint64_t)(uintptr_t)self->out.buf);
+    put_u64(self, F_IN, in_detached ? 0 : (uint64_t)(uintptr_t)self->in.buf);
+    put_u64(self, F_OUT, out_detached ? 0 : (uint64_t)(uintptr_t)self->out.buf);
 
     long long start, end;
-    int err = 0;
+    int err = 0, failed = 0;
+    self->in_call = 1;  /* from here on, a clock or an injected ioctl may run Python */
     if (read_clock(self, &start) < 0)
-        return NULL;
-    if (self->ioctl == NULL) {
+        failed = 1;
+    else if (self->ioctl == NULL) {
         Py_BEGIN_ALLOW_THREADS
         if (ioctl(self->fd, self->request_code, self->rpc.buf) < 0)
             err = errno;
         Py_END_ALLOW_THREADS
     }
     else if (call_python_ioctl(self, &err) < 0)
-        return NULL;
-    if (read_clock(self, &end) < 0)
+        failed = 1;
+    if (!failed && read_clock(self, &end) < 0)
+        failed = 1;
+    self->in_call = 0;
+    if (failed)
         return NULL;
 
     uint32_t out_len = 0;
@@ -195,6 +217,11 @@ RpcCall_set_buffers(RpcCall *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2) {
         PyErr_SetString(PyExc_TypeError, "set_buffers() takes in_buffer and out_buffer");
+        return NULL;
+    }
+    if (self->in_call) {
+        PyErr_SetString(PyExc_RuntimeError, "set_buffers() during call(): the kernel may "
+                        "be using the buffers");
         return NULL;
     }
     Py_buffer in, out;
@@ -248,7 +275,7 @@ RpcCall_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     for (int i = 0; i < N_FIELDS; i++) {
         Py_ssize_t width = i < F_IN ? 4 : 8;
-        if (offs[i] < 0 || offs[i] + width > self->rpc.len) {
+        if (offs[i] < 0 || offs[i] > self->rpc.len - width) {
             PyErr_Format(PyExc_ValueError, "offset %zd of field %d lies outside the %zd-byte "
                          "struct", offs[i], i, self->rpc.len);
             Py_DECREF(self);
@@ -319,13 +346,14 @@ static PyMethodDef RpcCall_methods[] = {
 };
 
 static PyMemberDef RpcCall_members[] = {
-    {"errno", T_INT, offsetof(RpcCall, err), READONLY, "errno of the last call, 0 = ok"},
-    {"scope", T_UINT, offsetof(RpcCall, scope), READONLY, "scope of the last call"},
-    {"in_len", T_UINT, offsetof(RpcCall, in_len), READONLY, "request bytes sent"},
-    {"out_cap", T_UINT, offsetof(RpcCall, out_cap), READONLY, "reply buffer length offered"},
-    {"out_len", T_UINT, offsetof(RpcCall, out_len), READONLY,
+    {"errno", Py_T_INT, offsetof(RpcCall, err), Py_READONLY, "errno of the last call, 0 = ok"},
+    {"scope", Py_T_UINT, offsetof(RpcCall, scope), Py_READONLY, "scope of the last call"},
+    {"in_len", Py_T_UINT, offsetof(RpcCall, in_len), Py_READONLY, "request bytes sent"},
+    {"out_cap", Py_T_UINT, offsetof(RpcCall, out_cap), Py_READONLY,
+     "reply buffer length offered"},
+    {"out_len", Py_T_UINT, offsetof(RpcCall, out_len), Py_READONLY,
      "reply length the kernel reported (0 after an errno)"},
-    {"elapsed_ns", T_LONGLONG, offsetof(RpcCall, elapsed_ns), READONLY,
+    {"elapsed_ns", Py_T_LONGLONG, offsetof(RpcCall, elapsed_ns), Py_READONLY,
      "time spent in the ioctl"},
     {NULL, 0, 0, 0, NULL},
 };

@@ -22,7 +22,7 @@ from operator import attrgetter
 
 from fwctl_tui import marshal
 from fwctl_tui.errors import Explanation, explain
-from fwctl_tui.marshal import BAD_ARGUMENTS, GROW, libc_ioctl
+from fwctl_tui.marshal import BAD_ARGUMENTS, libc_ioctl
 from fwctl_tui.uapi import (
     FWCTL_INFO,
     FWCTL_RPC,
@@ -106,9 +106,10 @@ class RpcResult:
 
     @property
     def output(self) -> memoryview:
-        """The bytes the kernel wrote: min(out_len, out_cap); empty after an errno."""
+        """The bytes the kernel wrote: min(out_len, out_cap); empty after an errno, and
+        when out_cap was past MAX_RPC_LEN (no buffer was passed, so nothing was written)."""
         call = self._call
-        if call.errno:
+        if call.errno or call.out_cap > self._buffer.nbytes:
             return self._buffer[:0]
         return self._buffer[: min(call.out_len, call.out_cap)]
 
@@ -195,7 +196,7 @@ class FwctlDevice:
         self._call = RPC_CALL(
             fd, FWCTL_RPC, self._rpc, RPC_OFFSETS, MAX_RPC_LEN,
             None if ioctl_fn is libc_ioctl else ioctl_fn,  # None: ioctl(2) itself
-            clock or CLOCK,
+            clock if clock is not None else CLOCK,
         )
         self._call.set_buffers(self._in.raw, self._out.raw)
         self._result = RpcResult(self._call, self._out.view)
@@ -247,8 +248,8 @@ class FwctlDevice:
         scope, len(request) and out_cap must fit the struct's u32 fields (ValueError
         otherwise). Anything that fits goes to the kernel, even lengths it will refuse,
         so the caller sees the kernel's own answer (EMSGSIZE above 2 MiB). No buffer is
-        allocated for an out_cap above MAX_RPC_LEN: `out` is passed as NULL, so a kernel
-        that accepted such a length would fault (EFAULT) instead of writing past a buffer.
+        grown for a length above MAX_RPC_LEN: that pointer is passed as NULL, so a kernel
+        that accepted such a length would fault (EFAULT) instead of overrunning a buffer.
         """
         code = self._call.call(scope, request, out_cap)
         if code < 0:
@@ -260,15 +261,16 @@ class FwctlDevice:
         """The slow path: bad arguments, or buffers to grow before calling again."""
         if code == BAD_ARGUMENTS:
             raise ValueError(_bad_rpc_arguments(scope, request, out_cap))
-        needed = memoryview(request).nbytes
+        needed = memoryview(request).nbytes  # GROW only comes for lengths up to MAX_RPC_LEN
         if needed > self._in.capacity:
             self._in = self._in.grown(needed)
-        if self._out.capacity < out_cap <= MAX_RPC_LEN:
+        if out_cap > self._out.capacity:
             self._out = self._out.grown(out_cap)
             self._result._buffer = self._out.view
         self._call.set_buffers(self._in.raw, self._out.raw)
-        if self._call.call(scope, request, out_cap) == GROW:
-            raise AssertionError("RpcCall asked to grow buffers that already fit")
+        code = self._call.call(scope, request, out_cap)
+        if code < 0:  # the request changed under us (a bytearray resized by another thread)
+            raise ValueError(f"FWCTL_RPC request changed while it was being sent (code {code})")
 
 
 def _bad_rpc_arguments(scope: object, request: object, out_cap: object) -> str:

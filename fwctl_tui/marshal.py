@@ -18,7 +18,8 @@ GROW = -1
 BAD_ARGUMENTS = -2
 """call(): scope or out_cap is not a u32, or the request is not bytes-like."""
 
-_U32 = struct.Struct("<I")
+_U32 = struct.Struct("=I")  # native order: struct fwctl_rpc is the host's own
+_U32_MAX = 0xFFFFFFFF
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc_ioctl = _libc.ioctl  # variadic: no argtypes on purpose
 _get_errno = ctypes.get_errno
@@ -45,7 +46,8 @@ class RpcCall:
     """One device's reusable FWCTL_RPC call and the record of the last one."""
 
     __slots__ = (
-        "_clock", "_fd", "_in", "_in_address", "_ioctl", "_max_len", "_offsets", "_out",
+        "_clock", "_fd", "_in", "_in_address", "_in_call", "_ioctl", "_max_len", "_offsets",
+        "_out",
         "_out_address", "_pack_fields", "_request_code", "_rpc", "_rpc_address", "elapsed_ns",
         "errno", "in_len", "out_cap", "out_len", "scope",
     )
@@ -67,8 +69,9 @@ class RpcCall:
         self._rpc_address = ctypes.addressof(rpc)
         self._offsets = offsets
         self._max_len = max_len
-        self._ioctl = ioctl or libc_ioctl
-        self._clock = clock or time.perf_counter_ns
+        self._ioctl = libc_ioctl if ioctl is None else ioctl
+        self._clock = time.perf_counter_ns if clock is None else clock
+        self._in_call = False
         self._in: memoryview | None = None
         self._out: memoryview | None = None
         self._in_address = self._out_address = 0
@@ -77,40 +80,48 @@ class RpcCall:
 
     def set_buffers(self, in_buffer: ctypes.Array[ctypes.c_char],
                     out_buffer: ctypes.Array[ctypes.c_char]) -> None:
+        if self._in_call:
+            raise RuntimeError("set_buffers() during call(): the kernel may be using the buffers")
+        addresses = ctypes.addressof(in_buffer), ctypes.addressof(out_buffer)
         self._in = memoryview(in_buffer).cast("B")
         self._out = memoryview(out_buffer).cast("B")
-        self._in_address = ctypes.addressof(in_buffer)
-        self._out_address = ctypes.addressof(out_buffer)
+        self._in_address, self._out_address = addresses
 
     def call(self, scope: int, request: bytes | bytearray | memoryview, out_cap: int) -> int:
-        """errno (0 = ok), or GROW / BAD_ARGUMENTS without reaching the kernel."""
+        """errno (0 = ok), or GROW / BAD_ARGUMENTS without reaching the kernel.
+
+        Past max_len no buffer is used: the kernel gets the length with a NULL pointer.
+        """
         if self._in is None or self._out is None:
             raise RuntimeError("set_buffers() was never called")
+        if self._in_call:
+            raise RuntimeError("call() is already running on this RpcCall")
         if type(request) is not bytes:  # count bytes, not items, and refuse non-buffers
             try:
                 request = memoryview(request).cast("B")
             except TypeError:
                 return BAD_ARGUMENTS
         n = len(request)
+        if n > _U32_MAX or not (_is_u32(scope) and _is_u32(out_cap)):
+            return BAD_ARGUMENTS
+        in_detached, out_detached = n > self._max_len, out_cap > self._max_len
+        if (not in_detached and n > self._in.nbytes) or (
+            not out_detached and out_cap > self._out.nbytes
+        ):
+            return GROW
+        if not in_detached:
+            self._in[:n] = request
+        self._pack_fields(scope, n, out_cap, 0 if in_detached else self._in_address,
+                          0 if out_detached else self._out_address)
+        self._in_call = True  # a clock or an injected ioctl must not swap the buffers
         try:
-            detached = out_cap > self._out.nbytes
-        except TypeError:
-            return BAD_ARGUMENTS
-        if n > self._in.nbytes or (detached and out_cap <= self._max_len):
-            if _is_u32(scope) and _is_u32(out_cap):
-                return GROW
-            return BAD_ARGUMENTS
-        try:
-            self._pack_fields(scope, n, out_cap, self._in_address,
-                              0 if detached else self._out_address)
-        except struct.error:  # scope or out_cap is not a u32
-            return BAD_ARGUMENTS
-        self._in[:n] = request
-        start = self._clock()
-        err = self._ioctl(self._fd, self._request_code, self._rpc_address)
-        end = self._clock()
-        if not 0 <= err <= 0x7FFFFFFF:
-            raise ValueError(f"ioctl_fn returned {err}: it must return 0 or an errno value")
+            start = self._clock()
+            err = self._ioctl(self._fd, self._request_code, self._rpc_address)
+            end = self._clock()
+        finally:
+            self._in_call = False
+        if not isinstance(err, int) or not 0 <= err <= 0x7FFFFFFF:
+            raise ValueError(f"ioctl_fn returned {err!r}: it must return 0 or an errno value")
         self.errno = err
         self.scope = scope
         self.in_len = n
@@ -121,7 +132,7 @@ class RpcCall:
 
 
 def _is_u32(value: object) -> bool:
-    return isinstance(value, int) and 0 <= value <= 0xFFFFFFFF
+    return isinstance(value, int) and 0 <= value <= _U32_MAX
 
 
 def _fields_packer(offsets: tuple[int, ...], rpc: memoryview) -> Callable[..., None]:
@@ -129,7 +140,7 @@ def _fields_packer(offsets: tuple[int, ...], rpc: memoryview) -> Callable[..., N
 
     The fields ascend in struct fwctl_rpc, so one format with pad bytes covers them.
     """
-    layout, at, size = "<", offsets[0], rpc.nbytes
+    layout, at, size = "=", offsets[0], rpc.nbytes
     for field, (offset, width) in enumerate(zip(offsets, (4, 4, 4, 8, 8), strict=True)):
         if not 0 <= offset <= size - width:
             raise ValueError(

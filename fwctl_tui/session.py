@@ -32,19 +32,20 @@ class Session:
     def send(self, command: str, scope: Scope, request: bytes, out_cap: int) -> Exchange:
         """One FWCTL_RPC; the device is used by one thread at a time."""
         wall, mono = time.time(), time.monotonic_ns()
-        with self._lock:
+        with self._lock:  # the device's one result is refilled by the next rpc(): read it here
             result = self.device.rpc(scope, request, out_cap)
-            reply = None if result.errno else result.data()
-            detail = self.detail_source() if result.errno and self.detail_source else None
+            err, out_len, elapsed_ns = result.errno, result.out_len, result.elapsed_ns
+            reply = None if err else result.data()
+            detail = self.detail_source() if err and self.detail_source else None
         exchange = Exchange(
             command=command,
             scope=Scope(scope),
             request=bytes(request),
             out_cap=out_cap,
-            errno=result.errno,
+            errno=err,
             reply=reply,
-            out_len=result.out_len,
-            duration_ns=result.elapsed_ns,
+            out_len=out_len,
+            duration_ns=elapsed_ns,
             wall_time=wall,
             mono_ns=mono,
             device=self.device_name,

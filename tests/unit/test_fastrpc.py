@@ -113,12 +113,47 @@ def test_an_exception_in_the_injected_ioctl_propagates_unchanged(impl: type) -> 
 
 
 @TWINS
-@pytest.mark.parametrize("returned", [-1, 2**31])
-def test_an_injected_ioctl_must_return_an_errno(impl: type, returned: int) -> None:
+@pytest.mark.parametrize("returned", [-1, 2**31, 2**63, 5.0, None])
+def test_an_injected_ioctl_must_return_an_errno(impl: type, returned: object) -> None:
     call = impl(3, FWCTL_RPC, FwctlRpc(), RPC_OFFSETS, MAX_RPC_LEN, lambda *a: returned, None)
     call.set_buffers(ctypes.create_string_buffer(64), ctypes.create_string_buffer(64))
-    with pytest.raises(ValueError, match=f"returned {returned}: it must return 0 or an errno"):
+    with pytest.raises(ValueError, match=f"returned {returned!r}: it must return 0 or an errno"):
         call.call(Scope.CONFIGURATION, bytes(16), 64)
+
+
+@TWINS
+def test_buffers_cannot_change_and_calls_cannot_nest_while_the_kernel_has_them(
+    impl: type
+) -> None:
+    """An injected ioctl (or a clock) runs while the struct points at the buffers."""
+    seen: list[str] = []
+    buffers = ctypes.create_string_buffer(64), ctypes.create_string_buffer(64)
+
+    def meddling(fd: int, request: int, address: int) -> int:
+        for attempt in (lambda: call.set_buffers(*buffers),
+                        lambda: call.call(Scope.CONFIGURATION, bytes(8), 64)):
+            with pytest.raises(RuntimeError) as info:
+                attempt()
+            seen.append(str(info.value))
+        return 0
+
+    call = impl(3, FWCTL_RPC, FwctlRpc(), RPC_OFFSETS, MAX_RPC_LEN, meddling, None)
+    call.set_buffers(*buffers)
+    assert call.call(Scope.CONFIGURATION, bytes(16), 64) == 0
+    assert "set_buffers() during call()" in seen[0] and "already running" in seen[1]
+    call.set_buffers(*buffers)  # allowed again once the call is over
+
+
+@TWINS
+def test_a_falsy_injected_ioctl_is_still_the_one_called(impl: type) -> None:
+    class Falsy(FakeKernel):
+        def __bool__(self) -> bool:
+            return False
+
+    kernel = Falsy()
+    call = impl(-1, FWCTL_RPC, FwctlRpc(), RPC_OFFSETS, MAX_RPC_LEN, kernel, None)
+    call.set_buffers(ctypes.create_string_buffer(64), ctypes.create_string_buffer(64))
+    assert call.call(Scope.CONFIGURATION, bytes(16), 64) == 0 and len(kernel.seen) == 1
 
 
 @TWINS
@@ -129,9 +164,10 @@ def test_calling_before_set_buffers_is_refused(impl: type) -> None:
 
 
 @TWINS
-def test_offsets_outside_the_struct_are_refused(impl: type) -> None:
-    with pytest.raises(ValueError, match="offset 30 of field 4 lies outside the 32-byte"):
-        impl(3, FWCTL_RPC, FwctlRpc(), (4, 8, 12, 16, 30), MAX_RPC_LEN, None, None)
+@pytest.mark.parametrize("last", [30, sys.maxsize - 1])
+def test_offsets_outside_the_struct_are_refused(impl: type, last: int) -> None:
+    with pytest.raises(ValueError, match=f"offset {last} of field 4 lies outside the 32-byte"):
+        impl(3, FWCTL_RPC, FwctlRpc(), (4, 8, 12, 16, last), MAX_RPC_LEN, None, None)
 
 
 @TWINS
@@ -146,6 +182,23 @@ def test_a_request_that_is_not_one_block_of_bytes_is_bad_arguments(
     call.set_buffers(ctypes.create_string_buffer(64), ctypes.create_string_buffer(64))
     assert call.call(Scope.CONFIGURATION, request_, 64) == marshal.BAD_ARGUMENTS
     assert kernel.seen == []
+
+
+def test_lengths_past_the_limit_go_to_the_kernel_without_a_buffer(both_marshallings: str) -> None:
+    """The kernel refuses them (EMSGSIZE) before touching memory: nothing is grown."""
+    seen_pointers: list[tuple[int, int]] = []
+
+    def record_pointers(fd: int, request: int, address: int) -> int:
+        rpc = FwctlRpc.from_address(address)
+        seen_pointers.append((getattr(rpc, "in") or 0, rpc.out or 0))
+        return 0  # a kernel that wrongly accepted: still nothing to read back
+
+    device = FwctlDevice(-1, record_pointers, close_fn=lambda fd: None)
+    result = device.rpc(Scope.CONFIGURATION, bytes(MAX_RPC_LEN + 1), MAX_RPC_LEN + 1)
+    assert result.in_len == MAX_RPC_LEN + 1 and result.out_cap == MAX_RPC_LEN + 1
+    assert seen_pointers == [(0, 0)]
+    assert result.output.nbytes == 0 and result.data() == b""
+    assert device._in.capacity == device._out.capacity == 4096  # nothing grown
 
 
 def test_device_explains_a_request_that_is_not_bytes(both_marshallings: str) -> None:
@@ -187,16 +240,28 @@ def test_a_missing_compiler_is_reported_not_raised(tmp_path: Path) -> None:
     (tmp_path / "fwctl_tui").mkdir()
     shutil.copy(ROOT / hatch_build.SOURCE, tmp_path / hatch_build.SOURCE)
     problem = hatch_build.compile_extension(tmp_path, compiler="no-such-cc")
-    assert problem == "no C compiler: no-such-cc not found"
+    assert problem == "no usable C compiler: no-such-cc: No such file or directory"
     assert not hatch_build.extension_path(tmp_path).exists()
 
 
-def test_a_failing_compile_says_what_failed(tmp_path: Path) -> None:
+def test_python_s_recorded_compiler_is_tried_before_cc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CC", raising=False)
+    monkeypatch.setattr(hatch_build.sysconfig, "get_config_var",
+                        lambda name: "x86_64-linux-gnu-gcc -pthread")
+    assert hatch_build.compilers() == [["x86_64-linux-gnu-gcc", "-pthread"], ["cc"]]
+    monkeypatch.setenv("CC", "clang")
+    assert hatch_build.compilers() == [["clang"]]
+
+
+def test_a_failing_compile_says_what_failed_and_drops_the_old_build(tmp_path: Path) -> None:
     (tmp_path / "fwctl_tui").mkdir()
+    shutil.copy(ROOT / hatch_build.SOURCE, tmp_path / hatch_build.SOURCE)
+    assert hatch_build.compile_extension(tmp_path) is None
     (tmp_path / hatch_build.SOURCE).write_text("this is not C\n")
     problem = hatch_build.compile_extension(tmp_path)
     assert problem is not None and "failed:" in problem and "error" in problem
-    assert not hatch_build.extension_path(tmp_path).exists()
+    assert not hatch_build.extension_path(tmp_path).exists(), "no stale build is left"
+    assert [p.name for p in (tmp_path / "fwctl_tui").iterdir()] == ["_fastrpc.c"]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fwctl is Linux-only")
