@@ -1,9 +1,10 @@
 """The fwctl-tui App: screens, global keys, the one RPC worker and its error handler.
 
-Everything that touches a device goes through `_device_worker` (a single exclusive
-thread worker), results come back as Messages, and one Worker.StateChanged handler
-turns any exception into an error modal, so a firmware hang or a vanished device never
-freezes or crashes the UI. Every send passes the consequence preview first: screens can
+Everything that touches a device goes through the "device" worker group (opening a
+device, and each RPC in a daemon thread so quitting never waits for a hung command),
+results come back as Messages, and one Worker.StateChanged handler turns any exception
+into an error modal, so a firmware hang or a vanished device never freezes or crashes
+the UI. Every send passes the consequence preview first: screens can
 only *ask* for an RPC (RpcRequested); the App shows the preview and runs the worker.
 """
 
@@ -26,6 +27,8 @@ from fwctl_tui.config import Config, load_config
 from fwctl_tui.connect import DeviceOpenError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.confirm import ConfirmScreen
+from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of
@@ -102,6 +105,8 @@ class FwctlApp(App[int]):
     ) -> None:
         super().__init__()
         self.start_device = device  # --device NAME: opened as soon as the app starts
+        self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
+        self._asked_to_quit = False
         self.keymap_in_use: dict[str, str] = {}
         self._theme_problem: str | None = None
         self.config = config if config is not None else load_config()
@@ -134,7 +139,29 @@ class FwctlApp(App[int]):
             self.busy = True
             self._open_worker(self.start_device)
 
-    # --- device worker (the only place RPCs and opens run) -------------------------
+    async def action_quit(self) -> None:
+        """Quit; while a command is in flight, first say what becomes of it."""
+        if self.rpc_in_flight is None:
+            self.exit()
+            return
+        if self._asked_to_quit:
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            self._asked_to_quit = False
+            if quit_now:
+                self.exit()
+
+        self._asked_to_quit = True
+        self.push_screen(ConfirmScreen(
+            "Quit while a command is in flight?",
+            f"{self.rpc_in_flight} was sent to {self.device_name} and has not answered yet. "
+            "Quitting now does not stop it: the command finishes on the device, and its "
+            "reply is neither shown nor recorded. Everything recorded so far is kept.",
+            "Quit anyway",
+        ), answered)
+
+    # --- device workers (the only place RPCs and opens run) ------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
     def scan_devices(self, target: Any) -> None:
@@ -152,9 +179,10 @@ class FwctlApp(App[int]):
     def _open_worker(self, name: str) -> None:
         self.post_message(DeviceOpened(self.workspace.open(name)))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="device")
-    def _rpc_worker(self, plan: PlannedRpc, scope: Scope, origin: Any) -> None:
-        exchange = self.workspace.send(plan, scope)
+    @work(exclusive=True, exit_on_error=False, group="device")
+    async def _rpc_worker(self, plan: PlannedRpc, scope: Scope, origin: Any) -> None:
+        self.rpc_in_flight = plan.label
+        exchange = await run_detached("fwctl-rpc", self.workspace.send, plan, scope)
         self.post_message(RpcFinished(plan, exchange, origin))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -164,6 +192,7 @@ class FwctlApp(App[int]):
         finished = event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
         if event.worker.group == "device" and finished:
             self.busy = False
+            self.rpc_in_flight = None
         if event.state is WorkerState.ERROR:
             self.show_failure(event.worker.error)
 

@@ -1,0 +1,81 @@
+"""Pilot tests: quitting while a firmware command hangs asks first, then never waits."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from ui_support import make_app, make_host, open_preview, settle
+
+from fwctl_tui.screens.confirm import ConfirmScreen
+from fwctl_tui.screens.result import ResultScreen
+
+
+def hanging_host(release: threading.Event) -> Any:
+    """A simulated cx7 whose QUERY_HCA_CAP waits until `release` is set."""
+    host = make_host()
+    faults = host.functions[0].firmware.faults
+    faults.sleep = lambda seconds: release.wait(30)
+    faults.slow("QUERY_HCA_CAP", seconds=1.0)
+    return host
+
+
+async def send_and_wait_in_flight(pilot: Pilot[Any]) -> None:
+    await open_preview(pilot, "query_hca", "QUERY_HCA_CAP")
+    await pilot.press("enter")
+    for _ in range(100):
+        if pilot.app.rpc_in_flight:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the RPC never started")
+
+
+async def test_quit_during_a_hung_command_asks_and_cancel_keeps_waiting(
+    tmp_path: Path, pinned_time: None
+) -> None:
+    release = threading.Event()
+    app = make_app(tmp_path, host=hanging_host(release))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await send_and_wait_in_flight(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert "QUERY_HCA_CAP was sent to sim:cx7 and has not answered yet" in question
+        assert "finishes on the device" in question
+        await pilot.press("ctrl+q")  # asking twice does not stack a second question
+        await pilot.pause()
+        assert sum(isinstance(s, ConfirmScreen) for s in app.screen_stack) == 1
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and app.rpc_in_flight == "QUERY_HCA_CAP"
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        assert app.rpc_in_flight is None and not app.busy
+
+        await pilot.press("ctrl+q")  # nothing in flight: quits without asking
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_quit_anyway_exits_without_waiting_for_the_command(
+    tmp_path: Path, pinned_time: None
+) -> None:
+    release = threading.Event()
+    app = make_app(tmp_path, host=hanging_host(release))
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await send_and_wait_in_flight(pilot)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            await pilot.click("#confirm-yes")
+            await pilot.pause()
+            assert not app.is_running
+        assert not release.is_set(), "the app quit while the command was still hanging"
+    finally:
+        release.set()  # the abandoned command finishes; its result goes nowhere
