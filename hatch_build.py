@@ -51,7 +51,7 @@ def compile_extension(root: Path, compiler: str | None = None) -> str | None:
     A failed build also removes an earlier one, so what is imported is what was built.
     """
     source, target = root / SOURCE, extension_path(root)
-    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix=".fastrpc-build-", dir=target.parent) as scratch:
         built = Path(scratch, target.name)
         problems = []
         for cc in compilers(compiler):
