@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -149,13 +151,23 @@ def _continue(target: Path, entry: Any, fsync: bool) -> Recorder:
     return Recorder(target, stream, next_seq=last + 1, fsync=fsync)
 
 
-def atomic_write(dest: Path | str, write: Callable[[IO[str]], None]) -> Path:
-    """Fill a temp file beside `dest` with `write`, fsync it, then rename it over `dest`."""
-    target = Path(dest)
+def atomic_write(
+    dest: Path | str, write: Callable[[IO[Any]], None], *, binary: bool = False
+) -> Path:
+    """Fill a temp file beside `dest` with `write`, fsync it, then rename it over `dest`.
+
+    Only a regular file is ever replaced: a symlink is followed (the link stays and its
+    target gets the new content), and a device, FIFO or directory is refused. A replaced
+    file keeps its permissions; a new one gets the usual umask-derived ones.
+    """
+    target = _writable_target(Path(dest))
     target.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        os.fchmod(fd, mode)
+        stream_of = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8")
+        with stream_of as stream:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
@@ -171,6 +183,33 @@ def atomic_write(dest: Path | str, write: Callable[[IO[str]], None]) -> Path:
         finally:
             os.close(dir_fd)
     return target
+
+
+def _writable_target(dest: Path) -> Path:
+    """The regular file a save to `dest` replaces (symlinks followed), or CaptureError."""
+    target = dest.resolve() if dest.is_symlink() else dest
+    if target.exists() and not target.is_file():
+        what = "a directory" if target.is_dir() else "not a regular file (a device or FIFO)"
+        raise CaptureError(f"{what}: a capture is only saved to a file; choose a file path",
+                           path=str(dest))
+    return target
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets 0666 less the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (Linux: /proc/self/status)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    return 0o022
 
 
 def write_capture(
@@ -189,20 +228,20 @@ def write_capture(
 def save_as(src: Path | str, dest: Path | str, *, redact: bool = False) -> Path:
     """Copy a capture to `dest` atomically; with `redact`, identifiers are replaced.
 
-    Without redaction every line is kept byte for byte (a crash-truncated tail too, so
-    nothing is lost); with it, unreadable lines are dropped since they cannot be checked.
+    Without redaction the file is copied byte for byte (a crash-truncated tail and any
+    undecodable bytes too, so nothing is lost); with it, unreadable lines are dropped
+    since they cannot be checked.
     """
     source = Path(src)
     if not redact:
         with source.open("r", encoding="utf-8", errors="surrogateescape") as check:
             check_header(_first_json(check.readline(), str(source)))
 
-        def copy(stream: IO[str]) -> None:
-            with source.open("r", encoding="utf-8", errors="surrogateescape") as inp:
-                for line in inp:
-                    stream.write(line if line.endswith("\n") else line + "\n")
+        def copy(stream: IO[bytes]) -> None:
+            with source.open("rb") as inp:
+                shutil.copyfileobj(inp, stream)
 
-        return atomic_write(dest, copy)
+        return atomic_write(dest, copy, binary=True)
 
     from fwctl_tui.captures.loader import load_capture
     from fwctl_tui.captures.redact import Redactor

@@ -277,3 +277,17 @@ def test_replay_json_explains_status_and_syndrome_in_a_fresh_process(
     assert "not in a state that allows this command" in first["status_text"]
     assert wording in first["syndrome_text"] and "0xb9558fb4" in first["syndrome_text"]
     assert refused["outcome"] == "EBADMSG" and refused["status_name"] is None
+
+
+def test_export_to_a_fifo_is_a_usage_error_and_the_fifo_survives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import stat
+
+    src, fifo = tmp_path / "c.jsonl", tmp_path / "pipe"
+    record_sample(src)
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "export", str(src), str(fifo))
+    assert code == 2 and "only saved to a file" in err and str(fifo) in err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

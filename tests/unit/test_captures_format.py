@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -263,3 +264,46 @@ def test_identity_prefers_entry_fields_over_info() -> None:
     identity = device_identity(entry())
     assert (identity["psid"], identity["board"]) == ("MT_0000000838", "MCX75310AAS-NEAT")
     assert identity["serial"] is None and "psid" not in identity["info"]
+
+
+def test_save_refuses_a_device_or_fifo_and_leaves_it_alone(tmp_path: Path) -> None:
+    src, fifo = tmp_path / "src.jsonl", tmp_path / "pipe"
+    record_sample(src)
+    os.mkfifo(fifo)
+    for dest in (fifo, tmp_path):
+        with pytest.raises(CaptureError, match="a capture is only saved to a file"):
+            save_as(src, dest)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "src.jsonl"]
+
+
+def test_save_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    src, real, link = tmp_path / "src.jsonl", tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    record_sample(src)
+    real.write_text("old\n")
+    link.symlink_to(real.name)
+    save_as(src, link)
+    assert link.is_symlink() and real.read_bytes() == src.read_bytes()
+
+
+def test_save_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
+    src, dest, new = tmp_path / "src.jsonl", tmp_path / "dest.jsonl", tmp_path / "new.jsonl"
+    record_sample(src)
+    dest.write_text("old\n")
+    dest.chmod(0o640)
+    save_as(src, dest)
+    save_as(src, new)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o640
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
+
+
+def test_plain_save_copies_byte_for_byte(tmp_path: Path) -> None:
+    """A crash-truncated tail and stray bytes travel unchanged: nothing is lost or mended."""
+    src, dest = tmp_path / "src.jsonl", tmp_path / "dest.jsonl"
+    record_sample(src)
+    raw = src.read_bytes() + b'{"type":"rpc","note":"\xff\xfe bytes"}\n{"type":"rpc","seq":9'
+    src.write_bytes(raw)
+    save_as(src, dest)
+    assert dest.read_bytes() == raw
