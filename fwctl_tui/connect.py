@@ -81,7 +81,8 @@ class Connection:
         """A Session on this device; simulated and replay errnos carry the emulator's why."""
         emulator = self.extra.get("emulator")
         detail = (lambda: emulator.last_detail) if emulator is not None else None
-        return Session(self.device, self.name, detail_source=detail)
+        return Session(self.device, self.name, detail_source=detail,
+                       state_id=self.extra.get("state_id", ""))
 
     def close(self) -> None:
         self.device.close()
@@ -139,7 +140,9 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {entry.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(entry, device)
-    return Connection(entry=entry, device=device, kernel=lambda: read_host_state(base))
+    connection = Connection(entry=entry, device=device, kernel=lambda: read_host_state(base))
+    connection.extra["state_id"] = boot_id()  # counters and CLOCK_MONOTONIC run until reboot
+    return connection
 
 
 def _open_simulated(name: str, host: Any = None) -> Connection:
@@ -161,6 +164,7 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     entry = _with_device_info(function.entry(), device)
     connection = Connection(entry=entry, device=device, kernel=host.kernel.state)
     connection.extra["emulator"] = function.emulator  # the session shows the driver's detail
+    connection.extra["state_id"] = host.instance_id  # each run's simulated card is new
     return connection
 
 
@@ -176,14 +180,27 @@ def _open_replay(path: str) -> Connection:
         device = emulator.open_device(entry.name)
     except FileNotFoundError:
         raise UnknownDeviceError(f"capture file {path!r} does not exist") from None
+    except IsADirectoryError:
+        raise UnknownDeviceError(f"{path!r} is a directory, not a capture file") from None
     except FwctlError as err:
         raise DeviceOpenError(f"cannot replay {path}: {err.strerror}", err.errno) from None
-    except (OSError, ValueError) as err:  # unreadable file, CaptureError: report, no traceback
-        raise DeviceOpenError(f"cannot replay {path}: {err}") from None
+    except OSError as err:  # unreadable: the file is there, the host refuses it
+        raise DeviceOpenError(f"cannot read {path}: {err.strerror or err}", err.errno) from None
+    except ValueError as err:  # CaptureError: not a capture this tool can read (bad input)
+        raise UnknownDeviceError(f"cannot replay {path}: {err}") from None
     entry = _with_device_info(entry, device)
     connection = Connection(entry=entry, device=device, kernel=emulator.kernel.state)
     connection.extra["emulator"] = emulator  # "not in this capture" details reach the user
     return connection
+
+
+def boot_id() -> str:
+    """This boot's id: a live device's counters and the monotonic clock are continuous
+    within one boot, so records with the same id can be timed against each other."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _with_device_info(entry: DeviceEntry, device: FwctlDevice) -> DeviceEntry:

@@ -41,6 +41,9 @@ class Exchange:
     mono_ns: int = 0  # time.monotonic_ns() at send
     device: str = ""
     detail: str | None = None  # simulator/replay detail behind an errno
+    # the device-state session that answered: a live host's boot, or one simulated card
+    # (a new one in every fwctl-tui run); counters only compare within one session
+    session: str = ""
     meta: dict[str, object] = field(default_factory=dict)
 
     @property

@@ -25,6 +25,7 @@ class Session:
     device: FwctlDevice
     device_name: str
     detail_source: Callable[[], str | None] | None = None  # simulator errno detail
+    state_id: str = ""  # whose device state answers (a boot, a simulated card): Exchange.session
     history: list[Exchange] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -50,6 +51,7 @@ class Session:
             mono_ns=mono,
             device=self.device_name,
             detail=detail,
+            session=self.state_id,
         )
         self.history.append(exchange)
         for listener in self.listeners:

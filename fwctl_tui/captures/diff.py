@@ -128,7 +128,9 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
     """Changed fields between two answers to the same question, plus a note if degraded.
 
     Counters get a delta; a rate only with `same_timeline` (both records from one
-    capture, so their `mono_ns` share a clock), never from wall times of two sessions.
+    capture, so their `mono_ns` share a clock), never from wall times of two sessions,
+    never between two device sessions (Exchange.session: another simulated card, or a
+    reboot), and never for a counter that went down (cleared or reset in between).
     """
     changes: list[Change] = []
     for label, va, vb in (("errno", a.errno, b.errno), ("status", a.status, b.status)):
@@ -146,7 +148,12 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
                                 decoding.values(da.output_fields),
                                 decoding.values(db.output_fields))
     widths = {path: fld.width_bits for path, fld in da.output_fields.items()}
-    seconds = (b.mono_ns - a.mono_ns) / 1e9 if same_timeline else 0.0
+    other_session = bool(a.session and b.session and a.session != b.session)
+    if other_session:
+        notes.append("A and B were answered by different device sessions (another simulated "
+                      "card, or the host rebooted): counter deltas span a reset, no rates")
+    seconds = (b.mono_ns - a.mono_ns) / 1e9 if same_timeline and not other_session else 0.0
+    went_down = False
     for path in list(fa) + [p for p in fb if p not in fa]:
         va, vb = fa.get(path), fb.get(path)
         if va == vb:
@@ -156,9 +163,13 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
         if (change.kind is None and isinstance(va, int) and isinstance(vb, int)
                 and is_counter(decoding.command_name(a), path, width)):
             change.delta = vb - va
-            if seconds > 0:
+            went_down = went_down or change.delta < 0
+            if seconds > 0 and change.delta >= 0:
                 change.rate_per_s = round(change.delta / seconds, 3)
         changes.append(change)
+    if went_down and not other_session:
+        notes.append("a counter went down: it was cleared or the device reset between the "
+                     "records, so that delta is not traffic (no rate)")
     return changes, "; ".join(notes) or None
 
 
@@ -168,10 +179,15 @@ def _dword_changes(ra: bytes, rb: bytes) -> list[Change]:
     for offset in range(0, max(len(ra), len(rb)), 4):
         wa, wb = ra[offset : offset + 4], rb[offset : offset + 4]
         if wa != wb:
-            va = int.from_bytes(wa, "big") if wa else None
-            vb = int.from_bytes(wb, "big") if wb else None
-            out.append(Change(f"dword[0x{offset:x}]", va, vb))
+            out.append(Change(f"dword[0x{offset:x}]", _word(wa), _word(wb)))
     return out
+
+
+def _word(raw: bytes) -> int | str | None:
+    """A 32-bit word as a number; a reply that ends inside it says how much there is."""
+    if len(raw) == 4:
+        return int.from_bytes(raw, "big")
+    return f"0x{raw.hex()} ({len(raw)} of 4 bytes)" if raw else None
 
 
 def _freeze(value: Any) -> Any:

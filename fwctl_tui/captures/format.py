@@ -150,6 +150,8 @@ def exchange_to_record(exchange: Exchange, seq: int) -> dict[str, Any]:
     }
     if exchange.detail:
         record["detail"] = exchange.detail
+    if exchange.session:
+        record["session"] = exchange.session
     if exchange.meta:
         record["meta"] = exchange.meta
     return record
@@ -204,6 +206,7 @@ def record_to_exchange(record: dict[str, Any], device: str = "") -> Exchange:
         mono_ns=ints[4],
         device=device,
         detail=record.get("detail"),
+        session=session if isinstance(session := record.get("session"), str) else "",
         meta=dict(meta) if isinstance(meta, dict) else {},
     )
 

@@ -8,6 +8,7 @@ All functions share one SimKernel: taint is system-wide, as on a real machine.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -114,6 +115,9 @@ class SimHost:
         self.profile = profile if isinstance(profile, Profile) else load_profile(profile)
         self.kernel = kernel or SimKernel()
         self.clock: Clock = clock or time.monotonic
+        # Records answered by this machine compare with each other, not with another
+        # instance's (each fwctl-tui run builds its own): Exchange.session
+        self.instance_id = f"sim-{uuid.uuid4().hex[:16]}"
         self.functions: list[SimFunction] = []
         for func in range(self.profile.functions):
             firmware = ConnectXFirmware(self.profile, func, seed=seed, clock=self.clock)

@@ -251,3 +251,50 @@ def test_render_keeps_binary_arrays_and_value_pairs_apart() -> None:
     b = {**a, "r.gid[3]": 2}
     out_a, out_b, kinds = render.join(fields, fields, a, b)
     assert kinds == {} and out_a == a and out_b == b
+
+
+def test_no_rate_across_device_sessions_or_for_a_counter_that_went_down(monkeypatch) -> None:
+    import dataclasses
+
+    monkeypatch.setattr(decoding, "decode", fake_decode)
+    a = exchange("ACCESS_REG:PPCNT", port(1), reply(9000), 100.0)
+    b = exchange("ACCESS_REG:PPCNT", port(1), reply(11000), 104.0)
+    first, second = (dataclasses.replace(x, session=s) for x, s in ((a, "sim-1"), (b, "sim-2")))
+    (change,), note = diff_pair(first, second, same_timeline=True)
+    assert (change.delta, change.rate_per_s) == (2000, None)
+    assert note is not None and "different device sessions" in note
+    same = dataclasses.replace(second, session="sim-1")
+    assert diff_pair(first, same, same_timeline=True)[0][0].rate_per_s == 500.0
+
+    (down,), note = diff_pair(b, a, same_timeline=True)  # cleared in between: goes down
+    assert (down.delta, down.rate_per_s) == (-2000, None)
+    assert note is not None and "counter went down" in note
+
+
+def test_a_reply_that_ends_inside_a_word_says_so() -> None:
+    mystery = (0x0999).to_bytes(2, "big") + bytes(14)
+    a = [(1, exchange("MYSTERY", mystery, bytes(18), 1.0))]
+    b = [(1, exchange("MYSTERY", mystery, bytes(20), 2.0))]
+    (pair,) = diff_exchanges(a, b).changed
+    (change,) = pair.changes
+    assert (change.field, change.a, change.b) == ("dword[0x10]", "0x0000 (2 of 4 bytes)", 0)
+
+
+def test_separate_cli_runs_record_separate_simulated_cards(tmp_path: Path) -> None:
+    """Each `send --capture` run is a new simulated card: the records say so, and a diff
+    of the two gives deltas and no rates."""
+    path = tmp_path / "p.jsonl"
+    for _ in range(2):
+        subprocess.run([sys.executable, "-m", "fwctl_tui", "send", "sim:cx7",
+                        "ACCESS_REG:PPCNT", "local_port=1", "grp=0", "--capture", str(path)],
+                       check=True, capture_output=True)
+    header, first, second = path.read_text().splitlines()
+    sessions = [json.loads(line)["session"] for line in (first, second)]
+    assert all(s.startswith("sim-") for s in sessions) and sessions[0] != sessions[1]
+    (tmp_path / "a.jsonl").write_text(f"{header}\n{first}\n")
+    (tmp_path / "b.jsonl").write_text(f"{header}\n{second}\n")
+    report = diff_captures(tmp_path / "a.jsonl", tmp_path / "b.jsonl")
+    assert report.same_timeline  # one file's clock ...
+    (pair,) = report.pairs
+    assert pair.note and "different device sessions" in pair.note  # ... but two cards
+    assert all(change.rate_per_s is None for change in pair.changes)

@@ -187,3 +187,17 @@ def test_info_simulated_human(capsys) -> None:
     code, out, _ = run(capsys, "info", "sim:cx7.1")
     assert code == EXIT_OK
     assert "SIMULATED" in out and "sim:cx7.1" in out
+
+
+@pytest.mark.parametrize(("make", "fragment"), [
+    (lambda p: p.mkdir(), "is a directory, not a capture file"),
+    (lambda p: p.write_text(""), "cannot replay"),
+    (lambda p: p.write_bytes(b"\x00\x01binary"), "cannot replay"),
+])
+def test_a_replay_device_that_is_not_a_capture_is_bad_input(
+    tmp_path, capsys, make, fragment: str
+) -> None:
+    path = tmp_path / "thing.jsonl"
+    make(path)
+    code, out, err = run(capsys, "info", f"replay:{path}")
+    assert code == 2 and fragment in err and "Errno" not in err and not out
