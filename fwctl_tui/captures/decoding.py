@@ -77,8 +77,9 @@ def _resolve(name: str, opcode: int) -> Resolution:
     actual = (f"0x{opcode:04x} ({by_opcode.name})" if by_opcode is not None
               else f"0x{opcode:04x}, not a catalogue command" if opcode >= 0
               else "missing (request shorter than 2 bytes)")
+    verdict = f"decoded as {by_opcode.name}" if by_opcode is not None else "shown raw"
     return Resolution(by_opcode, f"recorded as {name} (opcode 0x{by_name.opcode:04x}) but the "
-                                 f"request's opcode is {actual}: decoded by the opcode")
+                                 f"request's opcode is {actual}: {verdict}, as sent")
 
 
 def _lookup(key: str) -> Any:

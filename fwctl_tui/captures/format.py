@@ -175,11 +175,29 @@ _INT_KEYS = (("out_cap", None), ("errno", 0), ("out_len", 0), ("duration_ns", 0)
              ("mono_ns", 0))
 
 
+def _scope_of(record: dict[str, Any]) -> Scope:
+    """The record's scope: `scope` (name) and `scope_value` (number) must agree where both
+    are given, since a capture that says two things cannot be trusted with either."""
+    name, value = record.get("scope"), record.get("scope_value")
+    by_name = _SCOPES.get(name) if isinstance(name, str) else None
+    by_value = _SCOPES.get(value) if type(value) is int else None
+    if name is not None and not isinstance(name, int) and by_name is None:
+        raise CaptureError(f"unknown scope {name!r}")
+    if value is not None and by_value is None:
+        raise CaptureError(f"unknown scope_value {value!r}")
+    if by_name is not None and by_value is not None and by_name is not by_value:
+        raise CaptureError(f"scope {name!r} and scope_value {value!r} disagree")
+    scope = by_value if by_value is not None else by_name  # (CONFIGURATION is 0: falsy)
+    if scope is None and type(name) is int:  # schema 0 wrote the number as `scope`
+        scope = _SCOPES.get(name)
+    if scope is None:
+        raise CaptureError("no scope: the record needs 'scope' or 'scope_value'")
+    return scope
+
+
 def record_to_exchange(record: dict[str, Any], device: str = "") -> Exchange:
     """Rebuild the Exchange; raises CaptureError (no line number) on a malformed record."""
-    scope = _SCOPES.get(record.get("scope_value", record.get("scope")))
-    if scope is None or isinstance(record.get("scope_value"), bool):
-        raise CaptureError(f"unknown scope {record.get('scope', record.get('scope_value'))!r}")
+    scope = _scope_of(record)
     get = record.get
     ints = (get("out_cap"), get("errno", 0), get("out_len", 0), get("duration_ns", 0),
             get("mono_ns", 0))

@@ -176,7 +176,7 @@ def test_damaged_records_are_flagged_in_listings(tmp_path: Path, capsys) -> None
     assert mismatch["outcome"] == "OPCODE_MISMATCH"
     assert mismatch["problems"] == [
         "recorded as QUERY_HCA_CAP (opcode 0x0100) but the request's opcode is 0xffff, not a "
-        "catalogue command: decoded by the opcode"]
+        "catalogue command: shown raw, as sent"]
     assert mismatch["decode_error"] == "opcode 0xffff is not in the catalogue: raw bytes only"
     code, out, _ = run(capsys, "replay", str(path), "--status", "OK")
     assert code == 0 and "SHORT_REPLY" not in out and "NO_STATUS" not in out

@@ -307,3 +307,30 @@ def test_plain_save_copies_byte_for_byte(tmp_path: Path) -> None:
     src.write_bytes(raw)
     save_as(src, dest)
     assert dest.read_bytes() == raw
+
+
+@pytest.mark.parametrize(("scope", "fragment"), [
+    ({"scope": "BOGUS", "scope_value": 1}, "unknown scope 'BOGUS'"),
+    ({"scope": "DEBUG_READ_ONLY", "scope_value": 3}, "and scope_value 3 disagree"),
+    ({"scope_value": 9}, "unknown scope_value 9"),
+    ({"scope_value": True}, "unknown scope_value True"),
+    ({}, "no scope"),
+])
+def test_a_record_with_a_doubtful_scope_is_broken(tmp_path: Path, scope, fragment: str) -> None:
+    path = tmp_path / "c.jsonl"
+    record_sample(path)
+    header, first, *rest = path.read_text().splitlines()
+    record = json.loads(first)
+    record.pop("scope"), record.pop("scope_value")
+    record.update(scope)
+    path.write_text("\n".join([header, json.dumps(record), *rest]) + "\n")
+    with load_capture(path) as capture:
+        item = capture.record(0)
+    assert item.exchange is None and item.error is not None and fragment in str(item.error)
+
+
+def test_scope_name_and_value_that_agree_load(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    record_sample(path)
+    with load_capture(path) as capture:
+        assert capture.record(0).exchange is not None
