@@ -66,14 +66,17 @@ CAP_SYS_RAWIO_SCOPES: frozenset[Scope] = frozenset(
 
 def parse_scope(text: str | int) -> Scope:
     """Accept a scope as its number, its full or short name, case-insensitively."""
-    if isinstance(text, int) or str(text).isdigit():
-        return Scope(int(text))
     key = str(text).upper().removeprefix("FWCTL_RPC_").replace("-", "_")
     try:
+        if isinstance(text, int) or key.isdigit():
+            return Scope(int(key))
         return Scope[key]
-    except KeyError:
+    except (KeyError, ValueError):
         names = ", ".join(s.name for s in Scope)
-        raise ValueError(f"unknown scope {text!r}; expected one of {names} or 0..3") from None
+        last = max(Scope)
+        raise ValueError(
+            f"unknown scope {text!r}; expected one of {names} or 0..{int(last)}"
+        ) from None
 
 
 def device_type_name(value: int) -> str:

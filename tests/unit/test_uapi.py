@@ -112,9 +112,10 @@ def test_parse_scope(text: str, expected: int) -> None:
     assert uapi.parse_scope(text) == expected
 
 
-def test_parse_scope_rejects_unknown() -> None:
-    with pytest.raises(ValueError, match="unknown scope"):
-        uapi.parse_scope("root")
+@pytest.mark.parametrize("text", ["root", "7", 7, "-1"])
+def test_parse_scope_rejects_unknown(text: object) -> None:
+    with pytest.raises(ValueError, match=r"unknown scope .*expected one of .* or 0\.\.3"):
+        uapi.parse_scope(text)  # type: ignore[arg-type]
 
 
 GUARDS = {
