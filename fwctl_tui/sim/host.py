@@ -85,6 +85,7 @@ class SimFunction:
             major_minor=f"240:{self.index}",
             device_type="mlx5",
             device_type_value=self.emulator.driver.device_type,
+            type_source="FWCTL_INFO" if info is not None else "parent driver mlx5_core",
             pci_bdf=self.bdf,
             cxl_memdev=None,
             parent=f"/sys/devices/pci0000:00/{self.bdf}",

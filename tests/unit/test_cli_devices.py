@@ -154,6 +154,7 @@ def test_devices_simulate_json(fake_sysfs, capsys, argv: tuple[str, ...]) -> Non
     assert names[:2] == ["fwctl0", "fwctl1"] and "sim:cx7" in names
     simulated = next(r for r in records if r["name"] == "sim:cx7")
     assert simulated["kind"] == "simulated" and simulated["device_type"] == "mlx5"
+    assert simulated["type_source"] == "FWCTL_INFO"  # as `info` says: the type was asked
 
 
 def test_devices_simulate_human_is_labelled(capsys) -> None:
