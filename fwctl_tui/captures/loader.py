@@ -46,9 +46,16 @@ class RecordItem:
     text: str = ""
 
     @property
-    def seq(self) -> int:
+    def recorded_seq(self) -> int | None:
+        """The seq the line itself carries; None when it is unreadable or has none."""
         value = (self.raw or {}).get("seq")
-        return value if isinstance(value, int) else self.index + 1
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def seq(self) -> int:
+        """The recorded seq, else the line's position among records (for ordering)."""
+        recorded = self.recorded_seq
+        return recorded if recorded is not None else self.index + 1
 
 
 class Capture:

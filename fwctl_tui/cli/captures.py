@@ -149,8 +149,8 @@ def run_replay(args: argparse.Namespace) -> int:
 
 def _item_json(item: RecordItem) -> dict[str, Any]:
     if item.exchange is None:
-        return {"seq": item.seq, "line": item.line, "error": item.error.reason if item.error
-                else None, "text": item.text}
+        return {"seq": item.recorded_seq, "line": item.line,
+                "error": item.error.reason if item.error else None, "text": item.text}
     ex = item.exchange
     decoded = decoding.decode(ex)
     return {
@@ -202,8 +202,10 @@ def _records_table(items: list[RecordItem]) -> Table:
         ex = item.exchange
         if ex is None:
             reason = item.error.reason if item.error else "unreadable"
-            table.add_row(Text(str(item.seq)), Text(""), Text(""), Text("?"), Text("BROKEN"),
-                          Text(""), Text(f"line {item.line}: {reason}: {item.text[:60]}"))
+            seq = item.recorded_seq
+            table.add_row(Text("?" if seq is None else str(seq)), Text(""), Text(""), Text("?"),
+                          Text("BROKEN"), Text(""),
+                          Text(f"line {item.line}: {reason}: {item.text[:60]}"))
             continue
         time_text = str((item.raw or {}).get("time") or "")[11:26]
         table.add_row(

@@ -291,3 +291,20 @@ def test_export_to_a_fifo_is_a_usage_error_and_the_fifo_survives(
     code, _, err = run(capsys, "export", str(src), str(fifo))
     assert code == 2 and "only saved to a file" in err and str(fifo) in err
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_broken_line_has_no_made_up_seq(tmp_path: Path, capsys) -> None:
+    """An unreadable line says which line it is; it does not borrow the next record's seq."""
+    path = tmp_path / "c.jsonl"
+    record_sample(path, polls=2)
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([*lines[:2], "{not json", *lines[2:]]) + "\n")
+    code, out, _ = run(capsys, "replay", str(path), "--json")
+    records = json.loads(out)["records"]
+    broken = next(r for r in records if r.get("error"))
+    assert code == 0 and broken["seq"] is None and broken["line"] == 3
+    seqs = [r["seq"] for r in records if r["seq"] is not None]
+    assert len(seqs) == len(set(seqs))
+    code, out, _ = run(capsys, "replay", str(path))
+    assert any(row.split()[:2] == ["?", "?"] or row.lstrip().startswith("?") for row in
+               out.splitlines() if "BROKEN" in row)
