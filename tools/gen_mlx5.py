@@ -256,6 +256,7 @@ def build() -> dict[str, Any]:
     _bind_command_enums(b, commands, status_enum)
 
     registers = _registers(b, ifc, regs)
+    b.check_tables()
     opcode_names = {str(v): short_name(k) for k, v in ifc["cmd_opcodes"].items()}
     opcode_names.update({str(r["opcode"]): short_name(r["opcode_name"])
                          for r in facts["mlx5"]["allow_list"]})

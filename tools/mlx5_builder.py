@@ -2,7 +2,8 @@
 
 Builder turns mlx5_ifc.json structs and mlx5_registers.json nodes into the compact
 layout records the decoders read (offsets, widths, kinds, enums, unions and their
-selectors); _condition compiles register page conditions into a tiny AST.
+selectors, flexible arrays and their count fields); _condition compiles register page
+conditions into a tiny AST.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from tools.mlx5_tables import FIELD_ENUMS, IFC_SELECTORS
+from tools.mlx5_tables import FIELD_ENUMS, IFC_COUNTS, IFC_SELECTORS
 from tools.reference import reference_dir
 
 
@@ -113,12 +114,16 @@ class Builder:
             sel = IFC_SELECTORS.get((parent, name))
             if sel:
                 out["sel"] = self._ifc_selector(parent, sel)
+            if (parent, name) in IFC_COUNTS:
+                out["cnt"] = self._ifc_count(parent, name, target)
         elif kind == "array":
             out["k"] = "array"
             out["c"] = f.get("count") or 0
             out["ew"] = f["element_width_bits"]
             if f.get("flexible"):
                 out["flex"] = 1
+                if (parent, name) in IFC_COUNTS:
+                    out["cnt"] = self._ifc_count(parent, name, None)
             if f.get("element_kind") in ("struct", "union"):
                 if f.get("type") not in self.structs:
                     return None
@@ -137,6 +142,24 @@ class Builder:
             value = self.ifc["enums"][key] if key in self.ifc["enums"] else int(key)
             values[str(value)] = member
         return {"f": field_name, "o": field["offset_bits"], "w": field["width_bits"], "v": values}
+
+    def _ifc_count(self, parent: str, name: str, union: dict[str, Any] | None) -> dict[str, Any]:
+        """The count field of a flexible array, or of a union whose members all are ones."""
+        if union is not None and not all(
+                m["kind"] == "reserved" or (m["kind"] == "array" and m.get("flexible"))
+                for m in union["fields"]):
+            raise SystemExit(f"{parent}.{name}: a count needs flexible-array members")
+        field_name = IFC_COUNTS[(parent, name)]
+        field = next(f for f in self.structs[parent]["fields"] if f["name"] == field_name)
+        return {"f": field_name, "o": field["offset_bits"], "w": field["width_bits"]}
+
+    def check_tables(self) -> None:
+        """Every IFC_SELECTORS / IFC_COUNTS entry reached a layout (no silent typo)."""
+        for table, key in ((IFC_SELECTORS, "sel"), (IFC_COUNTS, "cnt")):
+            for struct, field_name in table:
+                fields = self.layouts.get(struct, {}).get("fields", [])
+                if not any(f["n"] == field_name and key in f for f in fields):
+                    raise SystemExit(f"{struct}.{field_name}: table entry matched no field")
 
     # -- mlx5_registers nodes ----------------------------------------------------------
     def add_node(self, node_name: str) -> str:

@@ -25,7 +25,10 @@ OP_MOD_ENUMS: dict[str, str] = {
     "QUERY_VNIC_ENV": "MLX5_QUERY_VNIC_ENV_IN_OP_MOD_",
     "QUERY_VPORT_COUNTER": "MLX5_QUERY_VPORT_COUNTER_IN_OP_MOD_",
 }
-CAP_QUERY_COMMANDS = ("QUERY_HCA_CAP", "QUERY_OTHER_HCA_CAP")
+# Commands whose op_mod names a capability page (`cap_type << 1 | cap_mode`). Not
+# QUERY_OTHER_HCA_CAP: its reply is the fixed struct other_hca_cap (only `roce` defined),
+# not a page; another function's pages are read with QUERY_HCA_CAP other_function=1.
+CAP_QUERY_COMMANDS = ("QUERY_HCA_CAP",)
 REGISTER_COMMANDS = ("ACCESS_REG", "ACCESS_REGISTER_USER")
 
 # Enum labels for mlx5_ifc fields: (struct, field) -> enum name prefix(es) in mlx5_ifc.json.
@@ -74,7 +77,7 @@ FIELD_ENUMS: dict[tuple[str, str], str | tuple[str, ...]] = {
 IP_VERSION_MEMBERS = {"4": "ipv4_layout", "6": "ipv6_layout"}  # IP version numbers
 
 # Unions in mlx5_ifc.json chosen by a sibling field: (struct, union field) ->
-# (selector field, {selector value: member}). Values are enum members or protocol numbers.
+# (selector field, {selector value: member}). Values are enum members or plain numbers.
 IFC_SELECTORS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("scheduling_context", "element_attributes"): (
         "element_type",
@@ -86,6 +89,20 @@ IFC_SELECTORS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ),
     ("fte_match_set_lyr_2_4", "src_ipv4_src_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
     ("fte_match_set_lyr_2_4", "dst_ipv4_dst_ipv6"): ("ip_version", IP_VERSION_MEMBERS),
+    # The RQ list of an RQT: plain RQ numbers, or RQ number plus owning vhca_id per entry.
+    # Inferred from the field names (rq_vhca_id_format beside the rq_num[]/rq_vhca[] union);
+    # the reference does not state it. The kernel's en/rqt.c (fill_rqn_list) confirms: it
+    # sets rq_vhca_id_format=1 exactly when it fills rq_vhca[] entries.
+    ("rqtc", "rq_num_or_rq_vhca"): ("rq_vhca_id_format", {"0": "rq_num", "1": "rq_vhca"}),
+}
+
+# Flexible arrays whose element count a sibling field states: (struct, field) -> the count
+# field in the same struct. On a union of flexible arrays the count applies to the member
+# in use. The decoder shows min(count, what the buffer holds) elements.
+IFC_COUNTS: dict[tuple[str, str], str] = {
+    # rqt_actual_size counts the RQ list's entries: inferred from the field names, not
+    # stated by the reference; en/rqt.c fills exactly rqt_actual_size entries.
+    ("rqtc", "rq_num_or_rq_vhca"): "rqt_actual_size",
 }
 
 # QUERY_GENERAL_OBJECT: the reply after the common header depends on the input's obj_type.

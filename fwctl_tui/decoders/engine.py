@@ -4,7 +4,8 @@ Encoding collects (bit, width, value) writes from a {path: value} mapping and OR
 one big integer: values may be nested like the JSON decode output, leaves may be given by
 their last name when that is unambiguous, enum labels and 0x-hex are accepted, and a
 data-selected union (a register page) is chosen by the member named in the paths, with
-its selector field filled in when the caller left it out.
+its selector field filled in when the caller left it out (a union of flexible arrays too:
+`rqt_context.rq_num_or_rq_vhca.rq_vhca[3].rq_num` sets rq_vhca_id_format to 1).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fwctl_tui.decoders.plan import Context, Plan, PlanNode, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_hex
 
 _INDEX = re.compile(r"^\[(\d+)\](.*)$")
+_MEMBER = re.compile(r"^\.?([^.\[]*)(.*)$")  # ".page.x" / ".list[2].x" -> member, the rest
 
 
 def decode_layout_in(lset: LayoutSet, layout: str, data: bytes,
@@ -156,7 +158,9 @@ class Writer:
             self.put(base + pn.bit, pn.width, coerce(where, rest.pop(""), pn.width), where)
         members: dict[str, dict[str, Any]] = {}
         for key, value in rest.items():
-            name, _, sub = key.removeprefix(".").partition(".")
+            match = _MEMBER.match(key)
+            assert match is not None  # the pattern matches any text
+            name, sub = match.groups()
             members.setdefault(name, {})[sub] = value
         if not members:
             return
@@ -165,7 +169,7 @@ class Writer:
                               "a union holds one", field=where)
         (name, vals), = members.items()
         member = dyn.union.by_name.get(name)
-        if member is None or member.type is None:
+        if member is None or (member.type is None and name not in dyn.members):
             raise EncodeError(f"{where}: no page named {name!r}"
                               f"{did_you_mean(name, dyn.union.by_name)}", field=where)
         sel = dyn.selector
@@ -179,9 +183,13 @@ class Writer:
                     f"{sel.field}={given[-1].value} was given", field=where)
             if not given and chosen is not None:
                 self.put(sel_bit, sel.width, chosen, f"{where} selector {sel.field}")
-        sub_plan = compile_plan(self.lset, member.type, None, member.name)
-        self.route(sub_plan, base + pn.bit, {k: v for k, v in vals.items() if k},
-                   f"{where}.{name}.")
+        if name in dyn.members:  # a flexible array: keys are [i] or [i].field
+            self._route_flex(dyn.members[name], base, {k: v for k, v in vals.items() if k},
+                             f"{where}.{name}")
+            return
+        sub_plan = compile_plan(self.lset, member.type or "", None, member.name)
+        self.route(sub_plan, base + pn.bit,
+                   {k.removeprefix("."): v for k, v in vals.items() if k}, f"{where}.{name}.")
 
 
 def _owning_dyn(plan: Plan, path: str) -> PlanNode | None:

@@ -6,8 +6,12 @@ gaps, so they never reach a decoded tree but stay visible in a hex view.
 
 Field kinds: `int` (a number, or bytes when wider than 64 bits), `struct`, `union`
 (resolved by context, by a selector field or by a condition; else shown raw), `array`
-(fixed count, or `flexible`: as many elements as the buffer holds) and `raw` (a byte-aligned
-payload running to the end of the buffer).
+(fixed count, or `flexible`: as many elements as the buffer holds, or fewer when a count
+field says so) and `raw` (a byte-aligned payload running to the end of the buffer).
+
+A union may be zero-width: a C union of flexible arrays (`rqtc`'s rq_num[] / rq_vhca[]).
+Its selector picks which array the data holds, and its `counted_by` field, like a flexible
+array's, says how many elements there are.
 """
 
 from __future__ import annotations
@@ -34,6 +38,18 @@ class Selector:
             if name == member:
                 return value
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class CountRef:
+    """The field stating how many elements a flexible array holds (C's `__counted_by`).
+
+    It lives in the layout containing the array, or the union of arrays, that names it.
+    """
+
+    field: str  # count field name in the containing layout
+    offset: int  # its bit offset relative to the containing layout
+    width: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +95,7 @@ class FieldDef:
     access: str | None = None
     selector: Selector | None = None
     conditions: tuple[tuple[str, Any], ...] | None = None
+    counted_by: CountRef | None = None  # flexible array, or union of flexible arrays
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +161,8 @@ def _field(raw: Mapping[str, Any], enums: Mapping[str, Enum]) -> FieldDef:
         selector = Selector(field=sel["f"], offset=int(sel["o"]), width=int(sel["w"]),
                             members=MappingProxyType({int(k): v for k, v in sel["v"].items()}))
     cond = raw.get("cond")
+    cnt = raw.get("cnt")
+    counted_by = CountRef(cnt["f"], int(cnt["o"]), int(cnt["w"])) if cnt else None
     return FieldDef(
         name=raw["n"], offset=int(raw["o"]), width=int(raw["w"]), kind=raw["k"],
         type=raw.get("t") or raw.get("et"), count=int(raw.get("c", 0)),
@@ -151,6 +170,7 @@ def _field(raw: Mapping[str, Any], enums: Mapping[str, Enum]) -> FieldDef:
         elem_union=bool(raw.get("eu")), enum=enums[raw["e"]] if raw.get("e") else None,
         access=raw.get("a"), selector=selector,
         conditions=tuple((m, ast) for m, ast in cond) if cond else None,
+        counted_by=counted_by,
     )
 
 

@@ -78,11 +78,17 @@ class Node:
     def width_bits(self) -> int:
         pn = self._pn
         if pn.dyn is None:
+            if pn.open_end and self.children:  # up to the end of its list
+                start = self.bit_offset
+                return max(pn.width, *(c.bit_offset + c.width_bits - start
+                                       for c in self.children))
             return pn.width
         if pn.dyn.mode == "raw":
             return max(0, self._fr.nbits - self.bit_offset)
         if pn.dyn.mode == "flex":
             return len(self.children) * pn.dyn.elem_width
+        if pn.width == 0 and self.children:  # a union of flexible arrays: the one in use
+            return self.children[0].width_bits
         return pn.width
 
     # -- values ------------------------------------------------------------------------
@@ -140,8 +146,10 @@ class Node:
         member_name = choose_member(pn, fr.data, fr.base)
         member = dyn.union.by_name.get(member_name) if member_name else None
         start = fr.base + pn.bit
+        if member_name in dyn.members:  # a flexible array, compiled with the plan
+            return [Node(dyn.members[member_name], fr)]
         if member is None or member.type is None:
-            if start + pn.width <= fr.nbits:
+            if pn.width and start + pn.width <= fr.nbits:
                 self._val = bytes(fr.data[start // 8:(start + pn.width) // 8])
             return []
         plan = compile_plan(fr.lset, member.type, None, member.name)
@@ -154,6 +162,11 @@ class Node:
         if width <= 0:
             return []
         count = max(0, (fr.nbits - start) // width)
+        if dyn.count is not None:  # the stated count, capped at what the buffer holds
+            stated = read_bits(fr.data, fr.base + dyn.count_base + dyn.count.offset,
+                               dyn.count.width)
+            if stated is not None:
+                count = min(count, stated)
         path = self.path
         out: list[Node] = []
         if dyn.elem_layout and not dyn.elem_union:

@@ -6,7 +6,10 @@ element of an array. Its static leaves are read by one generated function
 (`w[i] >> shift & mask` over the reply's big-endian dwords, `int.from_bytes` for the rare
 field that straddles dwords), which is why a 4 KB capability page decodes in tens of
 microseconds. Parts whose shape depends on the data (register pages picked by a selector,
-flexible arrays, raw payloads) are `dynamic` nodes resolved when a Node is expanded.
+flexible arrays and their count fields, raw payloads) are `dynamic` nodes resolved when a
+Node is expanded. A plan depends on its layout and context only, never on the data: a
+selector or count read from the buffer being decoded is applied by the Node, so a plan
+cached for one reply serves every reply to the same request.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fwctl_tui.decoders.errors import DecodeError
-from fwctl_tui.decoders.layout import Enum, FieldDef, Layout, LayoutSet, Selector
+from fwctl_tui.decoders.layout import CountRef, Enum, FieldDef, Layout, LayoutSet, Selector
 
 Context = Mapping[str, str]  # field path (from the root layout) -> member or layout name
 RAW = "@raw"  # context value: show the field as a raw payload running to the buffer's end
@@ -27,7 +30,7 @@ class PlanNode:
     """Static description of one node: what Node wraps together with decoded values."""
 
     __slots__ = ("access", "bit", "children", "doc", "dyn", "enum", "index", "kind",
-                 "layout", "name", "path", "width")
+                 "layout", "name", "open_end", "path", "width")
 
     def __init__(self, name: str, path: str, kind: str, bit: int, width: int, *,
                  enum: Enum | None = None, access: str | None = None, doc: str | None = None,
@@ -38,10 +41,17 @@ class PlanNode:
         self.children: list[PlanNode] = []
         self.index = -1  # position in the plan's value list (static leaves)
         self.dyn: Dyn | None = None
+        # a struct holding a list whose length the data sets: it may run past `width`
+        self.open_end = False
 
     @property
     def is_leaf(self) -> bool:
         return self.index >= 0
+
+    @property
+    def is_list(self) -> bool:
+        """A flexible array, or a data-selected union of them: its length is in the data."""
+        return self.dyn is not None and (self.dyn.mode == "flex" or bool(self.dyn.members))
 
     def __repr__(self) -> str:
         return f"PlanNode({self.path or self.name!r}, {self.kind}, bit={self.bit}, w={self.width})"
@@ -53,10 +63,13 @@ class Dyn:
     __slots__ = (
         "cond_base",
         "conditions",
+        "count",
+        "count_base",
         "elem_enum",
         "elem_layout",
         "elem_union",
         "elem_width",
+        "members",
         "mode",
         "sel_base",
         "selector",
@@ -70,17 +83,23 @@ class Dyn:
         self.sel_base = 0  # bit (plan-relative) of the layout holding the selector
         self.conditions: tuple[tuple[str, Any], ...] = ()
         self.cond_base = 0
+        # select/cond: the union's flexible-array members, compiled (member name -> node)
+        self.members: dict[str, PlanNode] = {}
         self.elem_layout: str | None = None
         self.elem_width = 0
         self.elem_enum: Enum | None = None
         self.elem_union = False
+        # flex: the field stating the element count, and the bit (plan-relative) of the
+        # layout holding it; None: as many elements as the buffer holds
+        self.count: CountRef | None = None
+        self.count_base = 0
 
 
 class Plan:
     """A compiled layout: tree skeleton, static leaves and a fast value extractor."""
 
-    __slots__ = ("_fast", "_json", "by_path", "dyns", "layout", "leaves", "root", "size",
-                 "words")
+    __slots__ = ("_fast", "_json", "by_path", "dyns", "flexible", "layout", "leaves", "root",
+                 "size", "words")
 
     def __init__(self, root: PlanNode, layout: str, leaves: list[PlanNode],
                  dyns: list[PlanNode], by_path: dict[str, PlanNode]) -> None:
@@ -91,6 +110,9 @@ class Plan:
         self.words = (max((pn.bit + pn.width for pn in leaves), default=0) + 31) // 32
         self._fast = _codegen(leaves) if leaves else (lambda w, d, o: [])
         self._json: Any = None
+        # whether data past `size` may belong to it: a flexible array, or a data-selected
+        # union with a flexible-array member (raw payloads are not counted)
+        self.flexible = any(pn.is_list for pn in dyns)
 
     def extract(self, data: bytes, base: int) -> list[Any]:
         """Values of the static leaves for a layout starting at bit `base` of `data`."""
@@ -218,6 +240,7 @@ class Compiler:
             if child is not None:
                 node.children.append(child)
                 end = max(end, child.bit + child.width)
+                node.open_end = node.open_end or child.open_end or child.is_list
         node.width = end - bit
         return self._add(node)
 
@@ -238,7 +261,7 @@ class Compiler:
         if f.kind == "union":
             return self.union(f, bit, parent_bit, path, doc)
         if f.kind == "array":
-            return self.array(f, bit, path, doc)
+            return self.array(f, bit, path, doc, parent_bit)
         if f.kind == "raw":
             node = PlanNode(f.name, path, "raw", bit, 0, access=f.access, doc=doc)
             node.dyn = Dyn("raw")
@@ -277,6 +300,12 @@ class Compiler:
             dyn = Dyn("select" if f.selector is not None else "cond")
             dyn.union, dyn.selector, dyn.sel_base = layout, f.selector, parent_bit
             dyn.conditions, dyn.cond_base = f.conditions or (), parent_bit
+            # a union of flexible arrays: the chosen array runs on past the union, holding
+            # as many elements as the union's count field says (when it has one)
+            dyn.members = {
+                m.name: self.flex(m, bit + m.offset, _join(path, m.name),
+                                  self.lset.doc(layout.name, m.name), f.counted_by, parent_bit)
+                for m in members if m.kind == "array" and m.flexible}
             node.dyn = dyn
             return self._add(node)
         if len(members) == 1 and members[0].type:  # nothing to choose
@@ -288,15 +317,12 @@ class Compiler:
             return None  # an unresolved zero-width union holds nothing to show
         return self._add(node, leaf=True)  # shown raw: nothing says which member applies
 
-    def array(self, f: FieldDef, bit: int, path: str, doc: str | None) -> PlanNode:
+    def array(self, f: FieldDef, bit: int, path: str, doc: str | None,
+              parent_bit: int) -> PlanNode:
+        if f.flexible:
+            return self._add(self.flex(f, bit, path, doc, f.counted_by, parent_bit))
         node = PlanNode(f.name, path, "array", bit, f.count * f.elem_width, access=f.access,
                         doc=doc, layout=f.type)
-        if f.flexible:
-            dyn = Dyn("flex")
-            dyn.elem_layout, dyn.elem_width, dyn.elem_enum = f.type, f.elem_width, f.enum
-            dyn.elem_union = f.elem_union
-            node.dyn, node.width = dyn, 0
-            return self._add(node)
         for i in range(f.count):
             name, epath, ebit = f"{f.name}[{i}]", f"{path}[{i}]", bit + i * f.elem_width
             if f.type and not f.elem_union:
@@ -307,6 +333,21 @@ class Compiler:
                 child = self.leaf(name, epath, ebit, f.elem_width, f.enum, f.access, None)
             node.children.append(child)
         return self._add(node)
+
+    @staticmethod
+    def flex(f: FieldDef, bit: int, path: str, doc: str | None, counted_by: CountRef | None,
+             count_base: int) -> PlanNode:
+        """A flexible array's node (not added to the plan: the caller decides where it goes).
+
+        `counted_by` is read at `count_base` (plan-relative bit of the layout holding it).
+        """
+        node = PlanNode(f.name, path, "array", bit, 0, access=f.access, doc=doc, layout=f.type)
+        dyn = Dyn("flex")
+        dyn.elem_layout, dyn.elem_width, dyn.elem_enum = f.type, f.elem_width, f.enum
+        dyn.elem_union = f.elem_union
+        dyn.count, dyn.count_base = counted_by, count_base
+        node.dyn = dyn
+        return node
 
 
 def _join(path: str, name: str) -> str:

@@ -80,6 +80,8 @@ def test_cap_command_variants() -> None:
     assert cmd.op_mods[1] == "GENERAL/current" and cmd.op_mods[0] == "GENERAL/max"
     assert cmd.default_op_mod == 1
     assert catalogue.find("SET_HCA_CAP").op_mods[0] == "GENERAL"
+    other = catalogue.find("QUERY_OTHER_HCA_CAP")  # no pages: no page variants either
+    assert dict(other.op_mods) == {} and other.default_op_mod == 0
 
 
 @pytest.mark.parametrize("text", ["QUERY_HCA_CAP", "query_hca_cap", "MLX5_CMD_OP_QUERY_HCA_CAP",

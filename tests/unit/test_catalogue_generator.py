@@ -210,6 +210,46 @@ def test_cap_pages_follow_related_cap_type_struct(page: str) -> None:
     assert row["layout"] == rel["cap_type_struct"]["values"][f"MLX5_CAP_{page}"]
 
 
+def test_query_other_hca_cap_is_the_reference_struct_without_pages() -> None:
+    """other_capability is the plain 640-bit other_hca_cap (roce only), not a page union."""
+    structs = ref("mlx5_ifc.json")["structs"]
+    cmd = next(c for c in document()["commands"] if c["name"] == "QUERY_OTHER_HCA_CAP")
+    assert cmd["op_mods"] == {}
+    assert (cmd["in"], cmd["out"]) == ("query_other_hca_cap_in", "query_other_hca_cap_out")
+    out = document()["layouts"][cmd["out"]]
+    assert out["size"] == structs[cmd["out"]]["size_bits"] == 768
+    slot = next(f for f in out["fields"] if f["n"] == "other_capability")
+    assert (slot["o"], slot["w"], slot["k"], slot["t"]) == (128, 640, "struct", "other_hca_cap")
+    roce = [(f["name"], f["offset_bits"], f["width_bits"])
+            for f in structs["other_hca_cap"]["fields"] if f["kind"] != "reserved"]
+    assert roce == [("roce", 0, 1)]
+    assert [(f["n"], f["o"], f["w"]) for f in document()["layouts"]["other_hca_cap"][
+        "fields"]] == roce
+    # another function's pages: QUERY_HCA_CAP's own input names the function
+    names = {f["name"]: f["offset_bits"] for f in structs["query_hca_cap_in"]["fields"]}
+    assert {"other_function", "function_id"} <= set(names)
+
+
+def test_rqt_list_selector_and_count_point_at_reference_fields() -> None:
+    """rqtc's anonymous union of rq_num[] / rq_vhca[]: selected by rq_vhca_id_format and
+    counted by rqt_actual_size, at the reference's offsets (our table names them)."""
+    structs = ref("mlx5_ifc.json")["structs"]
+    rqtc = {f["name"]: f for f in structs["rqtc"]["fields"]}
+    union = next(f for f in document()["layouts"]["rqtc"]["fields"]
+                 if f["n"] == "rq_num_or_rq_vhca")
+    anon = next(f for f in structs["rqtc"]["fields"] if f["kind"] == "union")
+    assert (union["o"], union["w"]) == (anon["offset_bits"], 0) == (1920, 0)
+    sel, cnt = union["sel"], union["cnt"]
+    assert (sel["f"], sel["o"], sel["w"]) == ("rq_vhca_id_format",
+                                              rqtc["rq_vhca_id_format"]["offset_bits"], 1)
+    assert sel["v"] == {"0": "rq_num", "1": "rq_vhca"}
+    assert (cnt["f"], cnt["o"], cnt["w"]) == ("rqt_actual_size",
+                                              rqtc["rqt_actual_size"]["offset_bits"], 16)
+    members = {m["name"]: m for m in structs[anon["type"]]["fields"]}
+    assert set(sel["v"].values()) == set(members)
+    assert all(m["flexible"] for m in members.values())
+
+
 def test_general_object_replies_follow_the_reference_query_structs() -> None:
     """Reply = general_obj_out_cmd_hdr + the object the reference's query_*_out ends with."""
     ifc = ref("mlx5_ifc.json")

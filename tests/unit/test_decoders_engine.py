@@ -11,6 +11,7 @@ from fwctl_tui.decoders import (
     decode_input,
     decode_layout,
     decode_output,
+    describe_fields,
     encode_input,
     encode_layout,
     encode_output,
@@ -23,6 +24,8 @@ from fwctl_tui.decoders import (
 )
 from fwctl_tui.decoders.engine import decode_layout_in, encode_layout_in
 from fwctl_tui.decoders.layout import LayoutSet
+from fwctl_tui.decoders.node import node_at_bit
+from fwctl_tui.decoders.plan import compile_plan
 from fwctl_tui.decoders.values import flatten
 
 
@@ -40,13 +43,34 @@ def test_query_hca_cap_page_follows_op_mod() -> None:
     assert isinstance(node_to_json(decode_output(cmd, out, psp))["capability"], str)
 
 
-def test_query_other_hca_cap_lays_the_page_over_its_slot() -> None:
+def test_query_other_hca_cap_reply_is_the_other_hca_cap_struct() -> None:
+    """768-bit reply: header, then other_hca_cap (roce at bit 0); no capability pages."""
     cmd = catalogue.find("QUERY_OTHER_HCA_CAP")
-    assert output_size(cmd) == 16 + 256
-    reply = encode_output(cmd, {"other_capability.cmd_hca_cap.log_max_qp": 9})
-    assert len(reply) == 272
-    tree = node_to_json(decode_output(cmd, reply))
-    assert tree["other_capability"]["cmd_hca_cap"]["log_max_qp"] == 9
+    assert dict(cmd.op_mods) == {} and cmd.default_op_mod == 0
+    assert output_size(cmd) == 96 and reply_buffer_size(cmd) == 96
+    reply = encode_output(cmd, {"other_capability.roce": 1})
+    assert len(reply) == 96 and reply[16] == 0x80
+    # whatever op_mod the request carries, the reply layout stays the same
+    for op_mod in (0, 1, 9):
+        request = encode_input(cmd, {"function_id": 3, "op_mod": op_mod})
+        assert node_to_json(decode_input(cmd, request))["function_id"] == 3
+        tree = node_to_json(decode_output(cmd, reply, request))
+        assert tree == {"status": 0, "syndrome": 0, "other_capability": {"roce": 1}}
+        assert reply_buffer_size(cmd, request) == 96
+    out_rows = describe_fields(cmd, "out")
+    assert [r["path"] for r in out_rows] == ["status", "syndrome", "other_capability",
+                                             "other_capability.roce"]
+    with pytest.raises(EncodeError):
+        encode_output(cmd, {"other_capability.cmd_hca_cap.log_max_qp": 9})
+    assert "QUERY_HCA_CAP" in cmd.summary and "other_function=1" in cmd.summary
+
+
+def test_query_hca_cap_reads_another_functions_pages() -> None:
+    """What the QUERY_OTHER_HCA_CAP help points to: other_function/function_id exist."""
+    cmd = catalogue.find("QUERY_HCA_CAP")
+    request = encode_input(cmd, {"other_function": 1, "function_id": 5})
+    tree = node_to_json(decode_input(cmd, request))
+    assert tree["other_function"] == 1 and tree["function_id"] == 5
 
 
 def test_set_hca_cap_input_carries_the_page() -> None:
@@ -301,3 +325,160 @@ def test_unknown_register_id_leaves_register_data_raw() -> None:
     assert tree["register_data"] == "0x" + "aa" * 6
     known = encode_input(cmd, {"register_id": "PAOS", "local_port": 1})
     assert node_to_json(decode_input(cmd, known))["register_data"]["local_port"] == 1
+
+
+# -- counted flexible arrays and zero-width unions of them (the RQT's RQ list) ----------
+LISTS = {
+    # a header whose `fmt` picks the list format and `n` counts its entries; the list is a
+    # zero-width union of two flexible arrays starting where the header ends
+    "hdr": {"size": 64, "fields": [
+        {"n": "fmt", "o": 0, "w": 1, "k": "int"},
+        {"n": "n", "o": 16, "w": 16, "k": "int"},
+        {"n": "items", "o": 64, "w": 0, "k": "union", "t": "items_u",
+         "sel": {"f": "fmt", "o": 0, "w": 1, "v": {"0": "narrow", "1": "wide"}},
+         "cnt": {"f": "n", "o": 16, "w": 16}}]},
+    "items_u": {"size": 0, "union": 1, "fields": [
+        {"n": "narrow", "o": 0, "w": 0, "k": "array", "c": 0, "ew": 16, "flex": 1},
+        {"n": "wide", "o": 0, "w": 0, "k": "array", "c": 0, "ew": 32, "flex": 1,
+         "et": "pair"}]},
+    "pair": {"size": 32, "fields": [{"n": "a", "o": 0, "w": 16, "k": "int"},
+                                    {"n": "b", "o": 16, "w": 16, "k": "int"}]},
+    # a plain flexible array counted by a field of the same struct
+    "counted": {"size": 32, "fields": [
+        {"n": "n", "o": 24, "w": 8, "k": "int"},
+        {"n": "vals", "o": 32, "w": 0, "k": "array", "c": 0, "ew": 8, "flex": 1,
+         "cnt": {"f": "n", "o": 24, "w": 8}}]},
+}
+
+
+def _lists() -> LayoutSet:
+    return LayoutSet.from_tables(LISTS, {})
+
+
+def test_counted_flexible_array_shows_the_stated_count_capped_by_the_buffer() -> None:
+    lset = _lists()
+    assert lset["counted"].by_name["vals"].counted_by is not None
+    assert compile_plan(lset, "counted").flexible
+    body = bytes([10, 11, 12, 13, 14])
+    assert node_to_json(decode_layout_in(lset, "counted", bytes([0, 0, 0, 3]) + body)) == {
+        "n": 3, "vals": [10, 11, 12]}
+    # more stated than the buffer holds: what is there
+    assert node_to_json(decode_layout_in(lset, "counted", bytes([0, 0, 0, 9]) + body))[
+        "vals"] == [10, 11, 12, 13, 14]
+    assert node_to_json(decode_layout_in(lset, "counted", bytes([0, 0, 0, 0]) + body))[
+        "vals"] == []
+    # the count field itself cut off: the buffer decides (here: nothing after it)
+    assert node_to_json(decode_layout_in(lset, "counted", bytes(2)))["vals"] == []
+
+
+def test_zero_width_union_of_lists_follows_its_selector_and_count() -> None:
+    lset = _lists()
+    plan = compile_plan(lset, "hdr")
+    assert plan.size == 64 and plan.flexible
+    body = bytes(range(1, 13))  # 12 bytes: six narrow or three wide entries
+    narrow = decode_layout_in(lset, "hdr", bytes([0, 0, 0, 4]) + bytes(4) + body)
+    assert node_to_json(narrow)["items"] == {"narrow": [0x0102, 0x0304, 0x0506, 0x0708]}
+    wide = decode_layout_in(lset, "hdr", bytes([0x80, 0, 0, 9]) + bytes(4) + body)
+    assert node_to_json(wide)["items"] == {"wide": [
+        {"a": 0x0102, "b": 0x0304}, {"a": 0x0506, "b": 0x0708}, {"a": 0x090A, "b": 0x0B0C}]}
+    # the plan never depends on the data: both replies decode with the same one
+    assert compile_plan(lset, "hdr") is plan
+    items = find_node(wide, "items")
+    assert items is not None and items.label == "wide" and items.width_bits == 3 * 32
+    assert items.children[0].path == "items.wide"
+    leaf = node_at_bit(wide, 64 + 32 + 16)
+    assert leaf is not None and leaf.path == "items.wide[1].b" and leaf.value == 0x0708
+    # a buffer cut before the list: an empty list; before the selector: nothing chosen
+    short = node_to_json(decode_layout_in(lset, "hdr", bytes([0, 0, 0, 4])))
+    assert short["items"] == {"narrow": []} and short["n"] == 4
+    assert node_to_json(decode_layout_in(lset, "hdr", b""))["items"] is None
+    # the struct holding the list reaches to the list's end (hex view <-> tree)
+    assert wide.width_bits == 64 + 3 * 32 and narrow.width_bits == 64 + 4 * 16
+
+
+def test_zero_width_union_of_lists_encodes_and_sets_its_selector() -> None:
+    lset = _lists()
+    data = encode_layout_in(lset, "hdr", {"n": 2, "items.wide[1].b": 7, "items.wide[0].a": 5})
+    assert data == bytes([0x80, 0, 0, 2]) + bytes(4) + bytes([0, 5, 0, 0, 0, 0, 0, 7])
+    tree = node_to_json(decode_layout_in(lset, "hdr", data))
+    assert tree["items"] == {"wide": [{"a": 5, "b": 0}, {"a": 0, "b": 7}]}
+    assert encode_layout_in(lset, "hdr", tree) == data
+    narrow = encode_layout_in(lset, "hdr", {"n": 1, "items": {"narrow": [0xBEEF]}})
+    assert narrow == bytes([0, 0, 0, 1]) + bytes(4) + bytes([0xBE, 0xEF])
+    with pytest.raises(EncodeError, match="needs fmt=1"):
+        encode_layout_in(lset, "hdr", {"fmt": 0, "items.wide[0].a": 1})
+    with pytest.raises(EncodeError, match="several pages"):
+        encode_layout_in(lset, "hdr", {"items.wide[0].a": 1, "items.narrow[0]": 1})
+
+
+RQT_LIST = "rqt_context.rq_num_or_rq_vhca"
+
+
+def _rqt_reply(fmt: int, actual: int, entries: list[tuple[int, int]], extra: int = 0,
+               ) -> tuple[bytes, bytes]:
+    cmd = catalogue.find("QUERY_RQT")
+    request = encode_input(cmd, {"rqtn": 4})
+    values: dict[str, int] = {"rqt_context.rqt_max_size": 256,
+                              "rqt_context.rq_vhca_id_format": fmt,
+                              "rqt_context.rqt_actual_size": actual}
+    for i, (rqn, vhca) in enumerate(entries):
+        if fmt:
+            values.update({f"{RQT_LIST}.rq_vhca[{i}].rq_num": rqn,
+                           f"{RQT_LIST}.rq_vhca[{i}].rq_vhca_id": vhca})
+        else:
+            values[f"{RQT_LIST}.rq_num[{i}].rq_num"] = rqn
+    return request, encode_output(cmd, values, in_=request) + bytes(extra)
+
+
+def test_query_rqt_decodes_the_rq_number_list() -> None:
+    cmd = catalogue.find("QUERY_RQT")
+    request, reply = _rqt_reply(0, 3, [(0x10B, 0), (0x110, 0), (0x115, 0)], extra=64)
+    assert len(reply) == 272 + 3 * 4 + 64 and reply[272:276] == bytes([0, 0, 1, 0x0B])
+    tree = node_to_json(decode_output(cmd, reply, request))["rqt_context"]
+    assert tree["rq_num_or_rq_vhca"] == {"rq_num": [{"rq_num": 0x10B}, {"rq_num": 0x110},
+                                                    {"rq_num": 0x115}]}
+    # the request is not needed: the reply's own rq_vhca_id_format picks the format
+    assert node_to_json(decode_output(cmd, reply))["rqt_context"] == tree
+
+
+def test_query_rqt_decodes_the_rq_vhca_list() -> None:
+    cmd = catalogue.find("QUERY_RQT")
+    request, reply = _rqt_reply(1, 2, [(0x10B, 3), (0x20C, 4)], extra=64)
+    assert reply[272:280] == bytes([0, 0, 1, 0x0B, 0, 0, 0, 3])
+    tree = node_to_json(decode_output(cmd, reply, request))["rqt_context"]
+    assert tree["rq_vhca_id_format"] == 1
+    assert tree["rq_num_or_rq_vhca"] == {"rq_vhca": [{"rq_num": 0x10B, "rq_vhca_id": 3},
+                                                     {"rq_num": 0x20C, "rq_vhca_id": 4}]}
+    leaves = {n.path: n.bit_offset for n in iter_leaves(decode_output(cmd, reply, request))}
+    assert leaves[f"{RQT_LIST}.rq_vhca[1].rq_vhca_id"] == (272 + 8) * 8 + 48
+
+
+def test_query_rqt_list_is_capped_at_the_count_and_the_buffer() -> None:
+    cmd = catalogue.find("QUERY_RQT")
+    # rqt_actual_size says 2 while the (zero-padded) buffer holds room for 1000 entries
+    request, reply = _rqt_reply(0, 2, [(5, 0), (6, 0)], extra=4000)
+    rq_list = node_to_json(decode_output(cmd, reply, request))["rqt_context"]
+    assert rq_list["rq_num_or_rq_vhca"]["rq_num"] == [{"rq_num": 5}, {"rq_num": 6}]
+    # rqt_actual_size says 256 but only 3 entries came back (out_len too small)
+    request, reply = _rqt_reply(0, 256, [(n, 0) for n in range(256)])
+    cut = decode_output(cmd, reply[:272 + 3 * 4 + 2], request)
+    assert [e["rq_num"] for e in node_to_json(cut)["rqt_context"]["rq_num_or_rq_vhca"][
+        "rq_num"]] == [0, 1, 2]
+    # rq_vhca entries are twice as wide: the same bytes hold half as many
+    request, reply = _rqt_reply(1, 256, [(n, 1) for n in range(256)])
+    cut = decode_output(cmd, reply[:272 + 3 * 4], request)
+    assert len(node_to_json(cut)["rqt_context"]["rq_num_or_rq_vhca"]["rq_vhca"]) == 1
+
+
+def test_query_rqt_reply_buffer_has_room_for_the_list() -> None:
+    from fwctl_tui.decoders.mlx5.codec import TAIL_ROOM
+
+    cmd = catalogue.find("QUERY_RQT")
+    request = encode_input(cmd, {"rqtn": 4})
+    assert output_size(cmd, request) == 272  # the fixed part: what the reply needs at least
+    assert reply_buffer_size(cmd, request) == 272 + TAIL_ROOM
+    assert reply_buffer_size(cmd) == 272 + TAIL_ROOM
+    assert TAIL_ROOM >= 256 * 8  # a 256-entry RSS table fits in either format
+    row = next(r for r in describe_fields(cmd, "out") if r["path"] == RQT_LIST)
+    assert row["selector"] == "rq_vhca_id_format" and row["count"] == "rqt_actual_size"
+    assert row["pages"] == {"0": "rq_num", "1": "rq_vhca"}

@@ -1,7 +1,8 @@
 """An independent oracle: construct BitStructs built from the same generated field tables.
 
 The oracle walks the raw JSON tables itself (not layout.py or plan.py), resolves unions the
-way the catalogue documents (context, selector field, condition, single member), builds a
+way the catalogue documents (context, selector field, condition, single member; a union of
+flexible arrays by its selector), caps flexible arrays at their count field, builds a
 flat BitStruct of Padding + BitsInteger for the resulting leaves and parses the buffer with
 construct. Every leaf our decoder produces must match it, path for path, value for value.
 """
@@ -69,15 +70,24 @@ def oracle_leaves(layout: str, ctx: dict[str, str], data: bytes) -> Leaves:
             elif kind == "union":
                 union(f, path, bit, base)
             elif kind == "array":
-                count = max(0, (nbits - bit) // f["ew"]) if f.get("flex") else f["c"]
-                for i in range(count):
-                    ebit, epath = bit + i * f["ew"], f"{path}[{i}]"
-                    if f.get("et") and not f.get("eu"):
-                        walk(f["et"], ebit, epath + ".")
-                    else:
-                        out[epath] = (ebit, f["ew"])
+                elements(f, path, bit, base, f.get("cnt"))
             elif kind == "raw" and bit < nbits:
                 out[path] = (bit, nbits - bit)
+
+    def elements(f: dict[str, Any], path: str, bit: int, base: int,
+                 cnt: dict[str, Any] | None) -> None:
+        count = f["c"]
+        if f.get("flex"):
+            count = max(0, (nbits - bit) // f["ew"])
+            stated = read(data, base + cnt["o"], cnt["w"]) if cnt else None
+            if stated is not None:
+                count = min(count, stated)
+        for i in range(count):
+            ebit, epath = bit + i * f["ew"], f"{path}[{i}]"
+            if f.get("et") and not f.get("eu"):
+                walk(f["et"], ebit, epath + ".")
+            else:
+                out[epath] = (ebit, f["ew"])
 
     def union(f: dict[str, Any], path: str, bit: int, base: int) -> None:
         members = tables[f["t"]]["fields"]
@@ -92,8 +102,11 @@ def oracle_leaves(layout: str, ctx: dict[str, str], data: bytes) -> Leaves:
         elif f["w"] == 0:
             return
         member = next((m for m in members if m["n"] == chosen), None)
-        if member is None or not member.get("t"):
-            out[path] = (bit, f["w"])
+        if member is not None and member["k"] == "array" and member.get("flex"):
+            elements(member, f"{path}.{member['n']}", bit + member["o"], base, f.get("cnt"))
+        elif member is None or not member.get("t"):
+            if f["w"]:
+                out[path] = (bit, f["w"])
         else:
             walk(member["t"], bit, f"{path}.{member['n']}.")
 
@@ -175,3 +188,23 @@ def test_oracle_agrees_on_short_buffers() -> None:
                         ("ppcnt_reg_ext", {}), ("mgir_ext", {})):
         for size in (0, 3, 17, 40):
             agree(layout, ctx, rng.randbytes(size))
+
+
+def test_oracle_agrees_on_rqt_lists_of_both_formats_and_counts() -> None:
+    """QUERY_RQT: rq_vhca_id_format picks rq_num[] or rq_vhca[], rqt_actual_size counts."""
+    rng = random.Random(17)
+    checked = 0
+    for fmt in (0, 1):
+        for actual in (0, 1, 5, 300, 0xFFFF):
+            for extra in (0, 7, 40, 2048):
+                raw = bytearray(rng.randbytes(272 + extra))
+                raw[56] = (raw[56] & 0x7F) | (fmt << 7)  # rq_vhca_id_format: bit 448
+                raw[58:60] = actual.to_bytes(2, "big")  # rqt_actual_size: bits 464..479
+                agree("query_rqt_out", {}, bytes(raw))
+                leaves = oracle_leaves("query_rqt_out", {}, bytes(raw))
+                member = "rq_vhca" if fmt else "rq_num"
+                width = 8 if fmt else 4
+                listed = {p.split("]")[0] for p in leaves if f".{member}[" in p}
+                assert len(listed) == min(actual, extra // width)
+                checked += 1
+    assert checked == 40

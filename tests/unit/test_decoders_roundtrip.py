@@ -181,3 +181,25 @@ def test_cached_decode_plans_follow_the_request() -> None:
     decoded = [decode_input(cmd, request) for request in requests * 2]
     names = [str(node_to_json(node)) for node in decoded]
     assert names[0] == names[2] and names[1] == names[3] and names[0] != names[1]
+
+
+def test_cached_plan_serves_rqt_replies_of_either_list_format() -> None:
+    """The RQT list's format and count live in the reply, not the request: one cached
+    plan (keyed by the request's selector bytes) decodes both formats correctly."""
+    from fwctl_tui.decoders import decode_output, encode_output
+    from fwctl_tui.decoders.mlx5.codec import _decode_plan
+
+    cmd = catalogue.find("QUERY_RQT")
+    request = encode_input(cmd, {"rqtn": 4})
+    lst = "rqt_context.rq_num_or_rq_vhca"
+    narrow = encode_output(cmd, {"rqt_context.rqt_actual_size": 2, f"{lst}.rq_num[0].rq_num": 7,
+                                 f"{lst}.rq_num[1].rq_num": 8}, in_=request)
+    wide = encode_output(cmd, {"rqt_context.rqt_actual_size": 1, f"{lst}.rq_vhca[0].rq_num": 9,
+                               f"{lst}.rq_vhca[0].rq_vhca_id": 2}, in_=request)
+    plan = _decode_plan(cmd, "out", request)
+    for _ in range(2):
+        a = node_to_json(decode_output(cmd, narrow + bytes(32), request))["rqt_context"]
+        b = node_to_json(decode_output(cmd, wide + bytes(32), request))["rqt_context"]
+        assert a[lst.split(".")[1]] == {"rq_num": [{"rq_num": 7}, {"rq_num": 8}]}
+        assert b[lst.split(".")[1]] == {"rq_vhca": [{"rq_num": 9, "rq_vhca_id": 2}]}
+    assert _decode_plan(cmd, "out", request) is plan

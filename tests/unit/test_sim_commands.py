@@ -283,3 +283,24 @@ def test_op_mod_comes_from_the_request_header() -> None:
     out = fw.execute(bytes(data), reply_buffer_size(cmd, bytes(data)))
     assert (out[0], int.from_bytes(out[4:8], "big")) == (
         ErrorKind.BAD_OP_MOD.status, syndrome(0x100, ErrorKind.BAD_OP_MOD))
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+def test_query_other_hca_cap_answers_the_functions_roce_bit(profile: str) -> None:
+    """A 96-byte other_hca_cap reply whose roce bit is the function's RoCE capability."""
+    rig = Rig(profile)
+    device = rig.firmware.device
+    answer = rig.call("QUERY_OTHER_HCA_CAP", {"function_id": 0})
+    assert (answer.errno, answer.status, len(answer.out)) == (0, 0, 96)
+    roce = rig.firmware.profile.caps["GENERAL"].cur["roce"]
+    assert answer.fields() == {"status": 0, "syndrome": 0, "other_capability.roce": roce}
+    assert answer.out[16] >> 7 == roce and answer.out[17:] == bytes(79)  # the rest reserved
+    device.caps_cur["GENERAL"]["roce"] = 0  # RoCE switched off for the function
+    assert rig.call("QUERY_OTHER_HCA_CAP", {"function_id": 0}).fields()[
+        "other_capability.roce"] == 0
+
+
+def test_query_other_hca_cap_has_no_op_mod_variants() -> None:
+    answer = Rig().call("QUERY_OTHER_HCA_CAP", {"function_id": 0}, op_mod=1)
+    assert answer.status == ErrorKind.BAD_OP_MOD.status
+    assert answer.syndrome == syndrome(find("QUERY_OTHER_HCA_CAP").opcode, ErrorKind.BAD_OP_MOD)

@@ -27,6 +27,7 @@ PHYS = "counter_set.phys_layer_cntrs_ext."
 PHYS_STAT = "counter_set.phys_layer_stat_cntrs_ext."
 MODULE = "page_data.pddr_module_info_ext."
 LINK_DOWN = "page_data.pddr_link_down_info_page_ext."
+RQ_LIST = "rqt_context.rq_num_or_rq_vhca.rq_num["
 
 
 class Rig:
@@ -378,11 +379,8 @@ def test_objects_reference_objects_that_exist() -> None:
     rig.ok("QUERY_TIS", {"tisn": tis})
     tir = rig.ok("QUERY_TIR", {"tirn": rig.firmware.example("QUERY_TIR").values["tirn"]})
     rqtn = tir["tir_context.indirect_table"]
-    _, rqt, raw = rig.call("QUERY_RQT", {"rqtn": rqtn})
-    size = rqt["rqt_context.rqt_actual_size"]
-    fixed = output_size(find("QUERY_RQT"), encode_input(find("QUERY_RQT"), {"rqtn": rqtn}))
-    members = {int.from_bytes(raw[fixed + 4 * i:fixed + 4 * i + 4], "big") & 0xFFFFFF
-               for i in range(size)}
+    _, rqt, _raw = rig.call("QUERY_RQT", {"rqtn": rqtn})
+    members = {value for path, value in rqt.items() if path.startswith(RQ_LIST)}
     assert len(members) == rig.firmware.device.objects.channels
     for rqn in members:
         rq = rig.ok("QUERY_RQ", {"rqn": rqn})
@@ -467,3 +465,35 @@ def test_every_reference_in_the_inventory_resolves(profile: str) -> None:
     for obj in inventory:
         for kind, key in obj.refs:
             assert objects.get(kind, key) is not None, (obj.kind, obj.number, kind, key)
+
+
+@pytest.mark.parametrize("profile", ["cx6dx", "cx7", "bf3"])
+def test_every_rqt_lists_the_rqs_the_stack_put_in_it(profile: str) -> None:
+    """QUERY_RQT: rqt_actual_size, the rq_num list the decoder shows and the RQT the
+    netdev created agree, for the RSS table and each channel's direct table."""
+    rig = Rig(profile)
+    rqts = rig.firmware.device.objects.of_kind("rqt")
+    assert len(rqts) == 1 + rig.firmware.device.objects.channels
+    for obj in rqts:
+        status, got, raw = rig.call("QUERY_RQT", {"rqtn": obj.number})
+        assert status == 0
+        assert got["rqt_context.rq_vhca_id_format"] == 0  # its own RQs: plain RQ numbers
+        assert got["rqt_context.rqt_actual_size"] == len(obj.items)
+        listed = [got[f"{RQ_LIST}{i}].rq_num"] for i in range(len(obj.items))]
+        assert listed == obj.items
+        assert f"{RQ_LIST}{len(obj.items)}].rq_num" not in got  # count caps the padding
+        assert len(raw) > 272 + 4 * len(obj.items)  # the buffer had room to spare
+        for rqn in set(listed):
+            assert rig.ok("QUERY_RQ", {"rqn": rqn})["rq_context.state"] == 1  # ready
+
+
+def test_rqt_list_is_cut_where_the_reply_buffer_ends() -> None:
+    rig = Rig()
+    rss = max(rig.firmware.device.objects.of_kind("rqt"), key=lambda o: len(o.items))
+    cmd = find("QUERY_RQT")
+    data = encode_input(cmd, {"rqtn": rss.number})
+    result = rig.dev.rpc(Scope.DEBUG_READ_ONLY, data, output_size(cmd, data) + 10 * 4)
+    assert result.errno == 0
+    tree = node_to_json(decode_output(cmd, result.data(), data))["rqt_context"]
+    assert tree["rqt_actual_size"] == len(rss.items) == 256
+    assert [e["rq_num"] for e in tree["rq_num_or_rq_vhca"]["rq_num"]] == rss.items[:10]

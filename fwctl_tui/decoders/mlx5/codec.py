@@ -224,8 +224,7 @@ def reply_buffer_size(cmd: Command, in_: bytes | None = None, op_mod: int | None
     """
     ctx = context_for(cmd, "out", None if in_ is None else bytes(in_), op_mod)
     plan = compile_plan(layouts(), _layout(cmd, "out"), ctx)
-    open_ended = RAW in ctx.values() or any(
-        pn.dyn is not None and pn.dyn.mode == "flex" for pn in plan.dyns)
+    open_ended = RAW in ctx.values() or plan.flexible  # a list, or a union of lists (RQT)
     return (plan.size + 7) // 8 + (TAIL_ROOM if open_ended else 0)
 
 
@@ -289,6 +288,13 @@ def describe_fields(cmd: Command, direction: str,
             if pn.dyn.selector is not None:
                 row["selector"] = pn.dyn.selector.field
                 row["pages"] = {str(k): v for k, v in pn.dyn.selector.members.items()}
+            if pn.dyn.count is not None:
+                row["count"] = pn.dyn.count.field
+            elif pn.dyn.members:  # a union of lists: each member counted by the same field
+                counts = {m.dyn.count.field for m in pn.dyn.members.values()
+                          if m.dyn is not None and m.dyn.count is not None}
+                if len(counts) == 1:
+                    row["count"] = counts.pop()
         rows.append(row)
         stack.extend(reversed(pn.children))
     return rows

@@ -1,13 +1,19 @@
 """Which union member applies: resolved from the command and its input mailbox.
 
-QUERY_HCA_CAP and QUERY_OTHER_HCA_CAP lay the capability page named by op_mod
-(`op_mod = cap_type << 1 | cap_mode`) over the reply; SET_HCA_CAP carries the page named
+QUERY_HCA_CAP lays the capability page named by op_mod (`op_mod = cap_type << 1 |
+cap_mode`) over the reply (QUERY_OTHER_HCA_CAP does not: its reply is the fixed
+other_hca_cap struct, whatever op_mod says); SET_HCA_CAP carries the page named
 by `op_mod >> 1` in its input; ACCESS_REG and ACCESS_REGISTER_USER carry the register named
 by `register_id` in both directions (a register_id the catalogue does not know leaves
 `register_data` raw); QUERY_GENERAL_OBJECT's header uses the query form of its op_param
 union, and its reply's `object` is the struct the input's `obj_type` names (raw for object
 types without a layout in the reference). Contexts map field paths to layout (or member)
 names, or to RAW.
+
+Only the request chooses a context. A union chosen by a field of the reply itself (the
+RQT's rq_vhca_id_format picking rq_num[] or rq_vhca[]) and a list's count field
+(rqt_actual_size) are read by the decoded Node, so a plan cached by the request's selector
+bytes (codec._decode_plan) stays right for every reply.
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ from fwctl_tui.decoders.plan import RAW, read_bits
 # (command, direction) -> the field holding the capability page
 CAP_FIELDS = {
     ("QUERY_HCA_CAP", "out"): "capability",
-    ("QUERY_OTHER_HCA_CAP", "out"): "other_capability",
     ("SET_HCA_CAP", "in"): "capability",
 }
 GENERAL_OBJECT_QUERY = {("QUERY_GENERAL_OBJECT", "in"): ("op_param", "query")}

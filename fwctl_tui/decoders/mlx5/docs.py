@@ -13,8 +13,8 @@ WRITE_COMMANDS = frozenset({
 })
 
 # Preferred default op_mod where the first named variant is not the useful one.
-DEFAULT_OP_MODS = {"QUERY_HCA_CAP": 1, "QUERY_OTHER_HCA_CAP": 1, "ACCESS_REG": 1,
-                   "ACCESS_REGISTER_USER": 1, "QUERY_PAGES": 1}
+DEFAULT_OP_MODS = {"QUERY_HCA_CAP": 1, "ACCESS_REG": 1, "ACCESS_REGISTER_USER": 1,
+                   "QUERY_PAGES": 1}
 
 _GROUPS: dict[str, tuple[str, ...]] = {
     "capabilities": ("QUERY_HCA_CAP", "QUERY_OTHER_HCA_CAP", "SET_HCA_CAP", "QUERY_ISSI"),
@@ -71,9 +71,12 @@ SUMMARIES: dict[str, str] = {
         "unknown adapter: it tells you which features, queue limits and object types exist "
         "before you try anything else."),
     "QUERY_OTHER_HCA_CAP": (
-        "Like QUERY_HCA_CAP but for another function (a VF or SF) named by function_id, "
-        "as seen by its manager. Reach for it on a PF to check what a virtual function was "
-        "given without attaching to that function."),
+        "Asks, as a function's manager, for the few capability bits kept for another "
+        "function (a VF or SF) named by function_id. Despite the name it does not return "
+        "capability pages: the reply holds one defined bit, roce (whether that function has "
+        "RoCE), and the rest is reserved; op_mod has no variants. To read another function's "
+        "full capability pages, send QUERY_HCA_CAP with other_function=1 and "
+        "function_id=N."),
     "SET_HCA_CAP": (
         "Writes a capability page: the driver uses it during bring-up to switch on optional "
         "features within the limits QUERY_HCA_CAP reported as maximum. Allowed even at the "

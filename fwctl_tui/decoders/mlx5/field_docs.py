@@ -25,7 +25,8 @@ BY_NAME: dict[str, str] = {
     "obj_id": "Object id returned when the object was created.",
     "clear": "Clear the counters after reading them.",
     "capability": "The capability page selected by op_mod.",
-    "other_capability": "The capability page of the other function, selected by op_mod.",
+    "other_capability": "Capability bits of the function named by function_id (only roce is "
+                        "defined); its full pages come from QUERY_HCA_CAP other_function=1.",
     # register keys
     "local_port": "Port number on the device (1 for the first port on most NICs).",
     "lp_msb": "High bits of the port number, for devices with more than 255 ports.",
@@ -85,6 +86,23 @@ BY_LAYOUT: dict[tuple[str, str], str] = {
     ("query_hca_cap_in", "op_mod"): "Capability page << 1, plus 1 for current values or 0 "
                                      "for the maximum supported.",
     ("set_hca_cap_in", "op_mod"): "Capability page << 1.",
+    ("query_other_hca_cap_in", "op_mod"): "No variants are defined; leave it 0 (it does not "
+                                          "pick a capability page).",
+    ("other_hca_cap", "roce"): "The other function's RoCE capability bit.",
+    # RQT (QUERY_RQT): the RQ list follows the fixed context
+    ("rqtc", "list_q_type"): "Type of the queues the list names.",
+    ("rqtc", "rqt_max_size"): "Entries the table can hold.",
+    ("rqtc", "rq_vhca_id_format"): "Format of the RQ list: 0 plain RQ numbers (rq_num), 1 RQ "
+                                   "number plus owning vhca_id per entry (rq_vhca).",
+    ("rqtc", "rqt_actual_size"): "Entries in use: how many the RQ list holds.",
+    ("rqtc", "rq_num_or_rq_vhca"): "The RQ list: rqt_actual_size entries, in the format "
+                                   "rq_vhca_id_format names.",
+    ("rqtc__anon0", "rq_num"): "RQ list with one RQ number per entry.",
+    ("rqtc__anon0", "rq_vhca"): "RQ list with an RQ number and the vhca_id owning it per "
+                                "entry (an RQT spreading over several functions' RQs).",
+    ("rq_num", "rq_num"): "Receive queue number.",
+    ("rq_vhca", "rq_num"): "Receive queue number, in the function rq_vhca_id names.",
+    ("rq_vhca", "rq_vhca_id"): "vhca_id of the function owning the receive queue.",
     ("access_register_in", "op_mod"): "1 reads the register, 0 writes it.",
     ("qpc", "state"): "QP state: reset, init, ready to receive, ready to send, error, ...",
     ("query_vport_state_out", "state"): "Operational link state of the vport.",

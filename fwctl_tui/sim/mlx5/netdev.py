@@ -14,6 +14,7 @@ from fwctl_tui.sim.profile import Profile
 
 MAX_CHANNELS = 64
 RSS_TABLE_SIZE = 256
+RQ_LIST = "rqt_context.rq_num_or_rq_vhca.rq_num"  # the RQT's list in plain rq_num format
 # Traffic types of the RSS TIRs: (name, ethertype, ip protocol, hashed fields)
 SRC_IP, DST_IP, L4_SPORT, L4_DPORT, IPSEC_SPI = 1, 2, 4, 8, 16
 TRAFFIC_TYPES = (
@@ -129,12 +130,17 @@ def build_core_and_netdev(profile: Profile, func: int, pop: Population, alloc: A
 
 
 def _rqt(pop: Population, alloc: Allocator, role: str, rqs: list[int], size: int) -> int:
+    """An RQT spreading `size` entries over `rqs` round-robin, as mlx5e fills it: its own
+    RQs, so plain RQ numbers (rq_vhca_id_format 0) and rqt_actual_size entries of them."""
     rqtn = alloc.take("rqt")
     members = [rqs[i % len(rqs)] for i in range(size)]
-    pop.add(HwObject("rqt", rqtn, "mlx5e", role, {
+    values: dict[str, object] = {
         "rqt_context.list_q_type": 0, "rqt_context.rqt_max_size": size,
-        "rqt_context.rqt_actual_size": size,
-    }, refs=[("rq", rqn) for rqn in dict.fromkeys(members)], items=members))
+        "rqt_context.rq_vhca_id_format": 0, "rqt_context.rqt_actual_size": len(members),
+    }
+    values.update({f"{RQ_LIST}[{i}].rq_num": rqn for i, rqn in enumerate(members)})
+    pop.add(HwObject("rqt", rqtn, "mlx5e", role, values,
+                     refs=[("rq", rqn) for rqn in dict.fromkeys(members)], items=members))
     return rqtn
 
 

@@ -1,10 +1,13 @@
 """Capability commands: QUERY_HCA_CAP (every page the card has, maximum and current),
-SET_HCA_CAP and QUERY_OTHER_HCA_CAP (the same pages, for a function this PF manages).
+SET_HCA_CAP and QUERY_OTHER_HCA_CAP (the one `roce` bit of a function this PF manages).
 
 QUERY_HCA_CAP's op_mod is `cap_type << 1 | current`; a page type the catalogue knows but
 the card lacks (IPoIB offloads on an Ethernet NIC, PSP, ...) is BAD_PARAM. SET_HCA_CAP is
 how the driver configures its own function before INIT_HCA; on a running function the
 firmware refuses it (BAD_SYS_STATE), and other functions exist only when VFs or SFs do.
+QUERY_OTHER_HCA_CAP's reply is not a capability page but the 80-byte other_hca_cap struct,
+whose only defined bit is `roce`; it has no op_mod variants (any other op_mod is refused
+before the handler runs).
 """
 
 from __future__ import annotations
@@ -64,4 +67,5 @@ def query_other_hca_cap(dev: Device, req: Request) -> Reply:
     if req.int("function_id") != dev.func:
         raise FirmwareError(ErrorKind.BAD_INDEX,
                             f"function {req.int('function_id')} is not managed by this PF")
-    return Reply(page_values(dev, req.op_mod >> 1, bool(req.op_mod & 1), "other_capability"))
+    # the function's RoCE bit as its general capability page has it in effect
+    return Reply({"other_capability.roce": dev.cap("GENERAL", "roce")})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fwctl_tui.sim.mlx5.commands.registry import Handler, handles
 from fwctl_tui.sim.mlx5.device import Device
-from fwctl_tui.sim.mlx5.mailbox import FirmwareError, Reply, Request, encode_struct
+from fwctl_tui.sim.mlx5.mailbox import FirmwareError, Reply, Request
 from fwctl_tui.sim.mlx5.population import HwObject
 from fwctl_tui.sim.mlx5.syndromes import ErrorKind
 
@@ -69,10 +69,9 @@ def live_values(dev: Device, obj: HwObject) -> dict[str, int]:
 def _object_handler(kind: str, field: str) -> Handler:
     def handler(dev: Device, req: Request) -> Reply:
         obj = lookup(dev, kind, req.int(field))
-        tail = b""
-        if kind == "rqt":  # the RQ list follows the fixed reply, one rq_num element each
-            tail = b"".join(encode_struct("rq_num", {"rq_num": rqn}) for rqn in obj.items)
-        return Reply({**obj.values, **live_values(dev, obj)}, tail)
+        # an RQT's values hold its RQ list too (rqt_context.rq_num_or_rq_vhca.rq_num[i]):
+        # the encoder lays it after the fixed reply, and fit() cuts what out_len lacks
+        return Reply({**obj.values, **live_values(dev, obj)})
     return handler
 
 
