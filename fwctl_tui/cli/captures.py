@@ -123,6 +123,13 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
         raise CliError(str(err), EXIT_USAGE) from None
 
 
+def _filter_text(args: argparse.Namespace) -> str:
+    """The filter options as given, for 'nothing matches' messages."""
+    given = [f"--{name} {value}" for name in ("command", "status", "scope", "since", "until")
+             if (value := getattr(args, name, None))]
+    return " ".join(given) or "the filters"
+
+
 def _selected(capture: Capture, flt: RecordFilter) -> Iterator[RecordItem]:
     return (item for item in capture.iter_records() if flt.matches(item))
 
@@ -141,7 +148,11 @@ def run_replay(args: argparse.Namespace) -> int:
             return EXIT_OK
         console = _console()
         _print_header(console, capture)
-        console.print(_records_table(items))
+        if items or not len(capture):
+            console.print(_records_table(items))
+        else:
+            console.print(Text(f"no record of {len(capture)} matches {_filter_text(args)}",
+                               style="yellow"))
         for problem in capture.problems:
             sys.stderr.write(f"fwctl-tui: warning: {problem}\n")
     return EXIT_OK

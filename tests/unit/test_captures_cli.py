@@ -308,3 +308,10 @@ def test_a_broken_line_has_no_made_up_seq(tmp_path: Path, capsys) -> None:
     code, out, _ = run(capsys, "replay", str(path))
     assert any(row.split()[:2] == ["?", "?"] or row.lstrip().startswith("?") for row in
                out.splitlines() if "BROKEN" in row)
+
+
+def test_replay_says_when_no_record_matches(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "c.jsonl"
+    record_sample(path, polls=2)
+    code, out, _ = run(capsys, "replay", str(path), "--command", "NOPE")
+    assert code == 0 and "no record of 4 matches --command NOPE" in out
