@@ -2,8 +2,8 @@
 
 Builder turns mlx5_ifc.json structs and mlx5_registers.json nodes into the compact
 layout records the decoders read (offsets, widths, kinds, enums, unions and their
-selectors, flexible arrays and their count fields); _condition compiles register page
-conditions into a tiny AST.
+selectors, flexible arrays and their count fields, segmented lists); _condition compiles
+register page conditions into a tiny AST.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from tools.mlx5_tables import FIELD_ENUMS, IFC_COUNTS, IFC_SELECTORS
+from tools.mlx5_tables import FIELD_ENUMS, IFC_COUNTS, IFC_SEGMENTS, IFC_SELECTORS
 from tools.reference import reference_dir
 
 
@@ -124,6 +124,8 @@ class Builder:
                 out["flex"] = 1
                 if (parent, name) in IFC_COUNTS:
                     out["cnt"] = self._ifc_count(parent, name, None)
+                if (parent, name) in IFC_SEGMENTS:
+                    out["segs"] = self._ifc_segments(parent, name)
             if f.get("element_kind") in ("struct", "union"):
                 if f.get("type") not in self.structs:
                     return None
@@ -153,9 +155,43 @@ class Builder:
         field = next(f for f in self.structs[parent]["fields"] if f["name"] == field_name)
         return {"f": field_name, "o": field["offset_bits"], "w": field["width_bits"]}
 
+    def _ifc_ref(self, parent: str, field_name: str) -> dict[str, Any]:
+        """{f, o, w} of a field of `parent` (SystemExit when the reference lacks it)."""
+        field = next((f for f in self.structs[parent]["fields"] if f["name"] == field_name),
+                     None)
+        if field is None or field["kind"] != "bits":
+            raise SystemExit(f"{parent}.{field_name}: no such number field in the reference")
+        return {"f": field_name, "o": field["offset_bits"], "w": field["width_bits"]}
+
+    def _ifc_segments(self, parent: str, name: str) -> dict[str, Any]:
+        """A segmented list: flag field, strides and runs (count field, element layouts).
+
+        Each element struct must fit its stride and runs must differ in layout under one
+        flag value (an encoded entry names its layout, which must say its run).
+        """
+        flag, strides, runs = IFC_SEGMENTS[(parent, name)]
+        flag_ref = self._ifc_ref(parent, flag)
+        if any(value >> flag_ref["w"] for value in strides):
+            raise SystemExit(f"{parent}.{name}: a stride's flag value does not fit {flag}")
+        out_runs = []
+        for count, layouts in runs:
+            for value, layout in layouts.items():
+                size = self.structs[self.add_ifc(layout)]["size_bits"]
+                if value not in strides or size > strides[value]:
+                    raise SystemExit(f"{parent}.{name}: {layout} does not fit the stride "
+                                     f"{strides.get(value)} of {flag}={value}")
+            out_runs.append({"cnt": self._ifc_ref(parent, count),
+                             "m": {str(k): v for k, v in layouts.items()}})
+        for value in strides:
+            used = [layouts.get(value) for _, layouts in runs]
+            if len(set(used)) != len(used):
+                raise SystemExit(f"{parent}.{name}: two runs share a layout under {flag}={value}")
+        return {"flag": flag_ref, "stride": {str(k): v for k, v in strides.items()},
+                "runs": out_runs}
+
     def check_tables(self) -> None:
-        """Every IFC_SELECTORS / IFC_COUNTS entry reached a layout (no silent typo)."""
-        for table, key in ((IFC_SELECTORS, "sel"), (IFC_COUNTS, "cnt")):
+        """Every IFC_SELECTORS / IFC_COUNTS / IFC_SEGMENTS entry reached a layout (no typo)."""
+        for table, key in ((IFC_SELECTORS, "sel"), (IFC_COUNTS, "cnt"), (IFC_SEGMENTS, "segs")):
             for struct, field_name in table:
                 fields = self.layouts.get(struct, {}).get("fields", [])
                 if not any(f["n"] == field_name and key in f for f in fields):

@@ -69,6 +69,8 @@ FIELD_ENUMS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("query_flow_group_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
     ("query_fte_in", "table_type"): "MLX5_FLOW_TABLE_TYPE_",
     ("flow_table_context", "table_miss_action"): "MLX5_FLOW_TABLE_MISS_ACTION_",
+    # where a flow entry sends packets (the reference's enum tag mlx5_ifc_flow_destination_type)
+    ("dest_format_struct", "destination_type"): "MLX5_IFC_FLOW_DESTINATION_TYPE_",
     ("mfrl_reg", "reset_state"): "MLX5_MFRL_REG_RESET_STATE_",
     ("mtctr_reg", "first_clock_timestamp_request"): "MLX5_MTCTR_REQUEST_",
     ("mtctr_reg", "second_clock_timestamp_request"): "MLX5_MTCTR_REQUEST_",
@@ -103,6 +105,27 @@ IFC_COUNTS: dict[tuple[str, str], str] = {
     # rqt_actual_size counts the RQ list's entries: inferred from the field names, not
     # stated by the reference; en/rqt.c fills exactly rqt_actual_size entries.
     ("rqtc", "rq_num_or_rq_vhca"): "rqt_actual_size",
+}
+
+# Flexible arrays made of consecutive counted runs, every element one stride wide, the
+# stride picked by a flag field: (struct, array field) -> (flag field, {flag value: stride
+# in bits}, ((count field, {flag value: element struct}), ... in list order)). The flag,
+# count and element structs' offsets come from the reference; which run comes first and
+# the strides do not.
+IFC_SEGMENTS: dict[tuple[str, str],
+                   tuple[str, dict[int, int], tuple[tuple[str, dict[int, str]], ...]]] = {
+    # A flow entry's list: destination_list_size destinations, then flow_counter_list_size
+    # flow counters. Kernel knowledge, NOT stated by the reference (which declares only a
+    # flexible array of the 128-bit union dest_format_flow_counter_list_auto): the mlx5
+    # driver's fs_cmd.c builds the list this way, stepping every entry, destination and
+    # counter alike, by 128 bits (extended_dest_format) when extended_destination=1 and by
+    # 64 bits (dest_format_struct; a counter is flow_counter_list, 64 bits) when it is 0.
+    ("flow_context", "destination"): (
+        "extended_destination",
+        {0: 64, 1: 128},
+        (("destination_list_size", {0: "dest_format_struct", 1: "extended_dest_format"}),
+         ("flow_counter_list_size", {0: "flow_counter_list", 1: "flow_counter_list"})),
+    ),
 }
 
 # QUERY_GENERAL_OBJECT: the reply after the common header depends on the input's obj_type.

@@ -5,7 +5,9 @@ one big integer: values may be nested like the JSON decode output, leaves may be
 their last name when that is unambiguous, enum labels and 0x-hex are accepted, and a
 data-selected union (a register page) is chosen by the member named in the paths, with
 its selector field filled in when the caller left it out (a union of flexible arrays too:
-`rqt_context.rq_num_or_rq_vhca.rq_vhca[3].rq_num` sets rq_vhca_id_format to 1).
+`rqt_context.rq_num_or_rq_vhca.rq_vhca[3].rq_num` sets rq_vhca_id_format to 1). A segmented
+list's elements name their layout (`flow_context.destination[1].flow_counter_list.
+flow_counter_id`); the flag and run counts the caller leaves out are filled in from them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwctl_tui.decoders.errors import DecodeError, EncodeError, did_you_mean
-from fwctl_tui.decoders.layout import LayoutSet
+from fwctl_tui.decoders.layout import LayoutSet, Segments
 from fwctl_tui.decoders.node import Node, decode_plan
 from fwctl_tui.decoders.plan import Context, Plan, PlanNode, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_hex
@@ -121,7 +123,100 @@ class Writer:
         if dyn.mode == "flex":
             self._route_flex(pn, base, rest, where)
             return
+        if dyn.mode == "segments":
+            self._route_segments(pn, base, rest, where)
+            return
         self._route_union(plan, pn, base, rest, where)
+
+    def written(self, bit: int, width: int) -> int | None:
+        """The last value put at exactly (bit, width), or None."""
+        return next((w.value for w in reversed(self.writes)
+                     if w.bit == bit and w.width == width), None)
+
+    def _route_segments(self, pn: PlanNode, base: int, rest: dict[str, Any],
+                        where: str) -> None:
+        """Elements of a segmented list: `[i].<layout>.<field>` (or `[i].<layout>` as bytes).
+
+        The flag is the one given, else the least value every named layout allows; each
+        run's count is the one given, else just enough to reach its last named element.
+        """
+        dyn = pn.dyn
+        assert dyn is not None and dyn.segments is not None
+        segs = dyn.segments
+        names = segs.layout_names
+        elements: dict[int, tuple[str, dict[str, Any]]] = {}
+        for key, value in rest.items():
+            match = _INDEX.match(key)
+            member = _MEMBER.match(match.group(2)) if match else None
+            if match is None or member is None or not member.group(1):
+                raise EncodeError(f"{where}{key}: name an entry's layout: {where}[i].<layout>"
+                                  f"... with <layout> one of {', '.join(names)}",
+                                  field=where + key)
+            i, (name, sub) = int(match.group(1)), member.groups()
+            epath = f"{where}[{i}]"
+            if name not in names:
+                raise EncodeError(f"{epath}: no entry layout named {name!r}"
+                                  f"{did_you_mean(name, names)}; one of {', '.join(names)}",
+                                  field=epath)
+            held = elements.setdefault(i, (name, {}))
+            if held[0] != name:
+                raise EncodeError(f"{epath}: values for {held[0]} and {name}; an entry holds "
+                                  "one", field=epath)
+            held[1][sub.removeprefix(".")] = value
+        if not elements:
+            return
+        holder = base + dyn.count_base
+        flag = self._segment_flag(segs, holder, elements, where)
+        stride = segs.strides[flag]
+        start = 0
+        for k, run in enumerate(segs.runs):
+            mine = sorted(i for i, (name, _) in elements.items() if segs.run_of(name, flag) == k)
+            count_bit = holder + run.count.offset
+            count = self.written(count_bit, run.count.width)
+            if count is None:
+                count = max(0, mine[-1] + 1 - start) if mine else 0
+                self.put(count_bit, run.count.width, count, f"{where} count {run.count.field}")
+            for i in mine:
+                if not start <= i < start + count:
+                    last = f"..{start + count - 1}" if count > 1 else ""
+                    at = f"[{start}{last}]" if count else "no entries"
+                    raise EncodeError(
+                        f"{where}[{i}]: a {elements[i][0]} entry, but {run.count.field}="
+                        f"{count} puts those at {at}", field=f"{where}[{i}]")
+            start += count
+        for i, (name, vals) in sorted(elements.items()):
+            bit = base + pn.bit + i * stride
+            epath = f"{where}[{i}].{name}"
+            sub_plan = compile_plan(self.lset, name)
+            whole = vals.pop("", None)
+            if whole is not None:
+                self.put(bit, sub_plan.size, coerce(epath, whole, sub_plan.size), epath)
+            self.route(sub_plan, bit, vals, epath + ".")
+            self.end = max(self.end, bit + stride)
+
+    def _segment_flag(self, segs: Segments, holder: int,
+                      elements: dict[int, tuple[str, dict[str, Any]]], where: str) -> int:
+        """The flag value the named entry layouts need (given, or the least they allow)."""
+        flag_bit = holder + segs.flag.offset
+        given = self.written(flag_bit, segs.flag.width)
+        allowed = frozenset(segs.strides)
+        for i, (name, _) in sorted(elements.items()):
+            fits = segs.flags_for(name)
+            if given is not None and given not in fits:
+                raise EncodeError(
+                    f"{where}[{i}]: a {name} entry needs {segs.flag.field}="
+                    f"{'/'.join(map(str, sorted(fits)))}, but {segs.flag.field}={given} "
+                    "was given", field=f"{where}[{i}]")
+            if not allowed & fits:
+                raise EncodeError(f"{where}[{i}]: {name} entries cannot share the list with "
+                                  "the entries before them (they need another "
+                                  f"{segs.flag.field})", field=f"{where}[{i}]")
+            allowed &= fits
+        if given is not None:
+            return given
+        flag = min(allowed)
+        self.put(flag_bit, segs.flag.width, flag, f"{where} flag {segs.flag.field}")
+        return flag
 
     def _route_flex(self, pn: PlanNode, base: int, rest: dict[str, Any], where: str) -> None:
         dyn = pn.dyn

@@ -12,6 +12,10 @@ field says so) and `raw` (a byte-aligned payload running to the end of the buffe
 A union may be zero-width: a C union of flexible arrays (`rqtc`'s rq_num[] / rq_vhca[]).
 Its selector picks which array the data holds, and its `counted_by` field, like a flexible
 array's, says how many elements there are.
+
+A flexible array may be `segmented`: consecutive runs of elements, each run counted by its
+own field and laid out as its own struct, every element one stride wide, the stride picked
+by a flag field (a flow entry's destinations, then its flow counters).
 """
 
 from __future__ import annotations
@@ -50,6 +54,65 @@ class CountRef:
     field: str  # count field name in the containing layout
     offset: int  # its bit offset relative to the containing layout
     width: int
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRef:
+    """The field whose value picks a segmented list's stride and element layouts.
+
+    It lives in the layout containing the list, like a CountRef.
+    """
+
+    field: str
+    offset: int  # bit offset relative to the containing layout
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One run of a segmented list: `count` elements, each laid out as `layouts[flag]`.
+
+    The layout's name is also the element's member name in decoded paths
+    (`destination[2].flow_counter_list.flow_counter_id`).
+    """
+
+    count: CountRef
+    layouts: Mapping[int, str]  # flag value -> element layout
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layouts", MappingProxyType(dict(self.layouts)))
+
+
+@dataclass(frozen=True, slots=True)
+class Segments:
+    """A flexible array of consecutive counted runs sharing one flag-picked stride.
+
+    Element i of run k sits at `i * stride` from the array's start, where the runs before
+    k hold their counts' worth of elements. A flag value without a stride, or a run
+    without a layout for it, ends the list there (nothing says how to read on).
+    """
+
+    flag: FlagRef
+    strides: Mapping[int, int]  # flag value -> element stride in bits
+    runs: tuple[Segment, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "strides", MappingProxyType(dict(self.strides)))
+
+    def flags_for(self, layout: str) -> frozenset[int]:
+        """Flag values under which some run lays its elements out as `layout`."""
+        return frozenset(v for run in self.runs for v, name in run.layouts.items()
+                         if name == layout and v in self.strides)
+
+    def run_of(self, layout: str, flag: int) -> int | None:
+        """Index of the run whose elements are `layout` under `flag` (None: no such run)."""
+        return next((k for k, run in enumerate(self.runs) if run.layouts.get(flag) == layout),
+                    None)
+
+    @property
+    def layout_names(self) -> list[str]:
+        """Every element layout, in run order (each once)."""
+        return list(dict.fromkeys(name for run in self.runs for name in run.layouts.values()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +159,7 @@ class FieldDef:
     selector: Selector | None = None
     conditions: tuple[tuple[str, Any], ...] | None = None
     counted_by: CountRef | None = None  # flexible array, or union of flexible arrays
+    segments: Segments | None = None  # flexible array of counted runs (see Segments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +227,7 @@ def _field(raw: Mapping[str, Any], enums: Mapping[str, Enum]) -> FieldDef:
     cond = raw.get("cond")
     cnt = raw.get("cnt")
     counted_by = CountRef(cnt["f"], int(cnt["o"]), int(cnt["w"])) if cnt else None
+    segs = raw.get("segs")
     return FieldDef(
         name=raw["n"], offset=int(raw["o"]), width=int(raw["w"]), kind=raw["k"],
         type=raw.get("t") or raw.get("et"), count=int(raw.get("c", 0)),
@@ -170,8 +235,18 @@ def _field(raw: Mapping[str, Any], enums: Mapping[str, Enum]) -> FieldDef:
         elem_union=bool(raw.get("eu")), enum=enums[raw["e"]] if raw.get("e") else None,
         access=raw.get("a"), selector=selector,
         conditions=tuple((m, ast) for m, ast in cond) if cond else None,
-        counted_by=counted_by,
+        counted_by=counted_by, segments=_segments(segs) if segs else None,
     )
+
+
+def _segments(raw: Mapping[str, Any]) -> Segments:
+    """`{"flag": {f, o, w}, "stride": {value: bits}, "runs": [{"cnt": {f, o, w},
+    "m": {value: layout}}, ...]}` -> Segments."""
+    flag = raw["flag"]
+    runs = tuple(Segment(CountRef(r["cnt"]["f"], int(r["cnt"]["o"]), int(r["cnt"]["w"])),
+                         {int(k): v for k, v in r["m"].items()}) for r in raw["runs"])
+    return Segments(FlagRef(flag["f"], int(flag["o"]), int(flag["w"])),
+                    {int(k): int(v) for k, v in raw["stride"].items()}, runs)
 
 
 def eval_condition(ast: Any, read: Callable[[int, int], int | None]) -> bool:

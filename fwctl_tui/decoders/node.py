@@ -87,6 +87,8 @@ class Node:
             return max(0, self._fr.nbits - self.bit_offset)
         if pn.dyn.mode == "flex":
             return len(self.children) * pn.dyn.elem_width
+        if pn.dyn.mode == "segments":  # every element one stride wide
+            return sum(c.width_bits for c in self.children)
         if pn.width == 0 and self.children:  # a union of flexible arrays: the one in use
             return self.children[0].width_bits
         return pn.width
@@ -138,6 +140,8 @@ class Node:
             return self._resolve_union()
         if mode == "flex":
             return self._flex_elements()
+        if mode == "segments":
+            return self._segment_elements()
         return []
 
     def _resolve_union(self) -> list[Node]:
@@ -171,7 +175,7 @@ class Node:
         out: list[Node] = []
         if dyn.elem_layout and not dyn.elem_union:
             plan = compile_plan(fr.lset, dyn.elem_layout)
-            if any(d.dyn is not None and d.dyn.mode == "flex" for d in plan.dyns):
+            if any(d.is_list for d in plan.dyns):
                 count = min(count, 1)  # an open-ended element: its own tail takes the rest
             for i in range(count):
                 name = f"{pn.name}[{i}]"
@@ -189,6 +193,40 @@ class Node:
             if kind != "int" and number is not None:
                 value = number.to_bytes((width + 7) // 8, "big")
             out.append(Node(leaf, Frame(fr.lset, fr.data, bit, [value], f"{path}[{i}]")))
+        return out
+
+    def _segment_elements(self) -> list[Node]:
+        """A segmented list: run after run, each element `name[i]` a union-like node whose
+        one child is the run's layout for the flag value, capped at what the buffer holds.
+
+        The flag and count fields are read from this reply's own bytes, so the plan stays
+        independent of the data. An unreadable flag or count (the buffer ends before it)
+        ends the list there, as does a flag value the table gives no stride or layout for.
+        """
+        pn, fr, dyn = self._pn, self._fr, self._pn.dyn
+        assert dyn is not None and dyn.segments is not None
+        segs = dyn.segments
+        holder = fr.base + dyn.count_base  # the layout holding the flag and count fields
+        flag = read_bits(fr.data, holder + segs.flag.offset, segs.flag.width)
+        if flag is None or segs.strides.get(flag, 0) <= 0:
+            return []
+        stride = segs.strides[flag]
+        start, path = fr.base + pn.bit, self.path
+        room = max(0, (fr.nbits - start) // stride)
+        out: list[Node] = []
+        for run in segs.runs:
+            stated = read_bits(fr.data, holder + run.count.offset, run.count.width)
+            layout = run.layouts.get(flag)
+            if stated is None or layout is None:
+                break
+            plan = compile_plan(fr.lset, layout)
+            for _ in range(min(stated, room - len(out))):
+                i = len(out)
+                bit = start + i * stride
+                element = PlanNode(f"{pn.name}[{i}]", "", "union", 0, stride, access=pn.access)
+                node = Node(element, Frame(fr.lset, fr.data, bit, [], f"{path}[{i}]"))
+                node._kids = [_instance(plan, fr.lset, fr.data, bit, f"{path}[{i}].{layout}")]
+                out.append(node)
         return out
 
     def __repr__(self) -> str:

@@ -6,10 +6,11 @@ element of an array. Its static leaves are read by one generated function
 (`w[i] >> shift & mask` over the reply's big-endian dwords, `int.from_bytes` for the rare
 field that straddles dwords), which is why a 4 KB capability page decodes in tens of
 microseconds. Parts whose shape depends on the data (register pages picked by a selector,
-flexible arrays and their count fields, raw payloads) are `dynamic` nodes resolved when a
-Node is expanded. A plan depends on its layout and context only, never on the data: a
-selector or count read from the buffer being decoded is applied by the Node, so a plan
-cached for one reply serves every reply to the same request.
+flexible arrays and their count fields, segmented lists and their flag and count fields,
+raw payloads) are `dynamic` nodes resolved when a Node is expanded. A plan depends on its
+layout and context only, never on the data: a selector, flag or count read from the buffer
+being decoded is applied by the Node, so a plan cached for one reply serves every reply to
+the same request.
 """
 
 from __future__ import annotations
@@ -19,11 +20,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from fwctl_tui.decoders.errors import DecodeError
-from fwctl_tui.decoders.layout import CountRef, Enum, FieldDef, Layout, LayoutSet, Selector
+from fwctl_tui.decoders.layout import (
+    CountRef,
+    Enum,
+    FieldDef,
+    Layout,
+    LayoutSet,
+    Segments,
+    Selector,
+)
 
 Context = Mapping[str, str]  # field path (from the root layout) -> member or layout name
 RAW = "@raw"  # context value: show the field as a raw payload running to the buffer's end
 MAX_FAST_LEAVES = 4000  # beyond this the generated function is split into chunks
+LIST_MODES = frozenset({"flex", "segments"})  # dynamic modes whose length is in the data
 
 
 class PlanNode:
@@ -50,8 +60,9 @@ class PlanNode:
 
     @property
     def is_list(self) -> bool:
-        """A flexible array, or a data-selected union of them: its length is in the data."""
-        return self.dyn is not None and (self.dyn.mode == "flex" or bool(self.dyn.members))
+        """A flexible array (plain or segmented), or a data-selected union of them: its
+        length is in the data."""
+        return self.dyn is not None and (self.dyn.mode in LIST_MODES or bool(self.dyn.members))
 
     def __repr__(self) -> str:
         return f"PlanNode({self.path or self.name!r}, {self.kind}, bit={self.bit}, w={self.width})"
@@ -71,13 +82,14 @@ class Dyn:
         "elem_width",
         "members",
         "mode",
+        "segments",
         "sel_base",
         "selector",
         "union",
     )
 
     def __init__(self, mode: str) -> None:
-        self.mode = mode  # "select" | "cond" | "flex" | "raw"
+        self.mode = mode  # "select" | "cond" | "flex" | "segments" | "raw"
         self.union: Layout | None = None
         self.selector: Selector | None = None
         self.sel_base = 0  # bit (plan-relative) of the layout holding the selector
@@ -93,6 +105,8 @@ class Dyn:
         # layout holding it; None: as many elements as the buffer holds
         self.count: CountRef | None = None
         self.count_base = 0
+        # segments: the runs, their flag and count fields (read at count_base, like count)
+        self.segments: Segments | None = None
 
 
 class Plan:
@@ -110,8 +124,8 @@ class Plan:
         self.words = (max((pn.bit + pn.width for pn in leaves), default=0) + 31) // 32
         self._fast = _codegen(leaves) if leaves else (lambda w, d, o: [])
         self._json: Any = None
-        # whether data past `size` may belong to it: a flexible array, or a data-selected
-        # union with a flexible-array member (raw payloads are not counted)
+        # whether data past `size` may belong to it: a flexible array (plain or segmented),
+        # or a data-selected union with a flexible-array member (raw payloads are not counted)
         self.flexible = any(pn.is_list for pn in dyns)
 
     def extract(self, data: bytes, base: int) -> list[Any]:
@@ -319,6 +333,12 @@ class Compiler:
 
     def array(self, f: FieldDef, bit: int, path: str, doc: str | None,
               parent_bit: int) -> PlanNode:
+        if f.segments is not None:
+            node = PlanNode(f.name, path, "array", bit, 0, access=f.access, doc=doc)
+            dyn = Dyn("segments")
+            dyn.segments, dyn.count_base, dyn.elem_width = f.segments, parent_bit, f.elem_width
+            node.dyn = dyn
+            return self._add(node)
         if f.flexible:
             return self._add(self.flex(f, bit, path, doc, f.counted_by, parent_bit))
         node = PlanNode(f.name, path, "array", bit, f.count * f.elem_width, access=f.access,

@@ -213,3 +213,14 @@ def test_decoders_do_not_import_textual_or_devices() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
                          text=True, check=True)
     assert json.loads(out.stdout.strip().replace("'", '"')) == []
+
+
+def test_search_finds_flow_entry_list_fields_by_the_paths_the_decoder_shows() -> None:
+    """The destination list is searched through its entry layouts, not the reference's
+    union (destinations as dest_format_struct first, the layout of 8-byte entries)."""
+    hits = {h.path for h in catalogue.search("destination_type", limit=50)
+            if h.command.name == "QUERY_FLOW_TABLE_ENTRY"}
+    assert hits == {"flow_context.destination[].dest_format_struct.destination_type"}
+    counters = {h.path for h in catalogue.search("flow_counter_id", limit=50)
+                if h.command.name == "QUERY_FLOW_TABLE_ENTRY"}
+    assert counters == {"flow_context.destination[].flow_counter_list.flow_counter_id"}

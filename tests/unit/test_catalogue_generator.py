@@ -250,6 +250,80 @@ def test_rqt_list_selector_and_count_point_at_reference_fields() -> None:
     assert all(m["flexible"] for m in members.values())
 
 
+def test_flow_entry_list_flag_counts_and_layouts_point_at_reference_fields() -> None:
+    """flow_context.destination: a flexible array of the 128-bit union
+    dest_format_flow_counter_list_auto in the reference; our table (kernel knowledge) makes
+    it destinations then counters at a stride extended_destination picks."""
+    structs = ref("mlx5_ifc.json")["structs"]
+    ctx = {f["name"]: f for f in structs["flow_context"]["fields"]}
+    declared = ctx["destination"]
+    assert (declared["offset_bits"], declared["flexible"], declared["element_width_bits"],
+            declared["type"]) == (6144, True, 128, "dest_format_flow_counter_list_auto")
+    members = {f["name"]: f["type"] for f in structs[declared["type"]]["fields"]}
+    assert members == {"extended_dest_format": "extended_dest_format",
+                       "flow_counter_list": "flow_counter_list"}
+    out = next(f for f in document()["layouts"]["flow_context"]["fields"]
+               if f["n"] == "destination")
+    segs = out["segs"]
+
+    def at(name: str) -> tuple[str, int, int]:
+        return name, ctx[name]["offset_bits"], ctx[name]["width_bits"]
+
+    flag = segs["flag"]
+    assert (flag["f"], flag["o"], flag["w"]) == at("extended_destination") == (
+        "extended_destination", 128, 1)
+    counts = [(r["cnt"]["f"], r["cnt"]["o"], r["cnt"]["w"]) for r in segs["runs"]]
+    assert counts == [at("destination_list_size"), at("flow_counter_list_size")] == [
+        ("destination_list_size", 136, 24), ("flow_counter_list_size", 168, 24)]
+    assert segs["stride"] == {"0": 64, "1": 128}
+    assert [r["m"] for r in segs["runs"]] == [
+        {"0": "dest_format_struct", "1": "extended_dest_format"},
+        {"0": "flow_counter_list", "1": "flow_counter_list"}]
+    for run in segs["runs"]:
+        for value, layout in run["m"].items():
+            assert structs[layout]["size_bits"] <= segs["stride"][value]
+            assert document()["layouts"][layout]["size"] == structs[layout]["size_bits"]
+    entry = structs["extended_dest_format"]["fields"][0]
+    assert (entry["name"], entry["type"], entry["offset_bits"]) == (
+        "destination_entry", "dest_format_struct", 0)
+
+
+def test_destination_type_labels_are_the_reference_enum_group() -> None:
+    group = next(g for g in ref("mlx5_ifc.json")["enum_groups"]
+                 if g.get("tag") == "mlx5_ifc_flow_destination_type")
+    field = next(f for f in document()["layouts"]["dest_format_struct"]["fields"]
+                 if f["n"] == "destination_type")
+    labels = document()["enums"][field["e"]]
+    assert labels == {k.removeprefix("MLX5_IFC_FLOW_DESTINATION_TYPE_"): v
+                      for k, v in group["members"].items()}
+    assert labels == {"VPORT": 0, "FLOW_TABLE": 1, "TIR": 2, "FLOW_SAMPLER": 6, "UPLINK": 8,
+                      "TABLE_TYPE": 10}
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    (("extended_destination", {0: 64}, (("destination_list_size",
+                                          {0: "extended_dest_format"}),)),
+     "does not fit the stride"),
+    (("extended_destination", {0: 64, 2: 128}, (("destination_list_size",
+                                                  {0: "dest_format_struct"}),)),
+     "does not fit extended_destination"),
+    (("extended_destination", {0: 64}, (("destination_list_size", {0: "flow_counter_list"}),
+                                        ("flow_counter_list_size", {0: "flow_counter_list"}))),
+     "two runs share a layout"),
+    (("no_such_flag", {0: 64}, (("destination_list_size", {0: "dest_format_struct"}),)),
+     "no such number field"),
+])
+def test_segment_table_mistakes_stop_the_generator(monkeypatch: pytest.MonkeyPatch,
+                                                   entry: Any, message: str) -> None:
+    from tools import mlx5_builder
+    from tools.mlx5_builder import Builder
+
+    monkeypatch.setattr(mlx5_builder, "IFC_SEGMENTS", {("flow_context", "destination"): entry})
+    builder = Builder(ref("mlx5_ifc.json"), {"nodes": {}})
+    with pytest.raises(SystemExit, match=message):
+        builder.add_ifc("flow_context")
+
+
 def test_general_object_replies_follow_the_reference_query_structs() -> None:
     """Reply = general_obj_out_cmd_hdr + the object the reference's query_*_out ends with."""
     ifc = ref("mlx5_ifc.json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from fwctl_tui.decoders import (
@@ -482,3 +484,129 @@ def test_query_rqt_reply_buffer_has_room_for_the_list() -> None:
     row = next(r for r in describe_fields(cmd, "out") if r["path"] == RQT_LIST)
     assert row["selector"] == "rq_vhca_id_format" and row["count"] == "rqt_actual_size"
     assert row["pages"] == {"0": "rq_num", "1": "rq_vhca"}
+
+
+# -- segmented lists: counted runs sharing a flag-picked stride (a flow entry's list) ----
+SEGMENTED = {
+    # `fmt` picks the stride (16 or 32 bits; 2: 64 bits, but run A has no layout for it),
+    # `na` counts run A's entries, `nb` run B's, which follow them
+    "seg_hdr": {"size": 32, "fields": [
+        {"n": "fmt", "o": 0, "w": 2, "k": "int"},
+        {"n": "na", "o": 8, "w": 8, "k": "int"},
+        {"n": "nb", "o": 24, "w": 8, "k": "int"},
+        {"n": "list", "o": 32, "w": 0, "k": "array", "c": 0, "ew": 32, "flex": 1,
+         "et": "ab", "eu": 1,
+         "segs": {"flag": {"f": "fmt", "o": 0, "w": 2},
+                  "stride": {"0": 16, "1": 32, "2": 64},
+                  "runs": [{"cnt": {"f": "na", "o": 8, "w": 8}, "m": {"0": "a16", "1": "a32"}},
+                           {"cnt": {"f": "nb", "o": 24, "w": 8},
+                            "m": {"0": "b8", "1": "b8", "2": "b8"}}]}}]},
+    "ab": {"size": 32, "union": 1, "fields": [{"n": "a32", "o": 0, "w": 32, "k": "struct",
+                                               "t": "a32"}]},
+    "a16": {"size": 16, "fields": [{"n": "x", "o": 0, "w": 16, "k": "int", "e": "kinds"}]},
+    "a32": {"size": 32, "fields": [{"n": "x", "o": 0, "w": 16, "k": "int", "e": "kinds"},
+                                   {"n": "y", "o": 16, "w": 16, "k": "int"}]},
+    "b8": {"size": 8, "fields": [{"n": "c", "o": 0, "w": 8, "k": "int"}]},
+}
+SEG_ENUMS = {"kinds": {"ONE": 1, "TWO": 2}}
+
+
+def _segmented() -> LayoutSet:
+    return LayoutSet.from_tables(SEGMENTED, SEG_ENUMS)
+
+
+def _seg_header(fmt: int, na: int, nb: int) -> bytes:
+    return bytes([fmt << 6, na, 0, nb])
+
+
+def test_segmented_list_layout_is_typed() -> None:
+    segs = _segmented()["seg_hdr"].by_name["list"].segments
+    assert segs is not None and segs.flag.field == "fmt" and dict(segs.strides) == {
+        0: 16, 1: 32, 2: 64}
+    assert [run.count.field for run in segs.runs] == ["na", "nb"]
+    assert segs.flags_for("a32") == {1} and segs.flags_for("b8") == {0, 1, 2}
+    assert segs.run_of("b8", 1) == 1 and segs.run_of("a16", 1) is None
+    assert segs.layout_names == ["a16", "a32", "b8"]
+
+
+def test_segmented_list_narrow_stride_puts_run_b_after_run_a() -> None:
+    lset = _segmented()
+    plan = compile_plan(lset, "seg_hdr")
+    assert plan.size == 32 and plan.flexible and plan.by_path["list"].is_list
+    data = _seg_header(0, 2, 1) + bytes([0, 1, 0, 2, 7, 0xEE, 0xFF, 0xFF])
+    root = decode_layout_in(lset, "seg_hdr", data)
+    assert node_to_json(root)["list"] == [{"a16": {"x": 1}}, {"a16": {"x": 2}}, {"b8": {"c": 7}}]
+    items = find_node(root, "list")
+    assert items is not None and items.width_bits == 3 * 16 and root.width_bits == 32 + 48
+    third = items.children[2]
+    assert (third.name, third.label, third.kind, third.width_bits) == ("list[2]", "b8", "union", 16)
+    leaf = node_at_bit(root, 32 + 32 + 3)
+    assert leaf is not None and leaf.path == "list[2].b8.c" and leaf.value == 7
+    assert node_at_bit(root, 32 + 32 + 8) is third  # the stride's padding: the element
+    labels = {n.path: n.label for n in iter_leaves(root)}
+    assert labels == {"fmt": None, "na": None, "nb": None, "list[0].a16.x": "ONE",
+                      "list[1].a16.x": "TWO", "list[2].b8.c": None}
+    # the plan never depends on the data
+    assert compile_plan(lset, "seg_hdr") is plan
+
+
+def test_segmented_list_wide_stride() -> None:
+    lset = _segmented()
+    body = bytes([0, 1, 0, 2, 9, 0, 0, 0, 10, 0, 0, 0])
+    tree = node_to_json(decode_layout_in(lset, "seg_hdr", _seg_header(1, 1, 2) + body))
+    assert tree["list"] == [{"a32": {"x": 1, "y": 2}}, {"b8": {"c": 9}}, {"b8": {"c": 10}}]
+    leaves = {n.path: n.bit_offset for n in iter_leaves(decode_layout_in(
+        lset, "seg_hdr", _seg_header(1, 1, 2) + body))}
+    assert leaves["list[2].b8.c"] == 32 + 2 * 32
+
+
+def test_segmented_list_is_capped_by_its_counts_and_the_buffer() -> None:
+    lset = _segmented()
+
+    def listed(data: bytes) -> list[Any]:
+        return node_to_json(decode_layout_in(lset, "seg_hdr", data))["list"]
+
+    body = bytes(range(1, 11))  # five 16-bit strides, two and a half 32-bit ones
+    assert len(listed(_seg_header(0, 200, 200) + body)) == 5  # all run A: what is there
+    assert [next(iter(e)) for e in listed(_seg_header(0, 3, 200) + body)] == [
+        "a16", "a16", "a16", "b8", "b8"]
+    assert len(listed(_seg_header(1, 1, 9) + body)) == 2  # a cut element is not shown
+    assert listed(_seg_header(0, 0, 0) + body) == []
+    assert listed(_seg_header(0, 0, 1) + body) == [{"b8": {"c": 1}}]  # no run A entries
+    assert listed(_seg_header(2, 1, 1) + body) == []  # run A has no layout for fmt 2
+    assert listed(_seg_header(3, 1, 1) + body) == []  # fmt 3 has no stride
+    assert listed(_seg_header(0, 1, 1)[:3]) == []  # nb cut off: nothing after run A fits
+    assert node_to_json(decode_layout_in(lset, "seg_hdr", b""))["list"] == []
+
+
+def test_segmented_list_encodes_filling_its_flag_and_counts() -> None:
+    lset = _segmented()
+    data = encode_layout_in(lset, "seg_hdr", {"list[0].a32.y": 5, "list[1].b8.c": 9})
+    assert data == _seg_header(1, 1, 1) + bytes([0, 0, 0, 5, 9, 0, 0, 0])
+    tree = node_to_json(decode_layout_in(lset, "seg_hdr", data))
+    assert tree["list"] == [{"a32": {"x": 0, "y": 5}}, {"b8": {"c": 9}}]
+    assert encode_layout_in(lset, "seg_hdr", tree) == data  # the decode shape round-trips
+    # counters only: the least flag (narrowest stride), no run A entries
+    assert encode_layout_in(lset, "seg_hdr", {"list[0].b8.c": 3}) == (
+        _seg_header(0, 0, 1) + bytes([3, 0]))
+    # labels, a gap left zero, and given counts respected
+    assert encode_layout_in(lset, "seg_hdr", {"na": 2, "list[0].a16.x": "TWO",
+                                              "list[2].b8": b"\x04"}) == (
+        _seg_header(0, 2, 1) + bytes([0, 2, 0, 0, 4, 0]))
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"fmt": 0, "list[0].a32.x": 1}, "needs fmt=1, but fmt=0 was given"),
+    ({"list[0].a16.x": 1, "list[1].a32.x": 1}, "cannot share the list"),
+    ({"na": 2, "list[1].b8.c": 1}, r"list\[1\]: a b8 entry, but nb=0 puts those at no entries"),
+    ({"na": 2, "nb": 1, "list[3].b8.c": 1}, r"nb=1 puts those at \[2\]"),
+    ({"na": 1, "list[1].a16.x": 1}, r"na=1 puts those at \[0\]"),
+    ({"list[0].a16.x": 1, "list[0].b8.c": 1}, "an entry holds one"),
+    ({"list[0].a64.x": 1}, "no entry layout named 'a64'"),
+    ({"list[0]": 1}, r"name an entry's layout: list\[i\]"),
+    ({"list.a16": 1}, "name an entry's layout"),
+])
+def test_segmented_list_encoding_names_what_is_wrong(values: dict[str, Any],
+                                                      message: str) -> None:
+    with pytest.raises(EncodeError, match=message):
+        encode_layout_in(_segmented(), "seg_hdr", values)

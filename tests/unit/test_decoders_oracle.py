@@ -2,7 +2,8 @@
 
 The oracle walks the raw JSON tables itself (not layout.py or plan.py), resolves unions the
 way the catalogue documents (context, selector field, condition, single member; a union of
-flexible arrays by its selector), caps flexible arrays at their count field, builds a
+flexible arrays by its selector), caps flexible arrays at their count field, lays out a
+segmented list run by run at the stride its flag field picks, builds a
 flat BitStruct of Padding + BitsInteger for the resulting leaves and parses the buffer with
 construct. Every leaf our decoder produces must match it, path for path, value for value.
 """
@@ -69,6 +70,8 @@ def oracle_leaves(layout: str, ctx: dict[str, str], data: bytes) -> Leaves:
                 walk(f["t"], bit, path + ".")
             elif kind == "union":
                 union(f, path, bit, base)
+            elif kind == "array" and "segs" in f:
+                segments(f["segs"], path, bit, base)
             elif kind == "array":
                 elements(f, path, bit, base, f.get("cnt"))
             elif kind == "raw" and bit < nbits:
@@ -88,6 +91,22 @@ def oracle_leaves(layout: str, ctx: dict[str, str], data: bytes) -> Leaves:
                 walk(f["et"], ebit, epath + ".")
             else:
                 out[epath] = (ebit, f["ew"])
+
+    def segments(segs: dict[str, Any], path: str, bit: int, base: int) -> None:
+        flag = read(data, base + segs["flag"]["o"], segs["flag"]["w"])
+        stride = segs["stride"].get(str(flag), 0)
+        if not stride:
+            return
+        room = max(0, (nbits - bit) // stride)
+        i = 0
+        for run in segs["runs"]:
+            stated = read(data, base + run["cnt"]["o"], run["cnt"]["w"])
+            layout = run["m"].get(str(flag))
+            if stated is None or layout is None:
+                return
+            for _ in range(min(stated, room - i)):
+                walk(layout, bit + i * stride, f"{path}[{i}].{layout}.")
+                i += 1
 
     def union(f: dict[str, Any], path: str, bit: int, base: int) -> None:
         members = tables[f["t"]]["fields"]
@@ -208,3 +227,31 @@ def test_oracle_agrees_on_rqt_lists_of_both_formats_and_counts() -> None:
                 assert len(listed) == min(actual, extra // width)
                 checked += 1
     assert checked == 40
+
+
+def test_oracle_agrees_on_flow_entry_lists_of_both_strides_and_counts() -> None:
+    """QUERY_FLOW_TABLE_ENTRY: extended_destination picks 8- or 16-byte entries,
+    destination_list_size destinations come first, then flow_counter_list_size counters,
+    all capped at what the buffer holds."""
+    rng = random.Random(23)
+    checked = 0
+    for ext in (0, 1):
+        for dests, counters in ((0, 0), (1, 0), (0, 2), (1, 1), (3, 2), (200, 0x800000)):
+            for extra in (0, 7, 8, 16, 40, 2048):
+                raw = bytearray(rng.randbytes(832 + extra))
+                raw[80] = (raw[80] & 0x7F) | (ext << 7)  # extended_destination: bit 640
+                raw[81:84] = dests.to_bytes(3, "big")  # destination_list_size: bits 648..671
+                raw[85:88] = counters.to_bytes(3, "big")  # flow_counter_list_size: 680..703
+                agree("query_fte_out", {}, bytes(raw))
+                leaves = oracle_leaves("query_fte_out", {}, bytes(raw))
+                stride = 16 if ext else 8
+                shown = min(dests + counters, extra // stride)
+                listed = {p.split("]")[0] for p in leaves if ".destination[" in p}
+                assert len(listed) == shown
+                dest = "extended_dest_format" if ext else "dest_format_struct"
+                kinds = [next(p.split("]")[1].split(".")[1] for p in leaves
+                              if p.startswith(f"flow_context.destination[{i}]."))
+                         for i in range(shown)]
+                assert kinds == ([dest] * dests + ["flow_counter_list"] * counters)[:shown]
+                checked += 1
+    assert checked == 72

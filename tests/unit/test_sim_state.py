@@ -28,6 +28,7 @@ PHYS_STAT = "counter_set.phys_layer_stat_cntrs_ext."
 MODULE = "page_data.pddr_module_info_ext."
 LINK_DOWN = "page_data.pddr_link_down_info_page_ext."
 RQ_LIST = "rqt_context.rq_num_or_rq_vhca.rq_num["
+DEST = "flow_context.destination"
 
 
 class Rig:
@@ -400,10 +401,16 @@ def test_steering_leads_from_a_rule_to_a_tir() -> None:
     assert group["start_flow_index"] <= 0 <= group["end_flow_index"]
     fixed = output_size(find("QUERY_FLOW_TABLE_ENTRY"), encode_input(
         find("QUERY_FLOW_TABLE_ENTRY"), rule))
-    tirn = int.from_bytes(raw[fixed + 1:fixed + 4], "big")
+    # the kernel's layout: extended_destination 0, so 8-byte entries, the counter after
+    # the one destination
+    assert fte["flow_context.extended_destination"] == 0
     assert raw[fixed] == 0x2  # destination type TIR
+    assert fte[f"{DEST}[0].dest_format_struct.destination_type"] == 0x2
+    tirn = fte[f"{DEST}[0].dest_format_struct.destination_id"]
+    assert tirn == int.from_bytes(raw[fixed + 1:fixed + 4], "big")
     rig.ok("QUERY_TIR", {"tirn": tirn})
-    counter = int.from_bytes(raw[fixed + 16:fixed + 20], "big")
+    counter = fte[f"{DEST}[1].flow_counter_list.flow_counter_id"]
+    assert counter == int.from_bytes(raw[fixed + 8:fixed + 12], "big")
     rig.t = 10.0
     stats = rig.ok("QUERY_FLOW_COUNTER", {"flow_counter_id": counter})
     assert stats["flow_statistics[0].packets"] > 0
@@ -497,3 +504,84 @@ def test_rqt_list_is_cut_where_the_reply_buffer_ends() -> None:
     tree = node_to_json(decode_output(cmd, result.data(), data))["rqt_context"]
     assert tree["rqt_actual_size"] == len(rss.items) == 256
     assert [e["rq_num"] for e in tree["rq_num_or_rq_vhca"]["rq_num"]] == rss.items[:10]
+
+
+def _fte_request(key: tuple[int, int, int]) -> dict[str, int]:
+    return {"table_type": key[0], "table_id": key[1], "flow_index": key[2]}
+
+
+@pytest.mark.parametrize("profile", ["cx6dx", "cx7", "bf3"])
+def test_every_flow_entry_lists_the_destinations_and_counters_it_was_given(
+        profile: str) -> None:
+    """QUERY_FLOW_TABLE_ENTRY: 8-byte entries (extended_destination 0, as the kernel lays
+    out mlx5e's NIC RX rules), the destination first, then the counter; the counts, the
+    decoded list, the raw bytes and the steering objects agree."""
+    rig = Rig(profile)
+    objects = rig.firmware.device.objects
+    keys = objects.keys("fte")
+    assert len(keys) >= 15
+    fixed = output_size(find("QUERY_FLOW_TABLE_ENTRY"),
+                        encode_input(find("QUERY_FLOW_TABLE_ENTRY"), _fte_request(keys[0])))
+    for key in keys:
+        fte = objects.get("fte", key)
+        assert fte is not None
+        status, got, raw = rig.call("QUERY_FLOW_TABLE_ENTRY", _fte_request(key))
+        assert status == 0
+        (dest_type, dest_id), counters = fte.items[0], fte.items[1:]
+        assert got["flow_context.extended_destination"] == 0
+        assert got["flow_context.destination_list_size"] == 1
+        assert got["flow_context.flow_counter_list_size"] == len(counters)
+        entry = f"{DEST}[0].dest_format_struct."
+        assert (got[entry + "destination_type"], got[entry + "destination_id"]) == (
+            dest_type, dest_id)
+        assert raw[fixed:fixed + 8] == bytes([dest_type, *dest_id.to_bytes(3, "big")]) + bytes(4)
+        listed = [got[f"{DEST}[{1 + i}].flow_counter_list.flow_counter_id"]
+                  for i in range(len(counters))]
+        assert listed == counters
+        for i, counter in enumerate(counters, start=1):
+            assert raw[fixed + 8 * i:fixed + 8 * i + 8] == counter.to_bytes(4, "big") + bytes(4)
+        assert not any(p.startswith(f"{DEST}[{1 + len(counters)}]") for p in got)
+        target = ("tir", dest_id) if dest_type == 2 else ("flow_table", (0, dest_id))
+        assert objects.get(*target) is not None
+        for counter in counters:
+            assert objects.get("flow_counter", counter) is not None
+
+
+def test_an_extended_flow_entry_answers_sixteen_byte_entries() -> None:
+    """The same rule rewritten with extended_destination 1 (as the kernel does when a
+    destination needs its own packet reformat): every entry, the counter too, 16 bytes."""
+    from fwctl_tui.sim.mlx5.steering import destination_list
+
+    rig = Rig()
+    objects = rig.firmware.device.objects
+    key = next(k for k in objects.keys("fte") if len(objects.get("fte", k).items) == 2)
+    fte = objects.get("fte", key)
+    (dest_type, dest_id), counter = fte.items
+    for old in [path for path in fte.values if path.startswith(f"{DEST}[")]:
+        del fte.values[old]
+    fte.values.update(destination_list([(dest_type, dest_id), (1, 0x42)], [counter],
+                                       extended=True))
+    request = encode_input(find("QUERY_FLOW_TABLE_ENTRY"), _fte_request(key))
+    fixed = output_size(find("QUERY_FLOW_TABLE_ENTRY"), request)
+    status, got, raw = rig.call("QUERY_FLOW_TABLE_ENTRY", _fte_request(key))
+    assert status == 0 and got["flow_context.extended_destination"] == 1
+    entry = "extended_dest_format.destination_entry"
+    assert [got[f"{DEST}[{i}].{entry}.destination_id"] for i in range(2)] == [dest_id, 0x42]
+    assert got[f"{DEST}[1].{entry}.destination_type"] == 1
+    assert got[f"{DEST}[2].flow_counter_list.flow_counter_id"] == counter
+    assert raw[fixed + 32:fixed + 48] == counter.to_bytes(4, "big") + bytes(12)
+    assert raw[fixed + 16] == 1 and raw[fixed + 17:fixed + 20] == bytes([0, 0, 0x42])
+
+
+def test_flow_entry_list_is_cut_where_the_reply_buffer_ends() -> None:
+    rig = Rig()
+    objects = rig.firmware.device.objects
+    key = next(k for k in objects.keys("fte") if len(objects.get("fte", k).items) == 2)
+    cmd = find("QUERY_FLOW_TABLE_ENTRY")
+    data = encode_input(cmd, _fte_request(key))
+    for room, shown in ((0, 0), (7, 0), (8, 1), (15, 1), (16, 2)):
+        result = rig.dev.rpc(Scope.DEBUG_READ_ONLY, data, output_size(cmd, data) + room)
+        assert result.errno == 0
+        tree = node_to_json(decode_output(cmd, result.data(), data))["flow_context"]
+        assert tree["destination_list_size"] == tree["flow_counter_list_size"] == 1
+        assert len(tree["destination"]) == shown

@@ -224,7 +224,8 @@ def reply_buffer_size(cmd: Command, in_: bytes | None = None, op_mod: int | None
     """
     ctx = context_for(cmd, "out", None if in_ is None else bytes(in_), op_mod)
     plan = compile_plan(layouts(), _layout(cmd, "out"), ctx)
-    open_ended = RAW in ctx.values() or plan.flexible  # a list, or a union of lists (RQT)
+    # a list, a union of lists (RQT) or a segmented list (a flow entry's destinations)
+    open_ended = RAW in ctx.values() or plan.flexible
     return (plan.size + 7) // 8 + (TAIL_ROOM if open_ended else 0)
 
 
@@ -295,6 +296,13 @@ def describe_fields(cmd: Command, direction: str,
                           if m.dyn is not None and m.dyn.count is not None}
                 if len(counts) == 1:
                     row["count"] = counts.pop()
+            segs = pn.dyn.segments
+            if segs is not None:  # runs of entries, one stride picked by a flag field
+                row["stride_by"] = segs.flag.field
+                row["strides"] = {str(k): v for k, v in segs.strides.items()}
+                row["runs"] = [{"count": run.count.field,
+                                "layouts": {str(k): v for k, v in run.layouts.items()}}
+                               for run in segs.runs]
         rows.append(row)
         stack.extend(reversed(pn.children))
     return rows

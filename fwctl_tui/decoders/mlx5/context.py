@@ -11,9 +11,11 @@ types without a layout in the reference). Contexts map field paths to layout (or
 names, or to RAW.
 
 Only the request chooses a context. A union chosen by a field of the reply itself (the
-RQT's rq_vhca_id_format picking rq_num[] or rq_vhca[]) and a list's count field
-(rqt_actual_size) are read by the decoded Node, so a plan cached by the request's selector
-bytes (codec._decode_plan) stays right for every reply.
+RQT's rq_vhca_id_format picking rq_num[] or rq_vhca[]), a list's count field
+(rqt_actual_size) and a segmented list's flag and counts (a flow entry's
+extended_destination, destination_list_size, flow_counter_list_size) are read by the
+decoded Node, so a plan cached by the request's selector bytes (codec._decode_plan) stays
+right for every reply.
 """
 
 from __future__ import annotations

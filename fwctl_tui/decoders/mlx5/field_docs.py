@@ -103,6 +103,27 @@ BY_LAYOUT: dict[tuple[str, str], str] = {
     ("rq_num", "rq_num"): "Receive queue number.",
     ("rq_vhca", "rq_num"): "Receive queue number, in the function rq_vhca_id names.",
     ("rq_vhca", "rq_vhca_id"): "vhca_id of the function owning the receive queue.",
+    # flow entries (QUERY_FLOW_TABLE_ENTRY): destinations, then counters, after the context
+    ("flow_context", "extended_destination"): "Format of the destination list: 1 every entry "
+                                              "is 16 bytes (extended_dest_format, a packet "
+                                              "reformat per destination), 0 every entry is 8 "
+                                              "bytes (dest_format_struct).",
+    ("flow_context", "destination_list_size"): "Destinations at the start of the destination "
+                                               "list.",
+    ("flow_context", "flow_counter_list_size"): "Flow counters in the destination list, after "
+                                                "the destinations.",
+    ("flow_context", "destination"): "Where matching packets go, then what counts them: "
+                                     "destination_list_size destinations followed by "
+                                     "flow_counter_list_size counters, every entry 8 or 16 "
+                                     "bytes as extended_destination says.",
+    ("dest_format_struct", "destination_type"): "What destination_id names: a vport, a flow "
+                                                "table, a TIR, a sampler, the uplink, ...",
+    ("dest_format_struct", "destination_id"): "The destination's number (vport, flow table id, "
+                                              "TIR number, ...), as destination_type says.",
+    ("extended_dest_format", "packet_reformat_id"): "Packet reformat (e.g. encapsulation) "
+                                                    "applied for this destination only.",
+    ("flow_counter_list", "flow_counter_id"): "Flow counter the rule counts into; read it "
+                                              "with QUERY_FLOW_COUNTER.",
     ("access_register_in", "op_mod"): "1 reads the register, 0 writes it.",
     ("qpc", "state"): "QP state: reset, init, ready to receive, ready to send, error, ...",
     ("query_vport_state_out", "state"): "Operational link state of the vport.",

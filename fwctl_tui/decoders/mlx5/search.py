@@ -46,14 +46,18 @@ class _Entry:
 
 
 def _walk(layout: str, prefix: str, out: dict[str, str], depth: int = 0) -> None:
-    """Field name -> first path, through structs, unions (all members) and arrays."""
+    """Field name -> first path, through structs, unions (all members) and arrays (a
+    segmented list through the element layouts the decoder shows, in run order)."""
     if depth > 8:
         return
     lset = layouts()
     for f in lset[layout].fields:
         path = f"{prefix}{f.name}"
         out.setdefault(f.name, path)
-        if f.type and f.type in lset:
+        if f.segments is not None:
+            for name in f.segments.layout_names:
+                _walk(name, f"{path}[].{name}.", out, depth + 1)
+        elif f.type and f.type in lset:
             sub = f"{path}[]." if f.kind == "array" else f"{path}."
             _walk(f.type, sub, out, depth + 1)
 

@@ -6,6 +6,10 @@ forward to the TTC table, and each TTC rule forwards to the RSS TIR of its traff
 (the catch-all to channel 0's direct TIR) and counts into a flow counter, so an engineer
 can follow a packet from table to queue. Keys: tables (type, id), groups (type, table,
 group), entries (type, table, index).
+
+An entry's values hold its destination list as the kernel lays it out: its destinations,
+then its flow counters, every entry 8 bytes (extended_destination 0, what mlx5e's NIC RX
+rules get) or 16 bytes (extended_destination 1); `destination_list` builds those values.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from fwctl_tui.sim.mlx5.population import Allocator, HwObject, Population
 
 NIC_RX = 0
 E_SWITCH_HIERARCHY = 0
-DEST_FLOW_TABLE, DEST_TIR = 0x1, 0x2
+DEST_FLOW_TABLE, DEST_TIR = 0x1, 0x2  # destination_type values (FLOW_TABLE, TIR)
+DEST_LIST = "flow_context.destination"
 ACTION_FWD_DEST, ACTION_COUNT = 0x4, 0x8
 OUTER_HEADERS = 0x1
 OH = "outer_headers"
@@ -41,14 +46,31 @@ def _group(pop: Population, table_id: int, group_id: int, role: str, start: int,
                      refs=[("flow_table", (NIC_RX, table_id))]), key=(NIC_RX, table_id, group_id))
 
 
+def destination_list(dests: list[tuple[int, int]], counters: list[int],
+                     extended: bool = False) -> dict[str, object]:
+    """flow_context values of a destination list: the flag, both counts, then each
+    (destination_type, destination_id) and each flow counter, in the kernel's order."""
+    values: dict[str, object] = {
+        "flow_context.extended_destination": int(extended),
+        "flow_context.destination_list_size": len(dests),
+        "flow_context.flow_counter_list_size": len(counters),
+    }
+    entry = "extended_dest_format.destination_entry" if extended else "dest_format_struct"
+    for i, (dest_type, dest_id) in enumerate(dests):
+        values[f"{DEST_LIST}[{i}].{entry}.destination_type"] = dest_type
+        values[f"{DEST_LIST}[{i}].{entry}.destination_id"] = dest_id
+    for i, counter in enumerate(counters, start=len(dests)):
+        values[f"{DEST_LIST}[{i}].flow_counter_list.flow_counter_id"] = counter
+    return values
+
+
 def _entry(pop: Population, table_id: int, index: int, group_id: int, role: str,
            match: dict[str, int], dest: tuple[int, int], counter: int | None = None,
            share: float = 0.0) -> None:
     action = ACTION_FWD_DEST | (ACTION_COUNT if counter is not None else 0)
     values: dict[str, object] = {
         "flow_context.group_id": group_id, "flow_context.action": action,
-        "flow_context.destination_list_size": 1,
-        "flow_context.flow_counter_list_size": int(counter is not None),
+        **destination_list([dest], [] if counter is None else [counter]),
     }
     values.update({f"flow_context.match_value.{OH}.{k}": v for k, v in match.items()})
     table = ("flow_table", (NIC_RX, table_id))

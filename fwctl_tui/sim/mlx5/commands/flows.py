@@ -1,20 +1,20 @@
 """Flow steering and QoS queries: flow tables, groups, entries, counters, scheduling elements.
 
-Entries return their destination list after the fixed reply (each element encoded from
-the catalogue's destination and counter layouts), so a trainee can follow a rule to its
-TIR. Flow counters count the rule's share of received traffic and honour `clear`.
+Entries return their destination list after the fixed reply (destinations, then counters,
+8 or 16 bytes each as the entry's extended_destination says; the entry's values hold the
+list and the catalogue's encoder lays it out), so a trainee can follow a rule to its TIR.
+Flow counters count the rule's share of received traffic and honour `clear`.
 """
 
 from __future__ import annotations
 
 from fwctl_tui.sim.mlx5.commands.registry import handles
 from fwctl_tui.sim.mlx5.device import Device
-from fwctl_tui.sim.mlx5.mailbox import FirmwareError, Reply, Request, encode_struct
+from fwctl_tui.sim.mlx5.mailbox import FirmwareError, Reply, Request
 from fwctl_tui.sim.mlx5.population import HwObject
 from fwctl_tui.sim.mlx5.syndromes import ErrorKind
 
 MAX_TABLE_TYPE = 6  # NIC_RX .. SNIFFER_TX
-DEST_ELEMENT_BYTES = 16
 BULK_MAX = 1 << 16
 
 
@@ -45,24 +45,13 @@ def query_flow_group(dev: Device, req: Request) -> Reply:
     return Reply(dict(_get(dev, "flow_group", key, "flow group").values))
 
 
-def _destination(dest_type: int, dest_id: int) -> bytes:
-    return encode_struct("extended_dest_format", {
-        "destination_entry.destination_type": dest_type,
-        "destination_entry.destination_id": dest_id})
-
-
-def _counter(counter_id: int) -> bytes:
-    one = encode_struct("flow_counter_list", {"flow_counter_id": counter_id})
-    return one + bytes(DEST_ELEMENT_BYTES - len(one))  # union element: 128 bits wide
-
-
 @handles("QUERY_FLOW_TABLE_ENTRY")
 def query_flow_table_entry(dev: Device, req: Request) -> Reply:
     key = (*_table(dev, req), req.int("flow_index"))
     fte = _get(dev, "fte", key, "flow table entry")
-    dest_type, dest_id = fte.items[0]
-    tail = _destination(dest_type, dest_id) + b"".join(_counter(c) for c in fte.items[1:])
-    return Reply(dict(fte.values), tail)
+    # the values hold the destination list (steering.destination_list): the encoder lays
+    # it after the fixed reply, and fit() cuts what out_len lacks
+    return Reply(dict(fte.values))
 
 
 @handles("QUERY_FLOW_COUNTER")
