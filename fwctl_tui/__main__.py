@@ -66,10 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
-    if handler is None:
+    if handler is None:  # the TUI: its usage errors are reported like any subcommand's
         from fwctl_tui.app import run_tui
 
-        return run_tui(args)
+        handler = run_tui
     try:
         code: int = handler(args)
     except CliError as err:

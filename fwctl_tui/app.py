@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from fwctl_tui.config import Config, load_config
-from fwctl_tui.connect import DeviceOpenError
+from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.confirm import ConfirmScreen
@@ -199,12 +199,14 @@ class FwctlApp(App[int]):
     def show_failure(self, error: BaseException | None) -> None:
         if isinstance(error, DeviceOpenError):
             why = error.explanation
-            self.push_screen(ErrorScreen(
-                "The device could not be opened", error.message,
-                why.action if why else (f"Refresh the device list "
-                                        f"({key_of(self, 'refresh_devices')}) and check the "
-                                        "reason shown."),
-            ))
+            if isinstance(error, UnknownDeviceError):  # a name that names nothing
+                todo = (f"Check the name, then open a device from the list or type another "
+                        f"name ({key_of(self, 'open_by_name')} on the device list).")
+            else:
+                todo = why.action if why else (f"Refresh the device list "
+                                               f"({key_of(self, 'refresh_devices')}) and check "
+                                               "the reason shown.")
+            self.push_screen(ErrorScreen("The device could not be opened", error.message, todo))
             return
         self.push_screen(ErrorScreen(
             "Something failed while talking to the device",
@@ -355,7 +357,11 @@ class FwctlApp(App[int]):
         on = self.workspace.toggle_recording()
         self._update_recording_label()
         if on:
-            self.notify(f"Recording to {self.workspace.recorder_path}", title="recording")
+            path = self.workspace.recorder_path
+            again = path is not None and path == self.workspace.resume_path
+            self.notify(f"Recording to {path}" + (" again: new RPCs are added to the same "
+                                                  "capture" if again else ""),
+                        title="recording")
             self._announce_recording()
         elif was_on:
             self.notify("Recording stopped.", title="recording")
@@ -374,7 +380,11 @@ class FwctlApp(App[int]):
             if dest:
                 self._confirm_save(Path(dest).expanduser())
 
-        self.push_screen(PathPrompt("Save the capture as", "path/to/file.jsonl"), chosen)
+        self.push_screen(PathPrompt(
+            "Save the capture as", "path/to/file.jsonl",
+            hint=f"A copy of {self.workspace.recorder_path.name}, the file being recorded: "
+                 "a path to a .jsonl file (~ is your home). Enter saves, escape cancels."),
+            chosen)
 
     def _confirm_save(self, dest: Path) -> None:
         """Ask before replacing a file or creating folders; Cancel is the default."""
@@ -406,13 +416,16 @@ class FwctlApp(App[int]):
         )
 
     def _save_capture(self, dest: Path) -> None:
+        """Save, and say how many records the file holds (and what it lacks, if anything)."""
         try:
             saved = self.workspace.save_capture(dest)
         except (OSError, ValueError) as err:
             self.push_screen(ErrorScreen("The capture was not saved", str(err),
                                          "Choose another path and try again."))
             return
-        self.notify(f"Capture saved to {saved}")
+        self.notify(saved.summary(), title="capture",
+                    severity="warning" if saved.not_recorded or not saved.records
+                    else "information")
 
     def action_open_capture(self) -> None:
         from fwctl_tui.screens.prompt import PathPrompt
@@ -428,11 +441,25 @@ class FwctlApp(App[int]):
                 return
             self.push_screen(CaptureBrowserScreen(Path(path).expanduser()))
 
-        self.push_screen(PathPrompt("Open capture file", "captures/cx7-read.jsonl"), open_path)
+        self.push_screen(PathPrompt(
+            "Open capture file", "captures/cx7-read.jsonl",
+            hint="A .jsonl capture recorded by fwctl-tui (~ is your home). Enter opens it "
+                 "for browsing, escape cancels."), open_path)
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    """Entry point used by `fwctl-tui` with no subcommand."""
+    """Entry point used by `fwctl-tui` with no subcommand.
+
+    A --simulate profile that does not exist is a usage error (exit 2, as for `devices
+    --simulate`), found before the screen is taken over: inside the TUI it could only
+    surface as a failed device scan."""
+    from fwctl_tui.cli import CliError
+    from fwctl_tui.connect import sim_profiles
+
+    profiles = sim_profiles()
+    if args.simulate is not None and args.simulate not in profiles:
+        raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
+                       f"{', '.join(profiles)}")
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
                    device=getattr(args, "start_device", None))
     app.run()

@@ -30,8 +30,10 @@ from fwctl_tui.connect import Connection
 from fwctl_tui.decoders import (
     EncodeError,
     changes_device_state,
+    decode_input,
     decode_output,
     encode_input,
+    iter_leaves,
     node_to_json,
     reply_buffer_size,
 )
@@ -41,6 +43,7 @@ from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange, mbox_op_mod
 from fwctl_tui.ioctl import U32_MAX
+from fwctl_tui.register_writes import REGISTER_DATA, EnableBits, apply_enable_bits
 from fwctl_tui.session import Session
 from fwctl_tui.uapi import Scope, parse_scope
 
@@ -79,10 +82,16 @@ def _send(args: argparse.Namespace) -> int:
     out_len = _parse_out_len(args.out_len)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
+    values: dict[str, Any] = dict(parse_assignments(args.values))
     try:
-        request = encode_input(cmd, parse_assignments(args.values), op_mod=op_mod)
+        request = encode_input(cmd, values, op_mod=op_mod)
+        enable = _enable_bits(cmd, values, request)
+        if enable.auto_set:
+            values.update(dict.fromkeys(enable.auto_set, 1))
+            request = encode_input(cmd, values, op_mod=op_mod)
     except EncodeError as err:
         raise CliError(err.message, field=err.field) from None
+    _say_enable_bits(args, enable)
     op_mod = mbox_op_mod(request)
     with open_connection(args.device, getattr(args, "root", None)) as conn:
         state = conn.kernel_state()
@@ -98,7 +107,33 @@ def _send(args: argparse.Namespace) -> int:
         if args.capture:
             _attach_recorder(session, conn, Path(args.capture))
         exchange = session.send(cmd.name, scope, request, out_cap)
-    return _report(args, cmd, exchange)
+    return _report(args, cmd, exchange, enable)
+
+
+def _enable_bits(cmd: Command, values: dict[str, Any], request: bytes) -> EnableBits:
+    """Update-enable bits a register write needs (register_writes decides, as in the TUI).
+
+    The fields the user named are found in the encoded request (a leaf's own name is
+    enough on the command line), so `admin_status=...` counts as changing
+    register_data.admin_status and an explicit `ase=0` is left as given."""
+    if cmd.register is None or not cmd.is_write(mbox_op_mod(request)):
+        return EnableBits(dict(values), {}, [])
+    leaves = {leaf.path: leaf.value for leaf in iter_leaves(decode_input(cmd, request))
+              if leaf.path.startswith(REGISTER_DATA)}
+    given = {path for path in leaves
+             if any(path == key or path.endswith("." + key) for key in values)}
+    return apply_enable_bits(cmd.register.name, {p: leaves[p] for p in given},
+                             explicit=given)
+
+
+def _say_enable_bits(args: argparse.Namespace, enable: EnableBits) -> None:
+    """Warnings always go to stderr; what was set for the user is a note in human mode
+    (with --json it is the `auto_set` field)."""
+    for warning in enable.warnings:
+        sys.stderr.write(f"fwctl-tui: warning: {warning}\n")
+    if not args.json:
+        for why in enable.auto_set.values():
+            sys.stderr.write(f"fwctl-tui: note: {why}\n")
 
 
 def _parse_out_len(text: str | None) -> int | None:
@@ -149,7 +184,10 @@ def _attach_recorder(session: Session, conn: Connection, path: Path) -> None:
     session.listeners.append(recorder.record)
 
 
-def _report(args: argparse.Namespace, cmd: Command, ex: Exchange) -> int:
+def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: EnableBits) -> int:
+    """Print the outcome. JSON always carries `auto_set` (enable-bit path -> why it was set
+    for you) and `warnings` on success; on an errno only when there is something to say."""
+    extra: dict[str, Any] = {"auto_set": enable.auto_set, "warnings": enable.warnings}
     if ex.errno:
         why = explain(ex.errno)
         error = f"{why.name}: {why.meaning} {why.action}".strip()
@@ -157,7 +195,8 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange) -> int:
             error += f" ({ex.detail})"
         if args.json:
             print_json({"device": ex.device, "command": cmd.name, "scope": ex.scope.name,
-                        "errno": ex.errno, "errno_name": why.name, "error": error})
+                        "errno": ex.errno, "errno_name": why.name, "error": error,
+                        **(extra if enable.auto_set or enable.warnings else {})})
         else:
             sys.stderr.write(f"fwctl-tui: {cmd.name} failed: {error}\n")
         return EXIT_DEVICE
@@ -171,7 +210,8 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange) -> int:
             "status": status, "syndrome": syndrome,
             **status_report(status, syndrome, cmd.opcode),
             "out_len": ex.out_len, "truncated": ex.truncated,
-            "duration_us": round(ex.duration_ns / 1000, 1), "reply": node_to_json(root),
+            "duration_us": round(ex.duration_ns / 1000, 1), **extra,
+            "reply": node_to_json(root),
         })
     else:
         _print_summary(ex, cmd)

@@ -158,6 +158,12 @@ class CaptureBrowserScreen(Screen[None]):
     CaptureBrowserScreen #capture-tree { height: 1fr; border: round $secondary; }
     CaptureBrowserScreen #capture-hex { height: 1fr; border: round $secondary; }
     CaptureBrowserScreen #capture-status { height: 1; padding: 0 1; color: $text-muted; }
+    /* narrow: the list on top at full width, the record under it (tree | hex, 8 B/line) */
+    CaptureBrowserScreen.-narrow #capture-body { layout: vertical; }
+    CaptureBrowserScreen.-narrow #capture-records { width: 1fr; height: 2fr; }
+    CaptureBrowserScreen.-narrow #capture-detail { height: 3fr; layout: horizontal; }
+    CaptureBrowserScreen.-narrow #capture-tree { width: 1fr; }
+    CaptureBrowserScreen.-narrow #capture-hex { width: 49; }
     """
 
     def __init__(self, path: Path) -> None:
@@ -174,7 +180,7 @@ class CaptureBrowserScreen(Screen[None]):
         yield Static(Text(f"Opening {self.path} ..."), id="capture-header")
         yield Input(placeholder="filter: command=PPCNT status=OK scope=1 since=... or words",
                     id="capture-filter")
-        with Horizontal():
+        with Horizontal(id="capture-body"):
             yield LineList(self._row_text, id="capture-records")
             with Vertical(id="capture-detail"):
                 yield DecodedTree("record", id="capture-tree")

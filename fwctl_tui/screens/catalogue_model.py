@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
+from fwctl_tui import register_writes
 from fwctl_tui.exchange import mbox_op_mod, mbox_opcode
 from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
@@ -97,35 +98,65 @@ class Found(NamedTuple):
     best: str | None
 
 
+def _by_full_name(query: str) -> list[tuple[Row, str]]:
+    """Rows whose displayed name holds the query, exact first, then prefix, then inside.
+
+    The decoders' index knows a register as `PAOS`, never as the `ACCESS_REG:PAOS` the
+    catalogue shows, so a name copied from the list (or from `fwctl-tui commands`) would
+    find nothing. Only for queries with a `:` (a register row's name): without one the
+    decoders' own name search already covers every command."""
+    text = query.strip().lower()
+    if ":" not in text:
+        return []
+    exact, prefix, inside = [], [], []
+    for row in rows():
+        name = row.name.lower()
+        if name == text:
+            exact.append((row, ""))
+        elif name.startswith(text):
+            prefix.append((row, "name"))
+        elif text in name:
+            inside.append((row, "name"))
+    return exact + prefix + inside
+
+
+def _hits(query: str, limit: int) -> list[tuple[Row, str]]:
+    """Best-first (row, why) without repeats: full names, then the decoders' search
+    (names, opcodes, register ids, fields). `ACCESS_REG:0x5006` and `ACCESS_REG:admin`
+    search the part after the `:` among that envelope's registers."""
+    found = _by_full_name(query)
+    head, colon, tail = query.strip().partition(":")
+    envelope, asked = (f"{head.lower()}:", tail.strip()) if colon else ("", head)
+    for hit in _catalogue().search(asked, limit=limit) if asked else []:
+        row = find(hit.command.name) if hit.command is not None else None
+        if row is not None and row.name.lower().startswith(envelope):
+            why = f"field {hit.path}" if hit.kind == "field" and hit.path else hit.detail
+            found.append((row, why or ""))
+    out: dict[str, tuple[Row, str]] = {}
+    for row, why in found:
+        out.setdefault(row.name, (row, why))
+    return list(out.values())
+
+
 def search(query: str) -> Found:
-    """Rows the decoders' search matches (name, opcode, register id, field names), in
-    catalogue order so the groups stay together; `best` is the top-scored hit."""
+    """Rows matching `query` (full name as listed, name, opcode, register id, field), in
+    catalogue order so the groups stay together; `best` is the top hit (an exact full
+    name always wins)."""
     every = rows()
     if not query.strip():
         return Found(list(every), None)
-    hits = _catalogue().search(query, limit=len(every))
-    names = [hit.command.name for hit in hits if hit.command is not None]
-    wanted = set(names)
-    return Found([row for row in every if row.name in wanted], names[0] if names else None)
+    hits = _hits(query, limit=len(every))
+    wanted = {row.name for row, _why in hits}
+    return Found([row for row in every if row.name in wanted],
+                 hits[0][0].name if hits else None)
 
 
 def ranked(query: str, limit: int = 40) -> list[tuple[Row, str]]:
-    """Best-first (row, why it matched) for the palette: names, opcodes, ids, fields."""
+    """Best-first (row, why it matched) for the palette: full names, names, opcodes, ids,
+    fields."""
     if not query.strip():
         return []
-    out: list[tuple[Row, str]] = []
-    seen: set[str] = set()
-    for hit in _catalogue().search(query, limit=limit * 4):
-        command = hit.command
-        row = find(command.name) if command is not None else None
-        if row is None or row.name in seen:
-            continue
-        seen.add(row.name)
-        why = f"field {hit.path}" if hit.kind == "field" and hit.path else (hit.detail or "")
-        out.append((row, why))
-        if len(out) >= limit:
-            break
-    return out
+    return _hits(query, limit=limit * 4)[:limit]
 
 
 def warm() -> None:
@@ -313,67 +344,21 @@ def field_labels(label: str, op_mod: int) -> dict[str, dict[int, str]]:
             if getattr(spec, "choices", None)}
 
 
-# Register fields firmware applies only when a companion "update enable" bit is set in
-# the same write (PRM: ase = admin state update enable, ee = event update enable, *_vld
-# = this field is valid). Leaving the bit 0 makes the write a silent no-op for that field.
-ENABLE_BITS: dict[str, dict[str, tuple[str, str]]] = {
-    "PAOS": {
-        "admin_status": ("ase", "admin state update enable"),
-        "e": ("ee", "event generation update enable"),
-        "ls_e": ("ee_ls", "logical state event update enable"),
-        "ps_e": ("ee_ps", "physical state event update enable"),
-        "nmxas_e": ("ee_nmxas", "NMX admin state event update enable"),
-    },
-    "PMAOS": {
-        "admin_status": ("ase", "admin state update enable"),
-        "e": ("ee", "event generation update enable"),
-    },
-    "PTYS": {"tx_ready_e": ("ee_tx_ready", "tx_ready event update enable")},
-    "PPSC": {
-        "up_threshold": ("up_th_vld", "up_threshold valid"),
-        "down_threshold": ("down_th_vld", "down_threshold valid"),
-    },
-}
-REGISTER_DATA = "register_data."
-
-
 def enable_bit_docs(command: Any) -> dict[str, str]:
-    """path -> one sentence, for the governed fields and enable bits of a register."""
+    """path -> one sentence for a register's governed fields and enable bits (the form)."""
     register = getattr(command, "register", None)
-    table = ENABLE_BITS.get(register.name, {}) if register is not None else {}
-    docs: dict[str, str] = {}
-    for governed, (enable, meaning) in table.items():
-        docs[REGISTER_DATA + enable] = (
-            f"{meaning}: write 1 here so firmware applies {governed}; with 0 it is ignored")
-        docs[REGISTER_DATA + governed] = (
-            f"applied only when {enable} ({meaning}) is 1 in the same write "
-            "(set for you when this field changes)")
-    return docs
+    return register_writes.enable_bit_docs(register.name if register is not None else None)
 
 
 def apply_enable_bits(
     command: Any, values: dict[str, Any], before: dict[str, Any] | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Values with the update-enable bit set for every governed field that changes.
-
-    A field changes when it differs from the value read back, or (not read first) when
-    it is given a non-zero value. Returns the new values and path -> why it was set.
-    """
+    """The form's values with update-enable bits set (register_writes has the rule, so
+    the TUI and `send` set the same bits); returns the values and path -> why."""
     register = getattr(command, "register", None)
-    table = ENABLE_BITS.get(register.name, {}) if register is not None else {}
-    out, why = dict(values), dict[str, str]()
-    for governed, (enable, meaning) in table.items():
-        g_path, e_path = REGISTER_DATA + governed, REGISTER_DATA + enable
-        if g_path not in values:
-            continue
-        # not read first: any non-zero value is meant to be applied
-        changes = (bool(values[g_path]) if before is None
-                   else values[g_path] != before.get(g_path))
-        if changes and not values.get(e_path):
-            out[e_path] = 1
-            why[e_path] = (f"{enable} set to 1 for you: firmware applies {governed} only when "
-                           f"{enable} ({meaning}) is 1; with 0 the write would change nothing")
-    return out, why
+    result = register_writes.apply_enable_bits(
+        register.name if register is not None else None, values, before)
+    return result.values, result.auto_set
 
 
 def least_scope(command: Any, op_mod: int) -> Scope:
@@ -388,15 +373,41 @@ def least_scope(command: Any, op_mod: int) -> Scope:
 HEADER_INPUTS = frozenset({"opcode", "uid", "op_mod", "register_id"})
 
 
+def _worth_saying(command: Any, plan_: PlannedRpc) -> dict[str, Any]:
+    """The form values a CLI line needs: INDEX fields (which port), enable bits set for
+    you, and fields whose value is not their default. A read-only field is left out
+    unless the user changed it: after "Read current" the form holds every field read
+    back (`logical_state_status=4 ...`), which firmware ignores on a write and the user
+    never touched. A default value is left out because `send` encodes it anyway."""
+    try:
+        specs = {spec.path: spec for spec in fields(command, plan_.op_mod)}
+    except (ValueError, LookupError):
+        return dict(plan_.values)
+    before = plan_.before
+    out: dict[str, Any] = {}
+    for path, value in plan_.values.items():
+        spec = specs.get(path)
+        access = getattr(spec, "access", None)
+        default = getattr(spec, "default", None) or 0
+        touched = before is None or value != before.get(path)
+        if (spec is None or access == "INDEX" or path in plan_.auto_set
+                or (value != default and (access != "RO" or touched))):
+            out[path] = value
+    return out
+
+
 def cli_values(plan_: PlannedRpc) -> dict[str, Any]:
-    """field=value pairs that reproduce the request: the form's values, or (for re-sends
-    and raw hex) the non-zero fields the request decodes to; op_mod by name first."""
+    """field=value pairs that reproduce the request: the form's values worth saying, or
+    (for re-sends and raw hex) the non-zero fields the request decodes to; op_mod by
+    name first."""
     row = find(plan_.label)
     values: dict[str, Any] = dict(plan_.values)
     if row is None:
         return values
     command = row.command
-    if not values:
+    if values:
+        values = _worth_saying(command, plan_)
+    else:
         from fwctl_tui.decoders import decode_input, iter_leaves
 
         try:

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from fwctl_tui.exchange import Exchange
@@ -130,6 +131,21 @@ class CommandScreen(Screen[None]):
         yield Static(id="command-status")
         yield Footer()
 
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab order follows how a request is composed: op_mod, the fields, then Read
+        current and Preview & send, then the hex. By position alone the buttons (on the
+        op_mod row) and the form's scroll container (an invisible stop) came between
+        the first field and op_mod, so Shift+Tab seemed never to reach it."""
+        chain = [w for w in super().focus_chain if not isinstance(w, CommandForm)]
+        buttons = [w for w in chain if isinstance(w, Button)]
+        rest = [w for w in chain if not isinstance(w, Button)]
+        in_form = [i for i, w in enumerate(rest)
+                   if any(isinstance(a, CommandForm) for a in w.ancestors)]
+        at = in_form[-1] + 1 if in_form else next(
+            (i + 1 for i, w in enumerate(rest) if w.id == "command-opmod"), 0)
+        return rest[:at] + buttons + rest[at:]
+
     def on_mount(self) -> None:
         self.query_one("#command-raw").display = False
         self.query_one("#command-form").border_title = "input fields"
@@ -156,23 +172,34 @@ class CommandScreen(Screen[None]):
         if self.raw_mode:  # the fields are hidden: the typed hex decides the bytes
             return
         if event.errors:
-            self._set_request(None, f"{len(event.errors)} field(s) need fixing")
+            path, message = next(iter(event.errors.items()))
+            more = f" (and {len(event.errors) - 1} more field(s))" if len(event.errors) > 1 else ""
+            self._set_request(None, f"{_tail(path)}: {message}{more}", _tail(path))
             return
         try:
             request = catalogue_model.encode(self.command, self.values, self.op_mod)
         except catalogue_model.encode_error_type() as err:
-            self.query_one(CommandForm).show_error(getattr(err, "field", None), str(err))
-            self._set_request(None, str(err))
+            field = getattr(err, "field", None)
+            self.query_one(CommandForm).show_error(field, str(err))
+            self._set_request(None, str(err), _tail(field) if field else None)
             return
         self._set_request(request, None)
 
-    def _set_request(self, request: bytes | None, problem: str | None) -> None:
+    def _set_request(self, request: bytes | None, problem: str | None,
+                     where: str | None = None) -> None:
+        """Show the bytes that would be sent; while the input is not valid, the last valid
+        bytes stay but dimmed, and the title says what is wrong (they are not what the
+        form says any more, and nothing can be sent)."""
         self.request = request
         hex_view = self.query_one("#request-hex", HexView)
+        hex_view.set_dimmed(request is None)
         if request is not None:
             hex_view.set_data(request)
             hex_view.border_title = f"input · {len(request)} B"
             self._highlight(self.focused_path)
+        else:
+            where = where or ("raw hex" if self.raw_mode else "the input")
+            hex_view.border_title = f"input · NOT VALID: {where} · stale bytes"
         self.problem = problem
         self._show_status()
         self._busy_changed(bool(getattr(self.app, "busy", False)))

@@ -230,7 +230,9 @@ class DevicesScreen(Screen[None]):
 
         self.app.push_screen(PathPrompt(
             "Open device by name", "fwctl0, sim:cx7.1 or replay:captures/01-bring-up.jsonl",
-            help_text=DEVICE_NAME_HELP), chosen)
+            help_text=DEVICE_NAME_HELP,
+            hint="fwctlN, a PCI address, sim:PROFILE[.FUNC] or replay:FILE. Enter opens it, "
+                 "escape cancels."), chosen)
 
     def action_open_device(self) -> None:
         table = self.query_one(DataTable)

@@ -22,7 +22,8 @@ class CatalogueCommands(Provider):
     """Commands and registers by name, opcode (0x805), register id (0x5006) or field name.
 
     The catalogue screen's search decides what matches, so both find the same rows; its
-    order becomes the score (best first), and a fuzzy name match still counts."""
+    order becomes the score (best first), and a fuzzy name match still counts. The full
+    name as listed (`ACCESS_REG:PAOS`, any case) alone scores 1.0, so it comes first."""
 
     async def search(self, query: str) -> Hits:
         app: Any = self.app
@@ -30,8 +31,10 @@ class CatalogueCommands(Provider):
             return
         matcher = self.matcher(query)
         hits = catalogue_model.ranked(query, limit=PALETTE_LIMIT)
+        exact = query.strip().lower()
         for rank, (row, why) in enumerate(hits):
-            score = min(1.0, max(matcher.match(row.name), 1.0 - rank / (2 * PALETTE_LIMIT)))
+            score = 1.0 if row.name.lower() == exact else min(
+                0.99, max(matcher.match(row.name), 1.0 - rank / (2 * PALETTE_LIMIT)))
             help_text = f"{why} · {row.summary}" if why else row.summary
             yield Hit(score, matcher.highlight(row.name), partial(self._open, row.name),
                       text=row.name, help=help_text)

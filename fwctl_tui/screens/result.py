@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -28,7 +29,14 @@ from fwctl_tui.screens.messages import RpcRequested
 from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
-from fwctl_tui.widgets.hex_view import HexView
+from fwctl_tui.widgets.hex_view import (
+    NARROW_BYTES_PER_LINE,
+    WIDE_BYTES_PER_LINE,
+    HexView,
+    pane_width,
+)
+
+HEX_BORDER = 1  # the hex pane's left border, between it and the tree
 
 
 def duration_text(ns: int) -> str:
@@ -153,7 +161,31 @@ class ResultScreen(Screen[None]):
         if self.decode_problem:
             status.append(f"\n{self.decode_problem}", style="yellow")
         self.query_one("#result-status", Static).update(status)
+        self._fit_panes()
         tree.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_panes()
+
+    def on_tree_node_expanded(self, event: DecodedTree.NodeExpanded[Any]) -> None:
+        """A branch opened for the first time may hold longer labels: make room."""
+        self.call_after_refresh(self._fit_panes)
+
+    def _fit_panes(self) -> None:
+        """Side by side (wide terminals), the tree gets the columns its labels need and the
+        hex the rest: 16 bytes a line when that still leaves the tree its room, else 8.
+        A fixed hex width used to leave the tree 37 columns at 120, shortening names
+        next to an empty hex pane. Stacked (narrow), the stylesheet decides."""
+        hex_view = self.query_one(HexView)
+        breakpoints = {name: width for width, name in self.app.HORIZONTAL_BREAKPOINTS or []}
+        if self.app.size.width < breakpoints.get("-wide", 0):
+            hex_view.styles.width = None
+            return
+        room = self.app.size.width - 2  # inside #result-body's border
+        need = self.query_one(DecodedTree).widest_label()
+        wide, narrow = (pane_width(n) + HEX_BORDER
+                        for n in (WIDE_BYTES_PER_LINE, NARROW_BYTES_PER_LINE))
+        hex_view.styles.width = wide if room - wide >= need else narrow
 
     def on_decoded_tree_field_highlighted(self, event: DecodedTree.FieldHighlighted) -> None:
         node = event.node

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fwctl_tui.connect import Connection, list_devices, open_device
+from fwctl_tui.connect import (
+    SIM_PREFIX,
+    Connection,
+    DeviceOpenError,
+    UnknownDeviceError,
+    list_devices,
+    open_device,
+    sim_profiles,
+)
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.kernelstate import KernelState
@@ -66,12 +74,31 @@ class DeviceSource:
     def entries(self) -> list[DeviceEntry]:
         """Live devices first, then simulated ones (unplugged functions are gone)."""
         live = [] if self.host is not None else list_devices(self.root, simulate=False)
-        host = self._sim_host(live)
+        try:
+            host = self._sim_host(live)
+        except LookupError as err:  # an unknown profile: bad input, not a device fault
+            raise UnknownDeviceError(str(err)) from None
         return live + (host.entries() if host is not None else [])
 
     def open(self, name: str) -> Connection:
-        """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
-        return open_device(name, self.root, sim_host=self.host)
+        """A Connection for `name`; DeviceOpenError says what went wrong and what to do.
+
+        A `sim:` name whose profile does not exist is refused here with the profiles that
+        do, whatever simulated host is already running (that host would only list its own
+        functions); any other lookup failure is an UnknownDeviceError too, so the App
+        shows "could not be opened", never an internal error."""
+        profile = name.strip().removeprefix(SIM_PREFIX).split(".", 1)[0]
+        if name.strip().startswith(SIM_PREFIX) and profile and profile not in sim_profiles():
+            raise UnknownDeviceError(
+                f"unknown simulation profile {profile!r} in {name.strip()!r}; choose one of "
+                f"{', '.join(sim_profiles())} (sim:PROFILE, or sim:PROFILE.1 for its "
+                "second function)")
+        try:
+            return open_device(name, self.root, sim_host=self.host)
+        except DeviceOpenError:
+            raise
+        except LookupError as err:
+            raise UnknownDeviceError(str(err)) from None
 
 
 class Workspace:
@@ -95,6 +122,10 @@ class Workspace:
         self.recorder_path: Path | None = None
         self.recording_problem: str | None = None  # why recording is wanted but not running
         self.recording_notice: str | None = None  # what the last start did that was not asked
+        # F4 off then on continues this file: the session's capture stays one file, so
+        # ctrl+s never saves an empty "second half" while the history shows every RPC
+        self.resume_path: Path | None = None
+        self.recorded = 0  # records this session's stopped recorders wrote
 
     def open(self, name: str) -> Connection:
         """Open `name` (closing any previous device) and start a fresh session."""
@@ -102,6 +133,7 @@ class Workspace:
         self.close()
         self.connection = connection
         self.session = connection.session()
+        self.resume_path, self.recorded = None, 0
         if self.recording_wanted:
             self.start_recording()
         return connection
@@ -145,21 +177,22 @@ class Workspace:
         from fwctl_tui import captures
 
         entry, kernel = self.connection.entry, self.connection.kernel_state()
+        target = self.resume_path or self.capture_path
 
         def open_at(path: Path | None) -> Any:
             return captures.open_recorder(path, entry, kernel, created_at=self.clock())
 
         try:
             try:
-                self.recorder = open_at(self.capture_path)
+                self.recorder = open_at(target)
             except captures.CaptureError as refused:
-                if self.capture_path is None:
+                if target is None:
                     raise
                 name = captures.default_capture_path(entry.name, self.clock()).name
-                fallback = self.capture_path.parent / name
+                fallback = target.parent / name
                 self.recorder = open_at(fallback)
                 self.recording_notice = (
-                    f"{self.capture_path} was not used ({refused.reason}); recording "
+                    f"{target} was not used ({refused.reason}); recording "
                     f"{entry.name} to {fallback} instead"
                 )
         except (OSError, ValueError) as err:
@@ -180,24 +213,53 @@ class Workspace:
             closer = getattr(self.recorder, "close", None)
             if callable(closer):
                 closer()
+            self.recorded += getattr(self.recorder, "count", 0)
         self.recorder = None
         self.recorder_path = None
 
-    def save_capture(self, dest: str | Path) -> Path:
-        """Copy the running capture to `dest` (atomically, by the captures module)."""
+    def not_recorded(self) -> int:
+        """RPCs of this session that are in the history but in no capture (recording off)."""
+        if self.session is None:
+            return 0
+        running = getattr(self.recorder, "count", 0) if self.recorder is not None else 0
+        return max(0, len(self.session.history) - self.recorded - running)
+
+    def save_capture(self, dest: str | Path) -> SavedCapture:
+        """Copy the running capture to `dest` (atomically, by the captures module) and
+        count what the copy holds, so the user is told, not left to assume, what it has."""
         if self.recorder_path is None:
             raise ValueError("nothing is being recorded: turn recording on first")
         from fwctl_tui import captures
 
         saved: Path = captures.save_as(self.recorder_path, dest)
-        return saved
+        with captures.load_capture(saved) as capture:
+            records = len(capture)
+        return SavedCapture(saved, records, self.not_recorded())
 
     def toggle_recording(self) -> bool:
-        """Flip recording; True when it is now on. A new file starts each time it turns on."""
+        """Flip recording; True when it is now on. Turning it on again for the same device
+        continues the same file (the gap is simply not in it), never an empty new one."""
         if self.recorder is not None:
+            self.resume_path = self.recorder_path
             self.stop_recording()
             self.recording_wanted = False
             self.recording_problem = None
-            self.capture_path = None  # never append a second run to the first file
             return False
         return self.start_recording() is not None
+
+
+@dataclass(frozen=True)
+class SavedCapture:
+    """Where ctrl+s copied the capture, how many records the copy holds, and how many RPCs
+    of this session are missing from it because recording was off when they ran."""
+
+    path: Path
+    records: int
+    not_recorded: int
+
+    def summary(self) -> str:
+        text = f"Capture saved to {self.path}: {self.records} record(s)"
+        if self.not_recorded:
+            text += (f"; {self.not_recorded} RPC(s) of this session ran while recording was "
+                     "off and are not in it")
+        return text

@@ -33,13 +33,11 @@ class Chunk:
     start: int
 
 
-MIN_NAME = 6  # a name is never cut shorter than this (plus the ellipsis)
+MIN_NAME = 3  # a name is elided down to this (`a…s`) before anything of the value goes
 
 
-def value_text(node: Any, compact: bool = False) -> Text:
-    """The part after the name: ` = LABEL (raw)`, `  (not in the reply)`, or nothing.
-
-    `compact` (a very narrow pane) drops the second spelling: ` = LABEL`, ` = 1200000`."""
+def value_text(node: Any) -> Text:
+    """The part after the name: ` = LABEL (raw)`, `  (not in the reply)`, or nothing."""
     if getattr(node, "missing", False):
         return Text("  (not in the reply)", style="italic dim")
     value = node.value
@@ -51,15 +49,14 @@ def value_text(node: Any, compact: bool = False) -> Text:
     if isinstance(value, bool):
         raw = str(int(value))
     elif isinstance(value, int):
-        raw = f"{value}" if value < 10 or compact else f"{value} (0x{value:x})"
+        raw = f"{value}" if value < 10 else f"{value} (0x{value:x})"
     elif isinstance(value, bytes | bytearray):
         raw = value[:16].hex(" ") + (" ..." if len(value) > 16 else "")
     else:
         raw = str(value)
     if label:
         text.append(str(label), style="bold cyan")
-        if not compact:
-            text.append(f" ({raw})", style="dim")
+        text.append(f" ({raw})", style="dim")
     else:
         text.append(raw)
     return text
@@ -69,13 +66,12 @@ def format_value(node: Any, max_width: int | None = None) -> Text:
     """`name = LABEL (raw)` as Text; raw ints in decimal and hex, bytes as hex.
 
     With `max_width`, a name too long for it loses its middle (…) so the value still
-    fits: the value is what a person reads the tree for."""
+    fits: the value, both spellings of it, is what a person reads the tree for, and
+    F1 promises it always shows. Only the name is ever shortened."""
     name = str(node.name)
     value = value_text(node)
     if max_width is not None and len(name) + value.cell_len > max_width:
-        if max_width - value.cell_len < MIN_NAME + 1:
-            value = value_text(node, compact=True)
-        room = max(MIN_NAME + 1, max_width - value.cell_len)
+        room = max(MIN_NAME, max_width - value.cell_len)
         if room < len(name):  # keep both ends: names differ at the start or the end
             head = room // 2
             name = name[:head] + "…" + name[len(name) - (room - 1 - head):]
@@ -161,6 +157,19 @@ class DecodedTree(Tree[Any]):
         guides = depth * self.guide_depth if self.show_root else max(0, depth - 1) * (
             self.guide_depth)
         return width - guides
+
+    def widest_label(self) -> int:
+        """Cells the widest label added so far needs (guides, arrow and scrollbar included):
+        what the result screen gives the tree before it gives the rest to the hex."""
+        widest = 0
+        for node in [self.root, *self._by_id.values()]:
+            depth, parent = 0, node.parent
+            while parent is not None:
+                depth, parent = depth + 1, parent.parent
+            guides = (depth if self.show_root else max(0, depth - 1)) * self.guide_depth
+            label = node.label.cell_len if isinstance(node.label, Text) else len(node.label)
+            widest = max(widest, guides + label + (2 if node.allow_expand else 0))
+        return widest + self.styles.scrollbar_size_vertical
 
     def render_label(self, node: TreeNode[Any], base_style: Style, style: Style) -> Text:
         """Labels that do not fit lose the middle of their name, never their value."""

@@ -25,12 +25,19 @@ from textual.strip import Strip
 
 WIDE_BYTES_PER_LINE = 16
 NARROW_BYTES_PER_LINE = 8
+TINY_BYTES_PER_LINE = 4  # a pane too narrow for 8: still whole lines, ASCII included
 OFFSET_DIGITS = 8
 
 
 def _line_width(per_line: int) -> int:
     """offset + gap + 'xx ' per byte + group gap + '|ascii|'."""
     return OFFSET_DIGITS + 2 + per_line * 3 + 1 + per_line + 2
+
+
+def pane_width(per_line: int, scrollbar: int = 2) -> int:
+    """Cells a HexView (without border) needs to show `per_line` bytes a line whole,
+    beside its vertical scrollbar: what a screen sizes the pane to."""
+    return _line_width(per_line) + scrollbar
 
 
 class HexView(ScrollView, can_focus=True):
@@ -103,6 +110,7 @@ class HexView(ScrollView, can_focus=True):
         self._per_line = WIDE_BYTES_PER_LINE
         self._cache: LRUCache[tuple[int, int, int, int, int, int], Strip] = LRUCache(1024)
         self._generation = 0
+        self._dimmed = False
 
     # --- state set by the owner (attributes down) ------------------------------------
 
@@ -118,6 +126,17 @@ class HexView(ScrollView, can_focus=True):
         self.set_reactive(HexView.cursor, 0)
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False)
+
+    def set_dimmed(self, dimmed: bool) -> None:
+        """Grey the bytes out: the owner says they no longer stand for what is being
+        edited (a form field is invalid), without throwing away what was there."""
+        if dimmed != self._dimmed:
+            self._dimmed = dimmed
+            self._invalidate()
+
+    @property
+    def dimmed(self) -> bool:
+        return self._dimmed
 
     def highlight_bits(self, bit_offset: int | None, width_bits: int = 0) -> None:
         """Light up the bytes covering bits [bit_offset, bit_offset + width_bits)."""
@@ -148,11 +167,11 @@ class HexView(ScrollView, can_focus=True):
         self.virtual_size = Size(_line_width(self._per_line), self.line_count)
 
     def on_resize(self, event: events.Resize) -> None:
-        # the vertical scrollbar takes its cells from the same width: 16 B/line only when
-        # a whole line fits beside it (else the ASCII column would be cut off)
+        # the vertical scrollbar takes its cells from the same width: 16, else 8, else 4
+        # bytes a line, the most whose whole line (ASCII column included) fits beside it
         room = event.size.width - self.styles.scrollbar_size_vertical
-        wide = room >= _line_width(WIDE_BYTES_PER_LINE)
-        per_line = WIDE_BYTES_PER_LINE if wide else NARROW_BYTES_PER_LINE
+        per_line = next((n for n in (WIDE_BYTES_PER_LINE, NARROW_BYTES_PER_LINE)
+                         if room >= _line_width(n)), TINY_BYTES_PER_LINE)
         if per_line != self._per_line:
             self._per_line = per_line
             self._invalidate()
@@ -227,7 +246,7 @@ class HexView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         line = int(scroll_y) + y
         width = self.size.width
-        base = self.rich_style
+        base = self.rich_style + (Style(dim=True) if self._dimmed else Style())
         if line >= self.line_count:
             return Strip.blank(width, base)
         key = (line, self._generation, self._per_line, self.cursor, int(scroll_x), width)
@@ -250,6 +269,9 @@ class HexView(ScrollView, can_focus=True):
         cursor = base + self.get_component_rich_style("hex-view--cursor")
         lo, hi = self._highlight or (-1, -1)
         has_focus = self.has_focus
+        if self._dimmed:  # no cursor or highlight on bytes that are not current
+            mark = cursor = base
+            lo = hi = -1
 
         def style_for(index: int, plain: Style) -> Style:
             if index == self.cursor and (has_focus or self._highlight is None):

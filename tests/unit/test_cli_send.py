@@ -145,3 +145,47 @@ def test_human_output_folds_runs_of_empty_list_slots(capsys) -> None:
     assert "current_uc_mac_address[0]" in out
     assert "more zero elements up to nic_vport_context.current_uc_mac_address[511]" in out
     assert "current_uc_mac_address[300]" not in out
+
+
+PAOS_DOWN = ("send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "op_mod=write",
+             "admin_status=down_by_configuration")
+
+
+def paos_port_1(capsys: pytest.CaptureFixture[str]) -> dict:
+    """Read PAOS of port 1 back from the same (process-wide) simulated card."""
+    code, doc = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "--json")
+    assert code == 0
+    return doc["reply"]["register_data"]
+
+
+def test_register_write_sets_the_enable_bit_and_the_port_goes_down(capsys) -> None:
+    assert paos_port_1(capsys)["admin_status"] == 1  # up before
+    code, doc = run(capsys, *PAOS_DOWN, "--json")
+    assert code == 0 and doc["warnings"] == []
+    assert list(doc["auto_set"]) == ["register_data.ase"]
+    assert "ase set to 1 for you" in doc["auto_set"]["register_data.ase"]
+    after = paos_port_1(capsys)
+    assert after["admin_status"] == 2 and after["oper_status"] == 2  # down, really
+
+
+def test_register_write_says_what_it_set_on_stderr(capsys) -> None:
+    assert main(list(PAOS_DOWN)) == 0
+    err = capsys.readouterr().err
+    assert "note: ase set to 1 for you" in err and "admin_status" in err
+    assert paos_port_1(capsys)["admin_status"] == 2
+
+
+def test_explicit_enable_bit_0_is_respected_with_a_warning(capsys) -> None:
+    code = main([*PAOS_DOWN, "ase=0", "--json"])
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    assert code == 0 and doc["auto_set"] == {}
+    assert "warning: ase=0 was given" in captured.err and "changes nothing" in captured.err
+    assert doc["warnings"] and "changes nothing for admin_status" in doc["warnings"][0]
+    assert paos_port_1(capsys)["admin_status"] == 1  # still up: the write did nothing
+
+
+def test_reads_set_no_enable_bits(capsys) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1",
+                    "admin_status=2", "--json")
+    assert code == 0 and doc["op_mod"] == 1 and doc["auto_set"] == {}

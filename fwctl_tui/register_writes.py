@@ -1,0 +1,94 @@
+"""Register fields firmware applies only when an "update enable" bit is set in the same write.
+
+PRM: `ase` = admin state update enable, `ee` = event update enable, `*_vld` = this field
+is valid. A PAOS write with admin_status=down but ase=0 succeeds and changes nothing,
+which looks like a firmware bug to anyone who has not read the PRM. The TUI form and
+`fwctl-tui send` both set these bits through this one module, so the same intent sends
+the same bytes from either. Headless (no textual): the CLI and the screens import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any, NamedTuple
+
+REGISTER_DATA = "register_data."
+
+# register -> governed field -> (its enable bit, what the PRM calls that bit)
+ENABLE_BITS: dict[str, dict[str, tuple[str, str]]] = {
+    "PAOS": {
+        "admin_status": ("ase", "admin state update enable"),
+        "e": ("ee", "event generation update enable"),
+        "ls_e": ("ee_ls", "logical state event update enable"),
+        "ps_e": ("ee_ps", "physical state event update enable"),
+        "nmxas_e": ("ee_nmxas", "NMX admin state event update enable"),
+    },
+    "PMAOS": {
+        "admin_status": ("ase", "admin state update enable"),
+        "e": ("ee", "event generation update enable"),
+    },
+    "PTYS": {"tx_ready_e": ("ee_tx_ready", "tx_ready event update enable")},
+    "PPSC": {
+        "up_threshold": ("up_th_vld", "up_threshold valid"),
+        "down_threshold": ("down_th_vld", "down_threshold valid"),
+    },
+}
+
+
+class EnableBits(NamedTuple):
+    """What apply_enable_bits decided: the values to encode, and what to tell the user."""
+
+    values: dict[str, Any]
+    auto_set: dict[str, str]  # enable-bit path -> why it was set to 1
+    warnings: list[str]  # an enable bit the user gave as 0 while its field changes
+
+
+def enable_bit_docs(register: str | None) -> dict[str, str]:
+    """path -> one sentence, for the governed fields and enable bits of `register`."""
+    docs: dict[str, str] = {}
+    for governed, (enable, meaning) in ENABLE_BITS.get(register or "", {}).items():
+        docs[REGISTER_DATA + enable] = (
+            f"{meaning}: write 1 here so firmware applies {governed}; with 0 it is ignored")
+        docs[REGISTER_DATA + governed] = (
+            f"applied only when {enable} ({meaning}) is 1 in the same write "
+            "(set for you when this field changes)")
+    return docs
+
+
+def apply_enable_bits(
+    register: str | None,
+    values: Mapping[str, Any],
+    before: Mapping[str, Any] | None = None,
+    *,
+    explicit: Collection[str] = (),
+) -> EnableBits:
+    """`values` with the enable bit set to 1 for every governed field that changes.
+
+    A governed field changes when the user named it (`explicit`: the CLI, where every
+    field given is meant), when it differs from the value read back (`before`), or, not
+    read first, when it is non-zero. An enable bit in `explicit` is the user's choice and
+    is never overridden: if it is 0 while its field changes, a warning says the write
+    will change nothing for that field. Paths are `register_data.<field>`.
+    """
+    out, why, warnings = dict(values), dict[str, str](), list[str]()
+    for governed, (enable, meaning) in ENABLE_BITS.get(register or "", {}).items():
+        g_path, e_path = REGISTER_DATA + governed, REGISTER_DATA + enable
+        if g_path not in values:
+            continue
+        if g_path in explicit:
+            changes = True
+        elif before is not None:
+            changes = values[g_path] != before.get(g_path)
+        else:
+            changes = bool(values[g_path])
+        if not changes or values.get(e_path):
+            continue
+        if e_path in explicit:
+            warnings.append(
+                f"{enable}=0 was given: firmware applies {governed} only when {enable} "
+                f"({meaning}) is 1, so this write changes nothing for {governed}")
+            continue
+        out[e_path] = 1
+        why[e_path] = (f"{enable} set to 1 for you: firmware applies {governed} only when "
+                       f"{enable} ({meaning}) is 1; with 0 the write would change nothing")
+    return EnableBits(out, why, warnings)
