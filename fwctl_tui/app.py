@@ -27,7 +27,6 @@ from fwctl_tui.config import Config, load_config
 from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens.confirm import ConfirmScreen
 from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
@@ -151,6 +150,8 @@ class FwctlApp(App[int]):
             self._asked_to_quit = False
             if quit_now:
                 self.exit()
+
+        from fwctl_tui.screens.confirm import ConfirmScreen
 
         self._asked_to_quit = True
         self.push_screen(ConfirmScreen(
