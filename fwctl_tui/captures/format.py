@@ -176,22 +176,28 @@ _INT_KEYS = (("out_cap", None), ("errno", 0), ("out_len", 0), ("duration_ns", 0)
 
 
 def _scope_of(record: dict[str, Any]) -> Scope:
-    """The record's scope: `scope` (name) and `scope_value` (number) must agree where both
-    are given, since a capture that says two things cannot be trusted with either."""
+    """The record's scope: `scope` (a name; a number in schema 0) and `scope_value` must
+    agree where both are given, since a capture that says two things cannot be trusted
+    with either."""
     name, value = record.get("scope"), record.get("scope_value")
-    by_name = _SCOPES.get(name) if isinstance(name, str) else None
-    by_value = _SCOPES.get(value) if type(value) is int else None
-    if name is not None and not isinstance(name, int) and by_name is None:
-        raise CaptureError(f"unknown scope {name!r}")
-    if value is not None and by_value is None:
-        raise CaptureError(f"unknown scope_value {value!r}")
+    by_name = _known_scope(name, "scope", names=True)
+    by_value = _known_scope(value, "scope_value", names=False)
     if by_name is not None and by_value is not None and by_name is not by_value:
         raise CaptureError(f"scope {name!r} and scope_value {value!r} disagree")
     scope = by_value if by_value is not None else by_name  # (CONFIGURATION is 0: falsy)
-    if scope is None and type(name) is int:  # schema 0 wrote the number as `scope`
-        scope = _SCOPES.get(name)
     if scope is None:
         raise CaptureError("no scope: the record needs 'scope' or 'scope_value'")
+    return scope
+
+
+def _known_scope(given: Any, key: str, *, names: bool) -> Scope | None:
+    """None when `key` is absent; the Scope it names; else CaptureError."""
+    if given is None:
+        return None
+    usable = type(given) is int or (names and isinstance(given, str))
+    scope = _SCOPES.get(given) if usable else None
+    if scope is None:
+        raise CaptureError(f"unknown {key} {given!r}")
     return scope
 
 

@@ -187,7 +187,10 @@ def atomic_write(
 
 def _writable_target(dest: Path) -> Path:
     """The regular file a save to `dest` replaces (symlinks followed), or CaptureError."""
-    target = dest.resolve() if dest.is_symlink() else dest
+    try:
+        target = dest.resolve() if dest.is_symlink() else dest
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop on 3.11
+        raise CaptureError(f"cannot follow the link: {exc}", path=str(dest)) from None
     if target.exists() and not target.is_file():
         what = "a directory" if target.is_dir() else "not a regular file (a device or FIFO)"
         raise CaptureError(f"{what}: a capture is only saved to a file; choose a file path",

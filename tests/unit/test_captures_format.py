@@ -313,6 +313,8 @@ def test_plain_save_copies_byte_for_byte(tmp_path: Path) -> None:
     ({"scope": "BOGUS", "scope_value": 1}, "unknown scope 'BOGUS'"),
     ({"scope": "DEBUG_READ_ONLY", "scope_value": 3}, "and scope_value 3 disagree"),
     ({"scope_value": 9}, "unknown scope_value 9"),
+    ({"scope": 7}, "unknown scope 7"),
+    ({"scope": 0, "scope_value": 3}, "scope 0 and scope_value 3 disagree"),
     ({"scope_value": True}, "unknown scope_value True"),
     ({}, "no scope"),
 ])
@@ -334,3 +336,12 @@ def test_scope_name_and_value_that_agree_load(tmp_path: Path) -> None:
     record_sample(path)
     with load_capture(path) as capture:
         assert capture.record(0).exchange is not None
+
+
+def test_save_to_a_symlink_loop_is_a_clear_error(tmp_path: Path) -> None:
+    src, loop = tmp_path / "src.jsonl", tmp_path / "loop.jsonl"
+    record_sample(src)
+    loop.symlink_to(loop.name)
+    with pytest.raises(CaptureError, match="cannot follow the link"):
+        save_as(src, loop)
+    assert loop.is_symlink()
