@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwctl_tui.decoders.errors import DecodeError, EncodeError, did_you_mean
-from fwctl_tui.decoders.layout import LayoutSet, Segments
+from fwctl_tui.decoders.layout import CountRef, LayoutSet, Segments
 from fwctl_tui.decoders.node import Node, decode_plan
 from fwctl_tui.decoders.plan import Context, Plan, PlanNode, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_hex
@@ -244,6 +244,20 @@ class Writer:
                 raise EncodeError(f"{epath}: element holds a single value", field=epath)
             self.put(bit, dyn.elem_width, coerce(epath, vals[""], dyn.elem_width, dyn.elem_enum),
                      epath)
+        if dyn.count is not None and elements:
+            self._count_elements(dyn.count, base + dyn.count_base, max(elements) + 1, where)
+
+    def _count_elements(self, count: CountRef, holder: int, needed: int, where: str) -> None:
+        """A counted array's count: the one given must cover the named elements (a decoder
+        shows no more than it says); none given is just enough for them."""
+        count_bit = holder + count.offset
+        given = self.written(count_bit, count.width)
+        if given is None:
+            self.put(count_bit, count.width, needed, f"{where} count {count.field}")
+        elif given < needed:
+            raise EncodeError(f"{where}[{needed - 1}]: {count.field}={given} counts only "
+                              f"{given} element(s); give {count.field}={needed} or more",
+                              field=f"{where}[{needed - 1}]")
 
     def _route_union(self, plan: Plan, pn: PlanNode, base: int, rest: dict[str, Any],
                      where: str) -> None:

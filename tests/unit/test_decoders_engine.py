@@ -610,3 +610,23 @@ def test_segmented_list_encoding_names_what_is_wrong(values: dict[str, Any],
                                                       message: str) -> None:
     with pytest.raises(EncodeError, match=message):
         encode_layout_in(_segmented(), "seg_hdr", values)
+
+
+def test_encoding_a_counted_list_fills_in_its_count() -> None:
+    """Named elements without rqt_actual_size: the count is set so they decode back."""
+    cmd = catalogue.find("QUERY_RQT")
+    request = encode_input(cmd, {"rqtn": 4})
+    reply = encode_output(cmd, {f"{RQT_LIST}.rq_num[0].rq_num": 7,
+                                f"{RQT_LIST}.rq_num[1].rq_num": 9}, in_=request)
+    tree = node_to_json(decode_output(cmd, reply, request))["rqt_context"]
+    assert tree["rqt_actual_size"] == 2
+    assert tree["rq_num_or_rq_vhca"] == {"rq_num": [{"rq_num": 7}, {"rq_num": 9}]}
+
+
+def test_a_count_too_small_for_the_named_elements_is_refused() -> None:
+    cmd = catalogue.find("QUERY_RQT")
+    request = encode_input(cmd, {"rqtn": 4})
+    with pytest.raises(EncodeError, match=r"rqt_actual_size=1 counts only 1 element"):
+        encode_output(cmd, {"rqt_context.rqt_actual_size": 1,
+                            f"{RQT_LIST}.rq_num[0].rq_num": 7,
+                            f"{RQT_LIST}.rq_num[1].rq_num": 9}, in_=request)
