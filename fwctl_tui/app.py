@@ -27,6 +27,7 @@ from fwctl_tui.config import Config, load_config
 from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.capture_actions import CaptureActions
 from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
@@ -55,7 +56,7 @@ def _device_commands() -> type[Any]:
     return DeviceCommands
 
 
-class FwctlApp(App[int]):
+class FwctlApp(CaptureActions):
     """Devices -> catalogue -> form -> preview -> result, with history and captures."""
 
     CSS_PATH = "app.tcss"
@@ -86,7 +87,6 @@ class FwctlApp(App[int]):
 
     device_kind: reactive[str] = reactive("")
     device_name: reactive[str] = reactive("")
-    recording_label: reactive[str] = reactive("")
     busy: reactive[bool] = reactive(False)
 
     def __init__(
@@ -105,7 +105,7 @@ class FwctlApp(App[int]):
         super().__init__()
         self.start_device = device  # --device NAME: opened as soon as the app starts
         self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
-        self._asked_to_quit = False
+        self._quit_question: Any = None  # the open "Quit while ... in flight?" dialog
         self.keymap_in_use: dict[str, str] = {}
         self._theme_problem: str | None = None
         self.config = config if config is not None else load_config()
@@ -143,24 +143,31 @@ class FwctlApp(App[int]):
         if self.rpc_in_flight is None:
             self.exit()
             return
-        if self._asked_to_quit:
+        if self._quit_question is not None:
             return
 
         def answered(quit_now: bool | None) -> None:
-            self._asked_to_quit = False
+            self._quit_question = None
             if quit_now:
                 self.exit()
 
         from fwctl_tui.screens.confirm import ConfirmScreen
 
-        self._asked_to_quit = True
-        self.push_screen(ConfirmScreen(
+        self._quit_question = ConfirmScreen(
             "Quit while a command is in flight?",
             f"{self.rpc_in_flight} was sent to {self.device_name} and has not answered yet. "
             "Quitting now does not stop it: the command finishes on the device, and its "
             "reply is neither shown nor recorded. Everything recorded so far is kept.",
             "Quit anyway",
-        ), answered)
+        )
+        self.push_screen(self._quit_question, answered)
+
+    def _withdraw_quit_question(self) -> None:
+        """The command answered while the quit question was open: the question is moot."""
+        question = self._quit_question
+        if question is not None and question.is_current:
+            question.dismiss(False)
+            self.notify("The command answered; nothing is in flight now.", title="quit")
 
     # --- device workers (the only place RPCs and opens run) ------------------------
 
@@ -231,23 +238,6 @@ class FwctlApp(App[int]):
 
         self.push_screen(CatalogueScreen())
 
-    def _update_recording_label(self) -> None:
-        workspace = self.workspace
-        if workspace.recorder_path is not None:
-            self.recording_label = f"● REC {workspace.recorder_path}"
-        else:
-            self.recording_label = workspace.recording_problem or "not recording"
-
-    def _announce_recording(self) -> None:
-        """Say what recording did that nobody asked for, or why it is not running."""
-        workspace = self.workspace
-        if workspace.recording_problem:
-            self.notify(workspace.recording_problem, title="recording", severity="error",
-                        timeout=10)
-        elif workspace.recording_notice:
-            self.notify(workspace.recording_notice, title="recording", severity="warning",
-                        timeout=10)
-
     # --- the send path: preview first, always ---------------------------------------
 
     def on_rpc_requested(self, message: RpcRequested) -> None:
@@ -272,6 +262,7 @@ class FwctlApp(App[int]):
         )
 
     def on_rpc_finished(self, message: RpcFinished) -> None:
+        self._withdraw_quit_question()
         exchange = message.exchange
         if exchange.errno:
             self._show_errno(exchange)
@@ -347,105 +338,6 @@ class FwctlApp(App[int]):
             self.screen.dismiss(None)  # F1 again closes it
         else:
             self.push_screen(HelpScreen(self.screen, focused))
-
-    # --- captures ------------------------------------------------------------------
-
-    def action_toggle_recording(self) -> None:
-        if self.workspace.session is None:
-            self.notify("Recording starts when a device is opened.")
-            return
-        was_on = self.workspace.recorder is not None
-        on = self.workspace.toggle_recording()
-        self._update_recording_label()
-        if on:
-            path = self.workspace.recorder_path
-            again = path is not None and path == self.workspace.resume_path
-            self.notify(f"Recording to {path}" + (" again: new RPCs are added to the same "
-                                                  "capture" if again else ""),
-                        title="recording")
-            self._announce_recording()
-        elif was_on:
-            self.notify("Recording stopped.", title="recording")
-        else:
-            self._announce_recording()
-
-    def action_save_capture(self) -> None:
-        from fwctl_tui.screens.prompt import PathPrompt
-
-        if self.workspace.recorder_path is None:
-            self.notify(f"Nothing is being recorded ({key_of(self, 'toggle_recording')} turns "
-                        "recording on).", severity="warning")
-            return
-
-        def chosen(dest: str | None) -> None:
-            if dest:
-                self._confirm_save(Path(dest).expanduser())
-
-        self.push_screen(PathPrompt(
-            "Save the capture as", "path/to/file.jsonl",
-            hint=f"A copy of {self.workspace.recorder_path.name}, the file being recorded: "
-                 "a path to a .jsonl file (~ is your home). Enter saves, escape cancels."),
-            chosen)
-
-    def _confirm_save(self, dest: Path) -> None:
-        """Ask before replacing a file or creating folders; Cancel is the default."""
-        from fwctl_tui.screens.confirm import ConfirmScreen
-
-        doubts: list[str] = []
-        if dest.is_dir():
-            self.push_screen(ErrorScreen("The capture was not saved", f"{dest} is a folder.",
-                                         "Give a file name, e.g. a path ending in .jsonl."))
-            return
-        recording = self.workspace.recorder_path
-        if recording is not None and dest.resolve() == recording.resolve():
-            self.notify(f"{dest} is the file being recorded to: it is saved as you go.",
-                        title="capture")
-            return
-        if dest.exists():
-            doubts.append(f"{dest} already exists; saving replaces its contents.")
-        missing = next((p for p in reversed(dest.parents) if not p.exists()), None)
-        if missing is not None:
-            doubts.append(f"The folder {dest.parent} does not exist; saving creates it "
-                          f"(from {missing}).")
-        if not doubts:
-            self._save_capture(dest)
-            return
-        self.push_screen(
-            ConfirmScreen("Save the capture?", "\n".join(doubts), "Replace" if dest.exists()
-                          else "Create and save"),
-            lambda yes: self._save_capture(dest) if yes else self.notify("Capture not saved."),
-        )
-
-    def _save_capture(self, dest: Path) -> None:
-        """Save, and say how many records the file holds (and what it lacks, if anything)."""
-        try:
-            saved = self.workspace.save_capture(dest)
-        except (OSError, ValueError) as err:
-            self.push_screen(ErrorScreen("The capture was not saved", str(err),
-                                         "Choose another path and try again."))
-            return
-        self.notify(saved.summary(), title="capture",
-                    severity="warning" if saved.not_recorded or not saved.records
-                    else "information")
-
-    def action_open_capture(self) -> None:
-        from fwctl_tui.screens.prompt import PathPrompt
-
-        def open_path(path: str | None) -> None:
-            if not path:
-                return
-            try:
-                from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
-            except ImportError:
-                self.notify("The capture browser is not available in this build.",
-                            severity="warning")
-                return
-            self.push_screen(CaptureBrowserScreen(Path(path).expanduser()))
-
-        self.push_screen(PathPrompt(
-            "Open capture file", "captures/cx7-read.jsonl",
-            hint="A .jsonl capture recorded by fwctl-tui (~ is your home). Enter opens it "
-                 "for browsing, escape cancels."), open_path)
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -384,8 +384,17 @@ def _worth_saying(command: Any, plan_: PlannedRpc) -> dict[str, Any]:
     except (ValueError, LookupError):
         return dict(plan_.values)
     before = plan_.before
+    register = getattr(command, "register", None)
+    table = register_writes.ENABLE_BITS.get(register.name, {}) if register is not None else {}
+    # a governed field read back, left as it was and with its enable bit at 0 was not
+    # written; naming it would make `send` set the bit and write it (a stale admin_status
+    # could bring a port back up)
+    unwritten = {register_writes.REGISTER_DATA + governed for governed, (enable, _) in
+                 table.items() if not plan_.values.get(register_writes.REGISTER_DATA + enable)}
     out: dict[str, Any] = {}
     for path, value in plan_.values.items():
+        if path in unwritten and before is not None and value == before.get(path):
+            continue
         spec = specs.get(path)
         access = getattr(spec, "access", None)
         default = getattr(spec, "default", None) or 0

@@ -35,6 +35,8 @@ async def run_detached(name: str, fn: Callable[..., T], *args: Any) -> T:
         outcome: Any
         try:
             outcome, failed = fn(*args), False
+        except StopIteration as exc:  # a Future refuses StopIteration itself (PEP 479)
+            outcome, failed = RuntimeError(f"{name} raised StopIteration: {exc}"), True
         except BaseException as exc:  # handed to the awaiting worker, as a thread worker would
             outcome, failed = exc, True
         with contextlib.suppress(RuntimeError):  # the loop is closed: the app has quit

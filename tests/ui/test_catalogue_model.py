@@ -116,3 +116,19 @@ def test_enable_bits_are_set_when_their_field_changes() -> None:
     # not read first: a non-zero admin_status is meant to be applied
     out, why = catalogue_model.apply_enable_bits(row.command, values, None)
     assert out["register_data.ase"] == 1 and why
+
+
+def test_cli_line_leaves_out_a_read_back_field_that_was_not_written() -> None:
+    """After "Read current", PAOS holds admin_status=1 as read; changing only `e` sends
+    ase=0, so naming admin_status would make `send` set ase and write it."""
+    row = catalogue_model.find("ACCESS_REG:PAOS")
+    assert row is not None
+    read = {"register_data.local_port": 1, "register_data.admin_status": 1,
+            "register_data.e": 0}
+    values = {**read, "register_data.e": 2, "register_data.ee": 1}
+    request = catalogue_model.encode(row.command, values, 0)
+    plan = catalogue_model.plan(row.command, 0, values, request, before=read,
+                                auto_set={"register_data.ee": "set for you"})
+    line = catalogue_model.cli_line("sim:cx7", plan, Scope.CONFIGURATION)
+    assert "register_data.e=2" in line and "register_data.ee=1" in line
+    assert "admin_status" not in line and "register_data.ase" not in line

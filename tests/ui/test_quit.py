@@ -79,3 +79,23 @@ async def test_quit_anyway_exits_without_waiting_for_the_command(
         assert not release.is_set(), "the app quit while the command was still hanging"
     finally:
         release.set()  # the abandoned command finishes; its result goes nowhere
+
+
+async def test_the_quit_question_goes_away_when_the_command_answers(
+    tmp_path: Path, pinned_time: None
+) -> None:
+    release = threading.Event()
+    app = make_app(tmp_path, host=hanging_host(release))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await send_and_wait_in_flight(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
+        assert any("nothing is in flight now" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+q")  # and quitting now needs no question
+        await pilot.pause()
+        assert not app.is_running
