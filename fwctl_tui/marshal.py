@@ -2,7 +2,7 @@
 
 Same constructor, methods, results and record of the last call, so FwctlDevice cannot
 tell them apart; the tests run the ioctl layer and the kernel emulator's rule table on
-both. This one costs about 1 µs more per RPC (BENCHMARKS.md).
+both. This one costs about 1.4 µs more per RPC (BENCHMARKS.md).
 """
 
 from __future__ import annotations
