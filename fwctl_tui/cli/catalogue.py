@@ -184,9 +184,11 @@ def cmd_describe(args: argparse.Namespace) -> int:
         layouts = {d: describe_fields(cmd, d, op_mod) for d in ("in", "out")}
     except (EncodeError, DecodeError) as err:
         raise CliError(err.message) from None
+    undefined = _undefined_op_mod(cmd, op_mod)
     if args.json:
         doc = _command_json(cmd)
         doc["op_mod"] = cmd.default_op_mod if op_mod is None else op_mod
+        doc["op_mod_note"] = undefined
         if cmd.register is not None:
             r = cmd.register
             doc["register"] = {"name": r.name, "id": r.id, "layout": r.layout,
@@ -209,12 +211,14 @@ def cmd_describe(args: argparse.Namespace) -> int:
                        f"since: {cmd.since}  write: {cmd.is_write(op_mod)}"))
     if cmd.op_mods:
         console.print(Text("op_mod: " + ", ".join(f"{k}={v}" for k, v in cmd.op_mods.items())))
+    if undefined:
+        console.print(Text(undefined, style="yellow"))
     if cmd.note:
         console.print(Text(cmd.note, style="italic"))
     for direction, title in (("in", cmd.in_layout), ("out", cmd.out_layout)):
         table = Table(title=Text(f"{'input' if direction == 'in' else 'output'}: {title}"))
         for col in ("offset", "width", "field", "access", "kind", "help"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")  # a path is one long word: never cut it
         for row in layouts[direction]:
             kind = row["kind"]
             if "pages" in row:
@@ -226,6 +230,15 @@ def cmd_describe(args: argparse.Namespace) -> int:
                           Text(kind), Text(row["doc"] or ""))
         console.print(table)
     return EXIT_OK
+
+
+def _undefined_op_mod(cmd: Command, op_mod: int | None) -> str | None:
+    """A note when --op-mod names no variant the command defines (it is still laid out)."""
+    if op_mod is None or not cmd.op_mods or op_mod in cmd.op_mods:
+        return None
+    known = ", ".join(f"{k}={v}" for k, v in cmd.op_mods.items())
+    return (f"op_mod {op_mod} is not a variant {cmd.name} defines ({known}); the layout "
+            "below is what such a request would be decoded as")
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:

@@ -307,3 +307,25 @@ def test_encode_field_given_twice(capsys, argv: tuple[str, str]) -> None:
     code, _, err = run(capsys, "encode", PPCNT_READ, *argv)
     name = argv[0].split("=")[0]
     assert code == 2 and f"field {name} given twice" in err
+
+
+def test_describe_says_when_op_mod_is_no_defined_variant(capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    assert main(["describe", "QUERY_HCA_CAP", "--op-mod", "99", "--json"]) == 0
+    note = json.loads(capsys.readouterr().out)["op_mod_note"]
+    assert note.startswith("op_mod 99 is not a variant QUERY_HCA_CAP defines (1=GENERAL/current")
+    assert main(["describe", "QUERY_HCA_CAP", "--op-mod", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["op_mod_note"] is None
+
+
+def test_describe_never_cuts_a_field_path(capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long path folds onto the next line instead of ending in an ellipsis."""
+    import re
+
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(["describe", "QUERY_HCA_CAP"]) == 0
+    out = capsys.readouterr().out
+    field_cells = [row.split("│")[3] for row in out.splitlines() if row.count("│") >= 7]
+    assert field_cells and not [c for c in field_cells if re.search(r"\w…", c)]
+    assert any("granularity" in cell for cell in field_cells)
