@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model
+from fwctl_tui.screens import catalogue_model, cli_line
 from fwctl_tui.screens.messages import RpcRequested
 from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.widgets.decoded_tree import DecodedTree
@@ -225,7 +225,7 @@ class ResultScreen(Screen[None]):
         return self.plan or catalogue_model.plan_from_exchange(self.exchange)
 
     def action_copy_cli(self) -> None:
-        line = catalogue_model.cli_line(self.exchange.device, self._plan(), self.exchange.scope)
+        line = cli_line.cli_line(self.exchange.device, self._plan(), self.exchange.scope)
         self.app.copy_to_clipboard(line)
         self.notify(line, title="copied command line")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model
+from fwctl_tui.screens import catalogue_model, cli_line
 from fwctl_tui.uapi import Scope
 
 ROWS = catalogue_model.rows()
@@ -46,7 +46,7 @@ def test_cli_line_and_resend_plan() -> None:
     values = {"register_data.local_port": 1, "register_data.admin_status": 12}
     request = catalogue_model.encode(row.command, values, 0)
     plan = catalogue_model.plan(row.command, 0, values, request)
-    line = catalogue_model.cli_line("sim:cx7", plan, Scope.CONFIGURATION)
+    line = cli_line.cli_line("sim:cx7", plan, Scope.CONFIGURATION)
     assert line == ("fwctl-tui send sim:cx7 ACCESS_REG:PAOS op_mod=write "
                     "register_data.local_port=1 register_data.admin_status=0xc")
     exchange = Exchange(command=plan.label, scope=Scope.CONFIGURATION, request=request,
@@ -54,11 +54,11 @@ def test_cli_line_and_resend_plan() -> None:
     again = catalogue_model.plan_from_exchange(exchange)
     assert (again.request, again.op_mod, again.is_write) == (request, 0, True)
     # a re-send has no form values: the line is rebuilt from the request's bytes
-    assert catalogue_model.cli_line("sim:cx7", again, Scope.CONFIGURATION) == line
+    assert cli_line.cli_line("sim:cx7", again, Scope.CONFIGURATION) == line
     # a scope above the least is spelled out; a tainting one also needs --yes
-    assert catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_READ_ONLY).endswith(
+    assert cli_line.cli_line("sim:cx7", plan, Scope.DEBUG_READ_ONLY).endswith(
         "--scope DEBUG_READ_ONLY")
-    assert catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE).endswith(
+    assert cli_line.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE).endswith(
         "--scope DEBUG_WRITE --yes")
 
 
@@ -68,9 +68,9 @@ def test_tainting_cli_line_says_yes() -> None:
     request = catalogue_model.encode(row.command, {}, row.command.default_op_mod)
     plan = catalogue_model.plan(row.command, row.command.default_op_mod, {}, request)
     assert plan.default_scope is Scope.DEBUG_WRITE
-    line = catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE)
+    line = cli_line.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE)
     assert line.endswith("SET_DIAGNOSTIC_PARAMS --yes") and "--scope" not in line
-    full = catalogue_model.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE_FULL)
+    full = cli_line.cli_line("sim:cx7", plan, Scope.DEBUG_WRITE_FULL)
     assert full.endswith("--scope DEBUG_WRITE_FULL --yes")
 
 
@@ -129,6 +129,6 @@ def test_cli_line_leaves_out_a_read_back_field_that_was_not_written() -> None:
     request = catalogue_model.encode(row.command, values, 0)
     plan = catalogue_model.plan(row.command, 0, values, request, before=read,
                                 auto_set={"register_data.ee": "set for you"})
-    line = catalogue_model.cli_line("sim:cx7", plan, Scope.CONFIGURATION)
+    line = cli_line.cli_line("sim:cx7", plan, Scope.CONFIGURATION)
     assert "register_data.e=2" in line and "register_data.ee=1" in line
     assert "admin_status" not in line and "register_data.ase" not in line
