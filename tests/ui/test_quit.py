@@ -23,14 +23,19 @@ def hanging_host(release: threading.Event) -> Any:
     return host
 
 
-async def send_and_wait_in_flight(pilot: Pilot[Any]) -> None:
+async def ask_to_quit_mid_command(pilot: Pilot[Any]) -> None:
+    """Send the held QUERY_HCA_CAP, wait until it is in flight, then press ctrl+q."""
     await open_preview(pilot, "query_hca", "QUERY_HCA_CAP")
     await pilot.press("enter")
     for _ in range(100):
         if pilot.app.rpc_in_flight:
-            return
+            break
         await asyncio.sleep(0.01)
-    raise AssertionError("the RPC never started")
+    else:
+        raise AssertionError("the RPC never started")
+    await pilot.press("ctrl+q")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmScreen)
 
 
 async def test_quit_during_a_hung_command_asks_and_cancel_keeps_waiting(
@@ -39,10 +44,7 @@ async def test_quit_during_a_hung_command_asks_and_cancel_keeps_waiting(
     release = threading.Event()
     app = make_app(tmp_path, host=hanging_host(release))
     async with app.run_test(size=(120, 36)) as pilot:
-        await send_and_wait_in_flight(pilot)
-        await pilot.press("ctrl+q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await ask_to_quit_mid_command(pilot)
         question = str(app.screen.query_one("#confirm-question").render())
         assert "QUERY_HCA_CAP was sent to sim:cx7 and has not answered yet" in question
         assert "finishes on the device" in question
@@ -70,9 +72,7 @@ async def test_quit_anyway_exits_without_waiting_for_the_command(
     app = make_app(tmp_path, host=hanging_host(release))
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            await send_and_wait_in_flight(pilot)
-            await pilot.press("ctrl+q")
-            await pilot.pause()
+            await ask_to_quit_mid_command(pilot)
             await pilot.click("#confirm-yes")
             await pilot.pause()
             assert not app.is_running
@@ -87,10 +87,7 @@ async def test_the_quit_question_goes_away_when_the_command_answers(
     release = threading.Event()
     app = make_app(tmp_path, host=hanging_host(release))
     async with app.run_test(size=(120, 36)) as pilot:
-        await send_and_wait_in_flight(pilot)
-        await pilot.press("ctrl+q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await ask_to_quit_mid_command(pilot)
         release.set()
         await settle(pilot)
         assert isinstance(app.screen, ResultScreen)
