@@ -126,10 +126,7 @@ async def test_copied_cli_line_of_a_tainting_send_says_yes(tmp_path: Path,
                                                            pinned_time: None) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
+        await open_preview(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
         app.screen.query_one(Checkbox).value = True
         await pilot.pause()
         await pilot.click("#preview-send")
@@ -145,10 +142,7 @@ async def test_copied_cli_line_of_a_tainting_send_says_yes(tmp_path: Path,
 async def test_resend_starts_at_the_least_scope(tmp_path: Path, pinned_time: None) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
+        await open_preview(pilot, "query_hca", "QUERY_HCA_CAP")
         app.screen.query_one("#preview-scope", Select).value = Scope.DEBUG_READ_ONLY
         await pilot.pause()
         await pilot.click("#preview-send")

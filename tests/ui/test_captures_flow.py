@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_support import make_app, open_command, open_first_device, settle
+from ui_support import make_app, open_command, open_first_device, send_from_form, settle
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
 from fwctl_tui.screens.palette import CatalogueCommands
@@ -20,10 +20,7 @@ async def test_record_save_and_open_capture(tmp_path: Path, pinned_time: None) -
         await open_first_device(pilot)
         assert app.recording_label == f"● REC {capture}"
         await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(pilot)
+        await send_from_form(pilot)
         lines = capture.read_text().splitlines()
         assert len(lines) == 2, "a header and one record, written as the session runs"
         assert json.loads(lines[1])["command"] == "QUERY_HCA_CAP"

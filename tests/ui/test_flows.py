@@ -13,6 +13,7 @@ from ui_support import (
     open_first_device,
     open_preview,
     open_result,
+    send_from_form,
     settle,
 )
 
@@ -149,10 +150,7 @@ async def test_tainting_scope_needs_acknowledgement(tmp_path: Path, pinned_time:
 async def test_escape_cancels_preview(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-        await pilot.press("ctrl+j")
-        await pilot.pause()
+        await open_preview(pilot, "query_hca", "QUERY_HCA_CAP")
         assert isinstance(app.screen, PreviewScreen)
         await pilot.press("escape")
         await settle(pilot)
@@ -211,10 +209,7 @@ async def test_unplug_mid_session(tmp_path: Path, pinned_time: None) -> None:
         await open_first_device(pilot)
         await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
         host.functions[0].unplug()
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(pilot)
+        await send_from_form(pilot)
         error = app.screen
         assert isinstance(error, ErrorScreen)
         assert "is gone" in error.title_text and "ENODEV" in error.title_text
@@ -359,10 +354,7 @@ async def test_firmware_status_and_syndrome_are_explained(tmp_path: Path,
         await open_command(pilot, "paos", "ACCESS_REG:PAOS")
         app.screen.query_one("#f-register_data_local_port").value = "9"  # no such port
         await pilot.pause()
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(pilot)
+        await send_from_form(pilot)
         result = app.screen
         assert isinstance(result, ResultScreen)
         assert str(result.query_one("#result-body").border_title).endswith("BAD_PARAM_ERR")

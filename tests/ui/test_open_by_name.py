@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
-from ui_support import make_app, open_command, open_first_device, settle
+from ui_support import make_app, open_command, open_first_device, send_from_form, settle
 
 from fwctl_tui.__main__ import build_parser
 from fwctl_tui.screens.catalogue import CatalogueScreen
@@ -37,10 +37,7 @@ async def test_replay_device_answers_recorded_requests_only(tmp_path: Path,
         assert "REPLAY" in bar and name in bar
 
         await open_command(pilot, "query_adapter", "QUERY_ADAPTER")  # recorded: answered
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(pilot)
+        await send_from_form(pilot)
         result = app.screen
         assert isinstance(result, ResultScreen)
         assert str(result.query_one("#result-body").border_title).endswith("· OK")
@@ -48,10 +45,7 @@ async def test_replay_device_answers_recorded_requests_only(tmp_path: Path,
         await pilot.press("escape", "escape")
         await settle(pilot)
         await open_command(pilot, "query_vuid", "QUERY_VUID")  # never recorded
-        await pilot.press("ctrl+j")
-        await pilot.pause()
-        await pilot.press("enter")
-        await settle(pilot)
+        await send_from_form(pilot)
         error = app.screen
         assert isinstance(error, ErrorScreen)
         assert "ENOMSG" in error.title_text

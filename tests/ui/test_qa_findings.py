@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
-from ui_support import make_app, open_command, open_first_device, settle
+from ui_support import make_app, open_command, open_first_device, send_from_form, settle
 
 from fwctl_tui.screens.catalogue import CatalogueScreen
 from fwctl_tui.screens.command import CommandScreen
@@ -86,10 +86,7 @@ async def test_palette_finds_the_full_register_name_first(tmp_path: Path) -> Non
 
 async def send_query(pilot: Pilot[Any]) -> None:
     await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-    await pilot.press("ctrl+j")
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
+    await send_from_form(pilot)
     await pilot.press("escape", "escape")  # result -> form -> catalogue
     await settle(pilot)
 

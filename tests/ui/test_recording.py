@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from ui_support import make_app, open_command, open_first_device, settle
+from ui_support import make_app, open_command, open_first_device, send_from_form, settle
 
 from fwctl_tui.screens.confirm import ConfirmScreen
 from fwctl_tui.screens.devices import DevicesScreen
@@ -36,10 +36,7 @@ def devices_in(path: Path) -> set[str]:
 
 async def send_query(pilot: Pilot[Any]) -> None:
     await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
-    await pilot.press("ctrl+j")
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
+    await send_from_form(pilot)
 
 
 @pytest.fixture

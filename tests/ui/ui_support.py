@@ -116,6 +116,16 @@ async def open_result(pilot: Pilot[Any], query: str, name: str) -> Any:
     return pilot.app.screen
 
 
+async def send_from_form(pilot: Pilot[Any]) -> Any:
+    """From an open form: preview it (ctrl+j), send it (Enter) and return the screen that
+    answers (the result, or an error modal)."""
+    await pilot.press("ctrl+j")
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 def stop_blinking(pilot: Pilot[Any]) -> None:
     """Snapshots: a blinking cursor would make two runs differ."""
     for screen in pilot.app.screen_stack:
