@@ -146,12 +146,12 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
 
 
 def _open_simulated(name: str, host: Any = None) -> Connection:
+    module = _sim_module()
+    if name == SIM_PREFIX:
+        name += module.DEFAULT_PROFILE
+    profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
+    _check_profile(module, profile)  # also with a host given: it knows only its own
     if host is None:
-        module = _sim_module()
-        if name == SIM_PREFIX:
-            name += module.DEFAULT_PROFILE
-        profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
-        _check_profile(module, profile)
         host = module.get_host(profile)
     try:
         function = host.function(name)
@@ -221,7 +221,9 @@ def _sim_module() -> Any:
 def _check_profile(module: Any, profile: str) -> None:
     if profile not in module.PROFILES:
         choices = ", ".join(module.PROFILES)
-        raise UnknownDeviceError(f"unknown simulation profile {profile!r}; choose one of {choices}")
+        raise UnknownDeviceError(f"unknown simulation profile {profile!r}; choose one of "
+                                 f"{choices} (sim:PROFILE, or sim:PROFILE.1 for its second "
+                                 "function)")
 
 
 def _sim_hint(name: str, entries: list[DeviceEntry]) -> str:

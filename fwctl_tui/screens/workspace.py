@@ -15,13 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from fwctl_tui.connect import (
-    SIM_PREFIX,
     Connection,
-    DeviceOpenError,
     UnknownDeviceError,
     list_devices,
     open_device,
-    sim_profiles,
 )
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.exchange import Exchange
@@ -81,24 +78,8 @@ class DeviceSource:
         return live + (host.entries() if host is not None else [])
 
     def open(self, name: str) -> Connection:
-        """A Connection for `name`; DeviceOpenError says what went wrong and what to do.
-
-        A `sim:` name whose profile does not exist is refused here with the profiles that
-        do, whatever simulated host is already running (that host would only list its own
-        functions); any other lookup failure is an UnknownDeviceError too, so the App
-        shows "could not be opened", never an internal error."""
-        profile = name.strip().removeprefix(SIM_PREFIX).split(".", 1)[0]
-        if name.strip().startswith(SIM_PREFIX) and profile and profile not in sim_profiles():
-            raise UnknownDeviceError(
-                f"unknown simulation profile {profile!r} in {name.strip()!r}; choose one of "
-                f"{', '.join(sim_profiles())} (sim:PROFILE, or sim:PROFILE.1 for its "
-                "second function)")
-        try:
-            return open_device(name, self.root, sim_host=self.host)
-        except DeviceOpenError:
-            raise
-        except LookupError as err:
-            raise UnknownDeviceError(str(err)) from None
+        """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
+        return open_device(name, self.root, sim_host=self.host)
 
 
 class Workspace:
