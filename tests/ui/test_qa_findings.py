@@ -15,7 +15,16 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
-from ui_support import make_app, open_command, open_first_device, send_from_form, settle
+from ui_support import (
+    make_app,
+    messages,
+    open_command,
+    open_first_device,
+    paos_write_form,
+    read_current,
+    send_from_form,
+    settle,
+)
 
 from fwctl_tui.screens.catalogue import CatalogueScreen
 from fwctl_tui.screens.command import CommandScreen
@@ -29,10 +38,6 @@ from fwctl_tui.widgets.hex_view import HexView
 def screen_text(app: Any) -> list[str]:
     """The terminal as the user sees it, one string per row."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-def messages(app: Any) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def whole_lines_of(hex_view: HexView) -> bool:
@@ -173,12 +178,7 @@ async def test_unknown_sim_device_is_could_not_be_opened_with_the_profiles(
 # --- 5./6. result panes: the tree gets its room, values whole, everything fits ---------
 
 async def bring_port_down(pilot: Pilot[Any]) -> ResultScreen:
-    await open_first_device(pilot)
-    await open_command(pilot, "paos", "ACCESS_REG:PAOS")
-    form = pilot.app.screen
-    form.query_one("#command-opmod", Select).value = 0  # write
-    await settle(pilot)
-    form.query_one("#f-register_data_local_port").value = "1"
+    form = await paos_write_form(pilot, "1")
     form.query_one("#f-register_data_admin_status", Select).value = 2
     await settle(pilot)
     await pilot.press("ctrl+j")
@@ -289,16 +289,8 @@ async def test_copied_cli_line_after_read_current_holds_only_what_matters(
 ) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_first_device(pilot)
-        await open_command(pilot, "paos", "ACCESS_REG:PAOS")
-        form = app.screen
-        form.query_one("#command-opmod", Select).value = 0
-        await settle(pilot)
-        form.query_one("#f-register_data_local_port").value = "1"
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        await pilot.press("enter")  # the read's preview
-        await settle(pilot)
+        form = await paos_write_form(pilot, "1")
+        await read_current(pilot)
         form.query_one("#f-register_data_admin_status", Select).value = 2
         await settle(pilot)
         await pilot.press("ctrl+j")

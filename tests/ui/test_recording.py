@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from ui_support import make_app, open_command, open_first_device, send_from_form, settle
+from ui_support import make_app, messages, open_command, open_first_device, send_from_form, settle
 
 from fwctl_tui.screens.confirm import ConfirmScreen
 from fwctl_tui.screens.devices import DevicesScreen
@@ -22,10 +22,6 @@ async def answer(pilot: Pilot[Any], text: str) -> None:
     pilot.app.screen.query_one(Input).value = text
     await pilot.press("enter")
     await settle(pilot)
-
-
-def messages(app: Any) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def devices_in(path: Path) -> set[str]:

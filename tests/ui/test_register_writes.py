@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import Select, Static
-from ui_support import make_app, make_host, open_command, open_first_device, settle
+from ui_support import (
+    make_app,
+    make_host,
+    open_command,
+    open_first_device,
+    paos_write_form,
+    read_current,
+    settle,
+)
 
 from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.command import CommandScreen
@@ -23,26 +29,6 @@ from fwctl_tui.screens.preview import PreviewScreen
 from fwctl_tui.screens.result import ResultScreen
 
 ADMIN_UP, ADMIN_DOWN = 1, 2
-
-
-async def paos_write_form(pilot: Pilot[Any], port: str) -> CommandScreen:
-    await open_first_device(pilot)
-    await open_command(pilot, "paos", "ACCESS_REG:PAOS")
-    form = pilot.app.screen
-    assert isinstance(form, CommandScreen)
-    form.query_one("#command-opmod", Select).value = 0  # write
-    await settle(pilot)
-    form.query_one("#f-register_data_local_port").value = port
-    await settle(pilot)
-    return form
-
-
-async def read_current(pilot: Pilot[Any]) -> None:
-    await pilot.press("ctrl+r")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, PreviewScreen)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def test_failed_read_back_leaves_the_form_alone(tmp_path: Path,

@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Select
 
 from fwctl_tui.app import FwctlApp
 from fwctl_tui.config import Config
+from fwctl_tui.screens.command import CommandScreen
+from fwctl_tui.screens.preview import PreviewScreen
 from fwctl_tui.sim.host import SimHost
 
 FIXED_WALL = 1_767_268_800.0  # 2026-01-01 12:00:00 UTC
@@ -96,8 +98,6 @@ async def open_command(pilot: Pilot[Any], query: str, name: str) -> None:
 
 async def open_preview(pilot: Pilot[Any], query: str, name: str) -> Any:
     """From the device list: open the first device, `name`'s form, then its preview."""
-    from fwctl_tui.screens.preview import PreviewScreen
-
     await open_first_device(pilot)
     await open_command(pilot, query, name)
     await pilot.press("ctrl+j")
@@ -131,3 +131,30 @@ def stop_blinking(pilot: Pilot[Any]) -> None:
     for screen in pilot.app.screen_stack:
         for widget in screen.query(Input):
             widget.cursor_blink = False
+
+
+def messages(app: Any) -> list[str]:
+    """The notifications the app has shown, as text."""
+    return [str(n.message) for n in app._notifications]
+
+
+async def paos_write_form(pilot: Pilot[Any], port: str) -> CommandScreen:
+    """From the device list: the PAOS form set to write, on `port`."""
+    await open_first_device(pilot)
+    await open_command(pilot, "paos", "ACCESS_REG:PAOS")
+    form = pilot.app.screen
+    assert isinstance(form, CommandScreen)
+    form.query_one("#command-opmod", Select).value = 0  # write
+    await settle(pilot)
+    form.query_one("#f-register_data_local_port").value = port
+    await settle(pilot)
+    return form
+
+
+async def read_current(pilot: Pilot[Any]) -> None:
+    """On a register form: "Read current" (ctrl+r) and send the read from its preview."""
+    await pilot.press("ctrl+r")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PreviewScreen)
+    await pilot.press("enter")
+    await settle(pilot)
