@@ -126,11 +126,11 @@ class FwctlApp(CaptureActions):
     def on_mount(self) -> None:
         problems = [*self.config.problems, *filter(None, [self._theme_problem])]
         if self.config.keymap:
-            from fwctl_tui.screens.keys import keymap_problems
+            from fwctl_tui.screens.keys import checked_keymap
 
-            self.keymap_in_use = dict(self.config.keymap)
-            self.set_keymap(self.config.keymap)
-            problems += keymap_problems(self.config.keymap)
+            self.keymap_in_use, typos = checked_keymap(self.config.keymap)
+            self.set_keymap(self.keymap_in_use)
+            problems += typos
         for problem in problems:
             self.notify(problem, title="config", severity="warning", timeout=10)
         self.push_screen(DevicesScreen())

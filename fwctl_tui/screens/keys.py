@@ -2,44 +2,44 @@
 
 Status lines, warnings and F1 help name keys through `{key:BINDING_ID}` placeholders
 (`with_keys`) or `key_of`, which look the binding id up in the user's keymap first and
-in the BINDINGS that define it second. `known_binding_ids` lists every id the app's
-screens and widgets define, so a typo in the config file's [keymap] can be reported.
+in the BINDINGS that define it second. `checked_keymap` drops keymap entries whose
+binding id or key name does not exist, so a typo in the config file's [keymap] is reported
+and leaves the default key bound.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
+import unicodedata
 from typing import Any
 
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.keys import format_key
+from textual.keys import KEY_NAME_REPLACEMENTS, Keys, format_key
 
 _PLACEHOLDER = re.compile(r"\{key:([A-Za-z0-9_]+)\}")
 _NAMED = {"enter": "Enter", "escape": "Escape", "tab": "Tab", "space": "Space",
           "backspace": "Backspace", "delete": "Delete"}
 _defaults: dict[str, str] = {}
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 
-# Every module that defines bindings (imported only to list ids for the keymap check).
-BINDING_MODULES = (
-    "fwctl_tui.app",
-    "fwctl_tui.screens.devices",
-    "fwctl_tui.screens.catalogue",
-    "fwctl_tui.screens.command",
-    "fwctl_tui.screens.preview",
-    "fwctl_tui.screens.result",
-    "fwctl_tui.screens.history",
-    "fwctl_tui.screens.error",
-    "fwctl_tui.screens.help",
-    "fwctl_tui.screens.prompt",
-    "fwctl_tui.screens.confirm",
-    "fwctl_tui.screens.capture_browser",
-    "fwctl_tui.screens.capture_diff",
-    "fwctl_tui.widgets.decoded_tree",
-    "fwctl_tui.widgets.hex_view",
+
+def _printable_key_names() -> set[str]:
+    """Textual's names for the printable ASCII keys: `a`, `5`, `slash`, `question_mark`."""
+    names = set()
+    for character in map(chr, range(0x21, 0x7F)):
+        name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+        names.add(character if character.isalnum() else KEY_NAME_REPLACEMENTS.get(name, name))
+    return names
+
+
+_KEY_NAMES = (
+    {key.value for key in Keys if "+" not in key.value}
+    | {"space", "enter", "tab"}
+    | _printable_key_names()
 )
-
 
 def _defined_bindings() -> dict[str, str]:
     """binding id -> default keys, over every DOMNode class imported so far."""
@@ -59,27 +59,51 @@ def _defined_bindings() -> dict[str, str]:
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id fwctl-tui defines (imports the screens that define them)."""
-    for name in BINDING_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a screen being reworked elsewhere must not hide the others
-            continue
+    """Every binding id fwctl-tui defines (imports every screen and widget module)."""
+    import fwctl_tui.app  # noqa: F401  (the App's own bindings)
+
+    for package in ("fwctl_tui.screens", "fwctl_tui.widgets"):
+        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            importlib.import_module(f"{package}.{module.name}")
     return set(_defined_bindings())
 
 
-def keymap_problems(keymap: dict[str, str]) -> list[str]:
-    """One sentence per keymap entry whose binding id does not exist (a typo, usually)."""
+def unknown_key_names(keys: str) -> list[str]:
+    """The parts of `keys` (comma-separated alternatives) that name no key or modifier."""
+    unknown = []
+    for alternative in keys.split(","):
+        *modifiers, key = alternative.strip().split("+")
+        unknown += [m for m in modifiers if m not in _MODIFIERS]
+        if not (len(key) == 1 or key in _KEY_NAMES):
+            unknown.append(key)
+    return unknown
+
+
+def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The entries of the user's keymap that can be bound, and one sentence per typo.
+
+    An unknown binding id or key name leaves that binding on its default keys, because a
+    typo in a config file must never leave an action with no key at all.
+    """
     if not keymap:
-        return []
+        return {}, []
     known = known_binding_ids()
+    usable: dict[str, str] = {}
     problems = []
-    for binding_id in keymap:
+    for binding_id, keys in keymap.items():
         if binding_id not in known:
             close = sorted(k for k in known if k[:4] == binding_id[:4])[:3]
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(f"keymap: no key binding has the id {binding_id!r}{hint}; ignored")
-    return problems
+        elif bad := unknown_key_names(keys):
+            names = ", ".join(repr(name) for name in bad)
+            problems.append(
+                f"keymap: {binding_id} = {keys!r}: {names} is not a key name; "
+                f"{binding_id} keeps its default key {key_text(_defined_bindings()[binding_id])}"
+            )
+        else:
+            usable[binding_id] = keys
+    return usable, problems
 
 
 def key_text(keys: str) -> str:
