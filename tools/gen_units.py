@@ -59,8 +59,21 @@ def _factor(text: str) -> float:
     return float(text)
 
 
-def field_unit(name: str, width: int, descr: str) -> dict[str, Any] | None:
+_SEE_PTYS = re.compile(r"see PTYS\.ext_eth_proto_(?:oper|admin|cap)")
+_PTYS_MASK = re.compile(r"^(ext_)?eth_proto_(?:capability|admin|oper)$")
+_LANES = re.compile(r"^\s*\d+: x\d+ - lanes? ", re.M)
+
+
+def field_unit(name: str, width: int, descr: str, layout: str = "") -> dict[str, Any] | None:
     """The unit a field's PRM prose states, or None when it states none we can read."""
+    mask = _PTYS_MASK.match(name) if layout == "ptys_reg_ext" else None
+    if mask or _SEE_PTYS.search(descr):
+        return {"kind": "link_modes", "extended": bool(mask is None or mask.group(1)),
+                "source": _sentence(descr, "PTYS" if mask is None else "")}
+    if layout == "pddr_operation_info_page_ext" and name == "fec_mode_active":
+        return {"kind": "fec", "source": _sentence(descr, "FEC mode active")}
+    if _LANES.search(descr):
+        return {"kind": "lanes", "source": _sentence(descr, " - lane")}
     if _CONDITIONAL_POWER.search(descr):
         return {"kind": "raw", "why": "the PRM gives dBm or uW (PDDR module_info_ext) but no "
                 "resolution", "source": _sentence(descr, "according")}
@@ -189,7 +202,7 @@ def build() -> dict[str, Any]:
             continue
         found: dict[str, dict[str, Any]] = {}
         for f in node.get("fields", []):
-            unit = field_unit(f["name"], f["width_bits"], f.get("descr") or "")
+            unit = field_unit(f["name"], f["width_bits"], f.get("descr") or "", node_name)
             name = ours.get(f["offset_bits"])
             if unit is not None and name is not None:
                 found[name] = {**unit, "prm_name": f["name"]}

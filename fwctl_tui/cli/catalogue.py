@@ -29,7 +29,6 @@ from fwctl_tui.decoders import (
     describe_fields,
     encode_input,
     iter_leaves,
-    node_to_json,
     parse_hex,
 )
 from fwctl_tui.decoders.catalogue import Command
@@ -40,13 +39,16 @@ from fwctl_tui.decoders.mlx5.context import (
     register_id_of,
 )
 from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
+from fwctl_tui.decoders.present import View, iter_rows, meaning, present, view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.facts import facts
+from fwctl_tui.textsafe import printable
 
 MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
 
 
 ZERO_RUN_SHOWN = 4  # zero array elements listed before the rest are folded
+MAX_TABLE_ROWS = 500  # the human table's length; --json has every field
 
 
 def register(subparsers: Any) -> None:
@@ -310,7 +312,7 @@ def cmd_decode(args: argparse.Namespace) -> int:
         if message:
             problems.append(message)
     if args.json:
-        print_json(node_to_json(root))
+        print_json(view_json(present(root, is_reply=out is not None)))
     else:
         print_tree(root, cmd, is_reply=out is not None)
     for note in notes:
@@ -369,17 +371,25 @@ def _trailing_message(root: Node, data: bytes, what: str) -> str | None:
             "the layout ends there")
 
 
-def _value_text(node: Node) -> str:
-    value = node.value
-    if node.missing or value is None:
-        return "(missing)" if node.missing else ""
+def _value_text(view: View) -> str:
+    if view.kind == "invalid":
+        return "(not valid)"
+    value = view.value
+    if view.missing or value is None:
+        return "(missing)" if view.missing else ""
+    if view.kind == "text":
+        return f'"{view.shown.text}"'
     if isinstance(value, bytes):
         return value.hex() if len(value) <= 32 else f"{value[:32].hex()}… ({len(value)} B)"
+    if isinstance(value, str):
+        return value
     return f"{value} ({value:#x})" if value > 9 else str(value)
 
 
 def print_tree(root: Node, cmd: Command, *, is_reply: bool) -> None:
-    """A decoded mailbox as a rich table (status line first for replies)."""
+    """A decoded mailbox as a rich table (status line first for replies), at most
+    MAX_TABLE_ROWS rows: a 2 MiB reply prints in a blink and --json keeps every field.
+    A reply whose status is not OK shows its header; the rest is marked not valid."""
     console = _console()
     if is_reply:
         status = next((c.value for c in root.children if c.name == "status"), None)
@@ -389,33 +399,39 @@ def print_tree(root: Node, cmd: Command, *, is_reply: bool) -> None:
         if isinstance(syndrome, int) and syndrome:
             console.print(Text(explain_syndrome(syndrome, cmd.opcode) or ""))
     table = Table(title=Text(f"{cmd.name} {'reply' if is_reply else 'request'}"))
-    for col in ("offset", "width", "field", "value", "label"):
+    for col in ("offset", "width", "field", "value", "meaning"):
         table.add_column(col)
-    for leaf in _shown_leaves(root):
-        if isinstance(leaf, str):
-            table.add_row(Text(""), Text(""), Text(leaf, style="dim"), Text(""), Text(""))
+    for row in _shown_rows(present(root, is_reply=is_reply)):
+        if isinstance(row, str):
+            table.add_row(Text(""), Text(""), Text(row, style="dim"), Text(""), Text(""))
             continue
-        table.add_row(Text(f"{leaf.bit_offset // 8:#x}.{leaf.bit_offset % 8}"),
-                      Text(str(leaf.width_bits)), Text(leaf.path), Text(_value_text(leaf)),
-                      Text(leaf.label or ""))
+        table.add_row(Text(f"{row.bit_offset // 8:#x}.{row.bit_offset % 8}"),
+                      Text(str(row.width_bits)), Text(printable(row.path)),
+                      Text(_value_text(row)), Text(meaning(row)))
     console.print(table)
 
 
-def _shown_leaves(root: Node) -> Iterator[Node | str]:
-    """Leaves for the human table, with runs of zero array elements folded into one line
-    (a MAC list or a sample ring is mostly empty slots; --json keeps every element)."""
-    run: list[Node] = []
-    for leaf in iter_leaves(root):
-        if leaf.value == 0 and leaf.path.endswith("]"):
-            run.append(leaf)
+def _shown_rows(view: View) -> Iterator[View | str]:
+    """Rows for the human table, with runs of zero array elements folded into one line
+    (a MAC list or a sample ring is mostly empty slots), stopping at MAX_TABLE_ROWS."""
+    run: list[View] = []
+    count = 0
+    for row in iter_rows(view):
+        if row.value == 0 and row.path.endswith("]"):
+            run.append(row)
             continue
-        yield from _fold(run)
+        for item in (*_fold(run), row):
+            count += 1
+            if count > MAX_TABLE_ROWS:
+                yield (f"... the table stops at {MAX_TABLE_ROWS} rows; --json lists every "
+                       "field")
+                return
+            yield item
         run = []
-        yield leaf
     yield from _fold(run)
 
 
-def _fold(run: list[Node]) -> Iterator[Node | str]:
+def _fold(run: list[View]) -> Iterator[View | str]:
     if len(run) <= ZERO_RUN_SHOWN:
         yield from run
         return

@@ -71,6 +71,11 @@ class Node:
         return self._pn.access
 
     @property
+    def layout(self) -> str | None:
+        """The layout a struct (or struct array) node is laid out as; None for plain leaves."""
+        return self._pn.layout
+
+    @property
     def bit_offset(self) -> int:
         return self._fr.base + self._pn.bit
 
