@@ -49,6 +49,8 @@ MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
 
 ZERO_RUN_SHOWN = 4  # zero array elements listed before the rest are folded
 MAX_TABLE_ROWS = 500  # the human table's length; --json has every field
+UNIT_CAPTION = ("unit: as the PRM states it; blank where the PRM gives no unit or scale "
+                "(such values are shown raw, never in a guessed unit)")
 
 
 def register(subparsers: Any) -> None:
@@ -218,8 +220,9 @@ def cmd_describe(args: argparse.Namespace) -> int:
     if cmd.note:
         console.print(Text(cmd.note, style="italic"))
     for direction, title in (("in", cmd.in_layout), ("out", cmd.out_layout)):
-        table = Table(title=Text(f"{'input' if direction == 'in' else 'output'}: {title}"))
-        for col in ("offset", "width", "field", "access", "kind", "help"):
+        table = Table(title=Text(f"{'input' if direction == 'in' else 'output'}: {title}"),
+                      caption=Text(UNIT_CAPTION, style="dim"))
+        for col in ("offset", "width", "field", "access", "kind", "unit", "help"):
             table.add_column(col, overflow="fold")  # a path is one long word: never cut it
         for row in layouts[direction]:
             kind = row["kind"]
@@ -229,7 +232,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
                 kind += " (" + ", ".join(list(row["enum"])[:6]) + ")"
             table.add_row(Text(f"{row['byte_offset']:#x}.{row['bit_offset'] % 8}"),
                           Text(str(row["width"])), Text(row["path"]), Text(row["access"] or ""),
-                          Text(kind), Text(row["doc"] or ""))
+                          Text(kind), Text(row["unit"] or ""), Text(row["doc"] or ""))
         console.print(table)
     return EXIT_OK
 

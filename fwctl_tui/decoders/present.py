@@ -40,8 +40,8 @@ class View:
     value, label, missing, bit_offset, width_bits, children, doc, access) plus `shown`
     (the engineer value) and `parts` (the Nodes it stands for)."""
 
-    __slots__ = ("_kids", "_value", "is_reply", "kind", "name", "node", "note", "parts", "raw",
-                 "shown")
+    __slots__ = ("_kids", "_value", "is_reply", "kind", "name", "node", "note", "parent_layout",
+                 "parts", "raw", "shown")
 
     def __init__(self, node: Node, *, raw: bool = False, shown: Shown = NOTHING,
                  name: str | None = None, parts: tuple[Node, ...] | None = None,
@@ -52,6 +52,7 @@ class View:
         self.kind = kind or node.kind
         self._value, self.note = value, note
         self.is_reply = False  # a reply root: its JSON says whether the data is valid
+        self.parent_layout: str | None = None  # the layout this field belongs to
         self._kids: list[View] | None = [] if kind in ("joined", "text", "invalid") else None
 
     # -- what the widgets and tables read -----------------------------------------------
@@ -150,11 +151,18 @@ def _failed_children(view: View, status: int) -> list[View]:
 
 # -- building the children ------------------------------------------------------------------
 def _children(view: View) -> list[View]:
+    layout = view.node.layout if view.node.kind == "struct" else None
+    out = _child_views(view, layout)
+    for kid in out:
+        kid.parent_layout = layout
+    return out
+
+
+def _child_views(view: View, layout: str | None) -> list[View]:
     node, raw = view.node, view.raw
     kids = node.children
     if raw:
         return [View(c, raw=True) for c in kids]
-    layout = node.layout if node.kind == "struct" else None
     units = document()["fields"].get(layout or "", {})
     out: list[View] = []
     by_name = {c.name: c for c in kids}
@@ -368,16 +376,19 @@ def _needs_node(node: Node) -> bool:
 
 @cache
 def _needs(layout: str) -> bool:
-    lset = layouts()
-    if layout not in lset:
-        return True
-    units = document()["fields"].get(layout, {})
-    for f in lset[layout].fields:
-        if f.enum is not None or f.name in units or f.name.endswith(("_high", "_hi")):
+    """Whether `layout` or a layout it nests has an enum, a unit or a split counter."""
+    lset, units = layouts(), document()["fields"]
+    seen, todo = {layout}, [layout]
+    while todo:
+        name = todo.pop()
+        if name not in lset:
             return True
-        nested = [f.type] if f.type else []
-        if f.segments is not None:
-            nested += f.segments.layout_names()
-        if any(n != layout and _needs(n) for n in nested):
-            return True
+        for f in lset[name].fields:
+            if f.enum is not None or f.name in units.get(name, {}) or f.name.endswith(
+                    ("_high", "_hi")):
+                return True
+            nested = ([f.type] if f.type else []) + (
+                list(f.segments.layout_names) if f.segments is not None else [])
+            todo += [n for n in nested if n not in seen]
+            seen.update(nested)
     return False

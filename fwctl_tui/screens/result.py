@@ -95,6 +95,16 @@ def write_new(folder: Path, stem: str, text: str) -> Path:
     raise FileExistsError(f"too many exports named {stem} in {folder}")
 
 
+def _decoded_json(root: Any) -> Any:
+    """The export's `decoded`: the same shape as `send --json`'s `reply` (meanings beside
+    the raw values; a failed reply's header and `data_valid: false`)."""
+    if root is None:
+        return None
+    from fwctl_tui.decoders.present import present, view_json
+
+    return view_json(present(root, is_reply=True))
+
+
 class ResultScreen(Screen[None]):
     """Decoded reply and hex; j exports JSON, y copies the CLI line, ctrl+j re-sends."""
 
@@ -209,7 +219,7 @@ class ResultScreen(Screen[None]):
             "duration_ns": exchange.duration_ns,
             "request_hex": exchange.request.hex(),
             "reply_hex": exchange.reply.hex() if exchange.reply is not None else None,
-            "decoded": catalogue_model.to_json(self.root) if self.root is not None else None,
+            "decoded": _decoded_json(self.root),
         }
         app: Any = self.app
         folder: Path = getattr(app, "data_dir", None) or data_dir() / "exports"

@@ -27,6 +27,7 @@ from fwctl_tui.decoders.mlx5.catalogue import (
 )
 from fwctl_tui.decoders.mlx5.context import context_for, register_by_id, selector_end
 from fwctl_tui.decoders.mlx5.data import layouts
+from fwctl_tui.decoders.mlx5.shown import field_unit_text
 from fwctl_tui.decoders.node import Node, decode_plan, iter_leaves
 from fwctl_tui.decoders.plan import RAW, Plan, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_number
@@ -273,12 +274,13 @@ def describe_fields(cmd: Command, direction: str,
     else:
         plan = output_plan(cmd, None, op_mod)
     rows: list[dict[str, Any]] = []
-    stack = list(reversed(plan.root.children))
+    stack = [(pn, plan.root.layout) for pn in reversed(plan.root.children)]
     while stack:
-        pn = stack.pop()
+        pn, parent = stack.pop()
         row: dict[str, Any] = {
             "path": pn.path, "bit_offset": pn.bit, "byte_offset": pn.bit // 8,
             "width": pn.width, "kind": pn.kind, "access": pn.access, "doc": pn.doc,
+            "unit": field_unit_text(parent, pn.name),
         }
         if pn.enum is not None:
             row["enum"] = dict(pn.enum.by_label)
@@ -304,5 +306,6 @@ def describe_fields(cmd: Command, direction: str,
                                 "layouts": {str(k): v for k, v in run.layouts.items()}}
                                for run in segs.runs]
         rows.append(row)
-        stack.extend(reversed(pn.children))
+        inner = pn.layout if pn.kind == "struct" else None
+        stack.extend((c, inner) for c in reversed(pn.children))
     return rows

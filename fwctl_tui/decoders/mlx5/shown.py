@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwctl_tui.decoders.mlx5 import link_names
+from fwctl_tui.decoders.mlx5.units import field_unit
 from fwctl_tui.textsafe import printable
 
 MAX_DECIMALS = 4
@@ -113,6 +114,18 @@ def unit_text(spec: dict[str, Any] | None) -> str:
         "lanes": "lanes",
         "raw": f"raw: {spec.get('why', 'no scale in the PRM')}",
     }.get(kind, "")
+
+
+def field_unit_text(layout: str | None, name: str) -> str | None:
+    """describe / F1 for field `name` of `layout`: its unit, that it is half of a 64-bit
+    counter, or None when the PRM states no unit (the value is shown raw)."""
+    spec = field_unit(layout or "", name)
+    if spec is not None:
+        return unit_text(spec)
+    for half, which in (("_high", "high"), ("_low", "low")):
+        if name.endswith(half):
+            return f"{which} 32 bits of the 64-bit value {name[: -len(half)]} (shown joined)"
+    return None
 
 
 def _scale_text(scale: float) -> str:
