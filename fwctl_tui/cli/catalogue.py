@@ -419,7 +419,11 @@ def _shown_rows(view: View) -> Iterator[View | str]:
     (a MAC list or a sample ring is mostly empty slots), stopping at MAX_TABLE_ROWS."""
     run: list[View] = []
     count = 0
-    for row in iter_rows(view):
+    for row in iter_rows(view, limit=MAX_TABLE_ROWS + 1):
+        if row.kind == "more":
+            yield from _fold(run)
+            yield f"... {row.note}; the table stops here, --json lists every field"
+            return
         if row.value == 0 and row.path.endswith("]"):
             run.append(row)
             continue

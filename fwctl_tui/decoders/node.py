@@ -136,6 +136,14 @@ class Node:
             self._kids = self._build_children()
         return self._kids
 
+    def children_upto(self, limit: int) -> list[Node]:
+        """The first `limit` children, without building the rest of a long flexible
+        array (a 2 MiB reply's 131k counters) when they are not built yet."""
+        pn = self._pn
+        if self._kids is None and pn.dyn is not None and pn.dyn.mode == "flex":
+            return self._flex_elements(limit)
+        return self.children[:limit]
+
     def _build_children(self) -> list[Node]:
         pn, fr = self._pn, self._fr
         if pn.dyn is None:
@@ -164,7 +172,7 @@ class Node:
         plan = compile_plan(fr.lset, member.type, None, member.name)
         return [_instance(plan, fr.lset, fr.data, start, _child_path(self.path, member.name))]
 
-    def _flex_elements(self) -> list[Node]:
+    def _flex_elements(self, limit: int | None = None) -> list[Node]:
         pn, fr, dyn = self._pn, self._fr, self._pn.dyn
         assert dyn is not None
         start, width = fr.base + pn.bit, dyn.elem_width
@@ -176,6 +184,8 @@ class Node:
                                dyn.count.width)
             if stated is not None:
                 count = min(count, stated)
+        if limit is not None:
+            count = min(count, limit)
         path = self.path
         out: list[Node] = []
         if dyn.elem_layout and not dyn.elem_union:

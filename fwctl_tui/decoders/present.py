@@ -53,7 +53,8 @@ class View:
         self._value, self.note = value, note
         self.is_reply = False  # a reply root: its JSON says whether the data is valid
         self.parent_layout: str | None = None  # the layout this field belongs to
-        self._kids: list[View] | None = [] if kind in ("joined", "text", "invalid") else None
+        self._kids: list[View] | None = [] if kind in ("joined", "text", "invalid",
+                                                        "more") else None
 
     # -- what the widgets and tables read -----------------------------------------------
     @property
@@ -280,16 +281,27 @@ def _date_text(parts: list[Node], by_name: dict[str, Node], prefix: str,
 
 
 # -- flat rows for tables -------------------------------------------------------------------
-def iter_rows(view: View) -> Iterator[View]:
-    """Every line that carries a value, in tree order (structs and arrays expanded)."""
+def iter_rows(view: View, limit: int | None = None) -> Iterator[View]:
+    """Every line that carries a value, in tree order (structs and arrays expanded).
+    With `limit`, a long list is read only as far as `limit` rows can reach."""
     stack = [view]
     while stack:
         current = stack.pop()
-        kids = current.children if current.kind not in ("int", "bytes", "raw") else []
+        kids = _kids_upto(current, limit) if current.kind not in ("int", "bytes", "raw") else []
         if kids:
             stack.extend(reversed(kids))
         elif current is not view or current.kind in ("int", "bytes", "raw", "union"):
             yield current
+
+
+def _kids_upto(view: View, limit: int | None) -> list[View]:
+    if limit is None or view._kids is not None or view.kind != "array":
+        return view.children
+    nodes = view.node.children_upto(limit)
+    out = [View(c, raw=view.raw) for c in nodes]
+    if len(nodes) == limit:  # maybe more: say so rather than read them all
+        out.append(View(nodes[-1], kind="more", note=f"more elements of {view.name} follow"))
+    return out
 
 
 def meaning(view: View) -> str:

@@ -62,10 +62,10 @@ def show_int(spec: dict[str, Any] | None, raw: int, width: int) -> Shown:
             shown += "0" if shown.endswith(".") else ""
         return Shown(text=f"{shown} {spec['unit']}", value=value, unit=str(spec["unit"]))
     if kind == "bcd":
-        number = bcd(raw)
-        if number is None:
+        digits = bcd(raw)
+        if digits is None:
             return Shown(note=f"{raw:#x} is not packed BCD")
-        return Shown(text=str(number), value=number)
+        return Shown(text=str(digits), value=digits)
     if kind == "link_modes":
         return _link(raw, bool(spec["extended"]))
     if kind == "fec":
