@@ -62,10 +62,10 @@ def show_int(spec: dict[str, Any] | None, raw: int, width: int) -> Shown:
             shown += "0" if shown.endswith(".") else ""
         return Shown(text=f"{shown} {spec['unit']}", value=value, unit=str(spec["unit"]))
     if kind == "bcd":
-        digits = bcd(raw)
-        if digits is None:
+        decimal = bcd(raw)
+        if decimal is None:
             return Shown(note=f"{raw:#x} is not packed BCD")
-        return Shown(text=str(digits), value=digits)
+        return Shown(text=str(decimal), value=decimal)
     if kind == "link_modes":
         return _link(raw, bool(spec["extended"]))
     if kind == "fec":
