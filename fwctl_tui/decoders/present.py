@@ -202,10 +202,10 @@ def _bytes_of(node: Node) -> bytes | None:
         return value
     if isinstance(value, int):
         return value.to_bytes((node.width_bits + 7) // 8, "big")
-    if node.kind == "array":
-        elements = [c.value for c in node.children]
-        if elements and all(isinstance(e, int) and 0 <= e < 256 for e in elements):
-            return bytes(elements)
+    if node.kind == "array":  # 8-bit characters, or dwords of four (PDDR vendor_name)
+        kids = node.children
+        if kids and all(isinstance(k.value, int) and k.width_bits % 8 == 0 for k in kids):
+            return b"".join(k.value.to_bytes(k.width_bits // 8, "big") for k in kids)
     return None
 
 
