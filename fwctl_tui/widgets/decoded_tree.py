@@ -146,7 +146,7 @@ class DecodedTree(Tree[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_value", "Copy value", id="copy_value",
                 tooltip="Copy the highlighted field's value to the clipboard"),
-        Binding("v", "toggle_raw_fields", "Raw fields", id="raw_fields",
+        Binding("v", "toggle_raw_fields", "Raw", id="raw_fields",
                 tooltip="Switch between values in engineer units and the raw field decode"),
     ]
 
