@@ -85,3 +85,13 @@ def test_a_real_field_is_never_hidden_by_an_added_key() -> None:
     assert data["temperature"] == 8 and data["temperature_value"] == 1.0
     assert list(data)[: len(raw)] == list(raw)  # every raw key, first and in order
     assert {k: data[k] for k in raw} == raw
+
+
+def test_form_fields_say_their_unit() -> None:
+    from fwctl_tui.decoders import input_fields
+
+    docs = {f.path: f.doc for f in input_fields(catalogue.find("ACCESS_REG:MTMP"), op_mod=0)}
+    assert "Unit: °C (0.125 per count, signed)." in (docs["register_data.temp_threshold_hi"]
+                                                      or "")
+    assert docs["register_data.sensor_index"] == (
+        "Temperature sensor to read (see MTCAP for valid indexes).")  # no unit: unchanged
