@@ -87,7 +87,7 @@ def field_unit(name: str, width: int, descr: str, layout: str = "") -> dict[str,
             scale = 1.0
         else:
             scale = _factor(match.group(1)) * fixed
-        return {"kind": "scaled", "unit": unit, "scale": scale,
+        return {"kind": "scaled", "unit": unit, "scale": round(scale, 12),
                 "signed": bool(_SIGNED.search(descr)), "source": _sentence(descr, match.group(0))}
     if _BCD.search(descr):
         return {"kind": "bcd", "source": _sentence(descr, "BCD" if "BCD" in descr else "coded")}
