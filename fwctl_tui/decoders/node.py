@@ -71,6 +71,11 @@ class Node:
         return self._pn.access
 
     @property
+    def buffer_bits(self) -> int:
+        """Bits in the whole buffer this node was decoded from."""
+        return self._fr.nbits
+
+    @property
     def layout(self) -> str | None:
         """The layout a struct (or struct array) node is laid out as; None for plain leaves."""
         return self._pn.layout

@@ -59,6 +59,8 @@ class View:
     # -- what the widgets and tables read -----------------------------------------------
     @property
     def path(self) -> str:
+        if self.kind == "invalid":
+            return self.name
         path = self.node.path
         if len(self.parts) > 1 and self.kind != "composite":
             head, _, _ = path.rpartition(".")
@@ -84,6 +86,8 @@ class View:
 
     @property
     def width_bits(self) -> int:
+        if self.kind == "invalid":  # to the buffer's end, without decoding a long list
+            return max(0, self.node.buffer_bits - self.bit_offset)
         return max(p.bit_offset + p.width_bits for p in self.parts) - self.bit_offset
 
     @property
