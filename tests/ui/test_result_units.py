@@ -6,8 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Static
-from ui_support import make_app, open_result, settle
+from textual.widgets import Input, Static
+from ui_support import (
+    make_app,
+    open_command,
+    open_first_device,
+    open_result,
+    send_from_form,
+    settle,
+)
 
 from fwctl_tui.screens.help import HelpScreen
 from fwctl_tui.screens.result import ResultScreen
@@ -76,3 +83,22 @@ async def test_failed_query_shows_status_and_no_decoded_context(tmp_path: Path) 
         await pilot.press("v")  # the raw decode is still there for who wants it
         await settle(pilot)
         assert any(t.startswith("qpc") for t, _ in tree_lines(tree))
+
+
+async def test_ppcnt_counters_are_one_64_bit_line(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_first_device(pilot)
+        await open_command(pilot, "ppcnt", "ACCESS_REG:PPCNT")
+        app.screen.query_one("#f-register_data_local_port", Input).value = "1"
+        await settle(pilot)
+        result = await send_from_form(pilot)
+        assert isinstance(result, ResultScreen)
+        tree = result.query_one(DecodedTree)
+        for _, node in tree_lines(tree):  # open every branch the reply has
+            node.expand()
+        await settle(pilot)
+        texts = [t for t, _ in tree_lines(tree)]
+        joined = [t for t in texts if t.startswith("a_frames_transmitted_ok = ")]
+        assert joined, texts
+        assert not any(t.startswith("a_frames_transmitted_ok_high") for t in texts)
