@@ -122,14 +122,16 @@ class ResultScreen(Screen[None]):
         Binding("escape", "back", "Back", id="result_back", tooltip="Back to the form"),
     ]
     HELP = (
-        "Result\n\nThe reply decoded field by field (name = NAMED VALUE (raw)), and the "
+        "Result\n\nThe reply decoded field by field (name = NAMED VALUE (raw)), in engineer "
+        "units where the PRM gives them ({key:raw_fields} shows the raw fields), and the "
         "same reply as bytes (beside the tree on a wide terminal, under it on a narrow "
         "one; {key:toggle_hex} hides or shows the bytes). Move in the tree and the "
         "field's bytes light up in the hex; move in the hex ({key:switch_pane} switches "
         "pane) and the field that holds that byte is selected in the tree. Long field "
         "names are shortened with … so the value always shows. The title says command, "
         "reply size, how long the firmware took, and the outcome. status 0 is OK; "
-        "anything else comes with the syndrome, a code firmware uses to say exactly why. "
+        "anything else comes with the syndrome, a code firmware uses to say exactly why, "
+        "and the rest of such a reply is marked not valid (firmware wrote no data). "
         "{key:copy_value} copies a value, {key:export_json} exports JSON, {key:copy_cli} "
         "copies the command line that repeats this RPC, {key:preview_send} sends it again "
         "(through the preview)."
