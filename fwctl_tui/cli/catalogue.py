@@ -49,6 +49,7 @@ MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
 
 ZERO_RUN_SHOWN = 4  # zero array elements listed before the rest are folded
 MAX_TABLE_ROWS = 500  # the human table's length; --json has every field
+MAX_LIST_READ = 8192  # elements of one list the table reads (zero runs fold into a row)
 UNIT_CAPTION = ("unit: as the PRM states it; blank where the PRM gives no unit or scale "
                 "(such values are shown raw, never in a guessed unit)")
 
@@ -419,7 +420,7 @@ def _shown_rows(view: View) -> Iterator[View | str]:
     (a MAC list or a sample ring is mostly empty slots), stopping at MAX_TABLE_ROWS."""
     run: list[View] = []
     count = 0
-    for row in iter_rows(view, limit=MAX_TABLE_ROWS + 1):
+    for row in iter_rows(view, limit=MAX_LIST_READ):
         if row.kind == "more":
             yield from _fold(run)
             yield f"... {row.note}; the table stops here, --json lists every field"
