@@ -191,6 +191,25 @@ def _project_fields() -> dict[str, dict[int, str]]:
             for name, layout in doc["layouts"].items()}
 
 
+def _kernel_psids(fields: dict[str, dict[str, dict[str, Any]]],
+                  nodes: dict[str, Any]) -> None:
+    """Kernel-header layouts carry no prose. Their `*psid` fields (QUERY_ADAPTER's
+    vsd_contd_psid: the board id) are text because every PRM field so named is described
+    as a PSID string; checked here, so a PRM that said otherwise would stop the rule."""
+    prm = [f for node in nodes.values() for f in node.get("fields", [])
+           if f["name"].endswith("psid") and f["width_bits"] >= 64]
+    assert prm and all("PSID" in (f.get("descr") or "") for f in prm), "psid rule broken"
+    doc = json.loads(PROJECT.read_text("utf-8"))
+    for name, layout in sorted(doc["layouts"].items()):
+        if layout.get("src") == "reg":
+            continue
+        for f in layout["fields"]:
+            if f["n"].endswith("psid") and f["w"] >= 64 and f["n"] not in fields.get(name, {}):
+                fields.setdefault(name, {})[f["n"]] = {
+                    "kind": "text", "source": "named *psid*: every PRM field so named is a "
+                    "PSID string", "prm_name": None}
+
+
 def build() -> dict[str, Any]:
     ref = json.loads((reference_dir() / "mlx5_registers.json").read_text("utf-8"))
     nodes = ref["nodes"]
@@ -212,6 +231,7 @@ def build() -> dict[str, Any]:
                                         if ours.get(f["offset_bits"]) == f["name"]])
         if renamed:
             fields[node_name] = dict(sorted(renamed.items()))
+    _kernel_psids(fields, nodes)
     ptys = {f["name"]: f.get("descr") or "" for f in nodes["ptys_reg_ext"]["fields"]}
     pddr_op = {f["name"]: f.get("descr") or "" for f in nodes["pddr_operation_info_page_ext"]
                ["fields"]}

@@ -84,9 +84,18 @@ def test_every_celsius_field_of_the_known_registers_has_its_scale() -> None:
 
 def test_character_fields_say_so_in_their_prose() -> None:
     texts = [(layout, name) for layout, fields in document()["fields"].items()
-             for name, spec in fields.items() if spec["kind"] == "text"]
+             for name, spec in fields.items()
+             if spec["kind"] == "text" and spec["prm_name"] is not None]
     assert ("mgir_fw_info_ext", "psid") in texts and ("pddr_module_info_ext", "vendor_sn") in texts
     for layout, name in texts:
         descr = prm_fields()[(layout, our_offset(layout, name))]["descr"]
         assert re.search(r"ASCII|PSID|[Ss]erial|[Pp]art [Nn]umber|[Pp]roduct [Nn]ame|character",
                          descr), (layout, name)
+
+
+def test_kernel_layout_psids_are_text_like_every_prm_psid() -> None:
+    spec = document()["fields"]["query_adapter_param_block"]["vsd_contd_psid"]
+    assert spec["kind"] == "text" and spec["prm_name"] is None
+    psids = [f for f in prm_fields().values()
+             if f["name"].endswith("psid") and f["width_bits"] >= 64]
+    assert psids and all("PSID" in f["descr"] for f in psids)
