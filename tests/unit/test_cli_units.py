@@ -142,3 +142,9 @@ def test_describe_says_units(capsys) -> None:
     assert units["register_data.data_rate_oper"] == "Gb/s (0.1 per count)"
     assert units["register_data.ext_eth_proto_oper"].startswith("protocol bitmask")
     assert units["register_data.local_port"] is None  # the PRM states none: shown raw
+
+
+def test_query_adapter_board_id_is_text(capsys) -> None:
+    code, doc = run_json(capsys, "send", "sim:cx7", "QUERY_ADAPTER")
+    adapter = doc["reply"]["query_adapter_struct"]
+    assert code == 0 and adapter["vsd_contd_psid_text"] == load_profile("cx7").psid
