@@ -39,7 +39,8 @@ from fwctl_tui.decoders.mlx5.context import (
     register_id_of,
 )
 from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
-from fwctl_tui.decoders.present import View, iter_rows, meaning, present, view_json
+from fwctl_tui.decoders.present import View, iter_rows, meaning, present
+from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.facts import facts
 from fwctl_tui.textsafe import printable

@@ -38,7 +38,8 @@ from fwctl_tui.decoders import (
 )
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.mlx5.status import status_report
-from fwctl_tui.decoders.present import present, view_json
+from fwctl_tui.decoders.present import present
+from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange, mbox_op_mod

@@ -100,7 +100,8 @@ def _decoded_json(root: Any) -> Any:
     the raw values; a failed reply's header and `data_valid: false`)."""
     if root is None:
         return None
-    from fwctl_tui.decoders.present import present, view_json
+    from fwctl_tui.decoders.present import present
+    from fwctl_tui.decoders.present_json import view_json
 
     return view_json(present(root, is_reply=True))
 

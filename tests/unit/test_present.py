@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fwctl_tui.decoders import catalogue, decode_output, encode_output, node_to_json
-from fwctl_tui.decoders.present import View, iter_rows, meaning, present, view_json
+from fwctl_tui.decoders.present import View, iter_rows, meaning, present
+from fwctl_tui.decoders.present_json import view_json
 
 
 def reply(name: str, values: dict[str, Any]) -> Any:
