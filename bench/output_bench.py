@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any
 
-from fwctl_tui.cli.catalogue import print_tree
+from fwctl_tui.cli.reply_table import print_tree
 from fwctl_tui.decoders import catalogue, decode_output
 
 TWO_MIB = 2 * 1024 * 1024

@@ -25,7 +25,8 @@ from fwctl_tui.cli import (
     open_connection,
     print_json,
 )
-from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg, print_tree
+from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
+from fwctl_tui.cli.reply_table import print_tree
 from fwctl_tui.connect import Connection
 from fwctl_tui.decoders import (
     EncodeError,
