@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 from rich.console import Console
@@ -19,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui.cli import EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
+from fwctl_tui.cli.reply_table import print_tree
 from fwctl_tui.decoders import (
     DecodeError,
     EncodeError,
@@ -29,7 +29,6 @@ from fwctl_tui.decoders import (
     describe_fields,
     encode_input,
     iter_leaves,
-    node_to_json,
     parse_hex,
 )
 from fwctl_tui.decoders.catalogue import Command
@@ -39,14 +38,16 @@ from fwctl_tui.decoders.mlx5.context import (
     register_by_id,
     register_id_of,
 )
-from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
+from fwctl_tui.decoders.present import present
+from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.facts import facts
 
 MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
 
 
-ZERO_RUN_SHOWN = 4  # zero array elements listed before the rest are folded
+UNIT_CAPTION = ("unit: as the PRM states it; blank where the PRM gives no unit or scale "
+                "(such values are shown raw, never in a guessed unit)")
 
 
 def register(subparsers: Any) -> None:
@@ -216,8 +217,9 @@ def cmd_describe(args: argparse.Namespace) -> int:
     if cmd.note:
         console.print(Text(cmd.note, style="italic"))
     for direction, title in (("in", cmd.in_layout), ("out", cmd.out_layout)):
-        table = Table(title=Text(f"{'input' if direction == 'in' else 'output'}: {title}"))
-        for col in ("offset", "width", "field", "access", "kind", "help"):
+        table = Table(title=Text(f"{'input' if direction == 'in' else 'output'}: {title}"),
+                      caption=Text(UNIT_CAPTION, style="dim"))
+        for col in ("offset", "width", "field", "access", "kind", "unit", "help"):
             table.add_column(col, overflow="fold")  # a path is one long word: never cut it
         for row in layouts[direction]:
             kind = row["kind"]
@@ -227,7 +229,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
                 kind += " (" + ", ".join(list(row["enum"])[:6]) + ")"
             table.add_row(Text(f"{row['byte_offset']:#x}.{row['bit_offset'] % 8}"),
                           Text(str(row["width"])), Text(row["path"]), Text(row["access"] or ""),
-                          Text(kind), Text(row["doc"] or ""))
+                          Text(kind), Text(row["unit"] or ""), Text(row["doc"] or ""))
         console.print(table)
     return EXIT_OK
 
@@ -310,7 +312,7 @@ def cmd_decode(args: argparse.Namespace) -> int:
         if message:
             problems.append(message)
     if args.json:
-        print_json(node_to_json(root))
+        print_json(view_json(present(root, is_reply=out is not None)))
     else:
         print_tree(root, cmd, is_reply=out is not None)
     for note in notes:
@@ -367,57 +369,3 @@ def _trailing_message(root: Node, data: bytes, what: str) -> str | None:
         return None
     return (f"{what}: {extra} trailing bytes after the layout (from byte {end}) not decoded; "
             "the layout ends there")
-
-
-def _value_text(node: Node) -> str:
-    value = node.value
-    if node.missing or value is None:
-        return "(missing)" if node.missing else ""
-    if isinstance(value, bytes):
-        return value.hex() if len(value) <= 32 else f"{value[:32].hex()}… ({len(value)} B)"
-    return f"{value} ({value:#x})" if value > 9 else str(value)
-
-
-def print_tree(root: Node, cmd: Command, *, is_reply: bool) -> None:
-    """A decoded mailbox as a rich table (status line first for replies)."""
-    console = _console()
-    if is_reply:
-        status = next((c.value for c in root.children if c.name == "status"), None)
-        syndrome = next((c.value for c in root.children if c.name == "syndrome"), None)
-        if isinstance(status, int):
-            console.print(Text(f"status {status_name(status)}: {explain_status(status)}"))
-        if isinstance(syndrome, int) and syndrome:
-            console.print(Text(explain_syndrome(syndrome, cmd.opcode) or ""))
-    table = Table(title=Text(f"{cmd.name} {'reply' if is_reply else 'request'}"))
-    for col in ("offset", "width", "field", "value", "label"):
-        table.add_column(col)
-    for leaf in _shown_leaves(root):
-        if isinstance(leaf, str):
-            table.add_row(Text(""), Text(""), Text(leaf, style="dim"), Text(""), Text(""))
-            continue
-        table.add_row(Text(f"{leaf.bit_offset // 8:#x}.{leaf.bit_offset % 8}"),
-                      Text(str(leaf.width_bits)), Text(leaf.path), Text(_value_text(leaf)),
-                      Text(leaf.label or ""))
-    console.print(table)
-
-
-def _shown_leaves(root: Node) -> Iterator[Node | str]:
-    """Leaves for the human table, with runs of zero array elements folded into one line
-    (a MAC list or a sample ring is mostly empty slots; --json keeps every element)."""
-    run: list[Node] = []
-    for leaf in iter_leaves(root):
-        if leaf.value == 0 and leaf.path.endswith("]"):
-            run.append(leaf)
-            continue
-        yield from _fold(run)
-        run = []
-        yield leaf
-    yield from _fold(run)
-
-
-def _fold(run: list[Node]) -> Iterator[Node | str]:
-    if len(run) <= ZERO_RUN_SHOWN:
-        yield from run
-        return
-    yield run[0]
-    yield f"... {len(run) - 1} more zero elements up to {run[-1].path}"

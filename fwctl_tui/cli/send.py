@@ -25,7 +25,8 @@ from fwctl_tui.cli import (
     open_connection,
     print_json,
 )
-from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg, print_tree
+from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
+from fwctl_tui.cli.reply_table import print_tree
 from fwctl_tui.connect import Connection
 from fwctl_tui.decoders import (
     EncodeError,
@@ -34,11 +35,12 @@ from fwctl_tui.decoders import (
     decode_output,
     encode_input,
     iter_leaves,
-    node_to_json,
     reply_buffer_size,
 )
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.mlx5.status import status_report
+from fwctl_tui.decoders.present import present
+from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange, mbox_op_mod
@@ -211,7 +213,7 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
             **status_report(status, syndrome, cmd.opcode),
             "out_len": ex.out_len, "truncated": ex.truncated,
             "duration_us": round(ex.duration_ns / 1000, 1), **extra,
-            "reply": node_to_json(root),
+            "reply": view_json(present(root, is_reply=True)),
         })
     else:
         _print_summary(ex, cmd)

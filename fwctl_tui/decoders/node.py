@@ -71,6 +71,16 @@ class Node:
         return self._pn.access
 
     @property
+    def buffer_bits(self) -> int:
+        """Bits in the whole buffer this node was decoded from."""
+        return self._fr.nbits
+
+    @property
+    def layout(self) -> str | None:
+        """The layout a struct (or struct array) node is laid out as; None for plain leaves."""
+        return self._pn.layout
+
+    @property
     def bit_offset(self) -> int:
         return self._fr.base + self._pn.bit
 
@@ -131,6 +141,14 @@ class Node:
             self._kids = self._build_children()
         return self._kids
 
+    def children_upto(self, limit: int) -> list[Node]:
+        """The first `limit` children, without building the rest of a long flexible
+        array (a 2 MiB reply's 131k counters) when they are not built yet."""
+        pn = self._pn
+        if self._kids is None and pn.dyn is not None and pn.dyn.mode == "flex":
+            return self._flex_elements(limit)
+        return self.children[:limit]
+
     def _build_children(self) -> list[Node]:
         pn, fr = self._pn, self._fr
         if pn.dyn is None:
@@ -159,7 +177,7 @@ class Node:
         plan = compile_plan(fr.lset, member.type, None, member.name)
         return [_instance(plan, fr.lset, fr.data, start, _child_path(self.path, member.name))]
 
-    def _flex_elements(self) -> list[Node]:
+    def _flex_elements(self, limit: int | None = None) -> list[Node]:
         pn, fr, dyn = self._pn, self._fr, self._pn.dyn
         assert dyn is not None
         start, width = fr.base + pn.bit, dyn.elem_width
@@ -171,6 +189,8 @@ class Node:
                                dyn.count.width)
             if stated is not None:
                 count = min(count, stated)
+        if limit is not None:
+            count = min(count, limit)
         path = self.path
         out: list[Node] = []
         if dyn.elem_layout and not dyn.elem_union:

@@ -95,6 +95,17 @@ def write_new(folder: Path, stem: str, text: str) -> Path:
     raise FileExistsError(f"too many exports named {stem} in {folder}")
 
 
+def _decoded_json(root: Any) -> Any:
+    """The export's `decoded`: the same shape as `send --json`'s `reply` (meanings beside
+    the raw values; a failed reply's header and `data_valid: false`)."""
+    if root is None:
+        return None
+    from fwctl_tui.decoders.present import present
+    from fwctl_tui.decoders.present_json import view_json
+
+    return view_json(present(root, is_reply=True))
+
+
 class ResultScreen(Screen[None]):
     """Decoded reply and hex; j exports JSON, y copies the CLI line, ctrl+j re-sends."""
 
@@ -112,14 +123,16 @@ class ResultScreen(Screen[None]):
         Binding("escape", "back", "Back", id="result_back", tooltip="Back to the form"),
     ]
     HELP = (
-        "Result\n\nThe reply decoded field by field (name = NAMED VALUE (raw)), and the "
+        "Result\n\nThe reply decoded field by field (name = NAMED VALUE (raw)), in engineer "
+        "units where the PRM gives them ({key:raw_fields} shows the raw fields), and the "
         "same reply as bytes (beside the tree on a wide terminal, under it on a narrow "
         "one; {key:toggle_hex} hides or shows the bytes). Move in the tree and the "
         "field's bytes light up in the hex; move in the hex ({key:switch_pane} switches "
         "pane) and the field that holds that byte is selected in the tree. Long field "
         "names are shortened with … so the value always shows. The title says command, "
         "reply size, how long the firmware took, and the outcome. status 0 is OK; "
-        "anything else comes with the syndrome, a code firmware uses to say exactly why. "
+        "anything else comes with the syndrome, a code firmware uses to say exactly why, "
+        "and the rest of such a reply is marked not valid (firmware wrote no data). "
         "{key:copy_value} copies a value, {key:export_json} exports JSON, {key:copy_cli} "
         "copies the command line that repeats this RPC, {key:preview_send} sends it again "
         "(through the preview)."
@@ -209,7 +222,7 @@ class ResultScreen(Screen[None]):
             "duration_ns": exchange.duration_ns,
             "request_hex": exchange.request.hex(),
             "reply_hex": exchange.reply.hex() if exchange.reply is not None else None,
-            "decoded": catalogue_model.to_json(self.root) if self.root is not None else None,
+            "decoded": _decoded_json(self.root),
         }
         app: Any = self.app
         folder: Path = getattr(app, "data_dir", None) or data_dir() / "exports"

@@ -1,10 +1,13 @@
-"""DecodedTree: the decoder's Node tree as a Textual Tree, built lazily.
+"""DecodedTree: a decoded reply as a Textual Tree, in engineer units, built lazily.
 
-A capability page or a big counter array decodes to thousands of nodes; only the first
-levels are added up front and the rest when a branch is expanded, so opening a result
-stays instant. Labels are rich Text (field names may contain brackets) showing the
-name, the enum name and the raw value. `select_bit` is how the hex view's cursor finds
-the covering field: it expands exactly the branches on the way to that field.
+The tree shows the presentation layer's Views (decoders/present.py): strings as text,
+temperatures in °C, link speeds by name, 64-bit counters joined, a failed reply's data
+marked not valid. `v` switches to the raw field-by-field decode and back. A capability
+page or a big counter array decodes to thousands of nodes; only the first levels are
+added up front and the rest when a branch is expanded, so opening a result stays
+instant. Labels are rich Text (field names may contain brackets). `select_field` is how
+the hex view's cursor finds the covering field: it expands exactly the branches on the
+way to that field.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
+
+from fwctl_tui.decoders.mlx5.shown import field_unit_text
+from fwctl_tui.decoders.node import Node
+from fwctl_tui.decoders.present import View, present
+from fwctl_tui.textsafe import printable
 
 TOGGLE = Style.from_meta({"toggle": True})  # what makes a click on the arrow expand
 EAGER_DEPTH = 3
@@ -36,26 +44,39 @@ class Chunk:
 MIN_NAME = 3  # a name is elided down to this (`a…s`) before anything of the value goes
 
 
+def _raw_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return f"{value}" if value < 10 else f"{value} (0x{value:x})"
+    if isinstance(value, bytes | bytearray):
+        return value[:16].hex(" ") + (" ..." if len(value) > 16 else "")
+    return printable(str(value))
+
+
 def value_text(node: Any) -> Text:
-    """The part after the name: ` = LABEL (raw)`, `  (not in the reply)`, or nothing."""
+    """The part after the name: ` = LABEL (raw)`, ` = 56.5 °C (452 (0x1c4))`, ` = "text"`,
+    `  (not in the reply)`, `  not valid: ...`, or nothing."""
+    if getattr(node, "kind", None) == "invalid":
+        return Text(f"  {node.note}", style="italic yellow")
     if getattr(node, "missing", False):
         return Text("  (not in the reply)", style="italic dim")
-    value = node.value
+    shown = getattr(node, "shown", None)
     text = Text()
+    if shown is not None and node.kind in ("text", "composite"):
+        text.append(" = ")
+        text.append(f'"{shown.text}"' if node.kind == "text" else str(shown.text),
+                    style="bold cyan")
+        return text
+    value = node.value
     if value is None:
         return text
     text.append(" = ")
     label = getattr(node, "label", None)
-    if isinstance(value, bool):
-        raw = str(int(value))
-    elif isinstance(value, int):
-        raw = f"{value}" if value < 10 else f"{value} (0x{value:x})"
-    elif isinstance(value, bytes | bytearray):
-        raw = value[:16].hex(" ") + (" ..." if len(value) > 16 else "")
-    else:
-        raw = str(value)
-    if label:
-        text.append(str(label), style="bold cyan")
+    meaning = shown.text if shown is not None else None
+    raw = _raw_text(value)
+    if label or meaning:
+        text.append(" · ".join(str(m) for m in (label, meaning) if m), style="bold cyan")
         text.append(f" ({raw})", style="dim")
     else:
         text.append(raw)
@@ -96,7 +117,10 @@ def chain_to(root: Any, target: Any) -> list[Any]:
     def walk(node: Any) -> list[Any] | None:
         if node is target:
             return [node]
-        kids = list(getattr(node, "children", None) or ())
+        if node is not root and _stands_for(node, target):
+            return [node]
+        kids = [k for k in getattr(node, "children", None) or ()
+                if getattr(k, "kind", None) != "composite"]  # not in offset order
         index = bisect_right(kids, bit, key=_offset) - 1
         if index < 0:
             return None
@@ -111,21 +135,32 @@ def chain_to(root: Any, target: Any) -> list[Any]:
     return walk(root) or []
 
 
+def _stands_for(node: Any, target: Any) -> bool:
+    """A presented line that shows decoder node `target` (a joined pair, a text array)."""
+    return isinstance(node, View) and node.shows(target)
+
+
 class DecodedTree(Tree[Any]):
     """Tree of decoded fields; posts FieldHighlighted when the cursor lands on one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_value", "Copy value", id="copy_value",
                 tooltip="Copy the highlighted field's value to the clipboard"),
+        Binding("v", "toggle_raw_fields", "Raw", id="raw_fields",
+                tooltip="Switch between values in engineer units and the raw field decode"),
     ]
 
     HELP = (
         "Decoded tree\n\nThe reply split into its named fields, in the order firmware "
         "lays them out. Each line reads name = VALUE (raw): VALUE is the documented name of "
-        "a number when the field is an enum, raw is the number itself (decimal, then hex). "
-        "Enter or the arrows open a branch. The bytes of the field under the cursor light "
-        "up in the hex view; {key:copy_value} copies its value. A name too long for the pane is "
-        "shortened with … so the value always shows."
+        "a number when the field is an enum, or the value in its unit where the PRM gives "
+        "one (°C, V, Gb/s, link protocol names, FEC code, dates); raw is the number itself "
+        "(decimal, then hex). Strings (PSID, vendor, serial) read as text, 64-bit counters "
+        "split in _high/_low read as one number, and a failed command's data is marked not "
+        "valid. {key:raw_fields} switches to the raw field-by-field decode (every byte, the "
+        "halves, the characters) and back. Enter or the arrows open a branch. The bytes of "
+        "the field under the cursor light up in the hex view; {key:copy_value} copies its "
+        "value. A name too long for the pane is shortened with … so the value always shows."
     )
 
     class FieldHighlighted(Message):
@@ -145,6 +180,9 @@ class DecodedTree(Tree[Any]):
         self.guide_depth = 3
         self._by_id: dict[int, TreeNode[Any]] = {}
         self._chunk_of: dict[int, TreeNode[Any]] = {}
+        self.raw_fields = False  # True: the faithful field-by-field decode
+        self._decoded: Any = None  # the decoder's root Node being shown
+        self._title = ""
 
     def _label_room(self, node: TreeNode[Any]) -> int | None:
         """Cells a node's label may use: the width less the guides and a scrollbar."""
@@ -188,16 +226,43 @@ class DecodedTree(Tree[Any]):
         return Text.assemble(("", base_style), label)
 
     def show(self, root: Any, title: str) -> None:
-        """Replace the tree with the decoded `root` (a decoder Node)."""
+        """Replace the tree with the decoded `root` (a decoder Node), presented."""
+        self._decoded, self._title = root, title
+        self._show()
+
+    def _show(self) -> None:
+        root = self._decoded
+        view = root  # anything else Node-shaped is shown as given
+        if isinstance(root, Node):
+            view = present(root, raw=self.raw_fields, is_reply=_is_reply(root))
         self.clear()
         self._by_id.clear()
         self._chunk_of.clear()
-        self.root.set_label(Text(title, style="bold"))
-        self.root.data = root
-        self._by_id[id(root)] = self.root
-        if root is not None:
-            self._populate(self.root, root, depth=0)
+        suffix = "  (raw fields)" if self.raw_fields else ""
+        self.root.set_label(Text(self._title + suffix, style="bold"))
+        self.root.data = view
+        self._by_id[id(view)] = self.root
+        if view is not None:
+            self._populate(self.root, view, depth=0)
         self.root.expand()
+
+    def action_toggle_raw_fields(self) -> None:
+        """Engineer units <-> raw fields, keeping the cursor on the same bytes."""
+        current = self.cursor_node.data if self.cursor_node is not None else None
+        parts = getattr(current, "parts", None)
+        self.raw_fields = not self.raw_fields
+        self._show()
+        if parts:
+            self.select_field(parts[0])
+        self.notify("raw fields: every field as decoded, no units" if self.raw_fields
+                    else "values in engineer units", timeout=2)
+
+    def help_for(self, focused: Any) -> str:
+        """F1: the tree's help, then the highlighted field's unit (or that it has none)."""
+        node = self.cursor_node.data if self.cursor_node is not None else None
+        if not isinstance(node, View) or node is self.root.data:
+            return self.HELP
+        return f"{self.HELP}\n\n{printable(node.path)}: {field_unit_line(node)}"
 
     def _populate(self, parent: TreeNode[Any], node: Any, depth: int) -> None:
         kids = list(getattr(node, "children", None) or ())
@@ -266,9 +331,34 @@ class DecodedTree(Tree[Any]):
         node = self.cursor_node
         if node is None or node.data is None or isinstance(node.data, Chunk):
             return
+        shown = getattr(node.data, "shown", None)
         value = getattr(node.data, "value", None)
-        text = f"0x{value:x}" if isinstance(value, int) and not isinstance(value, bool) else str(
-            value
-        )
+        if shown is not None and shown.text is not None and node.data.kind in (
+                "text", "composite"):
+            text = shown.text
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = f"0x{value:x}"
+        else:
+            text = str(value)
         self.app.copy_to_clipboard(text)
-        self.notify(f"copied {node.data.name} = {text}", timeout=3)
+        self.notify(f"copied {printable(node.data.name)} = {text}", timeout=3)
+
+
+def _is_reply(root: Any) -> bool:
+    """A reply mailbox starts with status and syndrome (a request with opcode)."""
+    names = {getattr(c, "name", None) for c in getattr(root, "children", ())[:3]}
+    return {"status", "syndrome"} <= names
+
+
+def field_unit_line(view: View) -> str:
+    """F1's line about a field: its unit as the PRM states it, or that it is raw."""
+    if view.kind == "invalid":
+        return view.note or ""
+    if view.kind == "joined":
+        return "one 64-bit value, joined from its _high and _low halves"
+    if view.kind == "composite":
+        return "made of " + ", ".join(p.name for p in view.parts)
+    unit = field_unit_text(view.parent_layout, view.node.name)
+    if unit:
+        return f"unit: {unit}"
+    return "no unit or scale in the PRM: the value is shown raw"

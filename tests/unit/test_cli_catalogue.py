@@ -117,11 +117,12 @@ def test_decode_input_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_decode_reply_json_uses_the_request(capsys: pytest.CaptureFixture[str]) -> None:
     _, hex_in, _ = run(capsys, "encode", "QUERY_HCA_CAP", "op_mod=ROCE/current")
-    reply = "03000000" + "0000abcd" + "00" * 8 + "00" * 4096
+    reply = "00000000" + "0000abcd" + "00" * 8 + "00" * 4096  # OK: a failed one has no data
     tree = run_json(capsys, "decode", "QUERY_HCA_CAP", "--out", reply, "--in", hex_in.strip())
-    assert tree["status"] == 3 and tree["syndrome"] == 0xABCD
+    assert tree["status"] == 0 and tree["syndrome"] == 0xABCD
     assert list(tree["capability"]) == ["roce_cap"]
-    code, out, _ = run(capsys, "decode", "QUERY_HCA_CAP", "--out", reply)
+    failed = "03" + reply[2:]
+    code, out, _ = run(capsys, "decode", "QUERY_HCA_CAP", "--out", failed)
     assert code == 0 and "BAD_PARAM_ERR" in out and "0x0000abcd" in out
 
 

@@ -216,12 +216,12 @@ def test_unknown_op_mod_is_bad_param_with_a_syndrome() -> None:
     assert info is not None and info.kind is ErrorKind.BAD_OP_MOD and info.command == "QUERY_ISSI"
 
 
-def test_nonexistent_object_is_bad_resource_state() -> None:
+def test_nonexistent_object_is_bad_resource() -> None:
     rig = Rig()
     for name, field in (("QUERY_CQ", "cqn"), ("QUERY_QP", "qpn"), ("QUERY_TIR", "tirn"),
                         ("QUERY_MKEY", "mkey_index")):
         answer = rig.call(name, {field: 0xABCDE})
-        assert answer.status == ErrorKind.NO_SUCH_OBJECT.status == 9, name
+        assert answer.status == ErrorKind.NO_SUCH_OBJECT.status == 5, name  # BAD_RES
         assert answer.syndrome == syndrome(find(name).opcode, ErrorKind.NO_SUCH_OBJECT)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from fwctl_tui.decoders.engine import Writer
 from fwctl_tui.decoders.errors import EncodeError, did_you_mean
@@ -27,6 +27,7 @@ from fwctl_tui.decoders.mlx5.catalogue import (
 )
 from fwctl_tui.decoders.mlx5.context import context_for, register_by_id, selector_end
 from fwctl_tui.decoders.mlx5.data import layouts
+from fwctl_tui.decoders.mlx5.shown import field_unit_text
 from fwctl_tui.decoders.node import Node, decode_plan, iter_leaves
 from fwctl_tui.decoders.plan import RAW, Plan, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_number
@@ -229,6 +230,16 @@ def reply_buffer_size(cmd: Command, in_: bytes | None = None, op_mod: int | None
     return (plan.size + 7) // 8 + (TAIL_ROOM if open_ended else 0)
 
 
+def _with_unit(plan: Plan, pn: Any) -> str | None:
+    """A form field's doc with the unit the PRM states for it (F1 on the form says it)."""
+    parent_path = pn.path.rpartition(".")[0]
+    parent = plan.by_path.get(parent_path) if parent_path else plan.root
+    unit = field_unit_text(parent.layout if parent is not None else None, pn.name)
+    if unit is None:
+        return cast(str | None, pn.doc)
+    return f"{pn.doc} Unit: {unit}." if pn.doc else f"Unit: {unit}."
+
+
 def input_fields(cmd: Command, op_mod: int | None = None) -> list[FieldSpec]:
     """What a form asks for: op_mod (as a choice when named), then for registers the
     INDEX fields first; opcode, uid, reserved bits and a bound register_id are left out."""
@@ -249,7 +260,7 @@ def input_fields(cmd: Command, op_mod: int | None = None) -> list[FieldSpec]:
             choices = {reg.name: reg.id for reg in registers()}
         kind = "choice" if choices else ("int" if pn.kind == "int" else "bytes")
         specs.append(FieldSpec(pn.path, pn.name, pn.width, pn.bit, kind, choices, 0, top,
-                               pn.access, pn.doc, default))
+                               pn.access, _with_unit(plan, pn), default))
     for pn in plan.dyns:  # a raw payload (no public layout) is typed in as hex
         if pn.dyn is not None and pn.dyn.mode == "raw":
             specs.append(FieldSpec(pn.path, pn.name, 0, pn.bit, "bytes", None, 0, 0,
@@ -273,12 +284,13 @@ def describe_fields(cmd: Command, direction: str,
     else:
         plan = output_plan(cmd, None, op_mod)
     rows: list[dict[str, Any]] = []
-    stack = list(reversed(plan.root.children))
+    stack = [(pn, plan.root.layout) for pn in reversed(plan.root.children)]
     while stack:
-        pn = stack.pop()
+        pn, parent = stack.pop()
         row: dict[str, Any] = {
             "path": pn.path, "bit_offset": pn.bit, "byte_offset": pn.bit // 8,
             "width": pn.width, "kind": pn.kind, "access": pn.access, "doc": pn.doc,
+            "unit": field_unit_text(parent, pn.name),
         }
         if pn.enum is not None:
             row["enum"] = dict(pn.enum.by_label)
@@ -304,5 +316,6 @@ def describe_fields(cmd: Command, direction: str,
                                 "layouts": {str(k): v for k, v in run.layouts.items()}}
                                for run in segs.runs]
         rows.append(row)
-        stack.extend(reversed(pn.children))
+        inner = pn.layout if pn.kind == "struct" else None
+        stack.extend((c, inner) for c in reversed(pn.children))
     return rows

@@ -44,7 +44,9 @@ class ErrorKind(enum.Enum):
     UNSUPPORTED_COMMAND = ("BAD_OP", "this device's firmware does not implement the command")
     BAD_OP_MOD = ("BAD_PARAM", "op_mod is not defined for this command")
     UNSUPPORTED_CAP_TYPE = ("BAD_PARAM", "the device has no capability page of this type")
-    NO_SUCH_OBJECT = ("BAD_RES_STATE", "no object with this number exists on the function")
+    # BAD_RES: the status that means "no such object" (BAD_RES_STATE says the object
+    # exists in the wrong state, which would contradict this syndrome's reason)
+    NO_SUCH_OBJECT = ("BAD_RES", "no object with this number exists on the function")
     BAD_INDEX = ("BAD_PARAM", "an index (port, vport, table entry, sensor) is out of range")
     BAD_FIELD = ("BAD_PARAM", "a field value is outside what the device supports")
     UNKNOWN_REGISTER = ("BAD_PARAM", "the register id is not implemented by this device")

@@ -3,7 +3,7 @@
 Each answer is the object's stored context plus its live counters: queue producer and
 consumer indexes advance with the channel's share of the port traffic, so two queries a
 second apart differ the way they do on a busy NIC. A number no object has is
-BAD_RES_STATE, as the firmware says when asked about a resource it does not hold.
+BAD_RES (the resource does not exist), the status that agrees with its syndrome's reason.
 """
 
 from __future__ import annotations
