@@ -18,6 +18,9 @@ CLI_MODULES = (
     "fwctl_tui.cli.catalogue",
     "fwctl_tui.cli.send",
     "fwctl_tui.cli.captures",
+    "fwctl_tui.cli.sim",
+    "fwctl_tui.cli.watch",
+    "fwctl_tui.cli.link",
 )
 
 
