@@ -56,6 +56,12 @@ def _device_commands() -> type[Any]:
     return DeviceCommands
 
 
+def _dashboard_commands() -> type[Any]:
+    from fwctl_tui.screens.palette import DashboardCommands
+
+    return DashboardCommands
+
+
 class FwctlApp(CaptureActions):
     """Devices -> catalogue -> form -> preview -> result, with history and captures."""
 
@@ -66,7 +72,8 @@ class FwctlApp(CaptureActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     # Screens beyond the device list are imported on first use: start-up stays close to
     # a bare Textual app (bench/tui_bench.py measures it).
-    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands}
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands,
+                                                    _dashboard_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit fwctl-tui (the capture file is kept)"),
@@ -83,6 +90,8 @@ class FwctlApp(CaptureActions):
                 tooltip="Copy the session's capture file to a path you choose"),
         Binding("ctrl+o", "open_capture", "Open capture", id="open_capture",
                 tooltip="Browse a capture file recorded earlier"),
+        Binding("f6", "dashboard", "Dashboard", id="dashboard",
+                tooltip="Watch the open device's port live: link, module, errors, rates"),
     ]
 
     device_kind: reactive[str] = reactive("")
@@ -104,6 +113,7 @@ class FwctlApp(CaptureActions):
     ) -> None:
         super().__init__()
         self.start_device = device  # --device NAME: opened as soon as the app starts
+        self.dashboard_clock: Callable[[], float] = time.monotonic  # tests pin the card's
         self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
         self._quit_question: Any = None  # the open "Quit while ... in flight?" dialog
         self.keymap_in_use: dict[str, str] = {}
@@ -329,6 +339,19 @@ class FwctlApp(CaptureActions):
             self.pop_screen()
         if isinstance(self.screen, DevicesScreen):
             self.screen.refresh_devices()
+
+    def action_dashboard(self, port: int = 1) -> None:
+        """The port dashboard of the open device (its polling records like any RPC)."""
+        from fwctl_tui.screens.dashboard import DashboardScreen
+
+        session, connection = self.workspace.session, self.workspace.connection
+        if session is None or connection is None:
+            self.notify(f"Open a device first ({key_of(self, 'devices')}), then "
+                        f"{key_of(self, 'dashboard')}.", severity="warning")
+            return
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen(session, connection.kernel_state(), port=port,
+                                             clock=self.dashboard_clock))
 
     def action_help(self) -> None:
         from fwctl_tui.screens.help import HelpScreen
