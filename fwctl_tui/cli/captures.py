@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui.captures import checks, decoding, render
-from fwctl_tui.captures.diff import Change, DiffReport, diff_captures
+from fwctl_tui.captures.diff import Change, DiffReport, diff_captures, diff_records
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import (
     Capture,
@@ -74,7 +74,9 @@ def register(subparsers: Any) -> None:
         "are one capture's timeline. Unreadable lines of either file are warned about.",
     )
     diff.add_argument("a", metavar="A", help="first capture")
-    diff.add_argument("b", metavar="B", help="second capture")
+    diff.add_argument("b", metavar="B", nargs="?", help="second capture (not with --records)")
+    diff.add_argument("--records", nargs=2, type=int, metavar=("N", "M"),
+                      help="compare records N and M (seq) of capture A, with rates")
     add_json_flag(diff)
     diff.set_defaults(handler=run_diff)
 
@@ -266,11 +268,16 @@ def _change_text(change: Change) -> Text:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    for path in (args.a, args.b):
+    if (args.b is None) == (args.records is None):
+        raise CliError("diff needs two captures (A B) or one capture and --records N M")
+    for path in (args.a, args.b or args.a):
         _open(path).close()
     try:
-        report = diff_captures(args.a, args.b)
-    except (OSError, CaptureError) as err:
+        if args.records is not None:
+            report = diff_records(args.a, *args.records)
+        else:
+            report = diff_captures(args.a, args.b)
+    except (OSError, CaptureError, LookupError) as err:
         raise CliError(str(err), EXIT_USAGE) from None
     for side in ("a", "b"):
         for problem in report.problems[side]:
