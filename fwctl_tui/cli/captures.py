@@ -63,6 +63,9 @@ def register(subparsers: Any) -> None:
     replay.add_argument("--allow-writes", action="store_true",
                         help="also re-send writes (and reads that clear counters: clr/clear=1)")
     replay.add_argument("--yes", action="store_true", help="acknowledge tainting scopes")
+    replay.add_argument("--dashboard", action="store_true",
+                        help="show a recorded watch in the port dashboard (TUI, offline)")
+    replay.add_argument("--port", type=int, default=1, help="with --dashboard: local port")
     add_json_flag(replay)
     replay.set_defaults(handler=run_replay)
 
@@ -137,6 +140,10 @@ def _selected(capture: Capture, flt: RecordFilter) -> Iterator[RecordItem]:
 
 
 def run_replay(args: argparse.Namespace) -> int:
+    if args.dashboard:
+        from fwctl_tui.cli.link import replay_dashboard
+
+        return replay_dashboard(args.capture, args.port)
     flt = _filter(args)
     with _open(args.capture) as capture:
         if args.against:

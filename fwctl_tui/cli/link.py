@@ -91,3 +91,23 @@ def format_summary(doc: dict[str, Any]) -> str:
     for name, value in rows:
         lines.append(f"\n{name}" if value is None else f"  {name:<26}: {value}")
     return "\n".join(lines)
+
+
+def replay_dashboard(path: str, port: int) -> int:
+    """`replay FILE --dashboard`: the recorded watch of `port` in the dashboard (TUI)."""
+    from fwctl_tui.captures.format import CaptureError
+    from fwctl_tui.monitor.replay import dashboard_from_capture
+
+    try:
+        model, count = dashboard_from_capture(path, port)
+    except FileNotFoundError:
+        raise CliError(f"capture file {printable(path)!r} does not exist") from None
+    except (OSError, CaptureError) as err:
+        raise CliError(f"cannot read {printable(path)}: {err}") from None
+    if count == 0:
+        raise CliError(f"{printable(path)} holds no dashboard samples of port {port} (record "
+                       "one with the dashboard, f6 in the TUI, or `link --capture`)")
+    from fwctl_tui.screens.dashboard_replay import ReplayDashboardApp
+
+    ReplayDashboardApp(model).run()
+    return EXIT_OK

@@ -56,10 +56,13 @@ class PortDashboard:
         self.series: dict[str, Series] = {}
         self.start: float | None = None
         self.samples = 0
-        self._oper: str | None = None
+        self._oper: int | None = None
         self._changed_at: float | None = None
+        self.last: DashboardView | None = None
 
-    def feed(self, sample: PortSample, at: float) -> DashboardView:
+    def feed(self, sample: PortSample, at: float, *, view: bool = True) -> DashboardView | None:
+        """Take one sample; the view (summary and changes) only when asked: a replay
+        builds it for the last sample alone."""
         if self.start is None:
             self.start = at
         elapsed = at - self.start
@@ -67,14 +70,16 @@ class PortDashboard:
         changes = self.tracker.update(sample.counters(), at) if sample.values else {}
         for label, change in changes.items():
             self.add_point(label, elapsed, change)
-        doc = summary(sample, self.device, self.port)
-        oper = doc["state"]["oper"]
+        oper = sample.get("paos", "oper_status")
         if oper is not None:
             if self._oper is not None and oper != self._oper:
                 self._changed_at = elapsed
             self._oper = oper
-        return DashboardView(doc, changes, elapsed, sample.duration_ms, dict(sample.errors),
-                             self._changed_at)
+        if not view:
+            return None
+        self.last = DashboardView(summary(sample, self.device, self.port), changes, elapsed,
+                                  sample.duration_ms, dict(sample.errors), self._changed_at)
+        return self.last
 
     def add_point(self, label: str, elapsed: float, change: FieldChange) -> None:
         series = self.series.setdefault(label, Series())

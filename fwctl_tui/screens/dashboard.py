@@ -80,13 +80,17 @@ class DashboardScreen(Screen[None]):
             "press p (rate) or v (value) to plot it. Every read is an ordinary RPC of the "
             "session, so the capture holds the whole watch.")
 
-    def __init__(self, session: Session, state: KernelState, *, port: int = 1,
+    def __init__(self, session: Session | None, state: KernelState | None, *, port: int = 1,
                  interval: float = DEFAULT_INTERVAL_S, paused: bool = False,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 offline: PortDashboard | None = None) -> None:
+        """Polls `session`'s device; with `offline` (a model rebuilt from a capture) it
+        shows that instead and polls nothing."""
         super().__init__()
         self.session, self.state, self.port = session, state, port
         self.interval, self.paused, self.clock = interval, paused, clock
-        self.model = PortDashboard(session.device_name, port)
+        self.offline = offline is not None
+        self.model = offline or PortDashboard(session.device_name if session else "", port)
         self.last_view: DashboardView | None = None
         self.failure: str | None = None
         self.in_flight_since: float | None = None
@@ -112,6 +116,12 @@ class DashboardScreen(Screen[None]):
             table.add_row(section, label, "…", "", "", key=label)
         table.focus()
         self.query_one(SeriesPlot).display = False
+        if self.offline:
+            self.paused = True
+            if self.model.last is not None:
+                self._show_view(self.model.last)
+            self._show_status()
+            return
         self.set_interval(0.25, self._show_status)
         self._show_status()
         self._poll()
@@ -124,6 +134,7 @@ class DashboardScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def _poll(self) -> None:
         worker = get_current_worker()
+        assert self.session is not None and self.state is not None
         try:
             reader = PortReader(self.session, self.state, self.port, clock=self.clock)
         except Exception as err:  # a device that cannot even be asked: say so, stop
@@ -153,7 +164,12 @@ class DashboardScreen(Screen[None]):
     @on(PortSampled)
     def _sampled(self, message: PortSampled) -> None:
         view = self.model.feed(message.sample, message.at)
-        self.last_view, self.failure = view, None
+        assert view is not None
+        self.failure = None
+        self._show_view(view)
+
+    def _show_view(self, view: DashboardView) -> None:
+        self.last_view = view
         self.query_one("#dash-link", Static).update(link_text(view))
         self.query_one("#dash-module", Static).update(module_text(view))
         table = self.query_one(DataTable)
@@ -180,27 +196,40 @@ class DashboardScreen(Screen[None]):
             running = self.clock() - self.in_flight_since
             running = running if running > SLOW_SAMPLE_S else None
         self.query_one("#dash-status", Static).update(status_text(
-            self.session.device_name, self.port, self.interval, self.paused,
-            self.model.samples, self.last_view, running, self.failure))
+            self.model.device, self.port, self.interval, self.paused,
+            self.model.samples, self.last_view, running, self.failure, offline=self.offline))
 
     # -- keys ------------------------------------------------------------------------------
+    def _offline_says_so(self) -> bool:
+        if self.offline:
+            self.notify("A recorded session: nothing to poll (plots work).", severity="warning")
+        return self.offline
+
     def action_back(self) -> None:
         self.dismiss(None)
 
     def action_pause(self) -> None:
+        if self._offline_says_so():
+            return
         self.paused = not self.paused
         self._wake.set()
         self._show_status()
 
     def action_sample_now(self) -> None:
+        if self._offline_says_so():
+            return
         self._step = True
         self._wake.set()
 
     def action_baseline(self) -> None:
+        if self._offline_says_so():
+            return
         self.model.clear_baseline()
         self.notify("Baseline cleared: deltas and rates start from the next sample.")
 
     def action_interval(self) -> None:
+        if self._offline_says_so():
+            return
         from fwctl_tui.screens.prompt import PathPrompt
 
         def chosen(text: str | None) -> None:
@@ -223,6 +252,8 @@ class DashboardScreen(Screen[None]):
                                         hint="Seconds between samples; Enter accepts."), chosen)
 
     def action_pick_port(self) -> None:
+        if self._offline_says_so():
+            return
         from fwctl_tui.screens.prompt import PathPrompt
 
         def chosen(text: str | None) -> None:

@@ -22,9 +22,13 @@ def _v(value: Any) -> str:
 
 def status_text(device: str, port: int, interval: float, paused: bool, samples: int,
                 view: DashboardView | None, running_s: float | None,
-                failure: str | None) -> Text:
-    text = Text(f"{printable(device)} · port {port} · every {interval:g} s · ")
-    text.append("PAUSED" if paused else "polling", style=WARN_STYLE if paused else "")
+                failure: str | None, *, offline: bool = False) -> Text:
+    if offline:
+        text = Text(f"{printable(device)} · port {port} · RECORDED (replay, offline)",
+                    style="bold")
+    else:
+        text = Text(f"{printable(device)} · port {port} · every {interval:g} s · ")
+        text.append("PAUSED" if paused else "polling", style=WARN_STYLE if paused else "")
     text.append(f" · {samples} samples")
     if view is not None:
         text.append(f" · last {view.duration_ms:.1f} ms")

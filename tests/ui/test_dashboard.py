@@ -124,3 +124,42 @@ async def test_admin_down_by_send_shows_link_down_with_its_reason(tmp_path: Path
         assert "State changed" in link
         status = text_of(screen, "#dash-status")
         assert "PAUSED" in status and "samples" in status
+
+
+async def test_a_recorded_watch_replays_into_the_dashboard_and_plots(tmp_path: Path) -> None:
+    from fwctl_tui.captures import open_recorder
+    from fwctl_tui.connect import open_device
+    from fwctl_tui.monitor.link import PortReader
+    from fwctl_tui.monitor.replay import dashboard_from_capture
+    from fwctl_tui.screens.dashboard_replay import ReplayDashboardApp
+
+    clock = StepClock()
+    host = SimHost("cx7", seed=7, clock=clock)
+    path = tmp_path / "watch.jsonl"
+    with open_device("sim:cx7", sim_host=host) as conn:
+        session = conn.session()
+        recorder = open_recorder(path, conn.entry, conn.kernel_state())
+        session.listeners.append(recorder.record)
+        reader = PortReader(session, conn.kernel_state(), clock=clock)
+        for _ in range(6):
+            reader.read()
+            clock.now += 1.0
+        recorder.close()
+    model, count = dashboard_from_capture(path)
+    assert count == 6
+    app = ReplayDashboardApp(model)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.offline
+        assert "RECORDED" in text_of(screen, "#dash-status")
+        assert "Link UP" in text_of(screen, "#dash-link")
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(FEC))
+        await pilot.press("v")
+        await pilot.pause()
+        plot = screen.query_one(SeriesPlot)
+        assert plot.display and plot.points == 6
+        await pilot.press("space")  # nothing to pause: said, not done
+        await pilot.pause()
+        assert screen.model.samples == 6
