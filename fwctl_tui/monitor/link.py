@@ -90,6 +90,33 @@ COUNTERS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+BER_FIELDS = tuple(_STAT + name for name in (
+    "raw_ber_coef", "raw_ber_magnitude", "effective_ber_coef", "effective_ber_magnitude"))
+
+
+_MODULE = "page_data.pddr_module_info_ext."
+_DOWN = "page_data.pddr_link_down_info_page_ext."
+SUMMARY_FIELDS: dict[str, set[str]] = {
+    "paos": {"admin_status", "oper_status"},
+    "ptys": {"ext_eth_proto_oper"},
+    "operation": {_OPER + "fec_mode_active", _OPER + "phy_mngr_fsm_state"},
+    "module": {_MODULE + "cable_type",
+               *(f"{_MODULE}{text}[{i}]" for text in ("vendor_name", "vendor_pn", "vendor_sn")
+                 for i in range(4)),
+               *(f"{_MODULE}{kind}_lane{lane}" for kind in ("rx_power", "tx_power", "tx_bias")
+                 for lane in range(8))},
+    "down": {_DOWN + "down_intent", _DOWN + "down_blame"},
+    "mtmp": {"temperature", "max_temperature", "temp_threshold_hi", "temp_threshold_lo"},
+    "phys_stat": set(BER_FIELDS),
+}
+
+
+def needed_fields(probe: str) -> set[str]:
+    """The (joined) fields of a probe that the summary and the counters read."""
+    counters = {path for _s, _l, key, path in COUNTERS if key == probe}
+    return counters | SUMMARY_FIELDS.get(probe, set())
+
+
 @dataclass
 class PortSample:
     """One pass over the probes: joined numeric fields and enum labels per probe, errors."""

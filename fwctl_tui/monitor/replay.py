@@ -18,8 +18,15 @@ from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.decoders import decode_output, encode_input, iter_leaves
 from fwctl_tui.decoders.mlx5.catalogue import find
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.monitor.link import DATA, MODULE_SENSOR_BASE, PROBES, PortSample, Probe
-from fwctl_tui.monitor.sampling import join_halves
+from fwctl_tui.monitor.link import (
+    DATA,
+    MODULE_SENSOR_BASE,
+    PROBES,
+    PortSample,
+    Probe,
+    needed_fields,
+)
+from fwctl_tui.monitor.sampling import HIGH, LOW
 from fwctl_tui.monitor.series import PortDashboard
 
 Field = tuple[str, int, int]  # (path within register_data, bit offset, width)
@@ -41,16 +48,20 @@ class Extractor:
         return extractor
 
     def learn(self, exchange: Exchange, *, positions: bool = False) -> None:
-        """Decode one reply fully: field positions (first time) and the names of the
+        """Decode one reply fully: field positions (first time: only the fields the
+        dashboard reads, `x_high`/`x_low` pairs as one 64-bit field) and the names of the
         enum values it holds (whenever a value has no name yet)."""
         root = decode_output(find(exchange.command), exchange.reply or b"", exchange.request)
+        wanted = needed_fields(self.key)
+        found: dict[str, tuple[int, int]] = {}
         for leaf in iter_leaves(root):
             if leaf.path.startswith(DATA) and isinstance(leaf.value, int):
                 path = leaf.path.removeprefix(DATA)
-                if positions:
-                    self.fields.append((path, leaf.bit_offset, leaf.width_bits))
-                if leaf.label:
+                found[path] = (leaf.bit_offset, leaf.width_bits)
+                if leaf.label and path in wanted:
                     self.labels.setdefault(path, {})[leaf.value] = leaf.label
+        if positions:
+            self.fields = _positions(found, wanted)
 
     def read(self, exchange: Exchange) -> tuple[dict[str, int], dict[str, str]]:
         reply = exchange.reply or b""
@@ -60,13 +71,30 @@ class Extractor:
         for path, offset, width in self.fields:
             if offset + width <= total:
                 values[path] = whole >> (total - offset - width) & ((1 << width) - 1)
-        if any(values.get(path) not in names for path, names in self.labels.items()):
+        if any(values.get(path) not in names for path, names in self.labels.items()
+               if path in values):
             self.learn(exchange)  # a value not seen before: its name, once
             for path, names in self.labels.items():
                 names.setdefault(values.get(path, -1), "")  # no name: never asked again
         labels = {path: names[values[path]] for path, names in self.labels.items()
                   if names.get(values.get(path, -1))}
-        return join_halves(values), labels
+        return values, labels
+
+
+def _positions(found: dict[str, tuple[int, int]], wanted: set[str]) -> list[Field]:
+    """Fields to read by position: the wanted (joined) ones; a high half
+    directly followed by its low half is read as one 64-bit field."""
+    fields: list[Field] = []
+    for path, (offset, width) in found.items():
+        if path.endswith(LOW) and path[: -len(LOW)] + HIGH in found:
+            continue
+        joined = path[: -len(HIGH)] if path.endswith(HIGH) else None
+        low = found.get(joined + LOW) if joined is not None else None
+        if joined is not None and low == (offset + width, width):
+            path, width = joined, 2 * width
+        if path in wanted:
+            fields.append((path, offset, width))
+    return fields
 
 
 def probe_requests(port: int = 1) -> dict[bytes, str]:
