@@ -30,12 +30,12 @@ from fwctl_tui.decoders.mlx5.link_names import (
 )
 from fwctl_tui.exchange import mbox_op_mod
 from fwctl_tui.kernelstate import KernelState
-from fwctl_tui.monitor.sampling import failure_text, join_halves
+from fwctl_tui.monitor.extract import Extractor
+from fwctl_tui.monitor.sampling import failure_text
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import Scope
 
-DATA = "register_data."
 MODULE_SENSOR_BASE = 64  # MTMP sensor_index of module 0
 ETHERNET = 4  # PTYS proto_mask
 UP = 1  # PAOS admin_status/oper_status
@@ -147,6 +147,7 @@ class PortReader:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.session, self.port, self.clock = session, port, clock
         self._requests: list[tuple[Probe, Command, bytes, Scope, int]] = []
+        self._extractors: dict[str, Extractor] = {}
         for probe in (*PROBES, self._module_probe(state)):
             self._requests.append(self._prepare(probe, state))
 
@@ -175,6 +176,7 @@ class PortReader:
             cmd, request)
 
     def read(self) -> PortSample:
+        """One pass over the probes; each reply read by position (monitor/extract.py)."""
         wall, start = time.time(), self.clock()
         sample = PortSample(wall, 0.0)
         for probe, cmd, request, scope, cap in self._requests:
@@ -183,18 +185,11 @@ class PortReader:
             if error is not None or exchange.reply is None:
                 sample.errors[probe.key] = error or "no reply"
                 continue
-            root = decode_output(cmd, exchange.reply, request)
-            numbers: dict[str, int] = {}
-            labels: dict[str, str] = {}
-            for leaf in iter_leaves(root):
-                if not leaf.path.startswith(DATA) or not isinstance(leaf.value, int):
-                    continue
-                path = leaf.path.removeprefix(DATA)
-                numbers[path] = leaf.value
-                if leaf.label:
-                    labels[path] = leaf.label
-            sample.values[probe.key] = join_halves(numbers)
-            sample.labels[probe.key] = labels
+            extractor = self._extractors.get(probe.key)
+            if extractor is None:
+                extractor = Extractor.build(needed_fields(probe.key), exchange)
+                self._extractors[probe.key] = extractor
+            sample.values[probe.key], sample.labels[probe.key] = extractor.read(exchange)
         sample.duration_ms = (self.clock() - start) * 1000
         return sample
 

@@ -98,6 +98,7 @@ class DashboardScreen(Screen[None]):
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._step = False
+        self._shown: dict[object, Text] = {}  # what each panel and cell shows now
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-status")
@@ -169,18 +170,26 @@ class DashboardScreen(Screen[None]):
         self._show_view(view)
 
     def _show_view(self, view: DashboardView) -> None:
+        """Panels and cells are only touched where their text changed: at 10 Hz most of
+        the screen stays as it was, and Textual repaints only what was touched."""
         self.last_view = view
-        self.query_one("#dash-link", Static).update(link_text(view))
-        self.query_one("#dash-module", Static).update(module_text(view))
+        for selector, panel in (("#dash-link", link_text(view)),
+                                ("#dash-module", module_text(view))):
+            if self._shown.get(selector) != panel:
+                self._shown[selector] = panel
+                self.query_one(selector, Static).update(panel)
         table = self.query_one(DataTable)
         for label, change in view.changes.items():
             style = CHANGED if change.changed else ""
             delta = "reset" if change.reset else ("" if change.delta is None else
                                                    f"+{change.delta:,}")
             rate = "" if change.rate is None else f"{change.rate:,.1f}"
-            table.update_cell(label, "value", Text(f"{change.value:,}", style=style))
-            table.update_cell(label, "delta", Text(delta, style=style))
-            table.update_cell(label, "rate/s", Text(rate, style=style))
+            for column, plain in (("value", f"{change.value:,}"), ("delta", delta),
+                                  ("rate/s", rate)):
+                cell = Text(plain, style=style)
+                if self._shown.get((label, column)) != cell:
+                    self._shown[(label, column)] = cell
+                    table.update_cell(label, column, cell)
         if self.plotted is not None:
             self._draw_plot()
         self._show_status()
@@ -195,9 +204,12 @@ class DashboardScreen(Screen[None]):
         if self.in_flight_since is not None:
             running = self.clock() - self.in_flight_since
             running = running if running > SLOW_SAMPLE_S else None
-        self.query_one("#dash-status", Static).update(status_text(
-            self.model.device, self.port, self.interval, self.paused,
-            self.model.samples, self.last_view, running, self.failure, offline=self.offline))
+        status = status_text(self.model.device, self.port, self.interval, self.paused,
+                             self.model.samples, self.last_view, running, self.failure,
+                             offline=self.offline)
+        if self._shown.get("#dash-status") != status:
+            self._shown["#dash-status"] = status
+            self.query_one("#dash-status", Static).update(status)
 
     # -- keys ------------------------------------------------------------------------------
     def _offline_says_so(self) -> bool:

@@ -30,10 +30,9 @@ def status_text(device: str, port: int, interval: float, paused: bool, samples: 
         text = Text(f"{printable(device)} · port {port} · every {interval:g} s · ")
         text.append("PAUSED" if paused else "polling", style=WARN_STYLE if paused else "")
     text.append(f" · {samples} samples")
-    if view is not None:
-        text.append(f" · last {view.duration_ms:.1f} ms")
-        if view.slow:
-            text.append(" (SLOW)", style=WARN_STYLE)
+    if view is not None and view.slow:
+        text.append(f" · last sample took {view.duration_ms / 1000:.1f} s (SLOW)",
+                    style=WARN_STYLE)
     if running_s is not None:
         text.append(f" · sample running for {running_s:.1f} s (slow)", style=WARN_STYLE)
     if failure is not None:
