@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="TUI: open this device at start (fwctlN, sim:PROFILE[.FUNC], replay:FILE)",
     )
+    parser.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="TUI: play a fault story on the simulated port (link-flap, fec-degrading, "
+        "module-overheat, remote-fault; with --simulate or --device sim:...)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name in CLI_MODULES:
         try:

@@ -376,6 +376,12 @@ def run_tui(args: argparse.Namespace) -> int:
     if args.simulate is not None and args.simulate not in profiles:
         raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
                        f"{', '.join(profiles)}")
+    scenario = getattr(args, "scenario", None)
+    if scenario is not None:  # before the screen is taken over: a bad name is exit 2
+        from fwctl_tui.cli.sim import start_scenario
+
+        device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
+        start_scenario(device, None if scenario == "none" else scenario)
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
                    device=getattr(args, "start_device", None))
     app.run()

@@ -151,3 +151,24 @@ def test_seeded_hosts_keep_nothing(sim_state_dir: Path) -> None:
         dev.info()
     assert host.store is None
     assert not (sim_state_dir / "sim").exists()
+
+
+def test_scenario_cli_starts_and_stops_a_story(capsys) -> None:
+    code, doc = run(capsys, "sim", "scenario", "sim:cx7.1", "module-overheat", "--json")
+    assert code == 0 and doc == {"device": "sim:cx7.1", "scenario": "module-overheat"}
+    _, status = run(capsys, "sim", "status", "cx7", "--json")
+    assert [p["scenario"] for p in status["hosts"][0]["ports"]] == [None, "module-overheat"]
+    run(capsys, "sim", "scenario", "sim:cx7.1", "none", "--json")
+    _, status = run(capsys, "sim", "status", "cx7", "--json")
+    assert [p["scenario"] for p in status["hosts"][0]["ports"]] == [None, None]
+
+
+@pytest.mark.parametrize("argv", [
+    ["--simulate", "cx7", "--scenario", "meltdown"],  # the TUI refuses before starting
+    ["--device", "fwctl0", "--scenario", "link-flap"],
+    ["sim", "scenario", "fwctl0", "link-flap"],
+    ["sim", "scenario", "sim:cx7.7", "link-flap"],
+])
+def test_bad_scenario_requests_are_usage_errors(argv, capsys) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("fwctl-tui: ")
