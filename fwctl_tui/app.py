@@ -114,6 +114,7 @@ class FwctlApp(CaptureActions):
         super().__init__()
         self.start_device = device  # --device NAME: opened as soon as the app starts
         self.dashboard_clock: Callable[[], float] = time.monotonic  # tests pin the card's
+        self.dashboard_after_open = False  # f6 on the device list opens, then watches
         self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
         self._quit_question: Any = None  # the open "Quit while ... in flight?" dialog
         self.keymap_in_use: dict[str, str] = {}
@@ -247,6 +248,9 @@ class FwctlApp(CaptureActions):
         from fwctl_tui.screens.catalogue import CatalogueScreen
 
         self.push_screen(CatalogueScreen())
+        if self.dashboard_after_open:
+            self.dashboard_after_open = False
+            self.action_dashboard()
 
     # --- the send path: preview first, always ---------------------------------------
 
@@ -346,8 +350,14 @@ class FwctlApp(CaptureActions):
 
         session, connection = self.workspace.session, self.workspace.connection
         if session is None or connection is None:
-            self.notify(f"Open a device first ({key_of(self, 'devices')}), then "
-                        f"{key_of(self, 'dashboard')}.", severity="warning")
+            highlighted = (self.screen.highlighted_entry()
+                           if isinstance(self.screen, DevicesScreen) else None)
+            if highlighted is None or self.busy:
+                self.notify(f"Open a device first ({key_of(self, 'devices')}), then "
+                            f"{key_of(self, 'dashboard')}.", severity="warning")
+                return
+            self.dashboard_after_open = True  # on the device list: open it, then watch
+            self.post_message(OpenDeviceRequested(highlighted.name))
             return
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(session, connection.kernel_state(), port=port,

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 from ui_support import make_app, open_first_device, settle
 
 from fwctl_tui.decoders.mlx5.catalogue import find
@@ -163,3 +163,27 @@ async def test_a_recorded_watch_replays_into_the_dashboard_and_plots(tmp_path: P
         await pilot.press("space")  # nothing to pause: said, not done
         await pilot.pause()
         assert screen.model.samples == 6
+
+
+async def test_f6_on_the_device_list_opens_the_device_and_its_dashboard_and_palette_too(
+        tmp_path: Path) -> None:
+    app = make_app(tmp_path, host=SimHost("cx7", seed=7, clock=StepClock()))
+    async with app.run_test(size=(130, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")  # nothing open yet: the highlighted device is opened
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        await until(pilot, lambda: screen.model.samples >= 1, "a sample")
+        assert "Link UP" in text_of(screen, "#dash-link")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"dashboard")
+        await until(pilot, lambda: app.screen.query_one(OptionList).option_count > 0,
+                    "the palette's hit")
+        hit = app.screen.query_one(OptionList).get_option_at_index(0)
+        assert "Port dashboard" in str(hit.prompt)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")
