@@ -29,7 +29,12 @@ from textual.worker import get_current_worker
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.monitor.link import COUNTERS, PortReader, PortSample
 from fwctl_tui.monitor.series import SLOW_SAMPLE_S, DashboardView, PortDashboard
-from fwctl_tui.screens.dashboard_view import link_text, module_text, status_text
+from fwctl_tui.screens.dashboard_view import (
+    counters_title,
+    link_text,
+    module_text,
+    status_text,
+)
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.series_plot import SeriesPlot
@@ -179,6 +184,7 @@ class DashboardScreen(Screen[None]):
                 self._shown[selector] = panel
                 self.query_one(selector, Static).update(panel)
         table = self.query_one(DataTable)
+        table.border_title = counters_title(self.model.samples, view)
         for label, change in view.changes.items():
             style = CHANGED if change.changed else ""
             delta = "reset" if change.reset else ("" if change.delta is None else
@@ -205,8 +211,7 @@ class DashboardScreen(Screen[None]):
             running = self.clock() - self.in_flight_since
             running = running if running > SLOW_SAMPLE_S else None
         status = status_text(self.model.device, self.port, self.interval, self.paused,
-                             self.model.samples, self.last_view, running, self.failure,
-                             offline=self.offline)
+                             self.last_view, running, self.failure, offline=self.offline)
         if self._shown.get("#dash-status") != status:
             self._shown["#dash-status"] = status
             self.query_one("#dash-status", Static).update(status)

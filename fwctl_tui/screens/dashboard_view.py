@@ -20,7 +20,7 @@ def _v(value: Any) -> str:
     return "n/a" if value is None else printable(str(value))
 
 
-def status_text(device: str, port: int, interval: float, paused: bool, samples: int,
+def status_text(device: str, port: int, interval: float, paused: bool,
                 view: DashboardView | None, running_s: float | None,
                 failure: str | None, *, offline: bool = False) -> Text:
     if offline:
@@ -29,7 +29,6 @@ def status_text(device: str, port: int, interval: float, paused: bool, samples: 
     else:
         text = Text(f"{printable(device)} · port {port} · every {interval:g} s · ")
         text.append("PAUSED" if paused else "polling", style=WARN_STYLE if paused else "")
-    text.append(f" · {samples} samples")
     if view is not None and view.slow:
         text.append(f" · last sample took {view.duration_ms / 1000:.1f} s (SLOW)",
                     style=WARN_STYLE)
@@ -40,6 +39,13 @@ def status_text(device: str, port: int, interval: float, paused: bool, samples: 
     if view is not None and view.errors:
         text.append(" · unavailable: " + ", ".join(sorted(view.errors)), style=WARN_STYLE)
     return text
+
+
+def counters_title(samples: int, view: DashboardView | None) -> str:
+    """The counters table's border title: how many samples, how long the last took (a
+    title, not the status line: changing it repaints the border, not the layout)."""
+    last = f" · last {view.duration_ms:.0f} ms" if view is not None else ""
+    return f"counters · {samples} samples{last}"
 
 
 def link_text(view: DashboardView) -> Text:
