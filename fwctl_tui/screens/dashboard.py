@@ -42,6 +42,7 @@ from fwctl_tui.widgets.series_plot import SeriesPlot
 DEFAULT_INTERVAL_S = 1.0
 MIN_INTERVAL_S = 0.05
 CHANGED = "bold yellow"
+COLUMNS = (("section", 8), ("counter", 26), ("value", 26), ("delta", 18), ("rate/s", 20))
 
 
 class PortSampled(Message):
@@ -116,8 +117,8 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key in ("section", "counter", "value", "delta", "rate/s"):
-            table.add_column(key, key=key)
+        for key, width in COLUMNS:  # fixed: values grow, the columns must not cut them
+            table.add_column(key, key=key, width=width)
         for section, label, _probe, _path in COUNTERS:
             table.add_row(section, label, "…", "", "", key=label)
         table.focus()
