@@ -216,6 +216,7 @@ class FwctlApp(CaptureActions):
             self.show_failure(event.worker.error)
 
     def show_failure(self, error: BaseException | None) -> None:
+        self.dashboard_after_open = False  # f6's open failed: no dashboard later
         if isinstance(error, DeviceOpenError):
             why = error.explanation
             if isinstance(error, UnknownDeviceError):  # a name that names nothing
