@@ -62,6 +62,10 @@ def _value(value: Any) -> str:
     return "n/a" if value is None else printable(str(value))
 
 
+def _celsius(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
 def format_summary(doc: dict[str, Any]) -> str:
     state, speed, fec, module = doc["state"], doc["speed"], doc["fec"], doc["module"]
     rows = [("Operational Info", None),
@@ -79,8 +83,8 @@ def format_summary(doc: dict[str, Any]) -> str:
              ("Vendor", _value(module["vendor"])), ("Part number", _value(module["part_number"])),
              ("Serial", _value(module["serial"])),
              ("Temperature [C]", "n/a" if temp is None else
-              f"{temp:.1f} (max {_value(module['max_temperature_c'])}, warning "
-              f"{_value(module['warning_c'])})")]
+              f"{temp:.1f} (max {_celsius(module['max_temperature_c'])}, warning "
+              f"{_celsius(module['warning_c'])})")]
     rows += [("Errors", None), *((k, str(v)) for k, v in doc["errors"].items()),
              ("raw BER", _value(doc["raw_ber"])), ("effective BER", _value(doc["effective_ber"]))]
     rows += [("Traffic", None), *((k, str(v)) for k, v in doc["traffic"].items())]

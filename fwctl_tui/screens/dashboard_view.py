@@ -20,6 +20,10 @@ def _v(value: Any) -> str:
     return "n/a" if value is None else printable(str(value))
 
 
+def _c(celsius: float | None) -> str:
+    return "n/a" if celsius is None else f"{celsius:.1f}"
+
+
 def status_text(device: str, port: int, interval: float, paused: bool,
                 view: DashboardView | None, running_s: float | None,
                 failure: str | None, *, offline: bool = False) -> Text:
@@ -80,8 +84,8 @@ def module_text(view: DashboardView) -> Text:
     hot = temp is not None and warning is not None and temp >= warning
     text.append("Temperature ")
     text.append("n/a" if temp is None else f"{temp:.1f} °C", style=DOWN_STYLE if hot else "")
-    text.append(f" (max {_v(module['max_temperature_c'])}, warning {_v(warning)}, "
-                f"clear {_v(module['clear_c'])})\n")
+    text.append(f" (max {_c(module['max_temperature_c'])}, warning {_c(warning)}, "
+                f"clear {_c(module['clear_c'])})\n")
     for lane in module["lanes"]:
         text.append(f"lane {lane['lane']}: rx {lane['rx_power']} tx {lane['tx_power']} "
                     f"bias {lane['tx_bias']} (raw)\n")
