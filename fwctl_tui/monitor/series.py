@@ -59,10 +59,11 @@ class PortDashboard:
         self._oper: int | None = None
         self._changed_at: float | None = None
         self.last: DashboardView | None = None
+        self._latest: tuple[PortSample, dict[str, FieldChange], float] | None = None
 
     def feed(self, sample: PortSample, at: float, *, view: bool = True) -> DashboardView | None:
-        """Take one sample; the view (summary and changes) only when asked: a replay
-        builds it for the last sample alone."""
+        """Take one sample; the view (summary and changes) only when asked (`view()`
+        builds it later): a replay or a throttled screen needs it for few samples."""
         if self.start is None:
             self.start = at
         elapsed = at - self.start
@@ -75,8 +76,14 @@ class PortDashboard:
             if self._oper is not None and oper != self._oper:
                 self._changed_at = elapsed
             self._oper = oper
-        if not view:
+        self._latest = (sample, changes, elapsed)
+        return self.view() if view else None
+
+    def view(self) -> DashboardView | None:
+        """What the screen shows for the latest sample (None before the first)."""
+        if self._latest is None:
             return None
+        sample, changes, elapsed = self._latest
         self.last = DashboardView(summary(sample, self.device, self.port), changes, elapsed,
                                   sample.duration_ms, dict(sample.errors), self._changed_at)
         return self.last

@@ -41,6 +41,7 @@ from fwctl_tui.widgets.series_plot import SeriesPlot
 
 DEFAULT_INTERVAL_S = 1.0
 MIN_INTERVAL_S = 0.05
+MIN_PAINT_S = 0.2  # the screen shows at most 5 samples a second
 CHANGED = "bold yellow"
 COLUMNS = (("section", 8), ("counter", 26), ("value", 26), ("delta", 18), ("rate/s", 20))
 
@@ -105,6 +106,8 @@ class DashboardScreen(Screen[None]):
         self._stop = threading.Event()
         self._step = False
         self._shown: dict[object, Text] = {}  # what each panel and cell shows now
+        self._pending = False  # a sample came in that the screen does not show yet
+        self._painted_at = float("-inf")
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-status")
@@ -129,7 +132,7 @@ class DashboardScreen(Screen[None]):
                 self._show_view(self.model.last)
             self._show_status()
             return
-        self.set_interval(0.25, self._show_status)
+        self.set_interval(MIN_PAINT_S, self._paint_pending)
         self._show_status()
         self._poll()
 
@@ -170,14 +173,32 @@ class DashboardScreen(Screen[None]):
     # -- samples in ------------------------------------------------------------------------
     @on(PortSampled)
     def _sampled(self, message: PortSampled) -> None:
-        view = self.model.feed(message.sample, message.at)
-        assert view is not None
+        """Every sample goes into the model (rates, plots); the screen is repainted at
+        most every MIN_PAINT_S: faster than the eye reads, slower than 10 Hz polling, so
+        the polling rate does not set the repaint cost. Paused, every sample shows."""
         self.failure = None
-        self._show_view(view)
+        if self.paused or time.monotonic() - self._painted_at >= MIN_PAINT_S:
+            view = self.model.feed(message.sample, message.at)
+            assert view is not None
+            self._pending = False
+            self._show_view(view)
+        else:
+            self.model.feed(message.sample, message.at, view=False)
+            self._pending = True
+
+    def _paint_pending(self) -> None:
+        if self._pending:
+            self._pending = False
+            view = self.model.view()
+            if view is not None:
+                self._show_view(view)
+        self._show_status()
 
     def _show_view(self, view: DashboardView) -> None:
-        """Panels and cells are only touched where their text changed: at 10 Hz most of
-        the screen stays as it was, and Textual repaints only what was touched."""
+        """Panels and cells are only touched where their text changed, and a value is
+        highlighted when it differs from what the screen showed before (a change in a
+        sample that was not painted still shows)."""
+        self._painted_at = time.monotonic()
         self.last_view = view
         for selector, panel in (("#dash-link", link_text(view)),
                                 ("#dash-module", module_text(view))):
@@ -187,7 +208,9 @@ class DashboardScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.border_title = counters_title(self.model.samples, view)
         for label, change in view.changes.items():
-            style = CHANGED if change.changed else ""
+            before = self._shown.get((label, "value"))
+            moved = before is not None and before.plain != f"{change.value:,}"
+            style = CHANGED if change.changed or moved else ""
             delta = "reset" if change.reset else ("" if change.delta is None else
                                                    f"+{change.delta:,}")
             rate = "" if change.rate is None else f"{change.rate:,.1f}"
