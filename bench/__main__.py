@@ -7,7 +7,7 @@ import sys
 import time
 
 BENCHES = ("bench.ioctl_bench", "bench.decode_bench", "bench.capture_bench", "bench.tui_bench",
-           "bench.output_bench")
+           "bench.output_bench", "bench.watch_bench")
 
 
 def main() -> int:

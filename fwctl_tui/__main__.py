@@ -18,6 +18,9 @@ CLI_MODULES = (
     "fwctl_tui.cli.catalogue",
     "fwctl_tui.cli.send",
     "fwctl_tui.cli.captures",
+    "fwctl_tui.cli.sim",
+    "fwctl_tui.cli.watch",
+    "fwctl_tui.cli.link",
 )
 
 
@@ -49,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="start_device",
         metavar="NAME",
         help="TUI: open this device at start (fwctlN, sim:PROFILE[.FUNC], replay:FILE)",
+    )
+    parser.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="TUI: play a fault story on the simulated port (link-flap, fec-degrading, "
+        "module-overheat, remote-fault; with --simulate or --device sim:...)",
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name in CLI_MODULES:

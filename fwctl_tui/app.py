@@ -56,6 +56,12 @@ def _device_commands() -> type[Any]:
     return DeviceCommands
 
 
+def _dashboard_commands() -> type[Any]:
+    from fwctl_tui.screens.palette import DashboardCommands
+
+    return DashboardCommands
+
+
 class FwctlApp(CaptureActions):
     """Devices -> catalogue -> form -> preview -> result, with history and captures."""
 
@@ -66,7 +72,8 @@ class FwctlApp(CaptureActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     # Screens beyond the device list are imported on first use: start-up stays close to
     # a bare Textual app (bench/tui_bench.py measures it).
-    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands}
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands,
+                                                    _dashboard_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit fwctl-tui (the capture file is kept)"),
@@ -83,6 +90,8 @@ class FwctlApp(CaptureActions):
                 tooltip="Copy the session's capture file to a path you choose"),
         Binding("ctrl+o", "open_capture", "Open capture", id="open_capture",
                 tooltip="Browse a capture file recorded earlier"),
+        Binding("f6", "dashboard", "Dashboard", id="dashboard",
+                tooltip="Watch the open device's port live: link, module, errors, rates"),
     ]
 
     device_kind: reactive[str] = reactive("")
@@ -104,6 +113,8 @@ class FwctlApp(CaptureActions):
     ) -> None:
         super().__init__()
         self.start_device = device  # --device NAME: opened as soon as the app starts
+        self.dashboard_clock: Callable[[], float] = time.monotonic  # tests pin the card's
+        self.dashboard_after_open = False  # f6 on the device list opens, then watches
         self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
         self._quit_question: Any = None  # the open "Quit while ... in flight?" dialog
         self.keymap_in_use: dict[str, str] = {}
@@ -205,6 +216,7 @@ class FwctlApp(CaptureActions):
             self.show_failure(event.worker.error)
 
     def show_failure(self, error: BaseException | None) -> None:
+        self.dashboard_after_open = False  # f6's open failed: no dashboard later
         if isinstance(error, DeviceOpenError):
             why = error.explanation
             if isinstance(error, UnknownDeviceError):  # a name that names nothing
@@ -237,6 +249,9 @@ class FwctlApp(CaptureActions):
         from fwctl_tui.screens.catalogue import CatalogueScreen
 
         self.push_screen(CatalogueScreen())
+        if self.dashboard_after_open:
+            self.dashboard_after_open = False
+            self.action_dashboard()
 
     # --- the send path: preview first, always ---------------------------------------
 
@@ -330,6 +345,25 @@ class FwctlApp(CaptureActions):
         if isinstance(self.screen, DevicesScreen):
             self.screen.refresh_devices()
 
+    def action_dashboard(self, port: int = 1) -> None:
+        """The port dashboard of the open device (its polling records like any RPC)."""
+        from fwctl_tui.screens.dashboard import DashboardScreen
+
+        session, connection = self.workspace.session, self.workspace.connection
+        if session is None or connection is None:
+            highlighted = (self.screen.highlighted_entry()
+                           if isinstance(self.screen, DevicesScreen) else None)
+            if highlighted is None or self.busy:
+                self.notify(f"Open a device first ({key_of(self, 'devices')}), then "
+                            f"{key_of(self, 'dashboard')}.", severity="warning")
+                return
+            self.dashboard_after_open = True  # on the device list: open it, then watch
+            self.post_message(OpenDeviceRequested(highlighted.name))
+            return
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen(session, connection.kernel_state(), port=port,
+                                             clock=self.dashboard_clock))
+
     def action_help(self) -> None:
         from fwctl_tui.screens.help import HelpScreen
 
@@ -353,6 +387,12 @@ def run_tui(args: argparse.Namespace) -> int:
     if args.simulate is not None and args.simulate not in profiles:
         raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
                        f"{', '.join(profiles)}")
+    scenario = getattr(args, "scenario", None)
+    if scenario is not None:  # before the screen is taken over: a bad name is exit 2
+        from fwctl_tui.cli.sim import start_scenario
+
+        device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
+        start_scenario(device, None if scenario == "none" else scenario)
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
                    device=getattr(args, "start_device", None))
     app.run()

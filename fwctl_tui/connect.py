@@ -107,7 +107,7 @@ def list_devices(
     if simulate or (simulate is None and not entries):
         module = _sim_module()
         _check_profile(module, profile)
-        entries += module.get_host(profile).entries()
+        entries += _host(module, profile).entries()
     return entries
 
 
@@ -152,7 +152,7 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
     _check_profile(module, profile)  # also with a host given: it knows only its own
     if host is None:
-        host = module.get_host(profile)
+        host = _host(module, profile)
     try:
         function = host.function(name)
     except LookupError as err:
@@ -164,7 +164,7 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     entry = _with_device_info(function.entry(), device)
     connection = Connection(entry=entry, device=device, kernel=host.kernel.state)
     connection.extra["emulator"] = function.emulator  # the session shows the driver's detail
-    connection.extra["state_id"] = host.instance_id  # each run's simulated card is new
+    connection.extra["state_id"] = host.instance_id  # one simulated card per saved host
     return connection
 
 
@@ -216,6 +216,14 @@ def _with_device_info(entry: DeviceEntry, device: FwctlDevice) -> DeviceEntry:
 def _sim_module() -> Any:
     """fwctl_tui.sim.host, imported on first use so live-only runs never load it."""
     return importlib.import_module(SIM_MODULE)
+
+
+def _host(module: Any, profile: str) -> Any:
+    """The profile's persistent simulated host; an unusable state file is a clear error."""
+    try:
+        return module.get_host(profile)
+    except module.StoreError as err:
+        raise DeviceOpenError(f"simulated host {profile}: {err.message}") from None
 
 
 def _check_profile(module: Any, profile: str) -> None:

@@ -162,3 +162,13 @@ def both_marshallings(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     else:
         monkeypatch.setattr("fwctl_tui.ioctl.RPC_CALL", marshal.RpcCall)
     return str(request.param)
+
+
+@pytest.fixture(autouse=True)
+def sim_state_dir(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Persistent simulated hosts (sim/store.py) save under a per-test directory, never in
+    the user's real state directory."""
+    path = tmp_path_factory.mktemp("sim-state")
+    monkeypatch.setenv("FWCTL_TUI_STATE_DIR", str(path))
+    return path

@@ -276,3 +276,22 @@ def diff_captures(path_a: Path | str, path_b: Path | str) -> DiffReport:
                             same_timeline=line_a is not None and line_a == line_b)
     report.problems = problems
     return report
+
+
+def diff_records(path: Path | str, seq_a: int, seq_b: int) -> DiffReport:
+    """Two records of one capture, by seq, with rates over their shared clock (LookupError
+    when a seq is not there or the two records ask different questions)."""
+    problems: list[str] = []
+    found = {seq: ex for seq, ex in _numbered(path, problems) if seq in (seq_a, seq_b)}
+    missing = [str(seq) for seq in (seq_a, seq_b) if seq not in found]
+    if missing:
+        raise LookupError(f"no record with seq {', '.join(missing)} in {path}")
+    key_a, key_b = record_key(found[seq_a]), record_key(found[seq_b])
+    if key_a != key_b:
+        raise LookupError(f"records {seq_a} and {seq_b} ask different questions "
+                          f"({key_a} vs {key_b}): only answers to one question compare")
+    changes, note = diff_pair(found[seq_a], found[seq_b], same_timeline=True)
+    report = DiffReport(same_timeline=True)
+    report.pairs.append(Pair(key_a, found[seq_a], found[seq_b], seq_a, seq_b, changes, note))
+    report.problems["a"] = problems
+    return report

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui.captures import checks, decoding, render
-from fwctl_tui.captures.diff import Change, DiffReport, diff_captures
+from fwctl_tui.captures.diff import Change, DiffReport, diff_captures, diff_records
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import (
     Capture,
@@ -63,6 +63,9 @@ def register(subparsers: Any) -> None:
     replay.add_argument("--allow-writes", action="store_true",
                         help="also re-send writes (and reads that clear counters: clr/clear=1)")
     replay.add_argument("--yes", action="store_true", help="acknowledge tainting scopes")
+    replay.add_argument("--dashboard", action="store_true",
+                        help="show a recorded watch in the port dashboard (TUI, offline)")
+    replay.add_argument("--port", type=int, default=1, help="with --dashboard: local port")
     add_json_flag(replay)
     replay.set_defaults(handler=run_replay)
 
@@ -74,7 +77,9 @@ def register(subparsers: Any) -> None:
         "are one capture's timeline. Unreadable lines of either file are warned about.",
     )
     diff.add_argument("a", metavar="A", help="first capture")
-    diff.add_argument("b", metavar="B", help="second capture")
+    diff.add_argument("b", metavar="B", nargs="?", help="second capture (not with --records)")
+    diff.add_argument("--records", nargs=2, type=int, metavar=("N", "M"),
+                      help="compare records N and M (seq) of capture A, with rates")
     add_json_flag(diff)
     diff.set_defaults(handler=run_diff)
 
@@ -135,6 +140,10 @@ def _selected(capture: Capture, flt: RecordFilter) -> Iterator[RecordItem]:
 
 
 def run_replay(args: argparse.Namespace) -> int:
+    if args.dashboard:
+        from fwctl_tui.cli.link import replay_dashboard
+
+        return replay_dashboard(args.capture, args.port)
     flt = _filter(args)
     with _open(args.capture) as capture:
         if args.against:
@@ -266,11 +275,16 @@ def _change_text(change: Change) -> Text:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    for path in (args.a, args.b):
+    if (args.b is None) == (args.records is None):
+        raise CliError("diff needs two captures (A B) or one capture and --records N M")
+    for path in (args.a, args.b or args.a):
         _open(path).close()
     try:
-        report = diff_captures(args.a, args.b)
-    except (OSError, CaptureError) as err:
+        if args.records is not None:
+            report = diff_records(args.a, *args.records)
+        else:
+            report = diff_captures(args.a, args.b)
+    except (OSError, CaptureError, LookupError) as err:
         raise CliError(str(err), EXIT_USAGE) from None
     for side in ("a", "b"):
         for problem in report.problems[side]:

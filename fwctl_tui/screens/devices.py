@@ -234,6 +234,14 @@ class DevicesScreen(Screen[None]):
             hint="fwctlN, a PCI address, sim:PROFILE[.FUNC] or replay:FILE. Enter opens it, "
                  "escape cancels."), chosen)
 
+    def highlighted_entry(self) -> DeviceEntry | None:
+        """The device under the cursor if it can be opened (f6 opens it, then watches)."""
+        table = self.query_one(DataTable)
+        if not 0 <= table.cursor_row < len(self.entries):
+            return None
+        entry = self.entries[table.cursor_row]
+        return entry if entry.can_open else None
+
     def action_open_device(self) -> None:
         table = self.query_one(DataTable)
         if not 0 <= table.cursor_row < len(self.entries):

@@ -75,3 +75,29 @@ class DeviceCommands(Provider):
 
     def _open(self, name: str) -> None:
         self.app.post_message(OpenDeviceRequested(name))
+
+
+class DashboardCommands(Provider):
+    """The port dashboard of the open device."""
+
+    LABEL = "Port dashboard: watch port 1 live (link, module, errors, rates)"
+
+    def _available(self) -> bool:
+        app: Any = self.app
+        return app.workspace.session is not None
+
+    async def discover(self) -> Hits:
+        if self._available():
+            yield DiscoveryHit(Text(self.LABEL), self._open, help="f6")
+
+    async def search(self, query: str) -> Hits:
+        if not self._available():
+            return
+        matcher = self.matcher(query)
+        score = max(matcher.match(self.LABEL), matcher.match("dashboard watch link port"))
+        if score > 0:
+            yield Hit(score, matcher.highlight(self.LABEL), self._open, help="f6")
+
+    def _open(self) -> None:
+        app: Any = self.app
+        app.action_dashboard()

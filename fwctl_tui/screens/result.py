@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model, cli_line
+from fwctl_tui.screens import catalogue_model, cli_line, result_watch
 from fwctl_tui.screens.messages import RpcRequested
 from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.widgets.decoded_tree import DecodedTree
@@ -35,6 +35,7 @@ from fwctl_tui.widgets.hex_view import (
     HexView,
     pane_width,
 )
+from fwctl_tui.widgets.watched_tree import WatchedTree
 
 HEX_BORDER = 1  # the hex pane's left border, between it and the tree
 
@@ -120,6 +121,8 @@ class ResultScreen(Screen[None]):
                 tooltip="Show or hide the hex pane (the tree gets the whole width)"),
         Binding("tab", "app.focus_next", "Tree/hex", id="switch_pane", show=False,
                 tooltip="Move between the decoded tree and the hex view"),
+        Binding("w", "watch", "Watch", id="watch_result",
+                tooltip="Re-send every N seconds: deltas and rates in the tree (w stops)"),
         Binding("escape", "back", "Back", id="result_back", tooltip="Back to the form"),
     ]
     HELP = (
@@ -146,11 +149,12 @@ class ResultScreen(Screen[None]):
         self.command = row.command if row is not None else None
         self.root: Any = None
         self.decode_problem: str | None = None
+        self.result_watch: result_watch.ResultWatch | None = None
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
         with Horizontal(id="result-body"):
-            yield DecodedTree(id="result-tree")
+            yield WatchedTree(id="result-tree")  # a DecodedTree that can show rates
             yield HexView(self.exchange.reply or b"", id="result-hex")
         yield Static(id="result-status")
         yield Footer()
@@ -250,6 +254,15 @@ class ResultScreen(Screen[None]):
         hex_view.display = not hex_view.display
         if not hex_view.display and hex_view.has_focus:
             self.query_one(DecodedTree).focus()
+
+    def action_watch(self) -> None:
+        result_watch.toggle(self)
+
+    def on_watched_reply(self, message: result_watch.WatchedReply) -> None:
+        result_watch.show(self, message)
+
+    def on_unmount(self) -> None:
+        result_watch.stop(self)
 
     def action_back(self) -> None:
         self.app.pop_screen()

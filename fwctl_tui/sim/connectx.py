@@ -80,6 +80,7 @@ class ConnectXFirmware:
     def execute(self, mbox_in: bytes, out_len: int) -> bytes:
         """Run one command mailbox; exactly out_len bytes of output mailbox come back."""
         with self._lock:
+            self.device.advance_scenario()
             return fit(self._execute(bytes(mbox_in), out_len), out_len)
 
     # -- introspection for tests, trainers and UIs -----------------------------------------

@@ -42,6 +42,15 @@ class SimKernel:
     failed_allocations: list[str] = field(default_factory=list)  # sites that did fail
     _fwctl_taint_done: bool = False
 
+    @property
+    def fwctl_taint_logged(self) -> bool:
+        """Whether the one-time taint message was logged (kept with a persisted host)."""
+        return self._fwctl_taint_done
+
+    @fwctl_taint_logged.setter
+    def fwctl_taint_logged(self, value: bool) -> None:
+        self._fwctl_taint_done = value
+
     def capable(self, cap: str) -> bool:
         return cap in self.capabilities
 

@@ -281,18 +281,19 @@ def test_a_reply_that_ends_inside_a_word_says_so() -> None:
 
 
 def test_separate_cli_runs_record_separate_simulated_cards(tmp_path: Path) -> None:
-    """Each `send --capture` run is a new simulated card: the records say so, and a diff
-    of the two gives deltas and no rates."""
+    """Runs share the persistent simulated card (one session) until `sim reset` makes a
+    new one: records of two cards say so, and a diff of them gives deltas and no rates."""
     path = tmp_path / "p.jsonl"
-    for _ in range(2):
-        subprocess.run([sys.executable, "-m", "fwctl_tui", "send", "sim:cx7",
-                        "ACCESS_REG:PPCNT", "local_port=1", "grp=0", "--capture", str(path)],
-                       check=True, capture_output=True)
-    header, first, second = path.read_text().splitlines()
-    sessions = [json.loads(line)["session"] for line in (first, second)]
-    assert all(s.startswith("sim-") for s in sessions) and sessions[0] != sessions[1]
+    send = [sys.executable, "-m", "fwctl_tui", "send", "sim:cx7", "ACCESS_REG:PPCNT",
+            "local_port=1", "grp=0", "--capture", str(path)]
+    for argv in (send, send, [sys.executable, "-m", "fwctl_tui", "sim", "reset"], send):
+        subprocess.run(argv, check=True, capture_output=True)
+    header, first, second, third = path.read_text().splitlines()
+    sessions = [json.loads(line)["session"] for line in (first, second, third)]
+    assert all(s.startswith("sim-") for s in sessions)
+    assert sessions[0] == sessions[1] != sessions[2]
     (tmp_path / "a.jsonl").write_text(f"{header}\n{first}\n")
-    (tmp_path / "b.jsonl").write_text(f"{header}\n{second}\n")
+    (tmp_path / "b.jsonl").write_text(f"{header}\n{third}\n")
     report = diff_captures(tmp_path / "a.jsonl", tmp_path / "b.jsonl")
     assert report.same_timeline  # one file's clock ...
     (pair,) = report.pairs

@@ -21,6 +21,7 @@ from typing import Any
 from fwctl_tui.sim.mlx5 import stack
 from fwctl_tui.sim.mlx5.link import LinkState
 from fwctl_tui.sim.mlx5.population import Allocator, Population
+from fwctl_tui.sim.mlx5.scenarios import Scenario
 from fwctl_tui.sim.mlx5.thermal import Sensor
 from fwctl_tui.sim.mlx5.traffic import CounterSet, PortTraffic
 from fwctl_tui.sim.profile import Port, Profile
@@ -85,8 +86,37 @@ class Device:
                                 "tir": 0x9, "ft": 0x1, "fg": 0x1, "fc": 0x800000, "sched": 0x1,
                                 "mkey": 0x1, "srq": 0x1})
         stack.build(profile, func, self.objects, self.alloc)
+        self.scenario: Scenario | None = None
+
+    # -- scenarios -------------------------------------------------------------------------
+    def start_scenario(self, name: str | None) -> None:
+        """Play the named fault story from now (None ends the running one)."""
+        self.advance_scenario()
+        self._use(Scenario.start(name, self) if name else None)
+
+    def advance_scenario(self) -> None:
+        """Bring the link up to date with the running story (before every command)."""
+        if self.scenario is not None:
+            self.scenario.advance(self)
+
+    def set_scenario_state(self, state: dict[str, Any] | None) -> None:
+        """Restore a saved story (sim/state.py)."""
+        self._use(Scenario(**state) if state is not None else None)
+
+    def _use(self, scenario: Scenario | None) -> None:
+        self.scenario = self.traffic.scenario = scenario
+        self.module_sensor.heat = scenario.module_heat if scenario is not None else None
 
     # -- time ------------------------------------------------------------------------------
+    @property
+    def epoch(self) -> float:
+        """The clock reading the model counts from (a persisted host keeps its own)."""
+        return self._t0
+
+    @epoch.setter
+    def epoch(self, value: float) -> None:
+        self._t0 = value
+
     def now(self) -> float:
         """Seconds since this model started (never negative)."""
         return max(0.0, self._clock() - self._t0)

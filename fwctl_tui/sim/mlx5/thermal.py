@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
 UNITS_PER_DEGREE = 8  # MTMP temperature unit: 0.125 degC
 SLOW_PERIOD_S, SLOW_SWING_C = 900.0, 3.0
@@ -27,13 +28,16 @@ class Sensor:
         rng = random.Random(f"{key}/phase")
         self.phases = (rng.uniform(0, 2 * math.pi), rng.uniform(0, 2 * math.pi))
         self.max_seen: float | None = None
+        self.heat: Callable[[float], float] | None = None  # a scenario's extra degrees
+
 
     def celsius(self, now: float) -> float:
         slow = SLOW_SWING_C * math.sin(2 * math.pi * now / SLOW_PERIOD_S + self.phases[0])
         fast = FAST_SWING_C * math.sin(2 * math.pi * now / FAST_PERIOD_S + self.phases[1])
         slot = math.floor(now / WOBBLE_SLOT_S)
         wobble = random.Random(f"{self.key}/{slot}").uniform(-WOBBLE_C, WOBBLE_C)
-        return min(self.high, max(self.low, self.typical + slow + fast + wobble))
+        normal = min(self.high, max(self.low, self.typical + slow + fast + wobble))
+        return normal + (self.heat(now) if self.heat is not None else 0.0)
 
     def read(self, now: float) -> int:
         """Temperature in 0.125 degC units; also updates the maximum."""

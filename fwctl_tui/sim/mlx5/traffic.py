@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from fwctl_tui.sim.mlx5.link import LinkState
+from fwctl_tui.sim.mlx5.scenarios import Scenario
 
 LOAD_PERIOD_S = 300.0
 LOAD_SWING = 0.35
@@ -131,6 +132,7 @@ class PortTraffic:
         per_lane = PAM4_SYMBOLS_PER_S if self.lane_gbps >= 50 else NRZ_SYMBOLS_PER_S
         lane_rng = random.Random(f"{key}/lanes")
         self.symbol_rate = [per_lane * lane_rng.uniform(*LANE_SPREAD) for _ in range(self.lanes)]
+        self.scenario: Scenario | None = None  # a fault story bending the FEC counters
 
     def _bytes(self, direction: str, tau: float) -> float:
         omega = 2 * math.pi / LOAD_PERIOD_S
@@ -157,7 +159,10 @@ class PortTraffic:
             packets = self._bytes(spec.direction, tau) / MEAN_PACKET_BYTES[spec.direction]
             return int(packets * spec.factor)
         if spec.kind == "events":
-            return math.floor(spec.factor * self._spread(name) * tau + self._offset(name))
+            events = math.floor(spec.factor * self._spread(name) * tau + self._offset(name))
+            if self.scenario is not None and "uncorrectable" in name:
+                events += self.scenario.uncorrectable(tau)
+            return events
         if spec.kind == "fec_symbols":
             return sum(self._symbols(i, tau) for i in self._lanes(lane))
         if spec.kind == "fec_blocks":
@@ -167,7 +172,7 @@ class PortTraffic:
             return sum(math.floor(self._symbols(i, tau) * BITS_PER_SYMBOL_ERROR)
                        for i in self._lanes(lane))
         if spec.kind == "ber":
-            return self._ber(name, lane)
+            return self._ber(name, lane, tau)
         if spec.kind == "bits":
             return int(self.speed_bps * tau)
         if spec.kind == "blocks":
@@ -179,12 +184,14 @@ class PortTraffic:
         return range(self.lanes) if lane is None else range(lane, lane + 1)
 
     def _symbols(self, lane: int, tau: float) -> int:
-        return math.floor(self.symbol_rate[lane] * tau + self._offset(f"symbols/{lane}"))
+        ramp = self.scenario.fec_ramp(tau) if self.scenario is not None else 0.0
+        return math.floor(self.symbol_rate[lane] * (tau + ramp) + self._offset(f"symbols/{lane}"))
 
-    def _ber(self, name: str, lane: int | None) -> int:
+    def _ber(self, name: str, lane: int | None, tau: float) -> int:
         """raw_ber_coef/_magnitude (coef * 10^-magnitude) of one lane or the whole port."""
         lanes = self._lanes(lane)
-        errors_per_s = sum(self.symbol_rate[i] for i in lanes) * BITS_PER_SYMBOL_ERROR
+        factor = self.scenario.fec_rate_factor(tau) if self.scenario is not None else 1.0
+        errors_per_s = sum(self.symbol_rate[i] for i in lanes) * BITS_PER_SYMBOL_ERROR * factor
         ber = errors_per_s / (self.lane_gbps * 1e9 * len(lanes))
         coef, magnitude = ber_parts(ber)
         return magnitude if "magnitude" in name else coef

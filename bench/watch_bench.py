@@ -1,0 +1,194 @@
+"""Watch benchmarks: the port dashboard polling live, and a recorded day replayed into plots.
+
+Targets (issue 12): the dashboard polling one port at 10 Hz costs <= 10 % of one core and
+keeps keypress-to-screen latency p95 <= 50 ms; a 24-hour watch capture at 1 Hz replays
+into the dashboard's plots in <= 3 s.
+
+- poll: the real app, headless, on a persistent simulated cx7 (state in a temp dir, so
+  every RPC pays the lock/load/save a `--simulate` run pays), the dashboard at a 0.1 s
+  interval for POLL_S seconds; CPU is this process's user+system time over the window
+  (polling thread, UI, rendering all count), and the share spent inside the simulated
+  kernel and firmware (thread CPU time of the emulator's ioctl, persistence included),
+  which on a live card runs on the NIC, is reported beside it and subtracted for the
+  target. Every 0.25 s a cursor-key event is posted to the app as the terminal driver
+  posts it: latency is until the table's cursor has moved (polled every 1 ms).
+- replay: a capture of HOURS hours at 1 Hz, each sample the dashboard's 11 reads (one
+  real sample's records, re-stamped one second apart), written once, then
+  monitor.replay.dashboard_from_capture timed (open, parse, extract, rates, series).
+
+    WATCH_BENCH_POLL_S=20 WATCH_BENCH_HOURS=2 .venv/bin/python -m bench watch_bench
+
+(the two variables shorten the runs; the defaults are the targets' 60 s and 24 h).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+POLL_S = 60.0
+HOURS = 24.0
+INTERVAL_S = 0.1
+KEY_EVERY_S = 0.25
+CPU_TARGET = 10.0
+LATENCY_TARGET_MS = 50.0
+REPLAY_TARGET_S = 3.0
+
+
+DEVICE_CPU = [0.0]  # thread CPU seconds spent inside the simulated kernel and firmware
+
+
+def _count_device_cpu() -> None:
+    """Time what a live card's firmware would do on the NIC: the emulator's ioctl (kernel
+    rules, firmware model, and the persistent host's lock/load/save around it)."""
+    from fwctl_tui.sim import host
+
+    synced = host.SimHost.synced
+
+    def timed(self: Any, emulator: Any) -> Any:
+        call = synced(self, emulator)
+
+        def measured(fd: int, request: int, address: int) -> int:
+            start = time.thread_time()
+            try:
+                return call(fd, request, address)
+            finally:
+                DEVICE_CPU[0] += time.thread_time() - start
+        return measured
+
+    host.SimHost.synced = timed  # type: ignore[method-assign]
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _poll(seconds: float, data_dir: Path) -> dict[str, Any]:
+    from textual import events
+    from textual.widgets import DataTable
+
+    from fwctl_tui.app import FwctlApp
+    from fwctl_tui.config import Config
+    from fwctl_tui.monitor.link import PROBES
+    from fwctl_tui.screens.dashboard import DashboardScreen
+
+    app = FwctlApp(profile="cx7", config=Config(recording=False), recording=False,
+                   data_dir=data_dir, device="sim:cx7")
+    latencies: list[float] = []
+    async with app.run_test(size=(130, 44)) as pilot:
+        while app.workspace.session is None:
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        session, connection = app.workspace.session, app.workspace.connection
+        assert connection is not None
+        screen = DashboardScreen(session, connection.kernel_state(), interval=INTERVAL_S)
+        await app.push_screen(screen)
+        while screen.model.samples < 2:
+            await asyncio.sleep(0.01)
+        table = screen.query_one(DataTable)
+        samples0, cpu0, wall0 = screen.model.samples, _cpu(), time.perf_counter()
+        device0 = DEVICE_CPU[0]
+        key = "down"
+        while time.perf_counter() - wall0 < seconds:
+            before = table.cursor_row
+            start = time.perf_counter()
+            app.post_message(events.Key(key, None))  # as the terminal driver posts it
+            while table.cursor_row == before:
+                await asyncio.sleep(0.001)
+            latencies.append((time.perf_counter() - start) * 1000)
+            key = "up" if key == "down" else "down"
+            await asyncio.sleep(KEY_EVERY_S)
+        cpu, wall = _cpu() - cpu0, time.perf_counter() - wall0
+        device = DEVICE_CPU[0] - device0
+        samples = screen.model.samples - samples0
+    return {"poll_window_s": round(wall, 1), "poll_samples": samples,
+            "poll_hz_achieved": round(samples / wall, 2),
+            "poll_rpcs_per_sample": len(PROBES) + 1,
+            "poll_cpu_pct_of_one_core (all)": round(100 * cpu / wall, 1),
+            "poll_cpu_pct_in_simulated_device": round(100 * device / wall, 1),
+            "poll_cpu_pct_dashboard (all - device)": round(100 * (cpu - device) / wall, 1),
+            "poll_cpu_target_pct": CPU_TARGET,
+            "poll_cpu_ok": 100 * (cpu - device) / wall <= CPU_TARGET,
+            "key_presses": len(latencies),
+            "key_latency_ms_median": round(statistics.median(latencies), 2),
+            "key_latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1], 2),
+            "key_latency_target_ms": LATENCY_TARGET_MS,
+            "key_latency_ok": statistics.quantiles(latencies, n=20)[-1] <= LATENCY_TARGET_MS}
+
+
+def _write_day(path: Path, hours: float) -> int:
+    """A watch capture of `hours` at 1 Hz built from one real sample's records."""
+    from fwctl_tui.captures import open_recorder
+    from fwctl_tui.connect import open_device
+    from fwctl_tui.monitor.link import PortReader
+    from fwctl_tui.sim.host import SimHost
+
+    host = SimHost("cx7", seed=1, clock=lambda: 0.0)
+    with open_device("sim:cx7", sim_host=host) as conn:
+        session = conn.session()
+        PortReader(session, conn.kernel_state()).read()
+        entry, state = conn.entry, conn.kernel_state()
+    first, *reads = session.history  # PMLP once, then one pass over the probes
+    recorder = open_recorder(path, entry, state)
+    recorder.record(first)
+    count = 1
+    for second in range(int(hours * 3600)):
+        for ex in reads:
+            recorder.record(dataclasses.replace(
+                ex, mono_ns=ex.mono_ns + second * 1_000_000_000, wall_time=ex.wall_time + second))
+            count += 1
+    recorder.close()
+    return count
+
+
+def _replay(hours: float, folder: Path) -> dict[str, Any]:
+    from fwctl_tui.monitor.replay import dashboard_from_capture
+
+    path = folder / "day.jsonl"
+    started = time.perf_counter()
+    records = _write_day(path, hours)
+    written = time.perf_counter() - started
+    started = time.perf_counter()
+    model, samples = dashboard_from_capture(path)
+    seconds = time.perf_counter() - started
+    scaled = seconds * 24 / hours
+    return {"replay_hours": hours, "replay_records": records,
+            "replay_file_mb": round(path.stat().st_size / 1e6, 1),
+            "replay_write_s": round(written, 1), "replay_samples": samples,
+            "replay_series_points": len(model.series["FEC corrected blocks"].values),
+            "replay_s": round(seconds, 2),
+            "replay_us_per_record": round(seconds / records * 1e6, 1),
+            "replay_24h_s (scaled when shortened)": round(scaled, 1),
+            "replay_target_s": REPLAY_TARGET_S, "replay_ok": scaled <= REPLAY_TARGET_S}
+
+
+def run(poll_s: float = POLL_S, hours: float = HOURS) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        os.environ["FWCTL_TUI_STATE_DIR"] = str(folder / "state")  # never the user's host
+        _count_device_cpu()
+        results = asyncio.run(_poll(poll_s, folder))
+        results.update(_replay(hours, folder))
+    return results
+
+
+def main() -> None:
+    results = run(float(os.environ.get("WATCH_BENCH_POLL_S", POLL_S)),
+                  float(os.environ.get("WATCH_BENCH_HOURS", HOURS)))
+    width = max(len(key) for key in results)
+    print(f"{'metric':<{width}}  value")
+    print(f"{'-' * width}  -----")
+    for key, value in results.items():
+        print(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

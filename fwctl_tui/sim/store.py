@@ -1,0 +1,141 @@
+"""Where a persistent simulated host lives between fwctl-tui runs, and how runs share it.
+
+One JSON file per profile in the user state directory (platformdirs; `FWCTL_TUI_STATE_DIR`
+names another, which tests point at tmp_path). Every RPC runs inside `transaction()`: an
+exclusive flock on the profile's lock file, the saved state loaded if another process
+changed it since, the RPC, and the new state written atomically (temporary file in the
+same directory, then rename) when it changed. There is no fsync: it cost ~100 ms per
+changed sample on this machine (the dashboard at 10 Hz changes the module sensor's
+maximum often), and a simulated card losing its last change to a power cut is harmless;
+a crash of the process itself never leaves a half-written file. So two processes, or two
+threads, sending at once each see the other's writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+STATE_DIR_ENV = "FWCTL_TUI_STATE_DIR"
+APP_NAME = "fwctl-tui"
+SUBDIR = "sim"
+
+
+class StoreError(Exception):
+    """The state file cannot be read or written (message says which file and why)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def state_dir() -> Path:
+    """The directory holding the simulated hosts' state files."""
+    override = os.environ.get(STATE_DIR_ENV)
+    if override:
+        return Path(override) / SUBDIR
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir(APP_NAME)) / SUBDIR
+
+
+class HostStore:
+    """The state file of one profile's persistent simulated host."""
+
+    def __init__(self, profile: str, directory: Path | None = None) -> None:
+        self.directory = directory or state_dir()
+        self.path = self.directory / f"{profile}.json"
+        self.lock_path = self.directory / f"{profile}.lock"
+        self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) last synced
+        self._saved: dict[str, Any] | None = None
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the profile's exclusive lock (a new open file each time: threads exclude too)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            raise StoreError(f"cannot use {self.lock_path}: {err.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def changed(self) -> bool:
+        """Whether the file differs from what this process last read or wrote."""
+        return self._stat() != self._seen
+
+    def load(self) -> dict[str, Any] | None:
+        """The saved document (None when there is none); call with the lock held."""
+        try:
+            text = self.path.read_text("utf-8")
+        except FileNotFoundError:
+            self._seen, self._saved = None, None
+            return None
+        except OSError as err:
+            raise StoreError(f"cannot read {self.path}: {err.strerror}") from None
+        try:
+            doc = json.loads(text)
+        except ValueError as err:
+            raise StoreError(f"{self.path} is not valid JSON ({err}); "
+                                "`fwctl-tui sim reset` starts a new simulated host") from None
+        if not isinstance(doc, dict):
+            raise StoreError(f"{self.path} does not hold a state object; "
+                                "`fwctl-tui sim reset` starts a new simulated host")
+        self._seen, self._saved = self._stat(), doc
+        return doc
+
+    def save(self, doc: dict[str, Any]) -> None:
+        """Write `doc` atomically if it differs from the last saved; call with the lock held."""
+        if doc == self._saved and not self.changed():
+            return
+        text = json.dumps(doc, separators=(",", ":"))
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as err:
+            raise StoreError(f"cannot write {self.path}: {err.strerror}") from None
+        self._seen, self._saved = self._stat(), doc
+
+    def remove(self) -> bool:
+        """Delete the saved host (under the lock); True when there was one."""
+        with self.locked():
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                return False
+            self._seen, self._saved = None, None
+            return True
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def saved_profiles(directory: Path | None = None) -> list[str]:
+    """Profiles with a saved host in the state directory."""
+    folder = directory or state_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json"))

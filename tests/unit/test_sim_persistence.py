@@ -1,0 +1,174 @@
+"""The persistent simulated host: state shared between runs and processes, reset, status."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from fwctl_tui.__main__ import main
+from fwctl_tui.sim import host as sim_host
+from fwctl_tui.sim.host import SimHost
+from fwctl_tui.sim.state import decode, encode
+from fwctl_tui.sim.store import HostStore, state_dir
+
+
+@pytest.fixture(autouse=True)
+def new_process():
+    """Each get_host after cache_clear() builds the host from the file, as a new run does."""
+    sim_host.get_host.cache_clear()
+    yield
+    sim_host.get_host.cache_clear()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    sim_host.get_host.cache_clear()  # the next call is another fwctl-tui run
+    return code, json.loads(out)
+
+
+def _phys(doc: dict) -> dict:
+    return doc["reply"]["register_data"]["counter_set"]["phys_layer_cntrs_ext"]
+
+
+def _join(counters: dict, name: str) -> int:
+    return counters[f"{name}_high"] << 32 | counters[f"{name}_low"]
+
+
+PPCNT = ("send", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1", "grp=Physical_Layer_Counters",
+         "--json")
+
+
+def test_two_sends_see_rising_counters_and_the_first_ones_admin_down(capsys,
+                                                                     sim_state_dir) -> None:
+    _, first = run(capsys, *PPCNT)
+    code, _ = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1",
+                  "admin_status=2", "--op-mod", "0", "--scope", "CONFIGURATION", "--json")
+    assert code == 0
+    _, second = run(capsys, *PPCNT)
+    for name in ("rs_fec_corrected_blocks", "rs_fec_corrected_symbols_total",
+                 "time_since_last_clear"):
+        assert _join(_phys(second), name) >= _join(_phys(first), name) > 0, name
+    code, paos = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "--json")
+    assert code == 0
+    assert paos["reply"]["register_data"]["admin_status"] == 2  # down, as the write left it
+    assert paos["reply"]["register_data"]["oper_status"] == 2
+    assert (sim_state_dir / "sim" / "cx7.json").is_file()
+
+
+def test_taint_and_session_survive_a_new_run(capsys) -> None:
+    code, _ = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--yes", "--json")
+    assert code == 0
+    host = sim_host.get_host("cx7")
+    assert host.kernel.tainted & (1 << 19) and host.kernel.log
+    assert sim_host.get_host.cache_info().currsize == 1
+    sim_host.get_host.cache_clear()
+    again = sim_host.get_host("cx7")
+    assert again.kernel.tainted & (1 << 19)
+    assert again.instance_id == host.instance_id and again.seed == host.seed
+
+
+def test_two_hosts_of_one_profile_see_each_others_writes() -> None:
+    """Two processes' hosts on one file: each RPC loads what the other saved (threads here,
+    each with its own store and lock file descriptor, as two processes have)."""
+    a = SimHost.persistent("cx7", HostStore("cx7"))
+    b = SimHost.persistent("cx7", HostStore("cx7"))
+    assert a.seed == b.seed and a.started_at == b.started_at
+    errors: list[BaseException] = []
+
+    def flip(host: SimHost, up: bool) -> None:
+        try:
+            for _ in range(20):
+                with host.transaction():
+                    dev = host.functions[0].firmware.device
+                    dev.set_admin_up(up)
+        except BaseException as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=flip, args=(h, up)) for h, up in ((a, False), (b, True))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with a.transaction():
+        a_dev = a.functions[0].firmware.device
+        events = a_dev.link.down_events
+    with b.transaction():
+        assert b.functions[0].firmware.device.link.down_events == events
+    # every flip of admin state from up to down was seen by both: drops were counted once each
+    assert 1 <= events <= 20
+
+
+def test_corrupt_state_file_is_a_clear_error(capsys, sim_state_dir: Path) -> None:
+    path = sim_state_dir / "sim" / "cx7.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    code = main(["send", "sim:cx7", "QUERY_ADAPTER", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert "not valid JSON" in doc["error"] and "sim reset" in doc["error"]
+    assert path.read_text() == "{not json"  # never lost: reset is the user's choice
+
+
+def test_other_schema_is_refused_with_the_way_out(sim_state_dir: Path) -> None:
+    SimHost.persistent("cx7")
+    path = sim_state_dir / "sim" / "cx7.json"
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps({**doc, "schema": 99}))
+    with pytest.raises(sim_host.StoreError, match=r"schema 99.*sim reset cx7"):
+        SimHost.persistent("cx7")
+
+
+def test_sim_reset_and_status(capsys, sim_state_dir: Path) -> None:
+    assert state_dir() == sim_state_dir / "sim"
+    code, status = run(capsys, "sim", "status", "--json")
+    assert code == 0 and status["hosts"] == []
+    run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--json")
+    code, status = run(capsys, "sim", "status", "cx7", "--json")
+    (host,) = status["hosts"]
+    assert host["profile"] == "cx7" and host["uptime_s"] > 86400
+    assert [p["device"] for p in host["ports"]] == ["sim:cx7", "sim:cx7.1"]
+    assert all(p["link_up"] for p in host["ports"])
+    code, reset = run(capsys, "sim", "reset", "--json")
+    assert code == 0 and reset == {"reset": ["cx7"]}
+    assert not (sim_state_dir / "sim" / "cx7.json").exists()
+    code, _ = run(capsys, "sim", "reset", "cx99", "--json")
+    assert code == 2
+
+
+def test_tagged_encoding_round_trips() -> None:
+    value = {("ppcnt", 18, 0): [1.5, 2, {"a": b"\x01\xff"}], "plain": (1, (2, None))}
+    assert decode(json.loads(json.dumps(encode(value)))) == value
+
+
+def test_seeded_hosts_keep_nothing(sim_state_dir: Path) -> None:
+    host = SimHost("cx7", seed=3, clock=lambda: 0.0)
+    with host.functions[0].open() as dev:
+        dev.info()
+    assert host.store is None
+    assert not (sim_state_dir / "sim").exists()
+
+
+def test_scenario_cli_starts_and_stops_a_story(capsys) -> None:
+    code, doc = run(capsys, "sim", "scenario", "sim:cx7.1", "module-overheat", "--json")
+    assert code == 0 and doc == {"device": "sim:cx7.1", "scenario": "module-overheat"}
+    _, status = run(capsys, "sim", "status", "cx7", "--json")
+    assert [p["scenario"] for p in status["hosts"][0]["ports"]] == [None, "module-overheat"]
+    run(capsys, "sim", "scenario", "sim:cx7.1", "none", "--json")
+    _, status = run(capsys, "sim", "status", "cx7", "--json")
+    assert [p["scenario"] for p in status["hosts"][0]["ports"]] == [None, None]
+
+
+@pytest.mark.parametrize("argv", [
+    ["--simulate", "cx7", "--scenario", "meltdown"],  # the TUI refuses before starting
+    ["--device", "fwctl0", "--scenario", "link-flap"],
+    ["sim", "scenario", "fwctl0", "link-flap"],
+    ["sim", "scenario", "sim:cx7.7", "link-flap"],
+])
+def test_bad_scenario_requests_are_usage_errors(argv, capsys) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("fwctl-tui: ")
