@@ -47,10 +47,9 @@ MAX_STRUCT_TAIL = PAGE_SIZE
 
 # errno rows of the facts that the simulator does not reproduce, by driver, and why.
 NOT_EMULATED: dict[str, str] = {
-    "cxl": "the simulator models mlx5 devices only; cxl's Features RPC rules are not modelled",
-    "pds": "the simulator models mlx5 devices only; pds's endpoint/operation rules are not "
+    "pds": "the simulator models mlx5 and cxl devices only; pds's endpoint/operation rules are not "
            "modelled",
-    "bnxt": "the simulator models mlx5 devices only; bnxt's HWRM rules are not modelled",
+    "bnxt": "the simulator models mlx5 and cxl devices only; bnxt's HWRM rules are not modelled",
 }
 
 

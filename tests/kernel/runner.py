@@ -1,0 +1,320 @@
+"""Run the scenario list (scenarios.py) and record every observable as JSON.
+
+Two backends, one code path: RealBackend opens /dev/fwctl/fwctlN and calls the kernel
+through the project's own layer (marshal.libc_ioctl, FwctlDevice with the compiled
+RpcCall and with marshal.RpcCall); EmulatorBackend opens a simulated cxl_test device
+and injects KernelEmulator.ioctl. What is recorded (errno, out_len, bytes copied back,
+the struct written back, TAINT_FWCTL and how often it was logged) never contains an
+address, so the two records compare with ==.
+
+    python -m tests.kernel.runner real OUT.json      # inside the VM (run-vm.sh), as root
+    python -m tests.kernel.runner emulator OUT.json  # anywhere
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fwctl_tui import ioctl, marshal
+from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui.uapi import FWCTL_INFO, FWCTL_RPC, TAINT_FWCTL_MASK, FwctlInfo, FwctlRpc
+from tests.kernel.scenarios import STEP_BY_ID, STEPS, Step
+
+try:
+    from fwctl_tui import _fastrpc
+except ImportError:  # pragma: no cover - the build had no C compiler
+    _fastrpc = None  # type: ignore[assignment]
+
+SENTINEL = 0xAB  # fills caller buffers, so what the kernel wrote (or zeroed) shows
+TAINT_LOG = "has requested full access to the physical device"
+MARSHALLINGS: dict[str, Any] = {"compiled": _fastrpc.RpcCall if _fastrpc else None,
+                                "python": marshal.RpcCall}
+IoctlFn = Callable[[int, int, int], int]
+
+
+def errno_name(err: int) -> str:
+    """The facts' name for an errno (95 is EOPNOTSUPP there; Python calls it ENOTSUP)."""
+    if err == 0:
+        return "ok"
+    return "EOPNOTSUPP" if err == errno.EOPNOTSUPP else errno.errorcode.get(err, str(err))
+
+
+class RealBackend:
+    """The running kernel: /dev/fwctl, /proc/sys/kernel/tainted, dmesg, sysfs unbind."""
+
+    name = "real"
+    ioctl_fn: IoctlFn = staticmethod(marshal.libc_ioctl)  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        self._unbound: list[tuple[Path, str]] = []
+
+    def node(self, dev: int) -> str:
+        return f"/dev/fwctl/fwctl{dev}"
+
+    def open(self, dev: int) -> FwctlDevice:
+        return FwctlDevice.open(self.node(dev))
+
+    def tainted(self) -> bool:
+        return bool(int(Path("/proc/sys/kernel/tainted").read_text()) & TAINT_FWCTL_MASK)
+
+    def taint_logged(self) -> int:
+        log = subprocess.run(["dmesg"], capture_output=True, text=True, check=True).stdout
+        return log.count(TAINT_LOG)
+
+    def unbind(self, dev: int) -> None:
+        """Unbind the platform driver above the memdev (cxl_mock_mem), as hot-unplug."""
+        memdev = Path(f"/sys/class/fwctl/fwctl{dev}/device").resolve()
+        platform = memdev.parent
+        driver = (platform / "driver").resolve()
+        (driver / "unbind").write_text(platform.name)
+        self._unbound.append((driver, platform.name))
+
+    def rebind(self) -> None:
+        for driver, device in self._unbound:
+            (driver / "bind").write_text(device)
+        self._unbound.clear()
+
+    @contextmanager
+    def identity(self, who: str, dev: int) -> Iterator[None]:
+        yield  # the step itself runs in a child process: see run_step
+
+    def child_argv(self, who: str, step: Step) -> list[str]:
+        """setpriv in front of this runner, running one step as `who`."""
+        me = [sys.executable, "-m", "tests.kernel.runner", "child", step.id]
+        if who == "nobody":
+            return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", *me]
+        if who == "no_rawio":
+            return ["setpriv", "--inh-caps=-all", "--bounding-set=-sys_rawio", *me]
+        raise ValueError(f"unknown identity {who!r}")
+
+
+class EmulatorBackend:
+    """The project's kernel emulator with two simulated cxl_test memdevs."""
+
+    name = "emulator"
+
+    def __init__(self) -> None:
+        from fwctl_tui.sim.cxl.host import CxlTestHost
+
+        self.host = CxlTestHost(devices=2)
+        self.kernel = self.host.kernel
+        self.ioctl_fn: IoctlFn = self._ioctl
+        self._current = self.host.emulators[0]
+
+    def _ioctl(self, fd: int, request: int, address: int) -> int:
+        for emulator in self.host.emulators:
+            if fd in emulator._files:  # each emulator numbers its files uniquely
+                return emulator.ioctl(fd, request, address)
+        return errno.EBADF
+
+    def open(self, dev: int) -> FwctlDevice:
+        emulator = self.host.emulators[dev]
+        return FwctlDevice(emulator.open(), self.ioctl_fn, close_fn=emulator.close,
+                           name=f"fwctl{dev}")
+
+    def tainted(self) -> bool:
+        return bool(self.kernel.tainted & TAINT_FWCTL_MASK)
+
+    def taint_logged(self) -> int:
+        return sum(TAINT_LOG in line for line in self.kernel.log)
+
+    def unbind(self, dev: int) -> None:
+        self.host.emulators[dev].unplug()
+
+    def rebind(self) -> None:
+        """Nothing to restore: each emulator run starts from a fresh simulated host."""
+
+    @contextmanager
+    def identity(self, who: str, dev: int) -> Iterator[None]:
+        saved = set(self.kernel.capabilities)
+        if who == "nobody":
+            self.kernel.capabilities.clear()
+        elif who == "no_rawio":
+            self.kernel.capabilities.discard("CAP_SYS_RAWIO")
+        try:
+            yield
+        finally:
+            self.kernel.capabilities = saved
+
+
+Backend = RealBackend | EmulatorBackend
+
+
+# -- one step's observables ---------------------------------------------------------------
+
+
+def _info_raw(fn: IoctlFn, fd: int, args: dict[str, Any], request: int = FWCTL_INFO) -> dict:
+    data_len = args.get("data_len", 0)
+    data = ctypes.create_string_buffer(bytes([SENTINEL]) * (data_len + 16))
+    info = FwctlInfo(size=args.get("size", ctypes.sizeof(FwctlInfo)), flags=args.get("flags", 0),
+                     out_device_type=0xFFFFFFFF, device_data_len=data_len,
+                     out_device_data=ctypes.addressof(data))
+    tail = args.get("tail", b"")
+    raw = ctypes.create_string_buffer(bytes(info) + tail, ctypes.sizeof(FwctlInfo) + len(tail))
+    err = fn(fd, request, ctypes.addressof(raw))
+    after = FwctlInfo.from_buffer_copy(raw.raw[: ctypes.sizeof(FwctlInfo)])
+    return {"errno": errno_name(err), "size": after.size, "flags": after.flags,
+            "out_device_type": after.out_device_type, "device_data_len": after.device_data_len,
+            "data_pointer_kept": after.out_device_data == ctypes.addressof(data),
+            "tail": raw.raw[ctypes.sizeof(FwctlInfo):].hex(), "data_buffer": data.raw.hex()}
+
+
+def _rpc_raw(fn: IoctlFn, fd: int, args: dict[str, Any]) -> dict:
+    request: bytes = args["request"]
+    inb = ctypes.create_string_buffer(request, len(request))
+    out_len = args["out_len"]
+    outb = ctypes.create_string_buffer(bytes([SENTINEL]) * args.get("out_buffer", out_len))
+    rpc = FwctlRpc(size=args.get("size", ctypes.sizeof(FwctlRpc)), scope=args["scope"],
+                   in_len=len(request), out_len=out_len, **{"in": ctypes.addressof(inb)},
+                   out=ctypes.addressof(outb))
+    tail = args.get("tail", b"")
+    raw = ctypes.create_string_buffer(bytes(rpc) + tail, ctypes.sizeof(FwctlRpc) + len(tail))
+    err = fn(fd, FWCTL_RPC, ctypes.addressof(raw))
+    after = FwctlRpc.from_buffer_copy(raw.raw[: ctypes.sizeof(FwctlRpc)])
+    return {"errno": errno_name(err), "size": after.size, "scope": after.scope,
+            "in_len": after.in_len, "out_len": after.out_len,
+            "pointers_kept": (getattr(after, "in"), after.out)
+            == (ctypes.addressof(inb), ctypes.addressof(outb)),
+            "tail": raw.raw[ctypes.sizeof(FwctlRpc):].hex(), "out_buffer": outb.raw.hex()}
+
+
+def _layer_devices(backend: Backend, dev: int) -> list[tuple[str, FwctlDevice]]:
+    """One open file, one FwctlDevice per marshalling on it (compiled first)."""
+    first = backend.open(dev)
+    devices = []
+    for label, rpc_call in MARSHALLINGS.items():
+        if rpc_call is None:
+            continue
+        saved, ioctl.RPC_CALL = ioctl.RPC_CALL, rpc_call
+        try:
+            devices.append((label, FwctlDevice(first.fd, first._ioctl, close_fn=first._close,
+                                               name=first.name)))
+        finally:
+            ioctl.RPC_CALL = saved
+    return devices
+
+
+def _rpc(devices: list[tuple[str, FwctlDevice]], args: dict[str, Any]) -> list[dict]:
+    request: bytes = args["request"]
+    if "pad_to" in args:
+        request = request + bytes(args["pad_to"] - len(request))
+    calls = []
+    for label, device in devices:
+        result = device.rpc(args["scope"], request, args["out_len"])
+        calls.append({"marshalling": label, "errno": errno_name(result.errno),
+                      "out_len": result.out_len, "truncated": result.truncated,
+                      "reply": result.data().hex()})
+    return calls
+
+
+def _info(device: FwctlDevice) -> dict:
+    try:
+        info = device.info()
+    except FwctlError as err:
+        return {"errno": errno_name(err.errno)}
+    return {"errno": "ok", "device_type": info.device_type, "type_name": info.type_name,
+            "device_data": info.device_data.hex(), "fields": info.fields}
+
+
+def _unbind(backend: Backend, dev: int) -> list[dict]:
+    device = backend.open(dev)
+    calls = [{"before_unbind": _info(device)}]
+    backend.unbind(dev)
+    calls.append({"info": _info(device)})
+    calls.append({"rpc": _rpc([("compiled", device)], STEP_BY_ID["gsf_scope0"].args)[0]})
+    device.close()
+    calls.append({"close": "ok"})
+    return calls
+
+
+def step_calls(backend: Backend, step: Step, devices: dict[int, list]) -> list[dict]:
+    """The observables of one step, on the backend's already open devices."""
+    if step.op == "unbind":
+        return _unbind(backend, step.dev)
+    if step.dev not in devices:
+        devices[step.dev] = _layer_devices(backend, step.dev)
+    label, first = devices[step.dev][0]
+    if step.op == "info_raw":
+        return [_info_raw(backend.ioctl_fn, first.fd, step.args)]
+    if step.op == "ioctl_raw":
+        return [_info_raw(backend.ioctl_fn, first.fd, step.args, step.args["request"])]
+    if step.op == "info":
+        return [_info(first)]
+    if step.op == "rpc_raw":
+        return [_rpc_raw(backend.ioctl_fn, first.fd, step.args)]
+    if step.op == "rpc":
+        return _rpc(devices[step.dev], step.args)
+    raise ValueError(f"step {step.id}: unknown op {step.op!r}")
+
+
+def run_step(backend: Backend, step: Step, devices: dict[int, list]) -> dict:
+    record: dict[str, Any] = {"id": step.id, "taint_before": backend.tainted()}
+    if step.identity != "root" and isinstance(backend, RealBackend):
+        record["calls"] = _run_child(backend, step)
+    else:
+        with backend.identity(step.identity, step.dev):
+            record["calls"] = step_calls(backend, step, devices)
+    record["taint_after"] = backend.tainted()
+    record["taint_logged"] = backend.taint_logged()
+    return record
+
+
+def _run_child(backend: RealBackend, step: Step) -> list[dict]:
+    """Run one step in a child process as another identity (the node opened to it)."""
+    node = backend.node(step.dev)
+    mode = os.stat(node).st_mode
+    os.chmod(node, 0o666)
+    try:
+        proc = subprocess.run(backend.child_argv(step.identity, step), capture_output=True,
+                              text=True, check=False)
+    finally:
+        os.chmod(node, mode & 0o7777)
+    if proc.returncode != 0:
+        raise RuntimeError(f"step {step.id} as {step.identity} failed (rc {proc.returncode}): "
+                           f"{proc.stderr.strip()[-2000:]}")
+    calls: list[dict] = json.loads(proc.stdout)
+    return calls
+
+
+def run_all(backend: Backend) -> dict[str, Any]:
+    """Every step in order; the real backend rebinds what it unbound, even on failure."""
+    devices: dict[int, list] = {}
+    steps = {}
+    try:
+        for step in STEPS:
+            steps[step.id] = run_step(backend, step, devices)
+    finally:
+        backend.rebind()
+        for layer in devices.values():
+            layer[0][1].close()
+    return {"backend": backend.name, "marshallings": [k for k, v in MARSHALLINGS.items() if v],
+            "steps": steps}
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["child"]:
+        step = STEP_BY_ID[argv[1]]
+        backend = RealBackend()
+        devices: dict[int, list] = {}
+        calls = step_calls(backend, step, devices)
+        devices[step.dev][0][1].close()
+        print(json.dumps(calls))
+        return 0
+    kind, out = argv
+    result = run_all(RealBackend() if kind == "real" else EmulatorBackend())
+    Path(out).write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
