@@ -17,7 +17,6 @@ import ctypes
 import errno
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +38,10 @@ TAINT_LOG = "has requested full access to the physical device"
 MARSHALLINGS: dict[str, Any] = {"compiled": _fastrpc.RpcCall if _fastrpc else None,
                                 "python": marshal.RpcCall}
 IoctlFn = Callable[[int, int, int], int]
+NOBODY = 65534
+CAP_SYS_RAWIO = 17  # include/uapi/linux/capability.h
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def errno_name(err: int) -> str:
@@ -56,6 +59,8 @@ class RealBackend:
 
     def __init__(self) -> None:
         self._unbound: list[tuple[Path, str]] = []
+        self._kmsg: int | None = None  # opened on first use: root only
+        self._logged = 0
 
     def node(self, dev: int) -> str:
         return f"/dev/fwctl/fwctl{dev}"
@@ -67,8 +72,17 @@ class RealBackend:
         return bool(int(Path("/proc/sys/kernel/tainted").read_text()) & TAINT_FWCTL_MASK)
 
     def taint_logged(self) -> int:
-        log = subprocess.run(["dmesg"], capture_output=True, text=True, check=True).stdout
-        return log.count(TAINT_LOG)
+        """How often the kernel log says so since boot (/dev/kmsg, read on as it grows)."""
+        if self._kmsg is None:
+            self._kmsg = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        while True:
+            try:
+                entry = os.read(self._kmsg, 8192)
+            except BlockingIOError:
+                return self._logged
+            except BrokenPipeError:  # the ring overwrote records not read yet: read on
+                continue
+            self._logged += TAINT_LOG.encode() in entry
 
     def unbind(self, dev: int) -> None:
         """Unbind the platform driver above the memdev (cxl_mock_mem), as hot-unplug."""
@@ -85,17 +99,7 @@ class RealBackend:
 
     @contextmanager
     def identity(self, who: str, dev: int) -> Iterator[None]:
-        yield  # the step itself runs in a child process: see run_step
-
-    def child_argv(self, who: str, step: Step) -> list[str]:
-        """setpriv in front of this runner, running one step as `who`."""
-        me = [sys.executable, "-m", "tests.kernel.runner", "child", step.id]
-        if who == "nobody":
-            return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", *me]
-        if who == "no_rawio":
-            return ["setpriv", "--inh-caps=-all", "--bounding-set=-sys_rawio", *me]
-        raise ValueError(f"unknown identity {who!r}")
+        yield  # the step itself runs in a forked child: see _run_child
 
 
 class EmulatorBackend:
@@ -243,7 +247,7 @@ def step_calls(backend: Backend, step: Step, devices: dict[int, list]) -> list[d
         return _unbind(backend, step.dev)
     if step.dev not in devices:
         devices[step.dev] = _layer_devices(backend, step.dev)
-    label, first = devices[step.dev][0]
+    first = devices[step.dev][0][1]
     if step.op == "info_raw":
         return [_info_raw(backend.ioctl_fn, first.fd, step.args)]
     if step.op == "ioctl_raw":
@@ -270,20 +274,79 @@ def run_step(backend: Backend, step: Step, devices: dict[int, list]) -> dict:
 
 
 def _run_child(backend: RealBackend, step: Step) -> list[dict]:
-    """Run one step in a child process as another identity (the node opened to it)."""
+    """Run one step in a forked child that has become `step.identity` (nobody, or root
+    without CAP_SYS_RAWIO) and opens the node itself, made accessible meanwhile."""
     node = backend.node(step.dev)
     mode = os.stat(node).st_mode
     os.chmod(node, 0o666)
-    try:
-        proc = subprocess.run(backend.child_argv(step.identity, step), capture_output=True,
-                              text=True, check=False)
-    finally:
-        os.chmod(node, mode & 0o7777)
-    if proc.returncode != 0:
-        raise RuntimeError(f"step {step.id} as {step.identity} failed (rc {proc.returncode}): "
-                           f"{proc.stderr.strip()[-2000:]}")
-    calls: list[dict] = json.loads(proc.stdout)
-    return calls
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        code = 1
+        try:
+            _become(step.identity)
+            devices: dict[int, list] = {}
+            calls = step_calls(RealBackend(), step, devices)
+            os.write(writer, json.dumps(calls).encode())
+            code = 0
+        except BaseException as exc:
+            os.write(writer, json.dumps({"error": repr(exc)}).encode())
+        finally:
+            os._exit(code)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        answer = json.loads(pipe.read() or b"null")
+    _, status = os.waitpid(pid, 0)
+    os.chmod(node, mode & 0o7777)
+    if os.waitstatus_to_exitcode(status) != 0 or not isinstance(answer, list):
+        raise RuntimeError(f"step {step.id} as {step.identity} failed: {answer}")
+    return answer
+
+
+def _become(who: str) -> None:
+    """Drop privileges like `setpriv`: nobody (uid/gid 65534, no groups, so no
+    capabilities), or root whose effective and permitted sets lack CAP_SYS_RAWIO."""
+    if who == "nobody":
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    elif who == "no_rawio":
+        _drop_capability(CAP_SYS_RAWIO)
+    else:
+        raise ValueError(f"unknown identity {who!r}")
+    if _has_capability(CAP_SYS_RAWIO):
+        raise RuntimeError(f"{who}: CAP_SYS_RAWIO is still effective")
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = (("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32))
+
+
+def _capabilities() -> tuple[_CapHeader, ctypes.Array[_CapData]]:
+    header, data = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    if _libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget failed")
+    return header, data
+
+
+def _has_capability(cap: int) -> bool:
+    _, data = _capabilities()
+    return bool(data[cap // 32].effective & (1 << cap % 32))
+
+
+def _drop_capability(cap: int) -> None:
+    header, data = _capabilities()
+    bit = ~(1 << cap % 32) & 0xFFFFFFFF
+    data[cap // 32].effective &= bit
+    data[cap // 32].permitted &= bit
+    data[cap // 32].inheritable &= bit
+    if _libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
 
 
 def run_all(backend: Backend) -> dict[str, Any]:
@@ -302,14 +365,6 @@ def run_all(backend: Backend) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["child"]:
-        step = STEP_BY_ID[argv[1]]
-        backend = RealBackend()
-        devices: dict[int, list] = {}
-        calls = step_calls(backend, step, devices)
-        devices[step.dev][0][1].close()
-        print(json.dumps(calls))
-        return 0
     kind, out = argv
     result = run_all(RealBackend() if kind == "real" else EmulatorBackend())
     Path(out).write_text(json.dumps(result, indent=1))
