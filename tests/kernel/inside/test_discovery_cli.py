@@ -39,6 +39,20 @@ def test_devices_lists_every_cxl_memdev(capsys: pytest.CaptureFixture[str]) -> N
         assert record["major_minor"] == (CLASS / name / "dev").read_text().strip()
 
 
+def test_devices_human_table_names_each_cxl_device(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table: type cxl, the memdev where a PCI address would be, status ok."""
+    monkeypatch.setenv("COLUMNS", "250")  # rich folds nothing at this width
+    code, out, _ = run(capsys, "devices")
+    assert code == EXIT_OK
+    cells = [[cell.strip() for cell in line.split("\u2502")[1:-1]] for line in out.splitlines()]
+    rows = {row[0]: row for row in cells if row and row[0].startswith("fwctl")}
+    assert sorted(rows) == sorted(os.listdir(CLASS))
+    for name, row in rows.items():
+        memdev = (CLASS / name / "device").resolve().name
+        assert (row[1], row[2], row[3], row[6]) == ("LIVE", "cxl", memdev, "ok"), row
+
+
 def test_info_opens_a_cxl_device(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "info", "fwctl0", "--json")
     assert code == EXIT_OK

@@ -37,6 +37,7 @@ async def test_unbound_device_is_shown_as_gone(tmp_path: Path) -> None:
             await _settle(pilot)
             assert app.device_name == name and app.device_kind == "live"
             (driver / "unbind").write_text(platform.name)
+            assert not Path(f"/dev/fwctl/{name}").exists()  # the node goes; our fd stays
             app.post_message(RpcRequested(plan))
             await _settle(pilot)
             assert isinstance(app.screen, PreviewScreen)
