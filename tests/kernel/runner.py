@@ -55,7 +55,6 @@ class RealBackend:
     """The running kernel: /dev/fwctl, /proc/sys/kernel/tainted, dmesg, sysfs unbind."""
 
     name = "real"
-    ioctl_fn: IoctlFn = staticmethod(marshal.libc_ioctl)  # type: ignore[assignment]
 
     def __init__(self) -> None:
         self._unbound: list[tuple[Path, str]] = []
@@ -67,6 +66,9 @@ class RealBackend:
 
     def open(self, dev: int) -> FwctlDevice:
         return FwctlDevice.open(self.node(dev))
+
+    def ioctl_for(self, dev: int) -> IoctlFn:
+        return marshal.libc_ioctl  # FwctlDevice turns this one into ioctl(2) itself
 
     def tainted(self) -> bool:
         return bool(int(Path("/proc/sys/kernel/tainted").read_text()) & TAINT_FWCTL_MASK)
@@ -112,19 +114,12 @@ class EmulatorBackend:
 
         self.host = CxlTestHost(devices=2)
         self.kernel = self.host.kernel
-        self.ioctl_fn: IoctlFn = self._ioctl
-        self._current = self.host.emulators[0]
-
-    def _ioctl(self, fd: int, request: int, address: int) -> int:
-        for emulator in self.host.emulators:
-            if fd in emulator._files:  # each emulator numbers its files uniquely
-                return emulator.ioctl(fd, request, address)
-        return errno.EBADF
 
     def open(self, dev: int) -> FwctlDevice:
-        emulator = self.host.emulators[dev]
-        return FwctlDevice(emulator.open(), self.ioctl_fn, close_fn=emulator.close,
-                           name=f"fwctl{dev}")
+        return self.host.emulators[dev].open_device(f"fwctl{dev}")
+
+    def ioctl_for(self, dev: int) -> IoctlFn:
+        return self.host.emulators[dev].ioctl
 
     def tainted(self) -> bool:
         return bool(self.kernel.tainted & TAINT_FWCTL_MASK)
@@ -193,19 +188,28 @@ def _rpc_raw(fn: IoctlFn, fd: int, args: dict[str, Any]) -> dict:
 
 
 def _layer_devices(backend: Backend, dev: int) -> list[tuple[str, FwctlDevice]]:
-    """One open file, one FwctlDevice per marshalling on it (compiled first)."""
-    first = backend.open(dev)
-    devices = []
+    """One open file, one FwctlDevice per marshalling on it; the first one owns the file
+    (closing it closes the fd), the others share it."""
+    devices: list[tuple[str, FwctlDevice]] = []
     for label, rpc_call in MARSHALLINGS.items():
         if rpc_call is None:
             continue
         saved, ioctl.RPC_CALL = ioctl.RPC_CALL, rpc_call
         try:
-            devices.append((label, FwctlDevice(first.fd, first._ioctl, close_fn=first._close,
-                                               name=first.name)))
+            if not devices:
+                device = backend.open(dev)
+            else:
+                owner = devices[0][1]
+                device = FwctlDevice(owner.fd, backend.ioctl_for(dev), close_fn=_shared,
+                                     name=owner.name)
         finally:
             ioctl.RPC_CALL = saved
+        devices.append((label, device))
     return devices
+
+
+def _shared(fd: int) -> None:
+    """close_fn of a second FwctlDevice on a file another one owns."""
 
 
 def _rpc(devices: list[tuple[str, FwctlDevice]], args: dict[str, Any]) -> list[dict]:
@@ -249,13 +253,14 @@ def step_calls(backend: Backend, step: Step, devices: dict[int, list]) -> list[d
         devices[step.dev] = _layer_devices(backend, step.dev)
     first = devices[step.dev][0][1]
     if step.op == "info_raw":
-        return [_info_raw(backend.ioctl_fn, first.fd, step.args)]
+        return [_info_raw(backend.ioctl_for(step.dev), first.fd, step.args)]
     if step.op == "ioctl_raw":
-        return [_info_raw(backend.ioctl_fn, first.fd, step.args, step.args["request"])]
+        return [_info_raw(backend.ioctl_for(step.dev), first.fd, step.args,
+                          step.args["request"])]
     if step.op == "info":
         return [_info(first)]
     if step.op == "rpc_raw":
-        return [_rpc_raw(backend.ioctl_fn, first.fd, step.args)]
+        return [_rpc_raw(backend.ioctl_for(step.dev), first.fd, step.args)]
     if step.op == "rpc":
         return _rpc(devices[step.dev], step.args)
     raise ValueError(f"step {step.id}: unknown op {step.op!r}")
