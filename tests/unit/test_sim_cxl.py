@@ -49,6 +49,14 @@ def host_with(effects: int = 0, feature_uuid: bytes = TEST_UUID) -> CxlTestHost:
     return host
 
 
+def test_packaged_cxl_facts_are_the_reference() -> None:
+    from test_uapi import REFERENCE, reference_or_skip
+
+    reference = reference_or_skip(REFERENCE.with_name("cxl-pds.json"))
+    assert layout.cxl_facts() == reference["cxl"], (
+        "run `make generate` to refresh fwctl_tui/data/cxl_pds.json")
+
+
 def test_profile_agrees_with_the_reference_note() -> None:
     """cxl_test.json's feature is the one cxl-pds.json saw on the real kernel."""
     known = next(f for f in layout.cxl_facts()["known_features"] if not f["kernel_exclusive"])
