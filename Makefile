@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench snapshot-update generate clean
+.PHONY: run test test-kernel lint bench snapshot-update generate clean
 
 $(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c
 	$(PY) -m venv $(VENV)
@@ -17,6 +17,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Boots ../shared/realkernel's VM once and runs tests/kernel/inside there (real fwctl devices
+# from cxl_test), then compares the emulator with the real kernel. `make test` runs the same
+# files and skips the VM, saying what is missing, where QEMU or the fixture is absent.
+test-kernel: $(STAMP)
+	FWCTL_TUI_REQUIRE_VM=1 $(BIN)/python -m pytest tests/kernel -rA
 
 lint: $(STAMP)
 	$(BIN)/ruff check fwctl_tui tests tools bench hatch_build.py

@@ -194,6 +194,33 @@ def _open_replay(path: str) -> Connection:
     return connection
 
 
+COMMAND_SETS = ("mlx5",)
+"""Device types whose commands the catalogue can build and decode (`send`, the TUI forms)."""
+
+
+def unsupported_command_set(entry: DeviceEntry) -> str | None:
+    """Why no command can be built for this device yet; None when its type has a command
+    set (or is unknown: then the kernel's answer is the best guide)."""
+    kind = entry.device_type
+    if kind in COMMAND_SETS or kind == "unknown":
+        return None
+    return (f"{kind} commands are not supported yet: {entry.name} is a {kind} fwctl device "
+            f"and fwctl-tui builds {', '.join(COMMAND_SETS)} commands only "
+            f"(`fwctl-tui info {entry.name}` shows what the device reports)")
+
+
+def command_set_refusal(name: str, root: Path | str | None = None) -> str | None:
+    """unsupported_command_set for a live DEVICE name, from sysfs alone (nothing opened),
+    so a command name is never read as an mlx5 one for another driver's device."""
+    if name.strip().startswith((SIM_PREFIX, REPLAY_PREFIX)):
+        return None
+    try:
+        entry = resolve(name, scan(sysfs_root(root), probe=False))
+    except LookupError:
+        return None  # open_connection reports the unknown name
+    return unsupported_command_set(entry)
+
+
 def boot_id() -> str:
     """This boot's id: a live device's counters and the monotonic clock are continuous
     within one boot, so records with the same id can be timed against each other."""

@@ -27,7 +27,7 @@ from fwctl_tui.cli import (
 )
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
 from fwctl_tui.cli.reply_table import print_tree
-from fwctl_tui.connect import Connection
+from fwctl_tui.connect import Connection, command_set_refusal, unsupported_command_set
 from fwctl_tui.decoders import (
     EncodeError,
     changes_device_state,
@@ -81,6 +81,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
+    _refuse_other_command_sets(command_set_refusal(args.device, getattr(args, "root", None)))
     out_len = _parse_out_len(args.out_len)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
@@ -96,6 +97,7 @@ def _send(args: argparse.Namespace) -> int:
     _say_enable_bits(args, enable)
     op_mod = mbox_op_mod(request)
     with open_connection(args.device, getattr(args, "root", None)) as conn:
+        _refuse_other_command_sets(unsupported_command_set(conn.entry))
         state = conn.kernel_state()
         scope = _choose_scope(args.scope, cmd, op_mod, state)
         preview = policy.preview(
@@ -110,6 +112,12 @@ def _send(args: argparse.Namespace) -> int:
             _attach_recorder(session, conn, Path(args.capture))
         exchange = session.send(cmd.name, scope, request, out_cap)
     return _report(args, cmd, exchange, enable)
+
+
+def _refuse_other_command_sets(refusal: str | None) -> None:
+    """Commands are built from the mlx5 catalogue: never send one to a cxl/pds/bnxt device."""
+    if refusal is not None:
+        raise CliError(refusal, EXIT_DEVICE)
 
 
 def _enable_bits(cmd: Command, values: dict[str, Any], request: bytes) -> EnableBits:

@@ -14,6 +14,9 @@ import pytest
 from fwctl_tui.facts import facts
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
 from fwctl_tui.sim import emulator as emulator_module
+from fwctl_tui.sim.cxl import layout as cxl
+from fwctl_tui.sim.cxl.host import CxlTestHost
+from fwctl_tui.sim.cxl.mock import KERNEL_EXCLUSIVE, Feature
 from fwctl_tui.sim.emulator import NOT_EMULATED, KernelEmulator
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.sim.kernel import SimKernel
@@ -519,6 +522,39 @@ def sc_mlx5_command_layer(env: Env) -> int:
     return codes[0]
 
 
+# -- cxl driver rows: a simulated cxl_test memdev (fwctl_tui/sim/cxl) ----------------------
+
+
+def _cxl_device(host: CxlTestHost | None = None) -> FwctlDevice:
+    return (host or CxlTestHost()).emulators[0].open_device()
+
+
+def sc_cxl_refused_command(env: Env) -> int:
+    """Set Feature below the scope the feature's effects need (and an unknown opcode)."""
+    device = _cxl_device()
+    unknown = device.rpc(Scope.CONFIGURATION, cxl.rpc_request(0x0001, bytes(8)), 64).errno
+    assert unknown == errno.EINVAL
+    write = cxl.rpc_request(cxl.SET_FEATURE, cxl.set_feature_in(b"\xff" * 16, b"\1" * 4))
+    return device.rpc(Scope.DEBUG_READ_ONLY, write, 64).errno
+
+
+def sc_cxl_bad_op_size(env: Env) -> int:
+    gsf = cxl.rpc_request(cxl.GET_SUPPORTED_FEATURES, cxl.get_supported_features_in(256) + b"\0")
+    return _cxl_device().rpc(Scope.CONFIGURATION, gsf, 4096).errno
+
+
+def sc_cxl_kernel_exclusive(env: Env) -> int:
+    """A changeable, reset-only feature whose UUID the kernel keeps: EPERM at DEBUG_WRITE."""
+    host = CxlTestHost()
+    owned = next(iter(KERNEL_EXCLUSIVE))
+    template = host.memdevs[0].features[0]
+    host.memdevs[0].features.append(Feature(
+        uuid=owned, id=1, get_size=4, set_size=4, flags=template.flags, get_version=1,
+        set_version=1, effects=template.effects, value=bytearray(4)))
+    write = cxl.rpc_request(cxl.SET_FEATURE, cxl.set_feature_in(owned, b"\1" * 4))
+    return _cxl_device(host).rpc(Scope.DEBUG_WRITE, write, 64).errno
+
+
 # scenario id -> (scenario, errno expected when the row gives no single value)
 SCENARIOS = {
     "bad request number": (sc_bad_request_number, None),
@@ -547,6 +583,9 @@ SCENARIOS = {
     "mlx5 out allocation": (sc_mlx5_out_allocation, None),
     "mlx5 firmware status": (sc_mlx5_firmware_status, None),
     "mlx5 command layer": (sc_mlx5_command_layer, errno.ETIMEDOUT),
+    "cxl refused command": (sc_cxl_refused_command, None),
+    "cxl bad op_size": (sc_cxl_bad_op_size, None),
+    "cxl kernel-exclusive feature": (sc_cxl_kernel_exclusive, None),
 }
 NOT_EMULATED_MARK = "not emulated: "
 
@@ -585,9 +624,10 @@ ERRNO_ROWS = {
         "mlx5 firmware status"),
     ("FWCTL_RPC", "mlx5", 10, "mlx5 command-layer errno (e.g. ETIMEDOUT, ENOLINK, EIO)",
      "command could not be delivered"): "mlx5 command layer",
-    ("FWCTL_RPC", "cxl", 10, "EINVAL", "unknown opcode, capability no"): "not emulated: cxl",
-    ("FWCTL_RPC", "cxl", 10, "EINVAL", "op_size wrong for Get Support"): "not emulated: cxl",
-    ("FWCTL_RPC", "cxl", 10, "EPERM", "Set Feature on a kernel-exclus"): "not emulated: cxl",
+    ("FWCTL_RPC", "cxl", 10, "EINVAL", "unknown opcode, capability no"): "cxl refused command",
+    ("FWCTL_RPC", "cxl", 10, "EINVAL", "op_size wrong for Get Support"): "cxl bad op_size",
+    ("FWCTL_RPC", "cxl", 10, "EPERM", "Set Feature on a kernel-exclus"): (
+        "cxl kernel-exclusive feature"),
     ("FWCTL_RPC", "pds", 10, "EINVAL", "in.len > max_req_sz, out.len >"): "not emulated: pds",
     ("FWCTL_RPC", "pds", 10, "EPERM", "scope below the operation's fi"): "not emulated: pds",
     ("FWCTL_RPC", "bnxt", 10, "EINVAL", "in_len < HWRM request header o"): "not emulated: bnxt",

@@ -1,0 +1,106 @@
+"""A CXL memory device's Features mailbox, configured like the kernel's cxl_test mock.
+
+The firmware side only: it lists its features, reads and writes their data, and answers
+with a CXL mailbox return code (cxl_pds.json `return_codes`). What user space may ask
+for, at which scope, is the driver's business (driver.py). A profile (cxl_test.json)
+names the features; their flags and effects are bit names from the facts.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from fwctl_tui.sim.cxl import layout
+
+RC = layout.RETURN_CODES
+KERNEL_EXCLUSIVE: frozenset[bytes] = frozenset(
+    uuid.UUID(f["uuid"]).bytes_le
+    for f in layout.cxl_facts()["known_features"] if f["kernel_exclusive"]
+)
+"""Features the kernel keeps to itself (EDAC scrub, repair, sparing): hidden from fwctl."""
+
+
+@dataclass
+class Feature:
+    """One entry of Get Supported Features plus the data behind it."""
+
+    uuid: bytes
+    id: int
+    get_size: int
+    set_size: int
+    flags: int
+    get_version: int
+    set_version: int
+    effects: int
+    value: bytearray
+
+    @property
+    def changeable(self) -> bool:
+        return bool(self.flags & layout.FEATURE_FLAGS["CHANGEABLE"])
+
+    @property
+    def kernel_exclusive(self) -> bool:
+        return self.uuid in KERNEL_EXCLUSIVE
+
+    def entry(self) -> bytes:
+        """The 48-byte cxl_feat_entry as the device reports it."""
+        buf = bytearray(layout.ENTRY_SIZE)
+        for name, value in (("uuid", self.uuid), ("id", self.id),
+                            ("get_feat_size", self.get_size), ("set_feat_size", self.set_size),
+                            ("flags", self.flags), ("get_feat_ver", self.get_version),
+                            ("set_feat_ver", self.set_version), ("effects", self.effects)):
+            layout.put(buf, layout.ENTRY[name], value)
+        return bytes(buf)
+
+
+def _bits(names: list[str], table: dict[str, int]) -> int:
+    return sum(table[name] for name in names)
+
+
+def load_features(profile: str = "cxl_test") -> tuple[str, list[Feature]]:
+    """(Features capability, features) of a packaged profile."""
+    text = resources.files("fwctl_tui.sim.cxl").joinpath(f"{profile}.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    features = [
+        Feature(uuid=uuid.UUID(f["uuid"]).bytes_le, id=f["id"], get_size=f["get_feat_size"],
+                set_size=f["set_feat_size"], flags=_bits(f["flags"], layout.FEATURE_FLAGS),
+                get_version=f["get_feat_ver"], set_version=f["set_feat_ver"],
+                effects=_bits(f["effects"], layout.EFFECTS),
+                value=bytearray.fromhex(f["value"]))
+        for f in data["features"]
+    ]
+    return data["capability"], features
+
+
+class CxlMockMemdev:
+    """The mailbox of one mock memdev: feature list, Get Feature, Set Feature."""
+
+    def __init__(self, profile: str = "cxl_test") -> None:
+        self.capability, self.features = load_features(profile)
+
+    def feature(self, feature_uuid: bytes) -> Feature | None:
+        return next((f for f in self.features if f.uuid == feature_uuid), None)
+
+    def get_feature(self, feature_uuid: bytes, offset: int, count: int) -> tuple[int, bytes]:
+        """(return code, data): the mock reads inside the feature's data or refuses INPUT."""
+        feature = self.feature(feature_uuid)
+        if feature is None:
+            return RC["UNSUPPORTED"], b""
+        if offset > len(feature.value) or offset + count > len(feature.value):
+            return RC["INPUT"], b""
+        return RC["SUCCESS"], bytes(feature.value[offset:offset + count])
+
+    def set_feature(self, feature_uuid: bytes, flags: int, offset: int, data: bytes) -> int:
+        """Return code: only a full data transfer at offset 0 is supported, as in cxl_test."""
+        feature = self.feature(feature_uuid)
+        if feature is None:
+            return RC["UNSUPPORTED"]
+        if flags & layout.DATA_TRANSFER_MASK != layout.DATA_TRANSFER["FULL"] or offset:
+            return RC["INPUT"]
+        size = len(feature.value)
+        feature.value[:] = data[:size] + bytes(max(0, size - len(data)))
+        return RC["SUCCESS"]
