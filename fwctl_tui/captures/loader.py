@@ -9,7 +9,10 @@ is reported and skipped.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
 import threading
 from array import array
 from collections.abc import Iterator
@@ -24,6 +27,7 @@ from fwctl_tui.captures.format import (
     SCHEMA,
     CaptureError,
     check_header,
+    clean_header,
     record_to_exchange,
 )
 from fwctl_tui.exchange import Exchange
@@ -69,7 +73,7 @@ class Capture:
         self.schema = SCHEMA
         self._lock = threading.Lock()
         self._cache: dict[int, RecordItem] = {}
-        self._file: BinaryIO = path.open("rb")
+        self._file: BinaryIO = open_regular(path)
         try:
             self.header, self._offsets, self._lines = self._scan()
         except BaseException:
@@ -84,19 +88,14 @@ class Capture:
         first = self._file.readline(MAX_LINE_BYTES + 1)
         if not first.strip():
             raise CaptureError("empty file: no capture header", path=str(self.path), line=1)
+        header = parse_header_line(first, str(self.path))
+        source_schema = header.get("schema") if isinstance(header, dict) else None
         try:
-            header = json.loads(first)
-        except (ValueError, UnicodeDecodeError):
-            raise CaptureError(
-                "first line is not JSON: not a capture file (binary or damaged?)",
-                path=str(self.path),
-                line=1,
-            ) from None
-        try:
-            source_schema = header.get("schema") if isinstance(header, dict) else None
             header = check_header(header)
         except CaptureError as err:
             raise CaptureError(err.reason, path=str(self.path), line=1) from None
+        self.problems += [CaptureError(reason, path=str(self.path), line=1)
+                          for reason in clean_header(header)]
         self.schema = source_schema if isinstance(source_schema, int) else SCHEMA
         offsets, lines = array("Q"), array("I")
         line_no, carry_start = 2, len(first)
@@ -154,12 +153,19 @@ class Capture:
         return item
 
     def iter_records(self, start: int = 0) -> Iterator[RecordItem]:
-        """Every record from `start`, read sequentially (fast path for filters, diff, bench)."""
-        with self.path.open("rb") as stream:
-            if start < len(self._offsets):
-                stream.seek(self._offsets[start])
+        """Every record from `start`, read sequentially (fast path for filters, diff, bench).
+
+        Blank lines between records are skipped by seeking to the next record's offset
+        (a seek inside the read buffer costs no system call)."""
+        with open_regular(self.path) as stream:
+            position = -1
             for index in range(start, len(self._offsets)):
-                yield self._parse(index, stream.readline(MAX_LINE_BYTES + 1))
+                offset = self._offsets[index]
+                if offset != position:
+                    stream.seek(offset)
+                text = stream.readline(MAX_LINE_BYTES + 1)
+                position = offset + len(text)
+                yield self._parse(index, text)
 
     def exchanges(self) -> Iterator[Exchange]:
         """The usable records as Exchanges, skipping broken lines."""
@@ -180,6 +186,8 @@ class Capture:
             raw = _DECODER.decode(text.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             return self._broken(index, line, text, "not valid JSON")
+        except RecursionError:
+            return self._broken(index, line, text, "nested too deeply to read")
         if not isinstance(raw, dict) or raw.get("type") != "rpc":
             kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
             return self._broken(index, line, text, f"not an rpc record (type {kind!r})")
@@ -243,9 +251,50 @@ def _explain_simulator_syndromes() -> None:
 def _parses(text: bytes) -> bool:
     try:
         json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return False
     return True
+
+
+_BOM = b"\xef\xbb\xbf"
+_SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+            (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """`path` opened for reading, if it is a regular file (symlinks followed).
+
+    A capture is a file. A FIFO would block the reader forever waiting for a writer and
+    a device could stream without end, so the file is opened without blocking, checked
+    with fstat (no race with a swap between check and open) and refused unless regular:
+    IsADirectoryError for a directory, CaptureError naming the kind otherwise.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
+            raise CaptureError(f"{kind}, not a capture file: captures are read only from "
+                               "regular files", path=str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def parse_header_line(first: bytes, path: str) -> Any:
+    """The first line as JSON (a UTF-8 byte order mark before it is allowed), else
+    CaptureError saying why it is not a capture."""
+    try:
+        return json.loads(first.removeprefix(_BOM))
+    except (ValueError, UnicodeDecodeError):
+        reason = "first line is not JSON: not a capture file (binary or damaged?)"
+    except RecursionError:
+        reason = "first line is nested too deeply to be a capture header"
+    raise CaptureError(reason, path=path, line=1)
 
 
 def load_capture(path: Path | str) -> Capture:

@@ -42,6 +42,7 @@ from fwctl_tui.cli import (
 )
 from fwctl_tui.decoders.mlx5.status import status_report
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.textsafe import printable
 
 
 def register(subparsers: Any) -> None:
@@ -315,17 +316,22 @@ def _key_text(key: dict[str, Any]) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """Exit 2 for anything wrong with SRC or DEST (a write that fails is a destination
+    the user chose: full, read-only, inside a file); 1 stays for device errors."""
     _open(args.src).close()
+    dropped: list[str] = []
     try:
-        dest = save_as(args.src, args.dest, redact=args.redact)
+        dest = save_as(args.src, args.dest, redact=args.redact, dropped=dropped)
     except CaptureError as err:
         raise CliError(str(err), EXIT_USAGE) from None
     except OSError as err:
-        raise CliError(f"cannot write {args.dest}: {err.strerror or err}", EXIT_DEVICE) from None
+        raise CliError(f"cannot write {args.dest}: {err.strerror or err}", EXIT_USAGE) from None
+    for reason in dropped:
+        sys.stderr.write(f"fwctl-tui: warning: {printable(reason)}\n")
     if args.json:
-        print_json({"saved": str(dest), "redacted": args.redact})
+        print_json({"saved": str(dest), "redacted": args.redact, "dropped": dropped})
     else:
-        _console().print(Text(f"saved {dest}" + (" (redacted)" if args.redact
-                                                               else "")))
+        left_out = f", {len(dropped)} unreadable line(s) left out" if dropped else ""
+        _console().print(Text(printable(f"saved {dest}" + (" (redacted)" if args.redact else "")
+                                        + left_out)))
     return EXIT_OK
-
