@@ -22,6 +22,7 @@ from fwctl_tui.captures import checks, decoding, render
 from fwctl_tui.captures.loader import load_capture, outcome_text
 from fwctl_tui.captures.replay import match_key
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.uapi import Scope
 
 _COUNTER_COMMAND = re.compile(r"CNT|COUNTER|PPCNT|PPLM|MPCNT|PPRT|STATS", re.IGNORECASE)
 _COUNTER_NAME = re.compile(
@@ -109,6 +110,22 @@ def record_key(exchange: Exchange, decoded: decoding.Decoded | None = None) -> d
     return key
 
 
+class _Keys:
+    """record_key once per distinct question: a polling capture asks one 100k times. The
+    keys are shared between records; nobody changes them."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, Scope, bytes], tuple[Any, dict[str, Any]]] = {}
+
+    def __call__(self, exchange: Exchange) -> tuple[Any, dict[str, Any]]:
+        question = (exchange.command, exchange.scope, match_key(exchange.request))
+        found = self._known.get(question)
+        if found is None:
+            key = record_key(exchange)
+            found = self._known[question] = (_freeze(key), key)
+        return found
+
+
 def is_counter(command: str, path: str, width_bits: int = 64) -> bool:
     """A running count (so a delta and a rate mean something), judged by name and width.
 
@@ -138,7 +155,7 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
             changes.append(Change(label, va, vb))
     notes = [f"{side}: {problem}" for side, ex in (("A", a), ("B", b))
              for problem in checks.problems(ex)]
-    if a.reply is None or b.reply is None:
+    if a.reply is None or b.reply is None or a.reply == b.reply:
         return changes, "; ".join(notes) or None
     da, db = decoding.decode(a), decoding.decode(b)
     if not (da.output_fields and db.output_fields):
@@ -216,16 +233,15 @@ def diff_exchanges(
     with `same_timeline` (both streams from one capture)."""
     waiting: dict[Any, list[tuple[int, Exchange, dict[str, Any]]]] = {}
     order_a: list[tuple[Any, int, Exchange, dict[str, Any]]] = []
+    keys = _Keys()
     for seq, exchange in a:
-        key = record_key(exchange)
-        frozen = _freeze(key)
+        frozen, key = keys(exchange)
         waiting.setdefault(frozen, []).append((seq, exchange, key))
         order_a.append((frozen, seq, exchange, key))
     report = DiffReport(same_timeline=same_timeline)
     cursor: dict[Any, int] = {}
     for seq_b, exchange_b in b:
-        key = record_key(exchange_b)
-        frozen = _freeze(key)
+        frozen, key = keys(exchange_b)
         queue = waiting.get(frozen, [])
         used = cursor.get(frozen, 0)
         if used >= len(queue):
