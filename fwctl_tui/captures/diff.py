@@ -13,7 +13,7 @@ of their side. Used by `fwctl-tui diff`, `replay --against` and the diff view.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,8 @@ class DiffReport:
     only_in_b: list[dict[str, Any]] = field(default_factory=list)
     problems: dict[str, list[str]] = field(default_factory=lambda: {"a": [], "b": []})
     same_timeline: bool = False
+    paired: int = 0  # pairs found, also when they were streamed out instead of kept
+    changed_count: int = 0
 
     @property
     def changed(self) -> list[Pair]:
@@ -227,10 +229,15 @@ def _brief(seq: int, exchange: Exchange, key: dict[str, Any]) -> dict[str, Any]:
 
 def diff_exchanges(
     a: Iterable[tuple[int, Exchange]], b: Iterable[tuple[int, Exchange]], *,
-    same_timeline: bool = False,
+    same_timeline: bool = False, on_pair: Callable[[Pair], None] | None = None,
 ) -> DiffReport:
     """Pair (seq, Exchange) streams by question, in order, and diff each pair; rates only
-    with `same_timeline` (both streams from one capture)."""
+    with `same_timeline` (both streams from one capture).
+
+    Pairs are kept in `report.pairs` (sorted by A's seq), or, with `on_pair`, handed over
+    as they are found in B's order and not kept: a diff of two 100k-record captures then
+    holds A's records and the counts, not 100k pairs with their changes.
+    """
     waiting: dict[Any, list[tuple[int, Exchange, dict[str, Any]]]] = {}
     order_a: list[tuple[Any, int, Exchange, dict[str, Any]]] = []
     keys = _Keys()
@@ -250,7 +257,13 @@ def diff_exchanges(
         cursor[frozen] = used + 1
         seq_a, exchange_a, _ = queue[used]
         changes, note = diff_pair(exchange_a, exchange_b, same_timeline=same_timeline)
-        report.pairs.append(Pair(key, exchange_a, exchange_b, seq_a, seq_b, changes, note))
+        pair = Pair(key, exchange_a, exchange_b, seq_a, seq_b, changes, note)
+        report.paired += 1
+        report.changed_count += bool(changes)
+        if on_pair is None:
+            report.pairs.append(pair)
+        else:
+            on_pair(pair)
     seen: dict[Any, int] = {}
     for frozen, seq, exchange, key in order_a:
         position = seen.get(frozen, 0)
@@ -279,7 +292,8 @@ def timeline(header: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def diff_captures(path_a: Path | str, path_b: Path | str) -> DiffReport:
+def diff_captures(path_a: Path | str, path_b: Path | str,
+                  on_pair: Callable[[Pair], None] | None = None) -> DiffReport:
     """Diff two capture files (CaptureError / FileNotFoundError if one cannot be opened).
 
     Broken lines of either file are in `report.problems["a"/"b"]`; rates are computed only
@@ -289,6 +303,7 @@ def diff_captures(path_a: Path | str, path_b: Path | str) -> DiffReport:
         line_a, line_b = timeline(capture_a.header), timeline(capture_b.header)
     problems: dict[str, list[str]] = {"a": [], "b": []}
     report = diff_exchanges(_numbered(path_a, problems["a"]), _numbered(path_b, problems["b"]),
-                            same_timeline=line_a is not None and line_a == line_b)
+                            same_timeline=line_a is not None and line_a == line_b,
+                            on_pair=on_pair)
     report.problems = problems
     return report

@@ -81,21 +81,37 @@ def _format(row: tuple[str, ...], widths: list[int]) -> str:
     return "  ".join(cells).rstrip()
 
 
+class JsonListDocument:
+    """`{**head, key: [item, ...], **tail}` written as items arrive, laid out as print_json
+    would (indent 2), without ever holding the list."""
+
+    def __init__(self, head: dict[str, Any], key: str, stream: IO[str] | None = None) -> None:
+        self.out = stream or sys.stdout
+        self.first = True
+        self.out.write("{\n")
+        for name, value in head.items():
+            self.out.write(f"  {json.dumps(name)}: {_indented(value, 2)},\n")
+        self.out.write(f"  {json.dumps(key)}: [")
+
+    def add(self, item: dict[str, Any]) -> None:
+        self.out.write(("\n    " if self.first else ",\n    ") + _indented(item, 4))
+        self.first = False
+
+    def close(self, tail: dict[str, Any] | None = None) -> None:
+        self.out.write("]" if self.first else "\n  ]")
+        for name, value in (tail or {}).items():
+            self.out.write(f",\n  {json.dumps(name)}: {_indented(value, 2)}")
+        self.out.write("\n}\n")
+
+
 def write_json_document(head: dict[str, Any], key: str, items: Iterable[Any],
                         to_json: Callable[[Any], dict[str, Any]],
                         stream: IO[str] | None = None) -> None:
-    """`{**head, key: [to_json(item), ...]}` written item by item, as print_json would
-    lay it out (indent 2), without building the list."""
-    out = stream or sys.stdout
-    out.write("{\n")
-    for name, value in head.items():
-        out.write(f"  {json.dumps(name)}: {_indented(value, 2)},\n")
-    out.write(f"  {json.dumps(key)}: [")
-    first = True
+    """`{**head, key: [to_json(item), ...]}` written item by item."""
+    document = JsonListDocument(head, key, stream)
     for item in items:
-        out.write(("\n    " if first else ",\n    ") + _indented(to_json(item), 4))
-        first = False
-    out.write("]\n}\n" if first else "\n  ]\n}\n")
+        document.add(to_json(item))
+    document.close()
 
 
 def _indented(value: Any, level: int) -> str:

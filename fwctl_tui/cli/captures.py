@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
 from fwctl_tui.captures import checks, decoding, render
-from fwctl_tui.captures.diff import Change, DiffReport, diff_captures
+from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import (
     Capture,
@@ -40,7 +40,12 @@ from fwctl_tui.cli import (
     open_connection,
     print_json,
 )
-from fwctl_tui.cli.capture_output import LineWriter, write_json_document, write_table
+from fwctl_tui.cli.capture_output import (
+    JsonListDocument,
+    LineWriter,
+    write_json_document,
+    write_table,
+)
 from fwctl_tui.decoders.mlx5.status import status_report
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.textsafe import printable
@@ -262,43 +267,54 @@ def _change_text(change: Change) -> Text:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    """Pairs are written as they are found (B's order), the counts after them: two
+    100k-record captures diff in bounded memory."""
     for path in (args.a, args.b):
         _open(path).close()
+    if args.json:
+        document = JsonListDocument({}, "pairs")
+        on_pair: Callable[[Pair], None] = lambda pair: document.add(pair.as_json())  # noqa: E731
+    else:
+        out = LineWriter(_console())
+        on_pair = lambda pair: _print_pair(out, pair)  # noqa: E731
     try:
-        report = diff_captures(args.a, args.b)
+        report = diff_captures(args.a, args.b, on_pair=on_pair)
     except (OSError, CaptureError) as err:
         raise CliError(str(err), EXIT_USAGE) from None
     for side in ("a", "b"):
         for problem in report.problems[side]:
             sys.stderr.write(f"fwctl-tui: warning: {side.upper()}: {printable(problem)}\n")
     if args.json:
-        print_json(report.as_json())
+        tail = report.as_json()
+        del tail["pairs"]
+        document.close(tail)
     else:
-        print_diff(_console(), report)
+        _print_diff_tail(out, report)
     return EXIT_OK
 
 
-def print_diff(console: Console, report: DiffReport) -> None:
-    out = LineWriter(console)
-    changed = report.changed
-    broken = {side: len(rows) for side, rows in report.problems.items() if rows}
-    unread = "".join(f", {n} unreadable line(s) in {side.upper()}" for side, n in broken.items())
-    out.line(f"{len(report.pairs)} paired records, {len(changed)} changed, "
-             f"{len(report.only_in_a)} only in A, {len(report.only_in_b)} only in B{unread}")
-    if any(change.delta is not None for pair in changed for change in pair.changes):
-        out.line(report.rates_note, "dim")
-    for pair in report.pairs:
-        if not (pair.changes or pair.note):
-            continue
-        out.line(f"A#{pair.seq_a} / B#{pair.seq_b} {_key_text(pair.key)}", "bold")
-        if pair.note:
-            out.line(f"    ⚠ {pair.note}", "yellow")
-        for change in pair.changes:
-            out.text(_change_text(change))
+def _print_pair(out: LineWriter, pair: Pair) -> None:
+    if not (pair.changes or pair.note):
+        return
+    out.line(f"A#{pair.seq_a} / B#{pair.seq_b} {_key_text(pair.key)}", "bold")
+    if pair.note:
+        out.line(f"    ⚠ {pair.note}", "yellow")
+    for change in pair.changes:
+        out.text(_change_text(change))
+
+
+def _print_diff_tail(out: LineWriter, report: DiffReport) -> None:
+    """What only one side has, then the counts (and how counters were compared)."""
     for label, rows in (("only in A", report.only_in_a), ("only in B", report.only_in_b)):
         for row in rows:
             flags = "".join(f" ⚠ {problem}" for problem in row.get("problems", ()))
             out.line(f"{label}: #{row['seq']} {_key_text(row['key'])} {row['outcome']}{flags}")
+    broken = {side: len(rows) for side, rows in report.problems.items() if rows}
+    unread = "".join(f", {n} unreadable line(s) in {side.upper()}" for side, n in broken.items())
+    out.line(f"{report.paired} paired records, {report.changed_count} changed, "
+             f"{len(report.only_in_a)} only in A, {len(report.only_in_b)} only in B{unread}")
+    if report.changed_count:
+        out.line(report.rates_note, "dim")
 
 
 def _key_text(key: dict[str, Any]) -> str:
