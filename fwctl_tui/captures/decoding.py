@@ -220,8 +220,8 @@ def _summary(exchange: Exchange, decoded: Decoded | None, limit: int) -> str:
     can: the request part is computed once per distinct request, and the reply's tree is
     walked only until `limit` values (and one more, for the ellipsis) are found."""
     command = command_for(exchange)
-    asked, parts = _asked(exchange.command, exchange.opcode, match_key_of(exchange.request))
-    parts = list(parts)
+    asked, asked_parts = _asked(exchange.command, match_key_of(exchange.request))
+    parts = list(asked_parts)
     if exchange.errno:
         return " ".join(parts)
     if exchange.status:
@@ -254,7 +254,7 @@ def match_key_of(request: bytes) -> bytes:
 
 
 @lru_cache(maxsize=1024)
-def _asked(name: str, opcode: int, request: bytes) -> tuple[frozenset[str], tuple[str, ...]]:
+def _asked(name: str, request: bytes) -> tuple[frozenset[str], tuple[str, ...]]:
     """(names of the request's non-zero index fields, their `name=value` texts, op_mod's
     name first where it says something): the same for every record of one request."""
     exchange = Exchange(command=name, scope=Scope.CONFIGURATION, request=request, out_cap=0)

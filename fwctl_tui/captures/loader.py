@@ -9,10 +9,7 @@ is reported and skipped.
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import stat
 import threading
 from array import array
 from collections.abc import Iterator
@@ -21,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from fwctl_tui.captures.files import open_regular
 from fwctl_tui.captures.format import (
     MAX_LINE_BYTES,
     RECORD_UPGRADERS,
@@ -257,32 +255,6 @@ def _parses(text: bytes) -> bool:
 
 
 _BOM = b"\xef\xbb\xbf"
-_SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-            (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-
-
-def open_regular(path: Path | str) -> BinaryIO:
-    """`path` opened for reading, if it is a regular file (symlinks followed).
-
-    A capture is a file. A FIFO would block the reader forever waiting for a writer and
-    a device could stream without end, so the file is opened without blocking, checked
-    with fstat (no race with a swap between check and open) and refused unless regular:
-    IsADirectoryError for a directory, CaptureError naming the kind otherwise.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
-            raise CaptureError(f"{kind}, not a capture file: captures are read only from "
-                               "regular files", path=str(path))
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 def parse_header_line(first: bytes, path: str) -> Any:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from fwctl_tui.captures.files import make_parent, open_for_append, open_regular
 from fwctl_tui.captures.format import (
     CaptureError,
     device_identity,
@@ -180,7 +181,7 @@ def open_recorder(
     """
     target = Path(path) if path is not None else default_capture_path(entry.name)
     make_parent(target)
-    fd = _open_for_append(target)
+    fd = open_for_append(target)
     try:
         with _locked(fd):
             size = os.fstat(fd).st_size
@@ -213,31 +214,6 @@ def _timeline(created_at: float | None, host: str | None, name: str, file: str) 
     if created_at is None:
         return None
     return hashlib.sha256(f"{created_at}|{host}|{name}|{file}".encode()).hexdigest()[:32]
-
-
-def _open_for_append(target: Path) -> int:
-    """A descriptor appending to `target` (created if missing), only if it is a regular
-    file: a FIFO or device is refused without blocking on it."""
-    fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_CLOEXEC,
-                 0o666)
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise CaptureError("not a regular file (a FIFO, socket or device): captures are "
-                           "written only to regular files", path=str(target))
-    os.set_blocking(fd, True)
-    return fd
-
-
-def make_parent(target: Path) -> None:
-    """Create `target`'s folder; CaptureError naming the part of the path that is a file."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        blocker = next((p for p in (target.parent, *target.parent.parents)
-                        if p.exists() and not p.is_dir()), target.parent)
-        raise CaptureError(f"{blocker} is a file, not a folder: cannot save inside it",
-                           path=str(target)) from None
 
 
 def _continue(target: Path, entry: Any) -> int:
@@ -341,7 +317,7 @@ def save_as(src: Path | str, dest: Path | str, *, redact: bool = False,
     reason is appended to `dropped` (the header's own damage too). Every readable record
     is written, blank lines between records included in the count of none.
     """
-    from fwctl_tui.captures.loader import load_capture, open_regular
+    from fwctl_tui.captures.loader import load_capture
 
     source = Path(src)
     if not redact:
