@@ -15,6 +15,7 @@ from functools import cache, cached_property, lru_cache
 from typing import Any, ClassVar
 
 from fwctl_tui.decoders import catalogue, decode_input, decode_output
+from fwctl_tui.decoders.node import LEAF_KINDS
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import Scope
 
@@ -279,15 +280,30 @@ def _asked(name: str, request: bytes) -> tuple[frozenset[str], tuple[str, ...]]:
 def _joined_leaves(node: Any, *, skip_arrays: bool) -> Iterator[tuple[str, Any]]:
     """(short name, value) of the tree's leaves in layout order, built lazily; an `x_high`
     leaf followed by `x_low` is one 64-bit `x` (as values() joins them). Mailbox header and
-    reserved fields are left out; a leaf beyond a short buffer has the value None."""
+    reserved fields are left out; a leaf beyond a short buffer has the value None. One
+    generator, no per-leaf objects: a listing runs this for every record."""
     pending: tuple[str, Any] | None = None
-    for name, value in _leaves(node, skip_arrays):
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        kind = current.kind
+        if kind not in LEAF_KINDS:  # (a leaf's kind says so: no children list to build)
+            if skip_arrays and kind == "array":
+                continue
+            children = current.children
+            if children:
+                stack.extend(reversed(children))
+                continue
+        name = current.name
+        if name in HEADER_FIELDS or name.startswith("reserved"):
+            continue
+        value = current.value
         if pending is not None:
             high_name, high_value = pending
             pending = None
-            base = high_name[:-5]
-            if name == f"{base}_low" and isinstance(high_value, int) and isinstance(value, int):
-                yield base, (high_value << 32) | value
+            if (name == f"{high_name[:-5]}_low" and isinstance(high_value, int)
+                    and isinstance(value, int)):
+                yield high_name[:-5], (high_value << 32) | value
                 continue
             yield high_name, high_value
         if name.endswith("_high"):
@@ -296,23 +312,6 @@ def _joined_leaves(node: Any, *, skip_arrays: bool) -> Iterator[tuple[str, Any]]
             yield name, value
     if pending is not None:
         yield pending
-
-
-def _leaves(node: Any, skip_arrays: bool) -> Iterator[tuple[str, Any]]:
-    if node is None:
-        return
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if skip_arrays and current.kind == "array":
-            continue
-        children = current.children
-        if children:
-            stack.extend(reversed(children))
-            continue
-        name = current.name
-        if name not in HEADER_FIELDS and not name.startswith("reserved"):
-            yield name, current.value
 
 
 def _op_mod_name(exchange: Exchange) -> str | None:
