@@ -204,6 +204,10 @@ def _structure_cases() -> Iterator[Case]:
     short = record(3)
     short.update(reply=reply(3)[:20].hex())
     yield Case("damaged-replies", capture(header(), [record(1), no_status, short]), [1])
+    head = header()
+    head["device"]["info"] = {"uctx_caps": 10**400, "uid": -1, "mac": 10**40,
+                              "uctx_cap_names": [ESCAPES[0]], "serial": {"deep": [[[1]]]}}
+    yield Case("info-extremes", capture(head, good), [1, 2, 3])
     yield Case("fifo", special="fifo")
     yield Case("directory", special="directory")
     yield Case("dangling-link", special="dangling")
