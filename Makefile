@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-kernel lint bench snapshot-update generate clean
+.PHONY: run test test-kernel lint bench fuzz snapshot-update generate clean
 
 $(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The whole hostile-capture corpus and 10 minutes of random mutations through every tool
+# (the test suite runs a bounded part of the corpus). FUZZ_SECONDS=60 for a shorter run.
+fuzz: $(STAMP)
+	$(BIN)/python -m tools.hostile.fuzz --seconds $${FUZZ_SECONDS:-600}
 
 snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest tests/ui --snapshot-update

@@ -6,8 +6,8 @@ import importlib
 import sys
 import time
 
-BENCHES = ("bench.ioctl_bench", "bench.decode_bench", "bench.capture_bench", "bench.tui_bench",
-           "bench.output_bench", "bench.watch_bench")
+BENCHES = ("bench.ioctl_bench", "bench.decode_bench", "bench.capture_bench",
+           "bench.capture_cli_bench", "bench.tui_bench", "bench.output_bench", "bench.watch_bench")
 
 
 def main() -> int:

@@ -57,6 +57,7 @@ def _request() -> bytes:
 
 
 def _reply(step: int) -> bytes:
+    """A PPCNT reply whose counters grow with `step`."""
     body = bytearray(REGISTER_BYTES)
     body[1] = 1
     for counter in range(8, REGISTER_BYTES // 8):  # 64-bit counters after the index dwords
@@ -65,8 +66,9 @@ def _reply(step: int) -> bytes:
     return bytes(16) + bytes(8) + bytes(body)
 
 
-def generate(path: Path, records: int) -> float:
-    """Write a counter-polling capture; returns records written per second."""
+def generate(path: Path, records: int, *, first_step: int = 0) -> float:
+    """Write a counter-polling capture; returns records written per second. Another
+    `first_step` gives the same questions with other counter values (a diff's B side)."""
     entry = DeviceEntry(name="bench0", kind="simulated", device_type="mlx5")
     state = KernelState("6.18.0", 0, True, "none", "bench", 1, simulated=True)
     request = _request()
@@ -76,7 +78,7 @@ def generate(path: Path, records: int) -> float:
         for step in range(records):
             recorder.record(Exchange(
                 command="ACCESS_REG:PPCNT", scope=Scope.DEBUG_READ_ONLY, request=request,
-                out_cap=16 + 8 + REGISTER_BYTES, reply=_reply(step),
+                out_cap=16 + 8 + REGISTER_BYTES, reply=_reply(first_step + step),
                 out_len=16 + 8 + REGISTER_BYTES, duration_ns=12_000,
                 wall_time=t0 + step * 0.01, mono_ns=step * 10_000_000,
             ))

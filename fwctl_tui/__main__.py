@@ -11,6 +11,7 @@ import os
 import sys
 
 from fwctl_tui.cli import EXIT_USAGE, CliError, print_json
+from fwctl_tui.textsafe import printable
 
 # Subcommand modules, each exposing register(subparsers) -> None.
 CLI_MODULES = (
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "json", False):
             print_json({"error": err.message, **err.extra})
         else:
-            sys.stderr.write(f"fwctl-tui: {err.message}\n")
+            shown = "\n".join(printable(line) for line in err.message.split("\n"))
+            sys.stderr.write(f"fwctl-tui: {shown}\n")
         return err.code
     except KeyboardInterrupt:
         return 130

@@ -99,8 +99,21 @@ _RPC = {
 }
 
 
+MAX_ERRNO = 4095
+"""The kernel's MAX_ERRNO: a negative return above -4096 is an errno, nothing else is."""
+
+
 def explain(err: int) -> Explanation:
-    """Explanation for an errno value; unknown values fall back to strerror."""
+    """Explanation for an errno value; unknown values fall back to strerror.
+
+    Any integer is explained, even one no kernel returns (a capture may say errno 10**30
+    or -1): strerror would overflow on the first, so out-of-range values say so instead.
+    """
     name = _errno.errorcode.get(err, f"errno {err}")
-    meaning, action = _RPC.get(name, (os.strerror(err) + ".", ""))
+    if name in _RPC:
+        meaning, action = _RPC[name]
+    elif 0 < err <= MAX_ERRNO:
+        meaning, action = os.strerror(err) + ".", ""
+    else:
+        meaning, action = f"Not an errno (the kernel's are 1..{MAX_ERRNO}).", ""
     return Explanation(name=name, meaning=meaning, action=action)

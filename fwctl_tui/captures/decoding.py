@@ -9,12 +9,15 @@ instead of raising, and flattens trees into {path: value} maps that are cheap to
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any, ClassVar
 
 from fwctl_tui.decoders import catalogue, decode_input, decode_output
+from fwctl_tui.decoders.node import LEAF_KINDS
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.uapi import Scope
 
 # Mailbox header fields: the same in every command, never interesting to compare or pair.
 HEADER_FIELDS = frozenset({"opcode", "uid", "op_mod", "status", "syndrome", "reserved"})
@@ -209,30 +212,33 @@ def summary(exchange: Exchange, decoded: Decoded | None = None, limit: int = 4) 
     from fwctl_tui.captures.checks import problems
 
     flags = [f"⚠ {problem}" for problem in problems(exchange)]
-    text = _summary(exchange, decoded or decode(exchange), limit)
+    text = _summary(exchange, decoded, limit)
     return " ".join([*flags, text]) if text else " ".join(flags)
 
 
-def _summary(exchange: Exchange, decoded: Decoded, limit: int) -> str:
-    big = len(exchange.request) + len(exchange.reply or b"") > SUMMARY_BYTES
-    inputs = flatten(decoded.input, SUMMARY_LEAVES) if big else decoded.input_fields
-    asked = {_short(p): v for p, v in _index_of(inputs).items()
-             if v and _short(p) not in _NOT_SUMMARY}
-    parts = [f"{name}={_fmt(value)}" for name, value in asked.items()]
-    op_mod_name = _op_mod_name(exchange)
-    if op_mod_name and not exchange.command.startswith("ACCESS_REG"):
-        parts.insert(0, f"op_mod={op_mod_name}")
+def _summary(exchange: Exchange, decoded: Decoded | None, limit: int) -> str:
+    """Listing a 100k-record capture calls this 100k times, so it reads as little as it
+    can: the request part is computed once per distinct request, and the reply's tree is
+    walked only until `limit` values (and one more, for the ellipsis) are found."""
+    command = command_for(exchange)
+    asked, asked_parts = _asked(exchange.command, match_key_of(exchange.request))
+    parts = list(asked_parts)
     if exchange.errno:
         return " ".join(parts)
     if exchange.status:
         parts.append(f"syndrome=0x{exchange.syndrome or 0:08x}")
         return " ".join(parts)
-    outputs = flatten(decoded.output, SUMMARY_LEAVES) if big else decoded.output_fields
-    if decoded.error and not outputs:
-        return " ".join([*parts, decoded.error])
+    if command is None:
+        return " ".join([*parts, decode(exchange).error or ""]).strip()
+    output = decoded.output if decoded is not None else None
+    if output is None and exchange.reply is not None:
+        try:
+            output = decode_output(command, exchange.reply, in_=exchange.request)
+        except Exception as err:  # a decoder bug must not hide the record
+            return " ".join([*parts, f"reply does not decode: {err}"])
+    big = len(exchange.request) + len(exchange.reply or b"") > SUMMARY_BYTES
     shown = 0
-    for path, value in values(outputs).items():
-        name = _short(path)
+    for name, value in _joined_leaves(output, skip_arrays=big):
         if not value or isinstance(value, bytes) or name in asked or name in _NOT_SUMMARY:
             continue
         if shown == limit:
@@ -241,6 +247,71 @@ def _summary(exchange: Exchange, decoded: Decoded, limit: int) -> str:
         parts.append(f"{name}={_fmt(value)}")
         shown += 1
     return " ".join(parts)
+
+
+def match_key_of(request: bytes) -> bytes:
+    """Request bytes with the uid zeroed (what two equivalent requests share)."""
+    return request[:2] + b"\0\0" + request[4:] if len(request) >= 4 else request
+
+
+@lru_cache(maxsize=1024)
+def _asked(name: str, request: bytes) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(names of the request's non-zero index fields, their `name=value` texts, op_mod's
+    name first where it says something): the same for every record of one request."""
+    exchange = Exchange(command=name, scope=Scope.CONFIGURATION, request=request, out_cap=0)
+    command = command_for(exchange)
+    if command is None:
+        return frozenset(), ()
+    try:
+        root = decode_input(command, request)
+    except Exception:  # a request the decoder cannot read asks nothing nameable
+        return frozenset(), ()
+    big = len(request) > SUMMARY_BYTES
+    inputs = flatten(root, SUMMARY_LEAVES) if big else flatten(root)
+    asked = {_short(p): v for p, v in _index_of(inputs).items()
+             if v and _short(p) not in _NOT_SUMMARY}
+    parts = [f"{key}={_fmt(value)}" for key, value in asked.items()]
+    op_mod_name = _op_mod_name(exchange)
+    if op_mod_name and not name.startswith("ACCESS_REG"):
+        parts.insert(0, f"op_mod={op_mod_name}")
+    return frozenset(asked), tuple(parts)
+
+
+def _joined_leaves(node: Any, *, skip_arrays: bool) -> Iterator[tuple[str, Any]]:
+    """(short name, value) of the tree's leaves in layout order, built lazily; an `x_high`
+    leaf followed by `x_low` is one 64-bit `x` (as values() joins them). Mailbox header and
+    reserved fields are left out; a leaf beyond a short buffer has the value None. One
+    generator, no per-leaf objects: a listing runs this for every record."""
+    pending: tuple[str, Any] | None = None
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        kind = current.kind
+        if kind not in LEAF_KINDS:  # (a leaf's kind says so: no children list to build)
+            if skip_arrays and kind == "array":
+                continue
+            children = current.children
+            if children:
+                stack.extend(reversed(children))
+                continue
+        name = current.name
+        if name in HEADER_FIELDS or name.startswith("reserved"):
+            continue
+        value = current.value
+        if pending is not None:
+            high_name, high_value = pending
+            pending = None
+            if (name == f"{high_name[:-5]}_low" and isinstance(high_value, int)
+                    and isinstance(value, int)):
+                yield high_name[:-5], (high_value << 32) | value
+                continue
+            yield high_name, high_value
+        if name.endswith("_high"):
+            pending = (name, value)
+        else:
+            yield name, value
+    if pending is not None:
+        yield pending
 
 
 def _op_mod_name(exchange: Exchange) -> str | None:

@@ -13,7 +13,7 @@ of their side. Used by `fwctl-tui diff`, `replay --against` and the diff view.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from fwctl_tui.captures import checks, decoding, render
 from fwctl_tui.captures.loader import load_capture, outcome_text
 from fwctl_tui.captures.replay import match_key
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.uapi import Scope
 
 _COUNTER_COMMAND = re.compile(r"CNT|COUNTER|PPCNT|PPLM|MPCNT|PPRT|STATS", re.IGNORECASE)
 _COUNTER_NAME = re.compile(
@@ -77,6 +78,8 @@ class DiffReport:
     only_in_b: list[dict[str, Any]] = field(default_factory=list)
     problems: dict[str, list[str]] = field(default_factory=lambda: {"a": [], "b": []})
     same_timeline: bool = False
+    paired: int = 0  # pairs found, also when they were streamed out instead of kept
+    changed_count: int = 0
 
     @property
     def changed(self) -> list[Pair]:
@@ -109,6 +112,22 @@ def record_key(exchange: Exchange, decoded: decoding.Decoded | None = None) -> d
     return key
 
 
+class _Keys:
+    """record_key once per distinct question: a polling capture asks one 100k times. The
+    keys are shared between records; nobody changes them."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, Scope, bytes], tuple[Any, dict[str, Any]]] = {}
+
+    def __call__(self, exchange: Exchange) -> tuple[Any, dict[str, Any]]:
+        question = (exchange.command, exchange.scope, match_key(exchange.request))
+        found = self._known.get(question)
+        if found is None:
+            key = record_key(exchange)
+            found = self._known[question] = (_freeze(key), key)
+        return found
+
+
 def is_counter(command: str, path: str, width_bits: int = 64) -> bool:
     """A running count (so a delta and a rate mean something), judged by name and width.
 
@@ -138,7 +157,7 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
             changes.append(Change(label, va, vb))
     notes = [f"{side}: {problem}" for side, ex in (("A", a), ("B", b))
              for problem in checks.problems(ex)]
-    if a.reply is None or b.reply is None:
+    if a.reply is None or b.reply is None or a.reply == b.reply:
         return changes, "; ".join(notes) or None
     da, db = decoding.decode(a), decoding.decode(b)
     if not (da.output_fields and db.output_fields):
@@ -210,22 +229,26 @@ def _brief(seq: int, exchange: Exchange, key: dict[str, Any]) -> dict[str, Any]:
 
 def diff_exchanges(
     a: Iterable[tuple[int, Exchange]], b: Iterable[tuple[int, Exchange]], *,
-    same_timeline: bool = False,
+    same_timeline: bool = False, on_pair: Callable[[Pair], None] | None = None,
 ) -> DiffReport:
     """Pair (seq, Exchange) streams by question, in order, and diff each pair; rates only
-    with `same_timeline` (both streams from one capture)."""
+    with `same_timeline` (both streams from one capture).
+
+    Pairs are kept in `report.pairs` (sorted by A's seq), or, with `on_pair`, handed over
+    as they are found in B's order and not kept: a diff of two 100k-record captures then
+    holds A's records and the counts, not 100k pairs with their changes.
+    """
     waiting: dict[Any, list[tuple[int, Exchange, dict[str, Any]]]] = {}
     order_a: list[tuple[Any, int, Exchange, dict[str, Any]]] = []
+    keys = _Keys()
     for seq, exchange in a:
-        key = record_key(exchange)
-        frozen = _freeze(key)
+        frozen, key = keys(exchange)
         waiting.setdefault(frozen, []).append((seq, exchange, key))
         order_a.append((frozen, seq, exchange, key))
     report = DiffReport(same_timeline=same_timeline)
     cursor: dict[Any, int] = {}
     for seq_b, exchange_b in b:
-        key = record_key(exchange_b)
-        frozen = _freeze(key)
+        frozen, key = keys(exchange_b)
         queue = waiting.get(frozen, [])
         used = cursor.get(frozen, 0)
         if used >= len(queue):
@@ -234,7 +257,13 @@ def diff_exchanges(
         cursor[frozen] = used + 1
         seq_a, exchange_a, _ = queue[used]
         changes, note = diff_pair(exchange_a, exchange_b, same_timeline=same_timeline)
-        report.pairs.append(Pair(key, exchange_a, exchange_b, seq_a, seq_b, changes, note))
+        pair = Pair(key, exchange_a, exchange_b, seq_a, seq_b, changes, note)
+        report.paired += 1
+        report.changed_count += bool(changes)
+        if on_pair is None:
+            report.pairs.append(pair)
+        else:
+            on_pair(pair)
     seen: dict[Any, int] = {}
     for frozen, seq, exchange, key in order_a:
         position = seen.get(frozen, 0)
@@ -263,7 +292,8 @@ def timeline(header: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def diff_captures(path_a: Path | str, path_b: Path | str) -> DiffReport:
+def diff_captures(path_a: Path | str, path_b: Path | str,
+                  on_pair: Callable[[Pair], None] | None = None) -> DiffReport:
     """Diff two capture files (CaptureError / FileNotFoundError if one cannot be opened).
 
     Broken lines of either file are in `report.problems["a"/"b"]`; rates are computed only
@@ -273,12 +303,14 @@ def diff_captures(path_a: Path | str, path_b: Path | str) -> DiffReport:
         line_a, line_b = timeline(capture_a.header), timeline(capture_b.header)
     problems: dict[str, list[str]] = {"a": [], "b": []}
     report = diff_exchanges(_numbered(path_a, problems["a"]), _numbered(path_b, problems["b"]),
-                            same_timeline=line_a is not None and line_a == line_b)
+                            same_timeline=line_a is not None and line_a == line_b,
+                            on_pair=on_pair)
     report.problems = problems
     return report
 
 
-def diff_records(path: Path | str, seq_a: int, seq_b: int) -> DiffReport:
+def diff_records(path: Path | str, seq_a: int, seq_b: int,
+                 on_pair: Callable[[Pair], None] | None = None) -> DiffReport:
     """Two records of one capture, by seq, with rates over their shared clock (LookupError
     when a seq is not there or the two records ask different questions)."""
     problems: list[str] = []
@@ -291,7 +323,11 @@ def diff_records(path: Path | str, seq_a: int, seq_b: int) -> DiffReport:
         raise LookupError(f"records {seq_a} and {seq_b} ask different questions "
                           f"({key_a} vs {key_b}): only answers to one question compare")
     changes, note = diff_pair(found[seq_a], found[seq_b], same_timeline=True)
-    report = DiffReport(same_timeline=True)
-    report.pairs.append(Pair(key_a, found[seq_a], found[seq_b], seq_a, seq_b, changes, note))
+    report = DiffReport(same_timeline=True, paired=1)
+    pair = Pair(key_a, found[seq_a], found[seq_b], seq_a, seq_b, changes, note)
+    if on_pair is None:
+        report.pairs.append(pair)
+    else:
+        on_pair(pair)
     report.problems["a"] = problems
     return report

@@ -27,6 +27,8 @@ SCHEMA = 1
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """A 2 MiB request plus a 2 MiB reply in hex is ~8.4 MB; anything far beyond is junk."""
+MAX_PAYLOAD = 2 * 1024 * 1024
+"""The fwctl core refuses input or output above 2 MiB, so no real record holds more."""
 
 
 class CaptureError(ValueError):
@@ -164,6 +166,9 @@ def dumps(record: dict[str, Any]) -> str:
 def _hex(value: Any, key: str) -> bytes:
     if not isinstance(value, str):
         raise CaptureError(f"{key!r} must be a hex string, got {type(value).__name__}")
+    if len(value) > 2 * MAX_PAYLOAD:
+        raise CaptureError(f"{key!r} holds {len(value) // 2} bytes, more than the kernel's "
+                           f"{MAX_PAYLOAD} (2 MiB) limit")
     try:
         return bytes.fromhex(value)
     except ValueError:
@@ -171,8 +176,31 @@ def _hex(value: Any, key: str) -> bytes:
 
 
 _SCOPES: dict[object, Scope] = {**{int(s): s for s in Scope}, **{s.name: s for s in Scope}}
-_INT_KEYS = (("out_cap", None), ("errno", 0), ("out_len", 0), ("duration_ns", 0),
-             ("mono_ns", 0))
+U32_MAX = (1 << 32) - 1
+I64_MAX = (1 << 63) - 1
+MAX_ERRNO = 4095  # the kernel's: an errno is 1..4095
+MAX_WALL_TIME = 253402300799.0  # 9999-12-31T23:59:59Z, the last second datetime can show
+MAX_DEPTH = 32
+"""Nesting a record or header may have: ours are 3 deep; 32 leaves room for other tools'
+`meta` while keeping every recursive walk (redaction, JSON output) far from Python's limit."""
+# (key, default, upper bound): integers a record must carry as integers within range.
+_INT_KEYS = (("out_cap", None, U32_MAX), ("errno", 0, MAX_ERRNO), ("out_len", 0, U32_MAX),
+             ("duration_ns", 0, I64_MAX), ("mono_ns", 0, I64_MAX))
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests dicts/lists more than `limit` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        children = (current.values() if isinstance(current, dict)
+                    else current if isinstance(current, list) else ())
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _scope_of(record: dict[str, Any]) -> Scope:
@@ -197,39 +225,71 @@ def _known_scope(given: Any, key: str, *, names: bool) -> Scope | None:
     usable = type(given) is int or (names and isinstance(given, str))
     scope = _SCOPES.get(given) if usable else None
     if scope is None:
-        raise CaptureError(f"unknown {key} {given!r}")
+        raise CaptureError(f"unknown {key} {_brief(given)}")
     return scope
 
 
+def _brief(value: Any) -> str:
+    """A bad value for an error message: its repr, cut short (a line may be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _ints(record: dict[str, Any]) -> list[int]:
+    """The record's integer fields, each checked for type and range (CaptureError)."""
+    out = []
+    for key, default, top in _INT_KEYS:
+        value = record.get(key, default)
+        if type(value) is not int:
+            raise CaptureError(f"{key!r} must be an integer, got {_brief(value)}")
+        if not 0 <= value <= top:
+            raise CaptureError(f"{key!r} is {_brief(value)}, outside 0..{top}")
+        out.append(value)
+    return out
+
+
+def _wall_time(record: dict[str, Any]) -> float:
+    wall = record.get("wall_time") or 0.0
+    if type(wall) not in (int, float):
+        raise CaptureError(f"'wall_time' must be a number, got {_brief(wall)}")
+    if not 0 <= wall <= MAX_WALL_TIME:  # also false for NaN; inf and 10**400 are above
+        raise CaptureError(f"'wall_time' is {_brief(wall)}, outside 0..{MAX_WALL_TIME:.0f} "
+                           "(epoch seconds up to the year 9999)")
+    return float(wall)
+
+
+def _text(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is not None and not isinstance(value, str):
+        raise CaptureError(f"{key!r} must be a string, got {_brief(value)}")
+    return value
+
+
 def record_to_exchange(record: dict[str, Any], device: str = "") -> Exchange:
-    """Rebuild the Exchange; raises CaptureError (no line number) on a malformed record."""
+    """Rebuild the Exchange; raises CaptureError (no line number) on a malformed record.
+
+    Every field the tools compute with is checked here, once, for type and range, so no
+    reader further up meets an infinite time, a 400-digit errno or a nested `detail`.
+    """
+    if too_deep(record):
+        raise CaptureError(f"nested more than {MAX_DEPTH} levels deep")
     scope = _scope_of(record)
-    get = record.get
-    ints = (get("out_cap"), get("errno", 0), get("out_len", 0), get("duration_ns", 0),
-            get("mono_ns", 0))
-    if not (type(ints[0]) is type(ints[1]) is type(ints[2]) is type(ints[3])
-            is type(ints[4]) is int):
-        key, value = next((k, v) for (k, _), v in zip(_INT_KEYS, ints, strict=True)
-                          if type(v) is not int)
-        raise CaptureError(f"{key!r} must be an integer, got {value!r}")
+    out_cap, errno, out_len, duration_ns, mono_ns = _ints(record)
     reply_hex = record.get("reply")
     meta = record.get("meta")
-    wall = record.get("wall_time") or 0.0
-    if not isinstance(wall, int | float):
-        raise CaptureError(f"'wall_time' must be a number, got {wall!r}")
     return Exchange(
-        command=str(record.get("command") or "UNKNOWN"),
+        command=_text(record, "command") or "UNKNOWN",
         scope=scope,
         request=_hex(record.get("request"), "request"),
-        out_cap=ints[0],
-        errno=ints[1],
+        out_cap=out_cap,
+        errno=errno,
         reply=None if reply_hex is None else _hex(reply_hex, "reply"),
-        out_len=ints[2],
-        duration_ns=ints[3],
-        wall_time=float(wall),
-        mono_ns=ints[4],
+        out_len=out_len,
+        duration_ns=duration_ns,
+        wall_time=_wall_time(record),
+        mono_ns=mono_ns,
         device=device,
-        detail=record.get("detail"),
+        detail=_text(record, "detail"),
         session=session if isinstance(session := record.get("session"), str) else "",
         meta=dict(meta) if isinstance(meta, dict) else {},
     )
@@ -279,5 +339,53 @@ def check_header(header: Any) -> dict[str, Any]:
         if upgrade is None:
             raise CaptureError(f"capture schema {schema} is no longer supported")
         header = upgrade(header)
-    header.setdefault("device", {})
     return header
+
+
+_HEADER_TEXT = ("tool", "tool_version", "created_at", "host", "kernel_release",
+                "allow_list_version", "timeline")
+_DEVICE_TEXT = ("kind", "device_type", "fwctl", "dev_node", "pci_bdf", "pci_ids", "driver",
+                "firmware_version", "psid", "board", "serial")
+
+
+def clean_header(header: dict[str, Any]) -> list[str]:
+    """Make a checked header safe to read: every value of the wrong type (a `device` that is
+    not an object, `netdevs` that is not a list of names, a 10**400 taint mask, a nested
+    `host`) becomes null, in place; returns what was dropped, in words.
+
+    Records stand on their own, so a damaged header costs its own values, never the file.
+    """
+    dropped: list[str] = []
+
+    def drop(where: dict[str, Any], key: str, label: str, rule: str) -> None:
+        dropped.append(f"header {label!r} {rule}, got {_brief(where[key])}; ignored")
+        where[key] = None
+
+    for key in _HEADER_TEXT:
+        if header.get(key) is not None and not isinstance(header[key], str):
+            drop(header, key, key, "must be a string")
+    taint = header.get("taint_at_start")
+    if taint is not None and not (type(taint) is int and 0 <= taint < 1 << 64):
+        drop(header, "taint_at_start", "taint_at_start", "must be an integer 0..2^64-1")
+    if header.get("simulated") is not None and not isinstance(header["simulated"], bool):
+        drop(header, "simulated", "simulated", "must be true or false")
+    if not isinstance(header.get("redacted", False), bool | dict):
+        drop(header, "redacted", "redacted", "must be true, false or an object")
+    if not isinstance(header.get("device", {}), dict):
+        drop(header, "device", "device", "must be an object")
+    device = header.get("device") or {}
+    header["device"] = device
+    for key in _DEVICE_TEXT:
+        if device.get(key) is not None and not isinstance(device[key], str):
+            drop(device, key, f"device.{key}", "must be a string")
+    netdevs = device.get("netdevs")
+    if netdevs is not None and not (isinstance(netdevs, list)
+                                    and all(isinstance(n, str) for n in netdevs)):
+        drop(device, "netdevs", "device.netdevs", "must be a list of names")
+    if device.get("info") is not None and not isinstance(device["info"], dict):
+        drop(device, "info", "device.info", "must be an object")
+    for where, label in ((header, ""), (device, "device.")):
+        for key, value in where.items():
+            if isinstance(value, dict | list) and too_deep(value, MAX_DEPTH - 2):
+                drop(where, key, label + key, f"nests more than {MAX_DEPTH} levels")
+    return dropped

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from fwctl_tui.captures.decoding import Field
 
@@ -31,8 +31,10 @@ _ELEMENT = re.compile(r"^(?P<base>.+)\[(?P<index>\d+)\]$")
 _AUTO_ARRAY = re.compile(r"^array\d+_auto$")  # an anonymous array: its parent names it
 
 
+@lru_cache(maxsize=8192)
 def classify(name: str) -> str | None:
-    """Identifier class of a field or header key by its name, or None."""
+    """Identifier class of a field or header key by its name, or None (cached: diff and
+    redaction ask for every field of every record, from a few hundred distinct names)."""
     key = name.lower()
     if _GUID.search(key) or key in ("guid", "sys_guid"):
         return "guid"

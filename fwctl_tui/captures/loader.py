@@ -18,12 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from fwctl_tui.captures.files import open_regular
 from fwctl_tui.captures.format import (
     MAX_LINE_BYTES,
     RECORD_UPGRADERS,
     SCHEMA,
     CaptureError,
     check_header,
+    clean_header,
     record_to_exchange,
 )
 from fwctl_tui.exchange import Exchange
@@ -69,7 +71,7 @@ class Capture:
         self.schema = SCHEMA
         self._lock = threading.Lock()
         self._cache: dict[int, RecordItem] = {}
-        self._file: BinaryIO = path.open("rb")
+        self._file: BinaryIO = open_regular(path)
         try:
             self.header, self._offsets, self._lines = self._scan()
         except BaseException:
@@ -84,19 +86,14 @@ class Capture:
         first = self._file.readline(MAX_LINE_BYTES + 1)
         if not first.strip():
             raise CaptureError("empty file: no capture header", path=str(self.path), line=1)
+        header = parse_header_line(first, str(self.path))
+        source_schema = header.get("schema") if isinstance(header, dict) else None
         try:
-            header = json.loads(first)
-        except (ValueError, UnicodeDecodeError):
-            raise CaptureError(
-                "first line is not JSON: not a capture file (binary or damaged?)",
-                path=str(self.path),
-                line=1,
-            ) from None
-        try:
-            source_schema = header.get("schema") if isinstance(header, dict) else None
             header = check_header(header)
         except CaptureError as err:
             raise CaptureError(err.reason, path=str(self.path), line=1) from None
+        self.problems += [CaptureError(reason, path=str(self.path), line=1)
+                          for reason in clean_header(header)]
         self.schema = source_schema if isinstance(source_schema, int) else SCHEMA
         offsets, lines = array("Q"), array("I")
         line_no, carry_start = 2, len(first)
@@ -154,12 +151,19 @@ class Capture:
         return item
 
     def iter_records(self, start: int = 0) -> Iterator[RecordItem]:
-        """Every record from `start`, read sequentially (fast path for filters, diff, bench)."""
-        with self.path.open("rb") as stream:
-            if start < len(self._offsets):
-                stream.seek(self._offsets[start])
+        """Every record from `start`, read sequentially (fast path for filters, diff, bench).
+
+        Blank lines between records are skipped by seeking to the next record's offset
+        (a seek inside the read buffer costs no system call)."""
+        with open_regular(self.path) as stream:
+            position = -1
             for index in range(start, len(self._offsets)):
-                yield self._parse(index, stream.readline(MAX_LINE_BYTES + 1))
+                offset = self._offsets[index]
+                if offset != position:
+                    stream.seek(offset)
+                text = stream.readline(MAX_LINE_BYTES + 1)
+                position = offset + len(text)
+                yield self._parse(index, text)
 
     def exchanges(self) -> Iterator[Exchange]:
         """The usable records as Exchanges, skipping broken lines."""
@@ -180,6 +184,8 @@ class Capture:
             raw = _DECODER.decode(text.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             return self._broken(index, line, text, "not valid JSON")
+        except RecursionError:
+            return self._broken(index, line, text, "nested too deeply to read")
         if not isinstance(raw, dict) or raw.get("type") != "rpc":
             kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
             return self._broken(index, line, text, f"not an rpc record (type {kind!r})")
@@ -243,9 +249,24 @@ def _explain_simulator_syndromes() -> None:
 def _parses(text: bytes) -> bool:
     try:
         json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return False
     return True
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def parse_header_line(first: bytes, path: str) -> Any:
+    """The first line as JSON (a UTF-8 byte order mark before it is allowed), else
+    CaptureError saying why it is not a capture."""
+    try:
+        return json.loads(first.removeprefix(_BOM))
+    except (ValueError, UnicodeDecodeError):
+        reason = "first line is not JSON: not a capture file (binary or damaged?)"
+    except RecursionError:
+        reason = "first line is nested too deeply to be a capture header"
+    raise CaptureError(reason, path=path, line=1)
 
 
 def load_capture(path: Path | str) -> Capture:

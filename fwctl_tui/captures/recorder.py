@@ -10,8 +10,8 @@ leaves the previous file intact.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -19,14 +19,14 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from fwctl_tui.captures.files import make_parent, open_for_append, open_regular
 from fwctl_tui.captures.format import (
     CaptureError,
-    check_header,
     device_identity,
     dumps,
     exchange_to_record,
@@ -55,43 +55,112 @@ def default_capture_path(device_name: str, now: float | None = None) -> Path:
 
 
 class Recorder:
-    """Appends Exchanges to an open capture file; call it (or .record) per Exchange."""
+    """Appends Exchanges to an open capture file; call it (or .record) per Exchange.
 
-    def __init__(self, path: Path, stream: IO[str], *, next_seq: int = 1, fsync: bool = False):
+    Several recorders (processes, or threads with their own Recorder) may append to one
+    file at once: each record is written under an exclusive `flock` on the file with one
+    O_APPEND write, and takes its `seq` from the file itself (one more than the highest
+    written so far, by anyone), so no record is lost or interleaved and no seq repeats.
+    A write that fails (ENOSPC, EIO) is cut back off the file before the lock is released:
+    the capture never keeps half a line, and CaptureError says what happened.
+    """
+
+    def __init__(self, path: Path, fd: int, *, last_seq: int, end: int, fsync: bool = False):
         self.path = path
-        self._stream = stream
+        self._fd: int | None = fd
         self._fsync = fsync
         self._lock = threading.Lock()
-        self.next_seq = next_seq
+        self._last_seq = last_seq  # the highest seq in the file up to `_end`
+        self._end = end  # file size after what this recorder last saw or wrote
         self.count = 0
 
+    @property
+    def next_seq(self) -> int:
+        """The seq the next record gets unless another writer appends first."""
+        return self._last_seq + 1
+
     def record(self, exchange: Exchange) -> None:
-        """Write one record line and flush it to the OS before returning."""
+        """Write one record line to the file (the OS has it when this returns)."""
         with self._lock:
-            if self._stream.closed:
+            fd = self._fd
+            if fd is None:
                 raise CaptureError("recorder is closed", path=str(self.path))
-            self._stream.write(dumps(exchange_to_record(exchange, self.next_seq)) + "\n")
-            self._stream.flush()
-            if self._fsync:
-                os.fsync(self._stream.fileno())
-            self.next_seq += 1
-            self.count += 1
+            with _locked(fd):
+                end = os.fstat(fd).st_size
+                separator = b""
+                if end != self._end:  # another writer appended (or the file was cut)
+                    self._last_seq = max(self._last_seq, _highest_seq(fd, self._end, end))
+                    separator = b"" if end == 0 or os.pread(fd, 1, end - 1) == b"\n" else b"\n"
+                seq = self._last_seq + 1
+                data = separator + (dumps(exchange_to_record(exchange, seq)) + "\n").encode()
+                _append(fd, data, end, self._fsync, self.path)
+                self._last_seq, self._end = seq, end + len(data)
+                self.count += 1
 
     __call__ = record
 
     def close(self) -> None:
         with self._lock:
-            if not self._stream.closed:
-                self._stream.flush()
+            if self._fd is not None:
                 with contextlib.suppress(OSError):
-                    os.fsync(self._stream.fileno())
-                self._stream.close()
+                    os.fsync(self._fd)
+                os.close(self._fd)
+                self._fd = None
 
     def __enter__(self) -> Recorder:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def _locked(fd: int) -> Iterator[None]:
+    """An exclusive advisory lock on the whole file, for one header or record write."""
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _append(fd: int, data: bytes, end: int, fsync: bool, path: Path) -> None:
+    """Write `data` at the end of the file (the caller holds the lock, the file is `end`
+    bytes long); on failure cut the file back to `end` and raise CaptureError."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if fsync:
+            os.fsync(fd)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, end)
+        raise CaptureError(f"the record was not written ({err.strerror or err}); the "
+                           "capture is unchanged", path=str(path)) from None
+
+
+_SEQ = re.compile(rb'"seq"\s*:\s*(\d{1,30})')
+
+
+def _highest_seq(fd: int, start: int, end: int) -> int:
+    """The highest `seq` among the lines in bytes start..end (what other writers added).
+
+    Other writers' lines are ours (dumps writes `seq` second), so the first `"seq":N` of
+    each line is its seq; reading is chunked, a multi-megabyte line costs no more memory
+    than a chunk.
+    """
+    highest, position, at_line_start, chunk_size = 0, max(start, 0), True, 1 << 20
+    while position < end:
+        chunk = os.pread(fd, min(chunk_size, end - position), position)
+        if not chunk:
+            break
+        for number, line in enumerate(chunk.split(b"\n")):
+            if (at_line_start or number) and (found := _SEQ.search(line[:200])):
+                highest = max(highest, int(found.group(1)))
+        at_line_start = chunk.endswith(b"\n")
+        position += len(chunk)
+    return highest
 
 
 def open_recorder(
@@ -107,48 +176,58 @@ def open_recorder(
 
     An existing capture of the same device is appended to, so `send --capture FILE`
     can grow one file over many runs; any other existing file is refused, never clobbered.
-    `path=None` picks default_capture_path().
+    The file is never truncated: whoever takes the lock first on an empty file writes the
+    header, the others continue it. `path=None` picks default_capture_path().
     """
     target = Path(path) if path is not None else default_capture_path(entry.name)
-    if target.exists() and target.stat().st_size > 0:
-        return _continue(target, entry, fsync)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    timeline = None
-    if created_at is not None:  # a reproducible recording (samples): a reproducible id
-        seed = f"{created_at}|{host}|{entry.name}|{target.name}".encode()
-        timeline = hashlib.sha256(seed).hexdigest()[:32]
-    header = make_header(
-        device_identity(entry),
-        kernel_release=kernel.release,
-        taint_at_start=kernel.tainted,
-        simulated=kernel.simulated,
-        created_at=created_at if created_at is not None else time.time(),
-        host=host,
-        timeline=timeline,
-    )
-    stream = target.open("w", encoding="utf-8")
-    stream.write(dumps(header) + "\n")
-    stream.flush()
-    if fsync:
-        os.fsync(stream.fileno())
-    return Recorder(target, stream, fsync=fsync)
+    make_parent(target)
+    fd = open_for_append(target)
+    try:
+        with _locked(fd):
+            size = os.fstat(fd).st_size
+            if size > 0:
+                last_seq = _continue(target, entry)
+                if os.pread(fd, 1, size - 1) != b"\n":  # a writer died mid-line: keep the
+                    _append(fd, b"\n", size, fsync, target)  # damaged line apart
+                    size += 1
+            else:
+                header = make_header(
+                    device_identity(entry),
+                    kernel_release=kernel.release,
+                    taint_at_start=kernel.tainted,
+                    simulated=kernel.simulated,
+                    created_at=created_at if created_at is not None else time.time(),
+                    host=host,
+                    timeline=_timeline(created_at, host, entry.name, target.name),
+                )
+                line = (dumps(header) + "\n").encode()
+                _append(fd, line, 0, fsync, target)
+                last_seq, size = 0, len(line)
+        return Recorder(target, fd, last_seq=last_seq, end=size, fsync=fsync)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
-def _continue(target: Path, entry: Any, fsync: bool) -> Recorder:
+def _timeline(created_at: float | None, host: str | None, name: str, file: str) -> str | None:
+    """A reproducible recording (samples) gets a reproducible timeline id; None: random."""
+    if created_at is None:
+        return None
+    return hashlib.sha256(f"{created_at}|{host}|{name}|{file}".encode()).hexdigest()[:32]
+
+
+def _continue(target: Path, entry: Any) -> int:
+    """The last seq of an existing capture of `entry`'s device (CaptureError otherwise)."""
     from fwctl_tui.captures.loader import load_capture
 
-    capture = load_capture(target)
-    fwctl = capture.header.get("device", {}).get("fwctl")
-    if fwctl != entry.name:
-        raise CaptureError(
-            f"already a capture of {fwctl!r}, not {entry.name!r}; choose another file",
-            path=str(target),
-        )
-    last = capture.last_seq()
-    stream = target.open("a", encoding="utf-8")
-    if not capture.ends_with_newline:
-        stream.write("\n")  # keep a crash-truncated line separate from new records
-    return Recorder(target, stream, next_seq=last + 1, fsync=fsync)
+    with load_capture(target) as capture:
+        fwctl = capture.header.get("device", {}).get("fwctl")
+        if fwctl != entry.name:
+            raise CaptureError(
+                f"already a capture of {fwctl!r}, not {entry.name!r}; choose another file",
+                path=str(target),
+            )
+        return capture.last_seq()
 
 
 def atomic_write(
@@ -161,7 +240,7 @@ def atomic_write(
     file keeps its permissions; a new one gets the usual umask-derived ones.
     """
     target = _writable_target(Path(dest))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(target)
     mode = _mode_for(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -228,46 +307,57 @@ def write_capture(
     return atomic_write(dest, write)
 
 
-def save_as(src: Path | str, dest: Path | str, *, redact: bool = False) -> Path:
+def save_as(src: Path | str, dest: Path | str, *, redact: bool = False,
+            dropped: list[str] | None = None) -> Path:
     """Copy a capture to `dest` atomically; with `redact`, identifiers are replaced.
 
     Without redaction the file is copied byte for byte (a crash-truncated tail and any
-    undecodable bytes too, so nothing is lost); with it, unreadable lines are dropped
-    since they cannot be checked.
+    undecodable bytes too, so nothing is lost). With it, a line that cannot be read cannot
+    be checked for identifiers either, so it is left out, and said so: each such line's
+    reason is appended to `dropped` (the header's own damage too). Every readable record
+    is written, blank lines between records included in the count of none.
     """
+    from fwctl_tui.captures.loader import load_capture
+
     source = Path(src)
     if not redact:
-        with source.open("r", encoding="utf-8", errors="surrogateescape") as check:
-            check_header(_first_json(check.readline(), str(source)))
+        with load_capture(source):  # a header this tool reads, from a regular file
+            pass
 
         def copy(stream: IO[bytes]) -> None:
-            with source.open("rb") as inp:
+            with open_regular(source) as inp:
                 shutil.copyfileobj(inp, stream)
 
         return atomic_write(dest, copy, binary=True)
 
-    from fwctl_tui.captures.loader import load_capture
     from fwctl_tui.captures.redact import Redactor
 
-    capture = load_capture(source)
-    redactor = Redactor()
+    lost = dropped if dropped is not None else []
+    with load_capture(source) as capture:
+        redactor = Redactor()
+        redactor.header(capture.header)  # first pass: header values get the first placeholders
+        for item in capture.iter_records():  # ...then learn every class the records hold
+            _redacted(redactor, item, None)
 
-    redactor.header(capture.header)  # first pass: header values get the first placeholders
-    for item in capture.iter_records():  # ...then learn every class the records hold
-        if item.error is None and item.raw is not None:
-            redactor.record(item.raw)
+        def write_redacted(stream: IO[str]) -> None:
+            stream.write(dumps(redactor.header(capture.header)) + "\n")
+            for item in capture.iter_records():
+                record = _redacted(redactor, item, lost)
+                if record is not None:
+                    stream.write(dumps(record) + "\n")
+            lost.extend(str(problem) for problem in capture.problems)
 
-    def write_redacted(stream: IO[str]) -> None:
-        stream.write(dumps(redactor.header(capture.header)) + "\n")
-        for item in capture.iter_records():
-            if item.error is None and item.raw is not None:
-                stream.write(dumps(redactor.record(item.raw)) + "\n")
-
-    return atomic_write(dest, write_redacted)
+        return atomic_write(dest, write_redacted)
 
 
-def _first_json(line: str, path: str) -> Any:
-    try:
-        return json.loads(line)
-    except ValueError:
-        raise CaptureError("first line is not JSON: not a capture file", path=path) from None
+def _redacted(redactor: Any, item: Any, dropped: list[str] | None) -> dict[str, Any] | None:
+    """The item's record redacted, or None (its reason added to `dropped`)."""
+    reason = str(item.error) if item.error is not None else None
+    if reason is None and item.raw is not None:
+        try:
+            return redactor.record(item.raw)  # type: ignore[no-any-return]
+        except (ValueError, OverflowError) as err:  # CaptureError is a ValueError
+            reason = f"line {item.line}: cannot be redacted: {err}"
+    if dropped is not None:
+        dropped.append(f"{reason or f'line {item.line}: unreadable'}; left out")
+    return None

@@ -45,7 +45,12 @@ METHOD = ("fields by name (decoded request and reply, MCIA EEPROM serial area), 
           "payload and text searched for each original value as ASCII, big-endian binary "
           "and EUI-64 (MACs)")
 
-_MAC_TEXT = re.compile(r"^[0-9a-fA-F]{2}([:-])(?:[0-9a-fA-F]{2}\1){4}[0-9a-fA-F]{2}$")
+_MAC_TEXT = re.compile(r"^[0-9a-fA-F]{2}([:-])(?:[0-9a-fA-F]{2}\1){4}[0-9a-fA-F]{2}$"
+                       r"|^[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}$")
+_MAC_IN_TEXT = re.compile(r"(?<![0-9A-Fa-f:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}"
+                          r"[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})"
+                          r"(?![0-9A-Fa-f:.-])")
+_MAC_BARE = re.compile(r"^(?:0x)?[0-9a-fA-F]{12}$")  # a MAC only where the key says so
 _GUID_TEXT = re.compile(r"^(?:0x)?[0-9a-fA-F]{16}$|^(?:[0-9a-fA-F]{4}:){3}[0-9a-fA-F]{4}$")
 _LINK_LOCAL = bytes([0xFE, 0x80]) + bytes(6)
 _V4_MAPPED = bytes(10) + b"\xff\xff"
@@ -58,6 +63,8 @@ def eui64(mac: int) -> bytes:
 
 
 def _mac_text(mac: int, sep: str = ":") -> str:
+    if sep == ".":  # 946d.ae8c.10e2, as switches print it
+        return ".".join(f"{mac:012x}"[i : i + 4] for i in range(0, 12, 4))
     return sep.join(f"{mac:012x}"[i : i + 2] for i in range(0, 12, 2))
 
 
@@ -91,6 +98,8 @@ class Redactor:
     def _learn(self, cls: str, original: Any, replacement: Any) -> None:
         """Remember the encodings of `original`, for the byte and text search."""
         if cls in ("mac", "guid") and isinstance(original, int):
+            if not 0 <= original < 1 << 64:
+                return  # not an address (a capture may say anything): mapped, not searched
             size = 6 if cls == "mac" and original < 1 << 48 else 8
             raw = original.to_bytes(size, "big")
             if sum(1 for b in raw if b) < MIN_NONZERO_BYTES:
@@ -100,7 +109,7 @@ class Redactor:
             if size == 6:
                 self._bytes[eui64(original)] = eui64(replacement)
                 forms[eui64(original).hex()] = eui64(replacement).hex()
-                for sep in ":-":
+                for sep in ":-.":
                     forms[_mac_text(original, sep)] = _mac_text(replacement, sep)
             else:
                 forms[":".join(raw.hex()[i : i + 4] for i in range(0, 16, 4))] = ":".join(
@@ -161,9 +170,11 @@ class Redactor:
         if isinstance(value, list):
             return [self._value(v, cls) for v in value]
         if isinstance(value, str) and value:
-            if _MAC_TEXT.match(value):
-                mac = self.placeholder("mac", int(re.sub(r"[:-]", "", value), 16))
-                return _mac_text(mac)
+            if _MAC_TEXT.match(value) or (cls == "mac" and _MAC_BARE.match(value)):
+                sep = next((c for c in ":-." if c in value), "")
+                digits = re.sub(r"[:.-]", "", value).removeprefix("0x")
+                mac = self.placeholder("mac", int(digits, 16))
+                return _mac_text(mac, sep) if sep else f"{mac:012x}"
             if cls == "guid" and _GUID_TEXT.match(value):
                 guid = self.placeholder("guid", int(value.replace(":", "").removeprefix("0x"), 16))
                 return f"0x{guid:016x}"
@@ -191,7 +202,9 @@ class Redactor:
             exchange.reply = self._payload(exchange.reply, decoded.output_fields, eeprom)
         seq = raw.get("seq")
         out = exchange_to_record(exchange, seq if isinstance(seq, int) else 0)
-        for key in ("detail", "meta"):
+        if "meta" in out:  # identifiers by key name (meta.serial, meta.host), as in the header
+            out["meta"] = self._value(out["meta"], None)
+        for key in ("detail", "meta", "session"):
             if key in out:
                 out[key] = self.scrub(out[key])
         return out
@@ -249,4 +262,15 @@ class Redactor:
             for original in sorted(self._text, key=len, reverse=True):
                 if original in value:
                     value = value.replace(original, self._text[original])
+        if isinstance(value, str):  # MACs written in free text, known elsewhere or not
+            value = _MAC_IN_TEXT.sub(self._mac_in_text, value)
         return value
+
+    def _mac_in_text(self, match: re.Match[str]) -> str:
+        text = match.group()
+        sep = next(c for c in ":-." if c in text)
+        mac = int(re.sub(r"[:.-]", "", text), 16)
+        if mac >> 40 == MAC_BASE >> 40 and mac - MAC_BASE <= len(self.maps.get("mac", {})):
+            return text  # already a placeholder
+        new = _mac_text(self.placeholder("mac", mac), sep)
+        return new.upper() if text.isupper() else new

@@ -5,7 +5,9 @@ open file) masked, whatever the scope: the kernel and driver rules in front of t
 decide scope acceptance as they would live. Identical requests recorded several times are
 answered in recorded order, then the last answer repeats (a counter poll replayed longer
 than it was recorded shows the last sample, not a wrap back to the first). A request the
-capture does not hold fails the command with ENOMSG and says so.
+capture does not hold fails the command with ENOMSG and says so; so does one whose recorded
+reply is damaged (NO_STATUS: no bytes at all, SHORT_REPLY: cut short), since serving it
+padded with zeros would be an invented OK.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fwctl_tui import allowlist
+from fwctl_tui.captures import checks
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.uapi import MLX5_UCTX_CAPS
@@ -41,6 +44,7 @@ class _Answer:
     reply: bytes | None
     errno: int
     detail: str | None
+    damage: str | None = None  # NO_STATUS or SHORT_REPLY: recorded, but not a whole answer
 
 
 class _Queue:
@@ -66,6 +70,18 @@ def describe_request(request: bytes) -> str:
     return f"{name} (opcode 0x{opcode:04x}) op_mod 0x{op_mod:x}"
 
 
+def _damage(exchange: Exchange) -> str | None:
+    """Why a recorded reply cannot be served as it is: no status byte at all, or fewer
+    bytes than the kernel returned or the reply layout needs (checks.outcome's flags)."""
+    if exchange.errno:
+        return None
+    flag = checks.outcome(exchange)
+    if flag not in (checks.NO_STATUS, checks.SHORT_REPLY):
+        return None
+    detail = "; ".join(checks.problems(exchange))
+    return f"{flag}: {detail}" if detail else flag
+
+
 class CaptureFirmware:
     """FirmwareModel over recorded Exchanges (see sim.firmware.FirmwareModel)."""
 
@@ -79,7 +95,8 @@ class CaptureFirmware:
             if exchange.errno in KERNEL_ERRNOS:
                 continue
             queue = self._queues.setdefault(match_key(exchange.request), _Queue())
-            queue.answers.append(_Answer(exchange.reply, exchange.errno, exchange.detail))
+            queue.answers.append(_Answer(exchange.reply, exchange.errno, exchange.detail,
+                                         _damage(exchange)))
 
     @property
     def uctx_caps(self) -> int:
@@ -103,6 +120,10 @@ class CaptureFirmware:
             )
         answer = queue.take()
         self.served += 1
+        if answer.damage is not None:  # padding it with zeros would invent an OK reply
+            raise CommandLayerError(MISSING_ERRNO, f"the recorded answer to "
+                                    f"{describe_request(mbox_in)} is damaged ({answer.damage}); "
+                                    "replay never makes up the missing bytes")
         if answer.errno or answer.reply is None:
             code = answer.errno or errno.EIO
             raise CommandLayerError(code, answer.detail or f"recorded answer was errno {code}")

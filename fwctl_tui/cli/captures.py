@@ -8,16 +8,16 @@ header exits 2 with the line and reason; broken records are listed and warned ab
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui.captures import checks, decoding, render
-from fwctl_tui.captures.diff import Change, DiffReport, diff_captures, diff_records
+from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures, diff_records
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import (
     Capture,
@@ -40,8 +40,15 @@ from fwctl_tui.cli import (
     open_connection,
     print_json,
 )
+from fwctl_tui.cli.capture_output import (
+    JsonListDocument,
+    LineWriter,
+    write_json_document,
+    write_table,
+)
 from fwctl_tui.decoders.mlx5.status import status_report
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.textsafe import printable
 
 
 def register(subparsers: Any) -> None:
@@ -148,22 +155,20 @@ def run_replay(args: argparse.Namespace) -> int:
     with _open(args.capture) as capture:
         if args.against:
             return _run_against(args, capture, flt)
-        items = list(_selected(capture, flt))
+        items = _selected(capture, flt)
         if args.json:
-            print_json({
-                "header": capture.describe(),
-                "records": [_item_json(item) for item in items],
-            })
+            write_json_document({"header": capture.describe()}, "records", items, _item_json)
             return EXIT_OK
-        console = _console()
-        _print_header(console, capture)
-        if items or not len(capture):
-            console.print(_records_table(items))
+        writer = LineWriter(_console())
+        _print_header(writer, capture)
+        first = next(items, None)
+        if first is not None or not len(capture):
+            sys.stdout.flush()
+            write_table(_row(item) for item in itertools.chain((first,) if first else (), items))
         else:
-            console.print(Text(f"no record of {len(capture)} matches {_filter_text(args)}",
-                               style="yellow"))
+            writer.line(f"no record of {len(capture)} matches {_filter_text(args)}", "yellow")
         for problem in capture.problems:
-            sys.stderr.write(f"fwctl-tui: warning: {problem}\n")
+            sys.stderr.write(f"fwctl-tui: warning: {printable(str(problem))}\n")
     return EXIT_OK
 
 
@@ -176,7 +181,7 @@ def _item_json(item: RecordItem) -> dict[str, Any]:
     return {
         "seq": item.seq,
         "line": item.line,
-        "time": (item.raw or {}).get("time"),
+        "time": _time_of(item) or None,
         "scope": ex.scope.name,
         "command": ex.command,
         "opcode": ex.opcode,
@@ -204,36 +209,32 @@ def _status_json(ex: Exchange) -> dict[str, str | None]:
     return status_report(ex.status, ex.syndrome or 0, ex.opcode)
 
 
-def _print_header(console: Console, capture: Capture) -> None:
+def _print_header(writer: LineWriter, capture: Capture) -> None:
     info = capture.describe()
     redacted = " (redacted)" if info["redacted"] else ""
-    console.print(Text(
+    writer.line(
         f"{info['path']}: {info['records']} records from {info['device']} "
         f"({info['kind']}, {info['device_type']}, fw {info['firmware_version']}) "
         f"on {info['host']}, kernel {info['kernel_release']}, {info['created_at']}{redacted}"
-    ))
+    )
 
 
-def _records_table(items: list[RecordItem]) -> Table:
-    table = Table(box=None, header_style="bold")
-    for column in ("seq", "time", "scope", "command", "outcome", "µs", "summary"):
-        table.add_column(column, no_wrap=column != "summary")
-    for item in items:
-        ex = item.exchange
-        if ex is None:
-            reason = item.error.reason if item.error else "unreadable"
-            seq = item.recorded_seq
-            table.add_row(Text("?" if seq is None else str(seq)), Text(""), Text(""), Text("?"),
-                          Text("BROKEN"), Text(""),
-                          Text(f"line {item.line}: {reason}: {item.text[:60]}"))
-            continue
-        time_text = str((item.raw or {}).get("time") or "")[11:26]
-        table.add_row(
-            Text(str(item.seq)), Text(time_text), Text(ex.scope.name), Text(ex.command),
-            Text(outcome_text(ex)), Text(f"{ex.duration_ns / 1000:.1f}"),
-            Text(decoding.summary(ex)),
-        )
-    return table
+def _row(item: RecordItem) -> tuple[str, ...]:
+    """One listing row (COLUMNS); the caller escapes what the capture said."""
+    ex = item.exchange
+    if ex is None:
+        reason = item.error.reason if item.error else "unreadable"
+        seq = item.recorded_seq
+        return ("?" if seq is None else str(seq), "", "", "?", "BROKEN", "",
+                f"line {item.line}: {reason}: {item.text[:60]}")
+    return (str(item.seq), _time_of(item)[11:26], ex.scope.name, ex.command, outcome_text(ex),
+            f"{ex.duration_ns / 1000:.1f}", decoding.summary(ex))
+
+
+def _time_of(item: RecordItem) -> str:
+    """The record's `time` text; a capture that put something else there shows nothing."""
+    value = (item.raw or {}).get("time")
+    return value if isinstance(value, str) else ""
 
 
 def _run_against(args: argparse.Namespace, capture: Capture, flt: RecordFilter) -> int:
@@ -251,17 +252,17 @@ def _run_against(args: argparse.Namespace, capture: Capture, flt: RecordFilter) 
 
 
 def print_resend(console: Console, report: ResendReport) -> None:
+    out = LineWriter(console)
     newly = f" ({report.newly_failed} newly)" if report.newly_failed else ""
-    console.print(Text(f"re-sent {report.sent}, skipped {report.skipped}, "
-                       f"failed {report.failed} on {report.device}{newly}"))
+    out.line(f"re-sent {report.sent}, skipped {report.skipped}, "
+             f"failed {report.failed} on {report.device}{newly}")
     if any(item.changes for item in report.items):
-        console.print(Text(RATES_NOTE, style="dim"))
+        out.line(RATES_NOTE, "dim")
     for item in report.items:
-        console.print(Text(f"#{item.seq} {item.recorded.command} "
-                           f"[{item.recorded.scope.name}]: {item.reason}",
-                           style="bold red" if item.failed else ""))
+        out.line(f"#{item.seq} {item.recorded.command} [{item.recorded.scope.name}]: "
+                 f"{item.reason}", "bold red" if item.failed else "")
         for change in item.changes:
-            console.print(_change_text(change))
+            out.text(_change_text(change))
 
 
 def _change_text(change: Change) -> Text:
@@ -275,50 +276,59 @@ def _change_text(change: Change) -> Text:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    """Pairs are written as they are found (B's order), the counts after them: two
+    100k-record captures diff in bounded memory."""
     if (args.b is None) == (args.records is None):
         raise CliError("diff needs two captures (A B) or one capture and --records N M")
     for path in (args.a, args.b or args.a):
         _open(path).close()
+    if args.json:
+        document = JsonListDocument({}, "pairs")
+        on_pair: Callable[[Pair], None] = lambda pair: document.add(pair.as_json())  # noqa: E731
+    else:
+        out = LineWriter(_console())
+        on_pair = lambda pair: _print_pair(out, pair)  # noqa: E731
     try:
         if args.records is not None:
-            report = diff_records(args.a, *args.records)
+            report = diff_records(args.a, *args.records, on_pair=on_pair)
         else:
-            report = diff_captures(args.a, args.b)
+            report = diff_captures(args.a, args.b, on_pair=on_pair)
     except (OSError, CaptureError, LookupError) as err:
         raise CliError(str(err), EXIT_USAGE) from None
     for side in ("a", "b"):
         for problem in report.problems[side]:
-            sys.stderr.write(f"fwctl-tui: warning: {side.upper()}: {problem}\n")
+            sys.stderr.write(f"fwctl-tui: warning: {side.upper()}: {printable(problem)}\n")
     if args.json:
-        print_json(report.as_json())
+        tail = report.as_json()
+        del tail["pairs"]
+        document.close(tail)
     else:
-        print_diff(_console(), report)
+        _print_diff_tail(out, report)
     return EXIT_OK
 
 
-def print_diff(console: Console, report: DiffReport) -> None:
-    changed = report.changed
-    broken = {side: len(rows) for side, rows in report.problems.items() if rows}
-    unread = "".join(f", {n} unreadable line(s) in {side.upper()}" for side, n in broken.items())
-    console.print(Text(f"{len(report.pairs)} paired records, {len(changed)} changed, "
-                       f"{len(report.only_in_a)} only in A, {len(report.only_in_b)} only in B"
-                       f"{unread}"))
-    if any(change.delta is not None for pair in changed for change in pair.changes):
-        console.print(Text(report.rates_note, style="dim"))
-    for pair in report.pairs:
-        if not (pair.changes or pair.note):
-            continue
-        console.print(Text(f"A#{pair.seq_a} / B#{pair.seq_b} {_key_text(pair.key)}",
-                           style="bold"))
-        if pair.note:
-            console.print(Text(f"    ⚠ {pair.note}", style="yellow"))
-        for change in pair.changes:
-            console.print(_change_text(change))
+def _print_pair(out: LineWriter, pair: Pair) -> None:
+    if not (pair.changes or pair.note):
+        return
+    out.line(f"A#{pair.seq_a} / B#{pair.seq_b} {_key_text(pair.key)}", "bold")
+    if pair.note:
+        out.line(f"    ⚠ {pair.note}", "yellow")
+    for change in pair.changes:
+        out.text(_change_text(change))
+
+
+def _print_diff_tail(out: LineWriter, report: DiffReport) -> None:
+    """What only one side has, then the counts (and how counters were compared)."""
     for label, rows in (("only in A", report.only_in_a), ("only in B", report.only_in_b)):
         for row in rows:
             flags = "".join(f" ⚠ {problem}" for problem in row.get("problems", ()))
-            console.print(Text(f"{label}: #{row['seq']} {_key_text(row['key'])} "
-                               f"{row['outcome']}{flags}"))
+            out.line(f"{label}: #{row['seq']} {_key_text(row['key'])} {row['outcome']}{flags}")
+    broken = {side: len(rows) for side, rows in report.problems.items() if rows}
+    unread = "".join(f", {n} unreadable line(s) in {side.upper()}" for side, n in broken.items())
+    out.line(f"{report.paired} paired records, {report.changed_count} changed, "
+             f"{len(report.only_in_a)} only in A, {len(report.only_in_b)} only in B{unread}")
+    if report.changed_count:
+        out.line(report.rates_note, "dim")
 
 
 def _key_text(key: dict[str, Any]) -> str:
@@ -329,17 +339,22 @@ def _key_text(key: dict[str, Any]) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """Exit 2 for anything wrong with SRC or DEST (a write that fails is a destination
+    the user chose: full, read-only, inside a file); 1 stays for device errors."""
     _open(args.src).close()
+    dropped: list[str] = []
     try:
-        dest = save_as(args.src, args.dest, redact=args.redact)
+        dest = save_as(args.src, args.dest, redact=args.redact, dropped=dropped)
     except CaptureError as err:
         raise CliError(str(err), EXIT_USAGE) from None
     except OSError as err:
-        raise CliError(f"cannot write {args.dest}: {err.strerror or err}", EXIT_DEVICE) from None
+        raise CliError(f"cannot write {args.dest}: {err.strerror or err}", EXIT_USAGE) from None
+    for reason in dropped:
+        sys.stderr.write(f"fwctl-tui: warning: {printable(reason)}\n")
     if args.json:
-        print_json({"saved": str(dest), "redacted": args.redact})
+        print_json({"saved": str(dest), "redacted": args.redact, "dropped": dropped})
     else:
-        _console().print(Text(f"saved {dest}" + (" (redacted)" if args.redact
-                                                               else "")))
+        left_out = f", {len(dropped)} unreadable line(s) left out" if dropped else ""
+        _console().print(Text(printable(f"saved {dest}" + (" (redacted)" if args.redact else "")
+                                        + left_out)))
     return EXIT_OK
-

@@ -29,6 +29,7 @@ from fwctl_tui.decoders import (
     describe_fields,
     encode_input,
     iter_leaves,
+    iter_nodes,
     parse_hex,
 )
 from fwctl_tui.decoders.catalogue import Command
@@ -311,6 +312,7 @@ def cmd_decode(args: argparse.Namespace) -> int:
     for message in (_missing_message(root, data, what), _trailing_message(root, data, what)):
         if message:
             problems.append(message)
+    problems += _count_messages(root, what)
     if args.json:
         print_json(view_json(present(root, is_reply=out is not None)))
     else:
@@ -349,12 +351,29 @@ def _unknown_register(cmd: Command, in_: bytes) -> list[str]:
 
 
 def _missing_message(root: Node, data: bytes, what: str) -> str | None:
+    """A buffer shorter than the layout, even by reserved bytes only: the layout says how
+    long the structure is, so a short one is damaged or the wrong structure."""
     first = next((leaf for leaf in iter_leaves(root) if leaf.missing), None)
-    if first is None:
+    if first is not None:
+        need = (max(root.width_bits, first.bit_offset + first.width_bits) + 7) // 8
+        return (f"{what} has {len(data)} bytes but the layout needs {need}: "
+                f"{first.path} (byte {first.bit_offset // 8}) and later fields are missing")
+    need = (root.width_bits + 7) // 8
+    if len(data) >= need:
         return None
-    need = (max(root.width_bits, first.bit_offset + first.width_bits) + 7) // 8
-    return (f"{what} has {len(data)} bytes but the layout needs {need}: "
-            f"{first.path} (byte {first.bit_offset // 8}) and later fields are missing")
+    return (f"{what} has {len(data)} bytes but the layout needs {need}: bytes {len(data)}.."
+            f"{need - 1} are missing (reserved in this layout, so no field shows it)")
+
+
+def _count_messages(root: Node, what: str) -> list[str]:
+    """Lists whose count field states more elements than the buffer holds."""
+    out = []
+    for node in iter_nodes(root):
+        stated = node.stated_count
+        if stated is not None and stated > len(node.children):
+            out.append(f"{what}: {node.path} has {len(node.children)} element(s) in the buffer "
+                       f"but its count field says {stated}; the rest are missing")
+    return out
 
 
 def _trailing_message(root: Node, data: bytes, what: str) -> str | None:

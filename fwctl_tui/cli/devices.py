@@ -19,6 +19,7 @@ from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError, list_devices,
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.ioctl import FwctlError
 from fwctl_tui.kernelstate import KernelState
+from fwctl_tui.textsafe import printable
 
 KIND_LABELS = {"live": "LIVE", "simulated": "SIMULATED", "replay": "REPLAY"}
 _KIND_STYLES = {"live": "bold green", "simulated": "bold magenta", "replay": "bold cyan"}
@@ -125,12 +126,12 @@ def devices_table(entries: list[DeviceEntry]) -> Table:
         table.add_column(column, overflow="fold")
     for entry in entries:
         table.add_row(
-            Text(entry.name, style="bold"),
+            _safe(entry.name, "bold"),
             kind_text(entry.kind),
-            Text(_type_label(entry)),
-            Text(entry.pci_bdf or entry.cxl_memdev or "-"),
-            Text(entry.driver or "-"),
-            Text(" ".join((*entry.netdevs, *entry.rdma)) or "-"),
+            _safe(_type_label(entry)),
+            _safe(entry.pci_bdf or entry.cxl_memdev or "-"),
+            _safe(entry.driver or "-"),
+            _safe(" ".join((*entry.netdevs, *entry.rdma)) or "-"),
             _status_text(entry),
         )
     if any(_type_label(entry).endswith("?") for entry in entries):
@@ -140,7 +141,8 @@ def devices_table(entries: list[DeviceEntry]) -> Table:
 
 def info_table(entry: DeviceEntry, kernel: KernelState) -> Table:
     title = Text.assemble(
-        (entry.name, "bold"), " · ", (entry.device_type, ""), " · ", kind_text(entry.kind)
+        (printable(entry.name), "bold"), " · ", (printable(entry.device_type), ""), " · ",
+        kind_text(entry.kind)
     )
     table = Table(title=title, title_justify="left", show_header=False, expand=False)
     table.add_column("Field", style="bold")
@@ -169,14 +171,20 @@ def info_table(entry: DeviceEntry, kernel: KernelState) -> Table:
         ("lockdown", kernel.lockdown),
     ]
     for key, value in rows:
-        table.add_row(Text(key), Text(value))
+        table.add_row(_safe(key), _safe(value))
     for note in entry.notes:
-        table.add_row(Text("note"), Text(note, style="yellow"))
+        table.add_row(Text("note"), _safe(note, "yellow"))
     return table
 
 
 def kind_text(kind: str) -> Text:
-    return Text(KIND_LABELS.get(kind, kind.upper()), style=_KIND_STYLES.get(kind, "bold"))
+    return _safe(KIND_LABELS.get(kind, kind.upper()), _KIND_STYLES.get(kind, "bold"))
+
+
+def _safe(text: str, style: str = "") -> Text:
+    """A cell of sysfs or capture text (names, drivers, notes): control and bidi
+    characters written visibly, never sent to the terminal."""
+    return Text(printable(text), style=style)
 
 
 def _type_label(entry: DeviceEntry) -> str:
@@ -188,7 +196,7 @@ def _type_label(entry: DeviceEntry) -> str:
 def _status_text(entry: DeviceEntry) -> Text:
     if entry.can_open:
         return Text("ok", style="green")
-    return Text(entry.reason or "not opened", style="red")
+    return _safe(entry.reason or "not opened", "red")
 
 
 def _number(value: object) -> str:

@@ -20,6 +20,7 @@ from fwctl_tui import policy
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     add_json_flag,
     open_connection,
@@ -47,6 +48,7 @@ from fwctl_tui.exchange import Exchange, mbox_op_mod
 from fwctl_tui.ioctl import U32_MAX
 from fwctl_tui.register_writes import REGISTER_DATA, EnableBits, apply_enable_bits
 from fwctl_tui.session import Session
+from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import Scope, parse_scope
 
 
@@ -108,10 +110,14 @@ def _send(args: argparse.Namespace) -> int:
                 preview.facts()))
         out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
         session = conn.session()
+        unrecorded: list[str] = []
         if args.capture:
-            _attach_recorder(session, conn, Path(args.capture))
+            _attach_recorder(session, conn, Path(args.capture), unrecorded)
         exchange = session.send(cmd.name, scope, request, out_cap)
-    return _report(args, cmd, exchange, enable)
+    code = _report(args, cmd, exchange, enable)
+    for reason in unrecorded:  # the RPC was sent and reported; its record was not kept
+        sys.stderr.write(f"fwctl-tui: error: sent, but not recorded: {printable(reason)}\n")
+    return EXIT_USAGE if unrecorded and code == EXIT_OK else code
 
 
 def _refuse_other_command_sets(refusal: str | None) -> None:
@@ -184,14 +190,26 @@ def _refusal_text(cmd: Command, preview: policy.Preview) -> str:
     )
 
 
-def _attach_recorder(session: Session, conn: Connection, path: Path) -> None:
+def _attach_recorder(session: Session, conn: Connection, path: Path,
+                     unrecorded: list[str]) -> None:
+    """Record to `path`; a record that cannot be written (disk full) is put in
+    `unrecorded` instead of raising after the RPC was already sent."""
     from fwctl_tui.captures import CaptureError, open_recorder
 
     try:
         recorder = open_recorder(path, conn.entry, conn.kernel_state())
     except (OSError, CaptureError) as err:
         raise CliError(f"cannot record to {path}: {err}") from None
-    session.listeners.append(recorder.record)
+
+    def record(exchange: Exchange) -> None:
+        try:
+            recorder.record(exchange)
+        except CaptureError as err:
+            unrecorded.append(str(err))
+        finally:
+            recorder.close()
+
+    session.listeners.append(record)
 
 
 def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: EnableBits) -> int:
@@ -208,7 +226,7 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
                         "errno": ex.errno, "errno_name": why.name, "error": error,
                         **(extra if enable.auto_set or enable.warnings else {})})
         else:
-            sys.stderr.write(f"fwctl-tui: {cmd.name} failed: {error}\n")
+            sys.stderr.write(f"fwctl-tui: {cmd.name} failed: {printable(error)}\n")
         return EXIT_DEVICE
     assert ex.reply is not None
     root = decode_output(cmd, ex.reply, ex.request)
@@ -231,7 +249,7 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
 
 def _print_summary(ex: Exchange, cmd: Command) -> None:
     table = Table.grid(padding=(0, 2))
-    table.add_row(Text("device"), Text(ex.device))
+    table.add_row(Text("device"), Text(printable(ex.device)))
     table.add_row(Text("command"), Text(f"{cmd.name} ({cmd.opcode:#06x}, op_mod {ex.op_mod})"))
     table.add_row(Text("scope"), Text(f"{ex.scope.name} ({int(ex.scope)})"))
     table.add_row(Text("reply"), Text(f"{ex.out_len} B in {ex.duration_ns / 1e6:.2f} ms"

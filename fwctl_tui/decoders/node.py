@@ -136,6 +136,18 @@ class Node:
         return start >= self._fr.nbits and self.width_bits > 0
 
     @property
+    def stated_count(self) -> int | None:
+        """What the count field of a counted list says (None for anything else, or when
+        the count field is beyond the buffer); `children` holds at most what fits."""
+        pn, fr = self._pn, self._fr
+        dyn = pn.dyn
+        if dyn is None or dyn.mode != "flex" or dyn.count is None:
+            return None
+        count: int | None = read_bits(fr.data, fr.base + dyn.count_base + dyn.count.offset,
+                                      dyn.count.width)
+        return count
+
+    @property
     def children(self) -> list[Node]:
         if self._kids is None:
             self._kids = self._build_children()

@@ -32,6 +32,7 @@ from fwctl_tui.captures import decoding
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text, parse_filter
 from fwctl_tui.errors import explain
+from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
@@ -177,7 +178,7 @@ class CaptureBrowserScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
-        yield Static(Text(f"Opening {self.path} ..."), id="capture-header")
+        yield Static(Text(printable(f"Opening {self.path} ...")), id="capture-header")
         yield Input(placeholder="filter: command=PPCNT status=OK scope=1 since=... or words",
                     id="capture-filter")
         with Horizontal(id="capture-body"):
@@ -195,7 +196,7 @@ class CaptureBrowserScreen(Screen[None]):
             self.capture = load_capture(self.path)
         except (OSError, CaptureError) as err:
             self.query_one("#capture-header", Static).update(
-                Text(f"Cannot open capture: {err}", style="bold red"))
+                Text(printable(f"Cannot open capture: {err}"), style="bold red"))
             return
         self.query_one("#capture-header", Static).update(self._header_text())
         self._show_rows(range(len(self.capture)), "")
@@ -210,14 +211,14 @@ class CaptureBrowserScreen(Screen[None]):
         assert self.capture is not None
         info = self.capture.describe()
         text = Text()
-        text.append(f"{self.path.name}", style="bold")
-        text.append(f"  {info['records']} records · {info['device']} ({info['kind']}, "
-                    f"{info['device_type']}, fw {info['firmware_version']}) · kernel "
-                    f"{info['kernel_release']} · {info['created_at']}")
+        text.append(printable(self.path.name), style="bold")
+        text.append(printable(f"  {info['records']} records · {info['device']} ({info['kind']}, "
+                              f"{info['device_type']}, fw {info['firmware_version']}) · kernel "
+                              f"{info['kernel_release']} · {info['created_at']}"))
         if info["redacted"]:
             text.append("  REDACTED", style="bold yellow")
         for problem in info["problems"]:
-            text.append(f"\n⚠ {problem}", style="yellow")
+            text.append(f"\n⚠ {printable(problem)}", style="yellow")
         return text
 
     def _row_text(self, row: int) -> Text:
@@ -227,11 +228,11 @@ class CaptureBrowserScreen(Screen[None]):
         ex = item.exchange
         if ex is None:
             reason = item.error.reason if item.error else "unreadable"
-            return Text(f"{item.seq:>6}  line {item.line}: {reason}", style="red")
-        time_text = str((item.raw or {}).get("time") or "")[11:23]
+            return Text(printable(f"{item.seq:>6}  line {item.line}: {reason}"), style="red")
+        time_text = printable(str((item.raw or {}).get("time") or "")[11:23])
         outcome = outcome_text(ex)
         scope = SCOPE_LABELS.get(ex.scope.name, ex.scope.name)
-        line = Text(f"{item.seq:>5} {time_text:<12} {scope:<6} {ex.command:<25} ")
+        line = Text(f"{item.seq:>5} {time_text:<12} {scope:<6} {printable(ex.command):<25} ")
         line.append(outcome.removesuffix("_ERR"), style="green" if outcome == "OK" else "bold red")
         return line
 
@@ -304,8 +305,8 @@ class CaptureBrowserScreen(Screen[None]):
         data = ex.request if side == "request" else ex.reply or b""
         node = decoded.input if side == "request" else decoded.output
         root = decoding.Capped(node) if node is not None else None
-        title = (f"#{item.seq} {ex.command} {side} · {len(data)} B · "
-                 f"{ex.duration_ns / 1e6:.2f} ms · {outcome_text(ex)}")
+        title = printable(f"#{item.seq} {ex.command} {side} · {len(data)} B · "
+                          f"{ex.duration_ns / 1e6:.2f} ms · {outcome_text(ex)}")
         self.tree_title = title
         if root is not None and len(data) > LARGE_PAYLOAD:
             tree.show(None, f"{title} · decoding…")
@@ -352,7 +353,10 @@ class CaptureBrowserScreen(Screen[None]):
             getattr(node, "bit_offset", None), getattr(node, "width_bits", 0))
 
     def _status(self, text: Text) -> None:
-        self.query_one("#capture-status", Static).update(text)
+        """Show `text` (it quotes the capture: reasons, details, summaries) escaped."""
+        safe = printable(text.plain)
+        self.query_one("#capture-status", Static).update(
+            text if safe == text.plain else Text(safe, style=text.style))
 
     # -- actions ---------------------------------------------------------------------
     def action_back(self) -> None:

@@ -26,6 +26,7 @@ from fwctl_tui.captures import render
 from fwctl_tui.captures.diff import DiffReport, Pair, diff_captures
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.screens.capture_browser import LineList
+from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
 
 
@@ -78,7 +79,7 @@ class CaptureDiffScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
-        yield Static(Text(f"Comparing {self.path_a.name} with {self.path_b.name} ..."),
+        yield Static(Text(printable(f"Comparing {self.path_a.name} with {self.path_b.name} ...")),
                      id="diff-summary")
         with Horizontal():
             yield LineList(self._row_text, id="diff-pairs")
@@ -109,7 +110,7 @@ class CaptureDiffScreen(Screen[None]):
         report = event.report
         summary = self.query_one("#diff-summary", Static)
         if isinstance(report, str):
-            summary.update(Text(report, style="bold red"))
+            summary.update(Text(printable(report), style="bold red"))
             return
         self.report = report
         self.entries = [("pair", pair) for pair in report.pairs if pair.changes or pair.note]
@@ -122,7 +123,7 @@ class CaptureDiffScreen(Screen[None]):
         text.append(f"\n{report.rates_note}", style="dim")
         for side in ("a", "b"):
             for problem in report.problems[side]:
-                text.append(f"\n⚠ {side.upper()}: {problem}", style="yellow")
+                text.append(f"\n⚠ {side.upper()}: {printable(problem)}", style="yellow")
         summary.update(text)
         pairs = self.query_one("#diff-pairs", LineList)
         pairs.border_title = f"changes {len(self.entries)}"
@@ -142,10 +143,10 @@ class CaptureDiffScreen(Screen[None]):
             text.append(f"{len(pair.changes)}Δ ", style="yellow")
             if pair.note:
                 text.append("⚠ ", style="bold yellow")
-            return text.append(_key_text(pair.key))
+            return text.append(printable(_key_text(pair.key)))
         side = "only A" if kind == "a" else "only B"
-        return Text(f"{side}#{value['seq']} {_key_text(value['key'])} {value['outcome']}",
-                    style="magenta")
+        shown = f"{side}#{value['seq']} {_key_text(value['key'])} {value['outcome']}"
+        return Text(printable(shown), style="magenta")
 
     def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
         if event.row >= len(self.entries):
@@ -156,26 +157,28 @@ class CaptureDiffScreen(Screen[None]):
         if kind != "pair":
             box.border_title = "unpaired record"
             where = "A" if kind == "a" else "B"
-            text = Text(f"Record #{value['seq']} of {where} ({_key_text(value['key'])}, "
-                        f"{value['outcome']}) has no counterpart in the other capture.")
+            text = Text(printable(f"Record #{value['seq']} of {where} ({_key_text(value['key'])}, "
+                                  f"{value['outcome']}) has no counterpart in the other "
+                                  "capture."))
             for problem in value.get("problems", ()):
-                text.append(f"\n⚠ {problem}", style="yellow")
+                text.append(f"\n⚠ {printable(problem)}", style="yellow")
             detail.update(text)
             return
         pair: Pair = value
-        box.border_title = Text(f"A#{pair.seq_a} ↔ B#{pair.seq_b} {pair.key['command']}")
+        box.border_title = Text(printable(f"A#{pair.seq_a} ↔ B#{pair.seq_b} {pair.key['command']}"))
         prefix = _common_parent([change.field for change in pair.changes])
         title = Text(prefix or "", style="dim")
         if pair.note:
-            title.append(f"{chr(10) if prefix else ''}⚠ {pair.note}", style="yellow")
+            title.append(f"{chr(10) if prefix else ''}⚠ {printable(pair.note)}", style="yellow")
         table = Table(box=None, header_style="bold", expand=True, title=title,
                       title_justify="left")
         for column in ("field", "A", "B", "delta", "rate/s"):
             table.add_column(column, overflow="fold")
         for change in pair.changes:
             table.add_row(
-                Text(change.field.removeprefix(prefix)), Text(_show(change.a, change.kind)),
-                Text(_show(change.b, change.kind)),
+                Text(printable(change.field.removeprefix(prefix))),
+                Text(printable(_show(change.a, change.kind))),
+                Text(printable(_show(change.b, change.kind))),
                 Text("" if change.delta is None else f"{change.delta:+d}", style="bold"),
                 Text("" if change.rate_per_s is None else f"{change.rate_per_s:.1f}"),
             )

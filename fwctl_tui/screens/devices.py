@@ -20,6 +20,7 @@ from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of
 from fwctl_tui.screens.messages import DevicesScanned, OpenDeviceRequested
+from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import KIND_BADGES, DeviceBar
 
 # Access right after the name: on 80 columns the later columns scroll off, never this one.
@@ -34,18 +35,19 @@ def access_text(entry: DeviceEntry, is_open: bool = False) -> Text:
 
 
 def entry_row(entry: DeviceEntry, is_open: bool = False) -> tuple[Text, ...]:
-    """One table row; Text everywhere so names with brackets render literally."""
+    """One table row; Text everywhere so names with brackets render literally, and sysfs
+    strings escaped (a driver or netdev name is the host's, not ours)."""
     label, style = KIND_BADGES.get(entry.kind, (entry.kind.upper(), "reverse"))
     links = ", ".join((*entry.netdevs, *entry.rdma)) or "-"
     return (
-        Text(label, style=style),
-        Text(entry.name, style="bold"),
+        Text(printable(label), style=style),
+        Text(printable(entry.name), style="bold"),
         access_text(entry, is_open),
-        Text(entry.device_type),
-        Text(entry.pci_bdf or "-"),
-        Text(entry.driver or "-"),
-        Text(links),
-        Text(entry.firmware_version or "-"),
+        Text(printable(entry.device_type)),
+        Text(printable(entry.pci_bdf or "-")),
+        Text(printable(entry.driver or "-")),
+        Text(printable(links)),
+        Text(printable(entry.firmware_version or "-")),
     )
 
 
@@ -55,7 +57,7 @@ def entry_details(entry: DeviceEntry, is_open: bool = False, open_key: str = "En
 
     def line(label: str, value: object, style: str = "") -> None:
         text.append(f"{label:<14}", style="bold")
-        text.append(f"{value}\n", style=style)
+        text.append(f"{printable(str(value))}\n", style=style)
 
     line("Device", entry.name)
     if is_open:
@@ -66,7 +68,7 @@ def entry_details(entry: DeviceEntry, is_open: bool = False, open_key: str = "En
     else:
         line("Access", "cannot be opened", "bold red")
         text.append(f"{'Why':<14}", style="bold")
-        text.append(f"{entry.reason or 'unknown'}\n", style="red")
+        text.append(f"{printable(entry.reason or 'unknown')}\n", style="red")
     line("Node", entry.dev_node or "-")
     line("Kind", entry.kind + ("  (no effect on the running kernel)" if entry.kind != "live"
                                else ""))
@@ -254,7 +256,8 @@ class DevicesScreen(Screen[None]):
             return
         if not entry.can_open:
             self.app.push_screen(ErrorScreen(
-                f"{entry.name} cannot be opened", entry.reason or "The reason is unknown.",
+                printable(f"{entry.name} cannot be opened"),
+                printable(entry.reason or "The reason is unknown."),
                 f"Fix the cause above, then press {key_of(self.app, 'refresh_devices')} to scan "
                 "again.",
             ))

@@ -83,8 +83,8 @@ WRITER = textwrap.dedent(
     sess.listeners.append(rec)
     for _ in range(4):
         sess.send("ACCESS_REG:PPCNT", Scope.DEBUG_READ_ONLY, access_reg(0x5008), 64)
-    rec._stream.write('{{"type":"rpc","seq":5,"time":"2026-')  # half a record...
-    rec._stream.flush()
+    with open(sys.argv[1], "a") as raw:  # half a record...
+        raw.write('{{"type":"rpc","seq":5,"time":"2026-')
     os.kill(os.getpid(), signal.SIGKILL)  # ...and the process dies
     """
 )

@@ -292,7 +292,7 @@ def test_decode_request_of_another_command_is_reported(capsys) -> None:
 
 def test_decode_general_object_reply_follows_obj_type(capsys) -> None:
     request = _encoded(capsys, "QUERY_GENERAL_OBJECT", "obj_type=VIRTIO_Q_COUNTERS", "obj_id=9")
-    reply = "00" * 8 + "00000009" + "00" * 4 + "00" * 16 + "0000000000000005" + "00" * 112
+    reply = "00" * 8 + "00000009" + "00" * 4 + "00" * 16 + "0000000000000005" + "00" * 168
     code, out, err = run(capsys, "decode", "QUERY_GENERAL_OBJECT", "--in", request, "--out",
                          reply, "--json")
     assert code == 0, err
