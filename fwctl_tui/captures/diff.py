@@ -309,8 +309,7 @@ def diff_captures(path_a: Path | str, path_b: Path | str,
     return report
 
 
-def diff_records(path: Path | str, seq_a: int, seq_b: int,
-                 on_pair: Callable[[Pair], None] | None = None) -> DiffReport:
+def diff_records(path: Path | str, seq_a: int, seq_b: int) -> DiffReport:
     """Two records of one capture, by seq, with rates over their shared clock (LookupError
     when a seq is not there or the two records ask different questions)."""
     problems: list[str] = []
@@ -323,11 +322,7 @@ def diff_records(path: Path | str, seq_a: int, seq_b: int,
         raise LookupError(f"records {seq_a} and {seq_b} ask different questions "
                           f"({key_a} vs {key_b}): only answers to one question compare")
     changes, note = diff_pair(found[seq_a], found[seq_b], same_timeline=True)
-    report = DiffReport(same_timeline=True, paired=1)
-    pair = Pair(key_a, found[seq_a], found[seq_b], seq_a, seq_b, changes, note)
-    if on_pair is None:
-        report.pairs.append(pair)
-    else:
-        on_pair(pair)
+    report = DiffReport(same_timeline=True, paired=1, changed_count=bool(changes))
+    report.pairs.append(Pair(key_a, found[seq_a], found[seq_b], seq_a, seq_b, changes, note))
     report.problems["a"] = problems
     return report

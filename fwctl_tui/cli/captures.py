@@ -282,19 +282,27 @@ def run_diff(args: argparse.Namespace) -> int:
         raise CliError("diff needs two captures (A B) or one capture and --records N M")
     for path in (args.a, args.b or args.a):
         _open(path).close()
+    one_pair = None
+    if args.records is not None:  # one pair: found (or refused) before anything is written
+        try:
+            one_pair = diff_records(args.a, *args.records)
+        except (OSError, CaptureError, LookupError) as err:
+            raise CliError(str(err), EXIT_USAGE) from None
     if args.json:
         document = JsonListDocument({}, "pairs")
         on_pair: Callable[[Pair], None] = lambda pair: document.add(pair.as_json())  # noqa: E731
     else:
         out = LineWriter(_console())
         on_pair = lambda pair: _print_pair(out, pair)  # noqa: E731
-    try:
-        if args.records is not None:
-            report = diff_records(args.a, *args.records, on_pair=on_pair)
-        else:
+    if one_pair is not None:
+        report = one_pair
+        for pair in report.pairs:
+            on_pair(pair)
+    else:
+        try:
             report = diff_captures(args.a, args.b, on_pair=on_pair)
-    except (OSError, CaptureError, LookupError) as err:
-        raise CliError(str(err), EXIT_USAGE) from None
+        except (OSError, CaptureError) as err:
+            raise CliError(str(err), EXIT_USAGE) from None
     for side in ("a", "b"):
         for problem in report.problems[side]:
             sys.stderr.write(f"fwctl-tui: warning: {side.upper()}: {printable(problem)}\n")

@@ -58,3 +58,8 @@ def test_records_asking_different_questions_are_refused(tmp_path: Path, capsys,
     capsys.readouterr()
     assert main(["diff", str(path), "--records", "1", "2", "--json"]) == 2
     assert "ask different questions" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_the_records_diff_counts_its_changed_pair(capture: Path, capsys) -> None:
+    assert main(["diff", str(capture), "--records", "1", "3"]) == 0
+    assert "1 paired records, 1 changed" in capsys.readouterr().out
