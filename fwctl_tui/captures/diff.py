@@ -322,7 +322,7 @@ def diff_records(path: Path | str, seq_a: int, seq_b: int) -> DiffReport:
         raise LookupError(f"records {seq_a} and {seq_b} ask different questions "
                           f"({key_a} vs {key_b}): only answers to one question compare")
     changes, note = diff_pair(found[seq_a], found[seq_b], same_timeline=True)
-    report = DiffReport(same_timeline=True, paired=1, changed_count=bool(changes))
+    report = DiffReport(same_timeline=True, paired=1, changed_count=int(bool(changes)))
     report.pairs.append(Pair(key_a, found[seq_a], found[seq_b], seq_a, seq_b, changes, note))
     report.problems["a"] = problems
     return report
