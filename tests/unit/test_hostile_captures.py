@@ -220,3 +220,13 @@ def test_record_lines_stay_json_lines(tmp_path: Path) -> None:
     path.write_text(dumps(corpus.header()) + "\n" + dumps(corpus.record(1)) + "\n")
     with load_capture(path) as capture:
         assert capture.record(0).exchange is not None and not capture.problems
+
+
+def test_send_replay_error_detail_is_escaped(tmp_path: Path) -> None:
+    """The stderr detail of `send replay:` quotes the capture's `detail`."""
+    failed = corpus.record(1)
+    failed.update(errno=errno.EIO, reply=None, out_len=0, detail=f"firmware {corpus.ESCAPES[1]}")
+    path = write(tmp_path / "c.jsonl", corpus.header(), [failed])
+    result = run(["send", f"replay:{path}", "ACCESS_REG:PPCNT", "local_port=1"])
+    assert result.code == 1 and "EIO" in result.err
+    assert RAW_CONTROL.search(result.err) is None and "firmware \\x1b]52;c;" in result.err

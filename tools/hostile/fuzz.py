@@ -3,14 +3,15 @@ every tool (tools/hostile/check.py). Longer than the test suite's bounded run.
 
     .venv/bin/python -m tools.hostile.fuzz [--seconds S] [--seed N]
 
-Exit 0 when nothing failed; 1 with every failure printed (the mutated file is kept in
-the printed directory so it can be replayed by hand).
+Exit 0 when nothing failed (the scratch directory is removed); 1 with every failure
+printed, the failing files kept in the printed directory to be replayed by hand.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -68,8 +69,12 @@ def main(argv: list[str]) -> int:
         failed += _report(path.name, problems)
         if not problems:
             path.unlink()
-    print(f"{runs} captures, {failed} with failures; files in {directory}")
-    return 1 if failed else 0
+    if failed:
+        print(f"{runs} captures, {failed} with failures; the files are in {directory}")
+        return 1
+    shutil.rmtree(directory)
+    print(f"{runs} captures, no failures")
+    return 0
 
 
 def _report(name: str, problems: list[str]) -> int:
