@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_support import make_app, settle
+from ui_support import make_app, messages, settle
 
 from fwctl_tui.config import DEFAULT_THEME, load_config
 
@@ -52,7 +52,7 @@ def test_missing_file_is_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 async def test_unknown_theme_is_reported_not_fatal(tmp_path: Path) -> None:
     app = make_app(tmp_path, theme="no-such-theme")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         assert app.theme != "no-such-theme"
-        assert any("unknown theme" in str(n.message) for n in app._notifications)
+        assert any("unknown theme" in m for m in messages(app))
