@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c
 run: $(STAMP)
 	$(BIN)/fwctl-tui $(ARGS)
 
+# -n auto: one pytest worker per core (pytest-xdist); a single file is faster without it
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check fwctl_tui tests tools bench hatch_build.py
