@@ -6,6 +6,12 @@ and a capture opened as a device (--device replay:FILE) on an 80x24 terminal.
 It asserts on what a person would see (the SIMULATED badge, a device name, the
 catalogue) rather than on widget state, so it catches what Pilot cannot: the entry
 point, terminal setup, real key decoding and rendering. Skipped when tmux is missing.
+
+It waits for screen states, never for time: every step polls the pane (bounded by a
+deadline) until the state it expects is drawn and settled. On a loaded machine Textual
+can forward a burst of keys to the widget focused *before* an earlier key moved focus,
+so a step whose keys were lost is repeated only after looking at the screen, and in a
+form that is right whichever widget has focus.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 ENTRY = Path(sys.executable).with_name("fwctl-tui")
-TIMEOUT_S = 30.0
+TIMEOUT_S = 60.0  # the longest any one screen state may take to appear (a loaded machine)
+RETRY_S = 10.0  # a step whose state has not appeared by then is looked at and repeated
+POLL_S = 0.1
 # A private server with no config file: another tmux (or a user's .tmux.conf) cannot
 # change the window size or the keys.
 SERVER = ("-L", f"fwctl-smoke-{os.getpid()}", "-f", "/dev/null")
@@ -34,34 +42,80 @@ def tmux(*args: str) -> str:
     return done.stdout
 
 
-def search(session: str, query: str, expect: str, attempts: int = 3) -> str:
-    """Type a catalogue search and wait for `expect`. On a loaded machine the first keys
-    can reach the screen while it is still being pushed, so the search is retyped."""
-    for attempt in range(attempts):
-        if attempt:
-            tmux("send-keys", "-t", session, "C-u")  # clear what the last try typed
-            time.sleep(0.5)
-        tmux("send-keys", "-t", session, "/")
-        tmux("send-keys", "-t", session, "-l", query)
-        try:
-            return wait_for(session, expect, timeout=TIMEOUT_S / attempts)
-        except pytest.fail.Exception:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+def screen_of(session: str) -> str:
+    return tmux("capture-pane", "-p", "-t", session)
 
 
-def wait_for(session: str, text: str, timeout: float = TIMEOUT_S) -> str:
-    """Poll the pane until `text` shows up (then let the app settle); fail otherwise."""
+def wait_for(session: str, *texts: str, timeout: float = TIMEOUT_S) -> str:
+    """Poll the pane until all `texts` show on a settled screen (two captures in a row
+    agree, so the app has finished drawing that state); fail at the deadline."""
     deadline = time.monotonic() + timeout
-    screen = ""
+    screen = last = ""
     while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
-            time.sleep(0.5)  # the screen is drawn; give focus and bindings a moment
-            return tmux("capture-pane", "-p", "-t", session)
-        time.sleep(0.2)
-    pytest.fail(f"{text!r} never appeared on screen:\n{screen}")
+        screen = screen_of(session)
+        if all(text in screen for text in texts) and screen == last:
+            return screen
+        last = screen
+        time.sleep(POLL_S)
+    pytest.fail(f"{texts!r} never all appeared on a settled screen within {timeout:.0f} s:"
+                f"\n{screen}")
+
+
+def step_timeout(deadline: float) -> float:
+    """How long one try of a step may wait: RETRY_S, or what is left of its deadline."""
+    return min(RETRY_S, max(deadline - time.monotonic(), 0.0))
+
+
+def keys(session: str, *names: str, literal: bool = False) -> None:
+    tmux("send-keys", "-t", session, *(("-l",) if literal else ()), *names)
+
+
+def press_until(session: str, key: str, *expect: str, still: str) -> str:
+    """Press `key` until `expect` shows; it is pressed again only while the screen still
+    shows `still` (the key was lost: the previous state has not gone)."""
+    deadline = time.monotonic() + TIMEOUT_S
+    keys(session, key)
+    while True:
+        try:
+            return wait_for(session, *expect, timeout=step_timeout(deadline))
+        except pytest.fail.Exception:
+            if time.monotonic() >= deadline or still not in screen_of(session):
+                raise
+            keys(session, key)
+
+
+def search_box(screen: str) -> str:
+    """The text in the catalogue's search box (its placeholder when empty)."""
+    for line in screen.splitlines():
+        if line.startswith("▊") and "▎" in line and not {"▔", "▁"} & set(line):
+            return line[1:line.index("▎")].strip()
+    return ""
+
+
+def search(session: str, query: str, *expect: str, slash: bool = True) -> str:
+    """On the catalogue: `/` (or, with `slash=False`, ctrl+u in the already focused box)
+    and the query; wait until the box holds the query and the list shows `expect`.
+
+    A retry never types `/`: with focus already in the box it would join the query. It
+    clears the box (ctrl+u) and types the query, which is right with focus on either
+    side, since a printable key on the list starts a new search.
+    """
+    keys(session, "/" if slash else "C-u")
+    keys(session, query, literal=True)
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        try:
+            screen = wait_for(session, *expect, timeout=step_timeout(deadline))
+            if search_box(screen) == query:
+                return screen
+        except pytest.fail.Exception:
+            if time.monotonic() >= deadline:
+                raise
+        screen = screen_of(session)
+        if time.monotonic() >= deadline:
+            pytest.fail(f"the search box holds {search_box(screen)!r}, not {query!r}:\n{screen}")
+        keys(session, "C-u")
+        keys(session, query, literal=True)
 
 
 def clean_env(tmp_path: Path) -> str:
@@ -78,10 +132,10 @@ def clean_env(tmp_path: Path) -> str:
 
 
 def quit_app(session: str) -> None:
-    tmux("send-keys", "-t", session, "C-q")
+    keys(session, "C-q")
     deadline = time.monotonic() + TIMEOUT_S
     while time.monotonic() < deadline and session in tmux("list-sessions"):
-        time.sleep(0.2)
+        time.sleep(POLL_S)
     assert session not in tmux("list-sessions"), "ctrl+q did not quit"
 
 
@@ -94,10 +148,11 @@ def test_replay_device_at_80x24(tmp_path: Path) -> None:
                     "-y", "24", command], check=True)
     tmux("resize-window", "-t", session, "-x", "80", "-y", "24")
     try:
-        screen = wait_for(session, "REPLAY")
+        screen = wait_for(session, "catalogue · 307")
+        assert "REPLAY" in screen
         assert "01-bring-up.jsonl" in screen and "QUERY_HCA_CAP" in screen
-        tmux("send-keys", "-t", session, "F3")
-        screen = wait_for(session, "fwctl devices")
+        screen = press_until(session, "F3", "Open by name", still="catalogue · 307")
+        assert "fwctl devices" in screen
         assert "Open by name" in screen and "Access" in screen
         quit_app(session)
     finally:
@@ -111,28 +166,22 @@ def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
                     "-y", "36", command], check=True)
     tmux("resize-window", "-t", session, "-x", "120", "-y", "36")
     try:
-        screen = wait_for(session, "sim:cx7")
-        assert "SIMULATED" in screen
-        assert "ready" in screen  # the device can be opened
-        tmux("send-keys", "-t", session, "Enter")
-        screen = wait_for(session, "QUERY_HCA_CAP")
-        assert "catalogue" in screen
-        screen = search(session, "paos", "ACCESS_REG:PAOS")
+        screen = wait_for(session, "ready")  # the device can be opened
+        assert "SIMULATED" in screen and "sim:cx7" in screen
+        screen = press_until(session, "Enter", "catalogue · 307", still="fwctl devices")
+        assert "QUERY_HCA_CAP" in screen
+        # PAOS in the list, and its register id in the details pane
+        screen = search(session, "paos", "ACCESS_REG:PAOS", "0x5006")
         assert "catalogue · 307" not in screen, "the list is filtered"
-        assert "0x5006" in screen  # PAOS's register id, in the details pane
 
         # search, open the form, preview with ctrl+j, send with Enter, see the result
-        tmux("send-keys", "-t", session, "C-u")
-        tmux("send-keys", "-t", session, "-l", "query_hca")
-        wait_for(session, "QUERY_HCA_VPORT")
-        tmux("send-keys", "-t", session, "Enter")
-        tmux("send-keys", "-t", session, "Enter")
-        wait_for(session, "input fields")
-        tmux("send-keys", "-t", session, "C-j")
-        screen = wait_for(session, "Preview before sending")
+        search(session, "query_hca", "QUERY_HCA_VPORT", slash=False)
+        keys(session, "Down")  # from the search box into the list (focus moves at once)
+        press_until(session, "Enter", "input fields", still="catalogue ·")
+        screen = press_until(session, "C-j", "Preview before sending", still="input fields")
         assert "no effect on the running kernel" in screen
-        tmux("send-keys", "-t", session, "Enter")
-        screen = wait_for(session, "QUERY_HCA_CAP · 4112 B")
+        screen = press_until(session, "Enter", "QUERY_HCA_CAP · 4112 B",
+                             still="Preview before sending")
         assert "· OK" in screen and "cmd_hca_cap" in screen
         assert "● REC" in screen  # recording is on by default
         quit_app(session)

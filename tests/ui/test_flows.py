@@ -13,6 +13,7 @@ from ui_support import (
     open_first_device,
     open_preview,
     open_result,
+    screen_text,
     send_from_form,
     settle,
 )
@@ -193,7 +194,10 @@ async def test_register_read_modify_write_with_diff(tmp_path: Path, pinned_time:
         assert preview.plan.before is not None
         assert preview.plan.before["register_data.admin_status"] == current
         assert preview.plan.values["register_data.admin_status"] == new
-        assert preview.query_one("#preview-diff") is not None
+        shown = screen_text(app)  # the diff, as the user reads it before sending
+        assert any("Read-modify-write: " in row and "field(s) change" in row for row in shown)
+        row = next(row for row in shown if "admin_status" in row and "(set for you)" not in row)
+        assert row.index(f"({current})") < row.index(f"({new})"), row  # current, then new
         assert preview.preview.confirm is Confirm.CANCEL_FOCUSED
         await pilot.click("#preview-send")
         await settle(pilot)

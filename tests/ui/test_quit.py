@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from ui_support import make_app, make_host, open_preview, settle
+from ui_support import make_app, make_host, messages, open_preview, settle, wait_until
 
 from fwctl_tui.screens.confirm import ConfirmScreen
 from fwctl_tui.screens.result import ResultScreen
@@ -27,12 +26,7 @@ async def ask_to_quit_mid_command(pilot: Pilot[Any]) -> None:
     """Send the held QUERY_HCA_CAP, wait until it is in flight, then press ctrl+q."""
     await open_preview(pilot, "query_hca", "QUERY_HCA_CAP")
     await pilot.press("enter")
-    for _ in range(100):
-        if pilot.app.rpc_in_flight:
-            break
-        await asyncio.sleep(0.01)
-    else:
-        raise AssertionError("the RPC never started")
+    await wait_until(pilot, lambda: pilot.app.rpc_in_flight, "the RPC to start")
     await pilot.press("ctrl+q")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ConfirmScreen)
@@ -86,13 +80,13 @@ async def test_the_quit_question_goes_away_when_the_command_answers(
 ) -> None:
     release = threading.Event()
     app = make_app(tmp_path, host=hanging_host(release))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await ask_to_quit_mid_command(pilot)
         release.set()
         await settle(pilot)
         assert isinstance(app.screen, ResultScreen)
         assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
-        assert any("nothing is in flight now" in str(n.message) for n in app._notifications)
+        assert any("nothing is in flight now" in m for m in messages(app))
         await pilot.press("ctrl+q")  # and quitting now needs no question
         await pilot.pause()
         assert not app.is_running

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from textual.widgets import Select, Static
+from textual.widgets import OptionList, Select, Static
 from ui_support import (
     make_app,
     make_host,
+    messages,
     open_command,
     open_first_device,
     paos_write_form,
@@ -34,7 +35,7 @@ ADMIN_UP, ADMIN_DOWN = 1, 2
 async def test_failed_read_back_leaves_the_form_alone(tmp_path: Path,
                                                       pinned_time: None) -> None:
     app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         form = await paos_write_form(pilot, "9")  # no port 9: firmware says BAD_PARAM
         form.query_one("#f-register_data_admin_status", Select).value = ADMIN_DOWN
         await settle(pilot)
@@ -47,8 +48,7 @@ async def test_failed_read_back_leaves_the_form_alone(tmp_path: Path,
         assert "BAD_PARAM_ERR" in error.title_text and "BAD_PARAM_ERR" in error.happened
         assert "syndrome 0x" in error.happened
         assert "left exactly as you typed it" in error.happened
-        assert not any("Read " in str(n.message) and "field(s)" in str(n.message)
-                       for n in app._notifications)
+        assert not any("Read " in m and "field(s)" in m for m in messages(app))
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is form
@@ -71,7 +71,7 @@ async def test_read_back_never_overwrites_index_fields(tmp_path: Path,
 async def test_read_back_after_the_form_closed_is_not_applied(tmp_path: Path,
                                                               pinned_time: None) -> None:
     app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         form = await paos_write_form(pilot, "1")
         await read_current(pilot)
         assert app.workspace.session is not None
@@ -85,7 +85,7 @@ async def test_read_back_after_the_form_closed_is_not_applied(tmp_path: Path,
         app.post_message(RpcFinished(read, exchange, origin=form))  # ... and it lands
         await settle(pilot)
         assert applied == []
-        assert any("after its form was closed" in str(n.message) for n in app._notifications)
+        assert any("after its form was closed" in m for m in messages(app))
 
 
 async def test_bringing_a_port_down_sets_ase_and_really_changes_the_port(
@@ -176,6 +176,13 @@ async def test_op_mod_select_fits_its_longest_label(tmp_path: Path) -> None:
         await open_first_device(pilot)
         await open_command(pilot, "query_hca", "QUERY_HCA_CAP")
         select = app.screen.query_one("#command-opmod", Select)
-        longest = max(len(str(prompt)) for prompt, _ in select._options)
-        assert select.size.width >= longest + 6
-        assert select.size.height == 3, "one line: the label does not wrap"
+        width, height = select.size.width, select.size.height
+        select.focus()
+        await pilot.press("enter")  # open the list: the labels as the user reads them
+        await pilot.pause()
+        options = select.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count)]
+        assert any(prompt.startswith("GENERAL/current") for prompt in prompts), prompts
+        assert width >= max(len(prompt) for prompt in prompts) + 6
+        assert height == 3, "one line: the label does not wrap"

@@ -7,7 +7,11 @@ history are identical on every run (snapshots depend on it).
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,9 @@ from fwctl_tui.sim.host import SimHost
 FIXED_WALL = 1_767_268_800.0  # 2026-01-01 12:00:00 UTC
 SEED = 7
 RPC_NS = 400_000  # every simulated RPC "takes" 0.4 ms
+STATE_TIMEOUT_S = 60.0  # the longest a test waits for a screen state (a loaded machine)
+POLL_S = 0.02
+NOTIFICATION_S = 600  # toasts stay while a test reads them, however loaded the machine
 
 
 class FixedClock:
@@ -59,7 +66,7 @@ def make_app(
     device: str | None = None, **config: Any
 ) -> FwctlApp:
     """Recording is off unless a capture path is given (then it goes there, not ~)."""
-    return FwctlApp(
+    app = FwctlApp(
         host=host if host is not None else make_host(),
         config=Config(**{"theme": "textual-dark", **config}),
         recording=capture is not None,
@@ -68,6 +75,8 @@ def make_app(
         data_dir=tmp_path / "exports",
         device=device,
     )
+    app.NOTIFICATION_TIMEOUT = NOTIFICATION_S
+    return app
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -76,6 +85,16 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def wait_until(pilot: Pilot[Any], state: Callable[[], bool], what: str) -> None:
+    """Let the app run until `state()` holds (a state, never a fixed time); fail after
+    STATE_TIMEOUT_S saying `what` was awaited."""
+    deadline = time.monotonic() + STATE_TIMEOUT_S
+    while not state():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(POLL_S)
 
 
 async def open_first_device(pilot: Pilot[Any]) -> None:
@@ -134,8 +153,39 @@ def stop_blinking(pilot: Pilot[Any]) -> None:
 
 
 def messages(app: Any) -> list[str]:
-    """The notifications the app has shown, as text."""
-    return [str(n.message) for n in app._notifications]
+    """The notifications on screen now (title and message of each toast), as text: the
+    app must run with `run_test(..., notifications=True)` (Pilot hides toasts by default).
+
+    Read from the toasts the screen shows ("Toast" is a CSS type selector and render()
+    is public), not from the App's private notification list.
+    """
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+                       r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>')
+
+
+def screen_text(app: Any) -> list[str]:
+    """The terminal as the user sees it, one string per row.
+
+    Built from App.export_screenshot() (public API: the SVG a user can save), placing
+    each text run at its column, so nothing relies on Textual's private compositor.
+    """
+    width, height = app.size
+    rows = [[" "] * width for _ in range(height)]
+    for x, length, line, escaped in _SVG_TEXT.findall(app.export_screenshot()):
+        text = html.unescape(escaped).replace("\xa0", " ")
+        column = round(float(x) * len(text) / float(length))
+        row = rows[int(line)]
+        for i, char in enumerate(text[: max(width - column, 0)]):
+            row[column + i] = char
+    return ["".join(row) for row in rows]
+
+
+def shown(app: Any) -> str:
+    """The whole screen as one string (rows joined by newlines)."""
+    return "\n".join(screen_text(app))
 
 
 async def paos_write_form(pilot: Pilot[Any], port: str) -> CommandScreen:

@@ -1,11 +1,11 @@
-"""The TUI's config file: keymap and theme read from TOML or JSON, never fatal."""
+"""The TUI's config file (config.py, headless): keymap and theme read from TOML or JSON,
+never fatal."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from ui_support import make_app, settle
 
 from fwctl_tui.config import DEFAULT_THEME, load_config
 
@@ -48,11 +48,3 @@ def test_missing_file_is_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("FWCTL_TUI_CONFIG", str(tmp_path / "absent.toml"))
     config = load_config()
     assert config.keymap == {} and config.problems == () and config.recording
-
-
-async def test_unknown_theme_is_reported_not_fatal(tmp_path: Path) -> None:
-    app = make_app(tmp_path, theme="no-such-theme")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        assert app.theme != "no-such-theme"
-        assert any("unknown theme" in str(n.message) for n in app._notifications)

@@ -1,0 +1,55 @@
+"""The command form: the op_mod select in the tab order, and the request hex dimmed
+with the field named while a value is invalid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Select, Static
+from ui_support import (
+    make_app,
+    open_command,
+    open_first_device,
+    screen_text,
+    settle,
+)
+
+from fwctl_tui.screens.command import CommandScreen
+from fwctl_tui.widgets.hex_view import HexView
+
+
+async def test_op_mod_select_is_reached_with_tab_and_shift_tab(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_device(pilot)
+        await open_command(pilot, "paos", "ACCESS_REG:PAOS")
+        assert app.focused is not None and app.focused.id == "f-register_data_swid"
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, Select) and app.focused.id == "command-opmod"
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "f-register_data_swid"
+        await pilot.press("shift+tab", "enter", "up", "enter")  # keyboard only: write
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CommandScreen) and screen.op_mod == 0
+        assert "write" in str(screen.query_one("#command-scope", Static).render())
+
+
+async def test_invalid_field_dims_the_hex_and_names_the_field(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_first_device(pilot)
+        await open_command(pilot, "paos", "ACCESS_REG:PAOS")
+        form = app.screen
+        hex_view = form.query_one("#request-hex", HexView)
+        form.query_one("#f-register_data_local_port").value = "1999"
+        await settle(pilot)
+        assert hex_view.dimmed
+        shown = "\n".join(screen_text(app))
+        assert "NOT VALID: local_port" in shown
+        assert "local_port: out of range 0..255" in shown
+        form.query_one("#f-register_data_local_port").value = "1"
+        await settle(pilot)
+        assert not hex_view.dimmed
+        shown = "\n".join(screen_text(app))
+        assert "input · 32 B" in shown and "NOT VALID" not in shown

@@ -1,0 +1,349 @@
+"""The package's import graph: no cycles, and layers only import downwards.
+
+The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
+
+    front ends        cli/, screens/, widgets/, app.py, __main__.py, config.py
+    session           connect.py, session.py, replay_device.py (and the headless workspace,
+                      which today still lives in screens/ and so counts as a front end)
+    rules and data    policy.py, register_writes.py, exchange.py, captures/, decoders/
+    device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
+                      allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/
+    facts             facts.py, textsafe.py, the package itself
+
+A module may import its own layer or any lower one. The graph is read from the source
+(ast), not by importing, so function-level imports count, and so do module names written
+as strings for `importlib.import_module` (`SIM_MODULE = "fwctl_tui.sim.host"`).
+Imports under `if TYPE_CHECKING:` are dependencies too (they count for the layers), but
+not cycles: nothing runs them.
+
+The DESIGN's three separation rules inside a layer are checked the same way:
+the decoders know nothing about devices, the ioctl layer knows nothing about mlx5, and
+capture storage knows nothing about decoders or the simulator.
+
+Today's code breaks some of these rules. Each break is listed below, edge by edge, in an
+allow-list: the redesign of issue 14 (points 2, 4, 6) removes them, and this test fails
+when an allowed edge disappears, so the list only shrinks. A new module outside the
+prefixes in LAYERS fails until it is given a layer.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import fwctl_tui
+
+PACKAGE = Path(fwctl_tui.__file__).parent
+SKIP_DIRS = {"generated", "__pycache__"}  # generated tables import nothing of ours
+
+FACTS, DEVICE, RULES, SESSION, FRONT = range(5)
+LAYER_NAMES = ("facts", "device access", "rules and data", "session", "front ends")
+
+# module-name prefix -> layer; the longest matching prefix wins
+LAYERS: dict[str, int] = {
+    "fwctl_tui": FACTS,
+    "fwctl_tui.facts": FACTS,
+    "fwctl_tui.textsafe": FACTS,
+    "fwctl_tui.uapi": DEVICE,
+    "fwctl_tui.allowlist": DEVICE,
+    "fwctl_tui.errors": DEVICE,
+    "fwctl_tui.ioctl": DEVICE,
+    "fwctl_tui.marshal": DEVICE,
+    "fwctl_tui._fastrpc": DEVICE,
+    "fwctl_tui.discovery": DEVICE,
+    "fwctl_tui.sysfs_parent": DEVICE,
+    "fwctl_tui.kernelstate": DEVICE,
+    "fwctl_tui.hoststate": DEVICE,
+    "fwctl_tui.sim": DEVICE,
+    "fwctl_tui.policy": RULES,
+    "fwctl_tui.register_writes": RULES,
+    "fwctl_tui.exchange": RULES,
+    "fwctl_tui.captures": RULES,
+    "fwctl_tui.decoders": RULES,
+    "fwctl_tui.connect": SESSION,
+    "fwctl_tui.session": SESSION,
+    "fwctl_tui.replay_device": SESSION,
+    "fwctl_tui.config": FRONT,
+    "fwctl_tui.cli": FRONT,
+    "fwctl_tui.screens": FRONT,
+    "fwctl_tui.widgets": FRONT,
+    "fwctl_tui.app": FRONT,
+    "fwctl_tui.__main__": FRONT,
+}
+
+# importer prefix -> prefixes it must not import, whatever their layer (DESIGN.md)
+SEPARATIONS: dict[str, tuple[str, ...]] = {
+    # "The decoders know nothing about devices"
+    "fwctl_tui.decoders": (
+        "fwctl_tui.ioctl", "fwctl_tui.marshal", "fwctl_tui._fastrpc", "fwctl_tui.discovery",
+        "fwctl_tui.sim", "fwctl_tui.session", "fwctl_tui.connect", "fwctl_tui.captures",
+    ),
+    # "the ioctl layer knows nothing about mlx5 (or any driver)"
+    "fwctl_tui.ioctl": ("fwctl_tui.decoders", "fwctl_tui.sim"),
+    "fwctl_tui.marshal": ("fwctl_tui.decoders", "fwctl_tui.sim"),
+    "fwctl_tui.uapi": ("fwctl_tui.decoders", "fwctl_tui.sim"),
+    # "capture storage knows nothing about decoders or the simulator"
+    "fwctl_tui.captures.format": ("fwctl_tui.decoders", "fwctl_tui.sim"),
+    "fwctl_tui.captures.loader": ("fwctl_tui.decoders", "fwctl_tui.sim"),
+    "fwctl_tui.captures.recorder": ("fwctl_tui.decoders", "fwctl_tui.sim"),
+}
+
+# Known breaks of the layers (importer, imported), as of issue 14's start. Remove an
+# entry when the refactor removes the import; never add one without a design decision.
+ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset({
+    # The mlx5 firmware model (sim/, device access) builds its replies with the decoders'
+    # catalogue and encoder (rules and data). Issue 14 point 12 wants the simulator's
+    # encoding independent of the decoder; DESIGN.md's plug-in has each driver supply
+    # both, so either sim/ moves up or the shared tables move down.
+    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.errors"),
+    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.catalogue"),
+    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.context"),
+    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.data"),
+    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.envelope"),
+    ("fwctl_tui.sim.mlx5.commands.caps", "fwctl_tui.decoders.mlx5.catalogue"),
+    ("fwctl_tui.sim.mlx5.commands.common", "fwctl_tui.decoders.mlx5.data"),
+    ("fwctl_tui.sim.mlx5.commands.registry", "fwctl_tui.decoders.mlx5.catalogue"),
+    ("fwctl_tui.sim.mlx5.examples", "fwctl_tui.decoders.mlx5.catalogue"),
+    ("fwctl_tui.sim.mlx5.mailbox", "fwctl_tui.decoders"),
+    ("fwctl_tui.sim.mlx5.mailbox", "fwctl_tui.decoders.mlx5.catalogue"),
+    ("fwctl_tui.sim.mlx5.registers.access", "fwctl_tui.decoders.mlx5.catalogue"),
+    ("fwctl_tui.sim.mlx5.registers.access", "fwctl_tui.decoders.mlx5.context"),
+    # The simulator's syndrome table reads the decoders' status names.
+    ("fwctl_tui.sim.mlx5.syndromes", "fwctl_tui.decoders.mlx5.status"),
+    # Re-sending a capture against a device (captures/, rules and data) opens a Session
+    # (session layer): it is a session-level action living in the captures package.
+    ("fwctl_tui.captures.resend", "fwctl_tui.session"),
+})
+
+ALLOWED_SEPARATION: frozenset[tuple[str, str]] = frozenset({
+    # Issue 14 point 4: the loader imports the simulator to register its syndrome table
+    # into a global; the table should be passed in where devices are opened.
+    ("fwctl_tui.captures.loader", "fwctl_tui.sim.mlx5.syndromes"),
+})
+
+# Known cycles, each broken at one edge listed here: the cycle search leaves these out.
+ALLOWED_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset({
+    # Issue 14 point 4: checks.py and decoding.py import each other (to be merged).
+    ("fwctl_tui.captures.decoding", "fwctl_tui.captures.checks"),
+    # Issue 14 point 7: keys.known_binding_ids() imports, by name (BINDING_MODULES), the
+    # app and the screens and widgets that define bindings, and they all import keys.py.
+    *(("fwctl_tui.screens.keys", f"fwctl_tui.{name}") for name in (
+        "app", "screens.devices", "screens.catalogue", "screens.command", "screens.preview",
+        "screens.result", "screens.history", "screens.error", "screens.help",
+        "screens.prompt", "screens.confirm", "screens.capture_browser",
+        "screens.capture_diff", "widgets.decoded_tree", "widgets.hex_view")),
+})
+
+
+@dataclass(frozen=True)
+class Edge:
+    importer: str
+    imported: str
+    line: int
+    runtime: bool  # False under `if TYPE_CHECKING:`
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    """Every module of the package: its .py files, and the C extensions built from .c."""
+    found: dict[str, Path] = {}
+    for path in sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.glob("*.c")):
+        if SKIP_DIRS.isdisjoint(path.relative_to(PACKAGE).parts):
+            found[_module_name(path)] = path
+    return found
+
+
+def _known(name: str) -> str | None:
+    """The module `name` loads: itself, or its nearest enclosing package of ours."""
+    while name and name not in modules():
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _targets(module: str, node: ast.Import | ast.ImportFrom) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+        return
+    base = node.module or ""
+    if node.level:
+        package = module.split(".")
+        if modules()[module].name != "__init__.py":
+            package = package[:-1]
+        package = package[: len(package) - node.level + 1]
+        base = ".".join([*package, base] if base else package)
+    for alias in node.names:
+        full = f"{base}.{alias.name}"
+        yield full if full in modules() else base
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _walk(node: ast.AST, runtime: bool) -> Iterator[tuple[ast.AST, bool]]:
+    for child in ast.iter_child_nodes(node):
+        yield child, runtime
+        guarded = isinstance(child, ast.If) and _is_type_checking(child.test)
+        if guarded:
+            assert isinstance(child, ast.If)
+            for stmt in child.body:
+                yield stmt, False
+                yield from _walk(stmt, False)
+            for stmt in child.orelse:
+                yield stmt, runtime
+                yield from _walk(stmt, runtime)
+        else:
+            yield from _walk(child, runtime)
+
+
+def _edges_of(module: str) -> Iterator[Edge]:
+    path = modules()[module]
+    if path.suffix != ".py":
+        return
+    tree = ast.parse(path.read_text(), str(path))
+    for node, runtime in _walk(tree, True):
+        names: list[str] = []
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = list(_targets(module, node))
+        elif isinstance(node, ast.Constant) and node.value in modules():
+            names = [str(node.value)]  # a module named for importlib.import_module
+        for name in names:
+            target = _known(name) if name.split(".")[0] == "fwctl_tui" else None
+            if target is not None and target != module:
+                yield Edge(module, target, getattr(node, "lineno", 0), runtime)
+
+
+@cache
+def edges() -> tuple[Edge, ...]:
+    return tuple(edge for module in modules() for edge in _edges_of(module))
+
+
+def layer_of(module: str) -> int | None:
+    prefixes = [p for p in LAYERS if module == p or module.startswith(p + ".")]
+    return LAYERS[max(prefixes, key=len)] if prefixes else None
+
+
+def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Tarjan's algorithm, iterative: the components with more than one module."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return found
+
+
+def runtime_cycles() -> list[set[str]]:
+    """Cycles of imports that run, without the allowed cycle edges."""
+    graph: dict[str, set[str]] = {module: set() for module in modules()}
+    for edge in edges():
+        if edge.runtime and (edge.importer, edge.imported) not in ALLOWED_CYCLE_EDGES:
+            graph[edge.importer].add(edge.imported)
+    return _strongly_connected(graph)
+
+
+def _where(edge: Edge) -> str:
+    return f"{edge.importer} -> {edge.imported} (line {edge.line})"
+
+
+# --- the graph reader itself -------------------------------------------------------------
+
+def test_the_reader_sees_module_function_level_string_and_type_checking_imports() -> None:
+    found = {(e.importer, e.imported): e for e in edges()}
+    assert ("fwctl_tui.ioctl", "fwctl_tui.marshal") in found  # module level
+    assert ("fwctl_tui.connect", "fwctl_tui.sim.host") in found  # SIM_MODULE string
+    assert ("fwctl_tui.ioctl", "fwctl_tui._fastrpc") in found  # the C extension
+    hints = [e for e in edges() if (e.importer, e.imported) == ("fwctl_tui.sim.host",
+                                                                 "fwctl_tui.discovery")]
+    assert {e.runtime for e in hints} == {False, True}  # `if TYPE_CHECKING:` and a function
+    assert found[("fwctl_tui.captures.checks", "fwctl_tui.captures.decoding")].runtime
+
+
+def test_the_cycle_finder_finds_a_cycle_and_only_cycles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert _strongly_connected(graph) == [{"a", "b", "c"}]
+    assert _strongly_connected({"a": {"b"}, "b": set()}) == []
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+def test_every_module_has_a_layer() -> None:
+    unplaced = sorted(m for m in modules() if layer_of(m) is None)
+    assert not unplaced, f"give these modules a layer in LAYERS (see DESIGN.md): {unplaced}"
+
+
+def test_no_import_cycles_between_modules() -> None:
+    cycles = runtime_cycles()
+    assert not cycles, "import cycles: " + "; ".join(
+        " <-> ".join(sorted(c)) for c in cycles)
+
+
+def test_lower_layers_never_import_higher_ones() -> None:
+    upward = []
+    for edge in edges():
+        low, high = layer_of(edge.importer), layer_of(edge.imported)
+        if low is None or high is None or high <= low:
+            continue
+        if (edge.importer, edge.imported) not in ALLOWED_UPWARD:
+            upward.append(f"{_where(edge)}: {LAYER_NAMES[low]} imports {LAYER_NAMES[high]}")
+    assert not upward, "imports from a lower layer to a higher one:\n" + "\n".join(upward)
+
+
+def test_separations_within_a_layer_hold() -> None:
+    broken = []
+    for edge in edges():
+        for importer, banned in SEPARATIONS.items():
+            if not (edge.importer == importer or edge.importer.startswith(importer + ".")):
+                continue
+            hit = [b for b in banned if edge.imported == b or edge.imported.startswith(b + ".")]
+            if hit and (edge.importer, edge.imported) not in ALLOWED_SEPARATION:
+                broken.append(f"{_where(edge)}: {importer} must not import {hit[0]}")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_allow_lists_only_shrink() -> None:
+    """An allowed break that no longer exists must leave the list, so it cannot come back."""
+    present = {(e.importer, e.imported) for e in edges()}
+    gone = sorted((ALLOWED_UPWARD | ALLOWED_SEPARATION | ALLOWED_CYCLE_EDGES) - present)
+    assert not gone, f"fixed, so remove these from the allow-lists: {gone}"
