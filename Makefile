@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c
 run: $(STAMP)
 	$(BIN)/fwctl-tui $(ARGS)
 
-# -n auto: one pytest worker per core (pytest-xdist); a single file is faster without it
+# -n auto: one pytest worker per core (pytest-xdist); a single file is faster without it.
+# loadgroup keeps the tests that share one VM boot (tests/kernel/test_vm.py) on one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Boots ../shared/realkernel's VM once and runs tests/kernel/inside there (real fwctl devices
 # from cxl_test), then compares the emulator with the real kernel. `make test` runs the same

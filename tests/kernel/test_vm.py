@@ -13,6 +13,9 @@ import pytest
 
 from tests.kernel import vm
 
+# One boot for both tests: under xdist (make test's --dist loadgroup) they share a worker.
+# The kernel folder is collected first, so the long VM run starts beside the rest.
+pytestmark = pytest.mark.xdist_group("kernel-vm")
 
 @pytest.fixture(scope="module")
 def vm_run() -> vm.VmRun:
