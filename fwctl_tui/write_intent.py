@@ -163,7 +163,7 @@ def build_write(
 
     `base` other than the current value is the TUI's fallback when the read failed: the
     form as it stands, compared against an earlier read (`stale`)."""
-    start = dict(current.values if current is not None and base is None else base or {})
+    start = dict(current.values if current is not None and base is None else (base or {}))
     values = {**start, **given}
     register = cmd.register.name if cmd.register is not None else None
     enable = apply_enable_bits(register, values, given.keys(),
@@ -174,15 +174,34 @@ def build_write(
                          enable.warnings, current, read_problem, stale, index)
 
 
-def prepare_write(session: Session, state: KernelState, cmd: Command, op_mod: int,
-                  given: Mapping[str, Any]) -> RegisterWrite:
-    """Read now, then build the write of `given` (what `send --set` and the TUI do)."""
-    index = {path: value for path, value in given.items() if access_of(cmd, path) == "INDEX"}
-    current, problem = read_current(session, cmd, index, state)
-    return build_write(cmd, op_mod, given, current, read_problem=problem)
-
-
 def unread_warning(problem: str) -> str:
     """What a write built without a fresh read means, in one sentence."""
     return (f"the register could not be read first ({problem}): fields not given are "
             "written as 0")
+
+
+@dataclass(frozen=True)
+class FormWrite:
+    """A register write as the TUI form asks for it, built into bytes at preview time.
+
+    `given` are the fields the user edited (and the INDEX fields); `form_values` is the
+    whole form, used only when the register cannot be read now; `earlier` is the form's
+    last read-back, shown (as stale, with its age) only then."""
+
+    given: dict[str, Any]
+    form_values: dict[str, Any]
+    earlier: CurrentValue | None = None
+
+
+def prepare_write(session: Session, state: KernelState, cmd: Command, op_mod: int,
+                  form: FormWrite) -> RegisterWrite:
+    """Read now, then build the write of what was given over the value read: `send --set`
+    and the TUI preview both call this. If the read fails: what was given over the form
+    as it stands (the CLI has no form: the rest is 0), against the earlier read if any."""
+    index = {path: value for path, value in form.given.items()
+             if access_of(cmd, path) == "INDEX"}
+    current, problem = read_current(session, cmd, index, state)
+    if current is not None:
+        return build_write(cmd, op_mod, form.given, current)
+    return build_write(cmd, op_mod, form.given, form.earlier, base=form.form_values,
+                       read_problem=problem, stale=form.earlier is not None)

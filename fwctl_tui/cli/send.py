@@ -46,6 +46,7 @@ from fwctl_tui.register_writes import REGISTER_DATA, EnableBits
 from fwctl_tui.session import Session
 from fwctl_tui.uapi import Scope, parse_scope
 from fwctl_tui.write_intent import (
+    FormWrite,
     RegisterWrite,
     op_mod_named,
     prepare_write,
@@ -237,7 +238,7 @@ def _build(cmd: Command, op_mod: int | None, values: dict[str, Any], given: dict
     """The request bytes; a register write is read-modify-write (write_intent)."""
     try:
         if cmd.register is not None and op_mod is not None and cmd.is_write(op_mod):
-            write = prepare_write(session, state, cmd, op_mod, given)
+            write = prepare_write(session, state, cmd, op_mod, FormWrite(given, given))
             warnings = list(write.warnings)
             if write.read_problem:
                 warnings.append(unread_warning(write.read_problem))

@@ -20,7 +20,6 @@ from rich.text import Text
 from fwctl_tui import policy
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.register_writes import REGISTER_DATA
-from fwctl_tui.textsafe import printable
 from fwctl_tui.write_intent import RegisterWrite
 
 CANCELLED = "cancelled: nothing was sent"
@@ -111,7 +110,7 @@ def confirm(plan: SendPlan, *, yes: bool, stdin: IO[str] | None = None,
     stderr.write(f"Send {plan.cmd.name}: it changes the device. [y/N] ")
     stderr.flush()
     answer = stdin.readline()
-    return printable(answer).strip().lower() in ("y", "yes")
+    return answer.strip().lower() in ("y", "yes")
 
 
 def is_terminal(stream: IO[str]) -> bool:
