@@ -32,6 +32,16 @@ ENABLE_BITS: dict[str, dict[str, tuple[str, str]]] = {
         "up_threshold": ("up_th_vld", "up_threshold valid"),
         "down_threshold": ("down_th_vld", "down_threshold valid"),
     },
+    "PPLM": {
+        "plr_margin_th": ("plr_vld", "PLR configuration valid"),
+        "tx_crc_plr": ("tx_crc_plr_vld", "tx_crc_plr configuration valid"),
+        "plr_reject_mode": ("plr_reject_mode_vld", "plr_reject_mode configuration valid"),
+    },
+}
+# a governed field whose own enable bit counts only when these are set too (PRM: PPLM's
+# per-field *_vld bits are "valid only when plr_vld is set")
+ALSO_NEEDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "PPLM": {"tx_crc_plr": ("plr_vld",), "plr_reject_mode": ("plr_vld",)},
 }
 
 
@@ -78,20 +88,28 @@ def apply_enable_bits(
     nothing for that field. Paths are `register_data.<field>`.
     """
     out, why, warnings = dict(values), dict[str, str](), list[str]()
-    for governed, (enable, meaning) in ENABLE_BITS.get(register or "", {}).items():
-        g_path, e_path = REGISTER_DATA + governed, REGISTER_DATA + enable
+    table = ENABLE_BITS.get(register or "", {})
+    for governed, (enable, meaning) in table.items():
+        g_path = REGISTER_DATA + governed
         if g_path not in values:
             continue
         changes = g_path in given or (
             before is not None and g_path in before and values[g_path] != before[g_path])
-        if not changes or values.get(e_path):
+        if not changes:
             continue
-        if e_path in given:
-            warnings.append(
-                f"{enable}=0 was given: firmware applies {governed} only when {enable} "
-                f"({meaning}) is 1, so this write changes nothing for {governed}")
-            continue
-        out[e_path] = 1
-        why[e_path] = (f"{enable} set to 1 for you: firmware applies {governed} only when "
-                       f"{enable} ({meaning}) is 1; with 0 the write would change nothing")
+        needed = [(enable, meaning)] + [
+            (extra, next((m for e, m in table.values() if e == extra), extra))
+            for extra in ALSO_NEEDS.get(register or "", {}).get(governed, ())]
+        for bit, bit_meaning in needed:
+            e_path = REGISTER_DATA + bit
+            if out.get(e_path):
+                continue
+            if e_path in given:
+                warnings.append(
+                    f"{bit}=0 was given: firmware applies {governed} only when {bit} "
+                    f"({bit_meaning}) is 1, so this write changes nothing for {governed}")
+                continue
+            out[e_path] = 1
+            why[e_path] = (f"{bit} set to 1 for you: firmware applies {governed} only when "
+                           f"{bit} ({bit_meaning}) is 1; with 0 the write would change nothing")
     return EnableBits(out, why, warnings)
