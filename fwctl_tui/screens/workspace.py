@@ -153,7 +153,7 @@ class Workspace:
         assert self.session is not None, "no device open"
         exchange = self.session.send(plan.label, scope, plan.request, plan.out_cap)
         command = _command(plan.label)
-        if command is not None:
+        if command is not None and exchange.ok:  # a value that worked is worth offering
             from fwctl_tui.object_hints import remember_index
 
             remember_index(command, plan.values, self.last_index)
