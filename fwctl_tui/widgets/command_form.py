@@ -27,6 +27,11 @@ def _safe_id(path: str) -> str:
     return "f-" + "".join(ch if ch.isalnum() else "_" for ch in path)
 
 
+def _number_text(value: int) -> str:
+    """A number as the form shows it: decimal below 10, else 0x hex."""
+    return str(value) if value < 10 else f"0x{value:x}"
+
+
 def spec_choices(spec: Any) -> dict[str, int]:
     """label -> value of an enum field ({} for plain numbers)."""
     choices = getattr(spec, "choices", None) or {}
@@ -278,9 +283,10 @@ class CommandForm(VerticalScroll):
                 if isinstance(widget, Select):
                     if value in spec_choices(spec).values():
                         widget.value = value
+                    self._filled[editor_id] = widget.value
                 elif isinstance(widget, Input):
-                    widget.value = str(value) if value < 10 else f"0x{value:x}"
-                self._filled[editor_id] = widget.value
+                    widget.value = _number_text(value)
+                    self._filled[editor_id] = widget.value
         self._collect(post=True)
 
     def _edited(self, widget: Any) -> None:
@@ -299,9 +305,9 @@ class CommandForm(VerticalScroll):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         picked = (event.select.id or "").removeprefix("pick-")
-        if picked != event.select.id and event.value is not Select.NULL:
-            target = self.query_one(f"#{picked}", Input)  # the user picked: an edit
-            target.value = str(event.value) if int(event.value) < 10 else f"0x{event.value:x}"  # type: ignore[arg-type]
+        if picked != event.select.id and isinstance(event.value, int):
+            # the user picked an object: an edit of the field it fills
+            self.query_one(f"#{picked}", Input).value = _number_text(event.value)
             return
         self._edited(event.select)
 
