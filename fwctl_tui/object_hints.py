@@ -83,7 +83,7 @@ def _sim_hints(firmware: Any, cmd: Command, paths: dict[str, str]) -> Hints:
         return Hints({k: v for k, v in example.items() if k in paths},
                      why=dict.fromkeys(example, "a value this simulated function answers"))
     example = firmware.example(cmd.name)
-    values = {paths[k]: v for k, v in example.values.items() if k in paths}
+    values = {paths.get(k, k): v for k, v in example.values.items()}
     choices: dict[str, list[tuple[int, str]]] = {}
     kinds = {obj.kind for obj in firmware.inventory()}
     for name in values:

@@ -176,11 +176,14 @@ class CommandForm(VerticalScroll):
         self.choices: dict[str, list[tuple[int, str]]] = dict(
             getattr(hints, "choices", None) or {})
         self.why: dict[str, str] = dict(getattr(hints, "why", None) or {})
+        self.note: str | None = getattr(hints, "note", None)  # how to find object numbers
 
     def compose(self) -> ComposeResult:
         if not self.specs:
             yield Static(Text("This command takes no input fields beyond its opcode.",
                               style="dim"))
+        if self.note:
+            yield Static(Text(self.note, style="italic"), id="form-note", classes="form-doc")
         for spec in self.specs:
             editor_id = _safe_id(spec.path)
             with Vertical(classes="form-field"):

@@ -76,3 +76,17 @@ async def test_ptys_defaults_fit_the_port_and_index_fields_carry_over(
         assert again.query_one("#f-register_data_grp", Select).value == PHY_LAYER
         assert any("the value last used in this session" in str(doc.content)
                    for doc in again.query(".form-doc"))
+
+
+async def test_replayed_device_says_how_to_find_object_numbers(tmp_path: Path,
+                                                              pinned_time: None) -> None:
+    """Without an inventory (a capture acting as the device, as for a live one) the form
+    offers what earlier replies named, and says where object numbers come from."""
+    app = make_app(tmp_path, device="replay:captures/01-bring-up.jsonl")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_command(pilot, "query_qp", "QUERY_QP")
+        form = app.screen
+        assert isinstance(form, CommandScreen)
+        note = str(form.query_one("#form-note").content)
+        assert "rdma resource show" in note and "QUERY_TIR" in note
