@@ -120,15 +120,16 @@ def _send(args: argparse.Namespace) -> int:
             _attach_recorder(session, conn, Path(args.capture))
         request, write, enable = _build(cmd, op_mod, values, given, session, state)
         op_mod = mbox_op_mod(request)
-        _say_enable_bits(args, enable)
         scope = _choose_scope(args.scope, cmd, op_mod, state)
         preview = policy.preview(
             cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request)
         )
         plan = SendPlan(cmd, conn.name, request, preview, write, notes)
         if args.dry_run:
+            _say_enable_bits(args, enable)
             return _dry_run(args, plan, enable)
         _confirm(args, cmd, plan)
+        _say_enable_bits(args, enable)
         out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
         exchange = session.send(cmd.name, scope, request, out_cap)
     return _report(args, cmd, exchange, enable)
