@@ -1,6 +1,9 @@
 """`fwctl-tui` entry point: argparse front for the CLI modules and the TUI launcher.
 
 No logic lives here; each subcommand family registers itself from fwctl_tui/cli/.
+Options may stand anywhere after the subcommand (`send DEV CMD --json local_port=1`),
+and a usage error is reported like any other: with --json anywhere on the command
+line it is a JSON object with an `error` key, exit 2.
 """
 
 from __future__ import annotations
@@ -25,13 +28,43 @@ CLI_MODULES = (
 )
 
 
+class UsageError(Exception):
+    """argparse's complaint, raised instead of printed so main() reports it (text or JSON)."""
+
+    def __init__(self, message: str, prog: str, usage: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.prog = prog
+        self.usage = usage
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that exits with our usage code (2) and never a traceback."""
+    """argparse that raises UsageError (exit 2) instead of printing and exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        raise SystemExit(EXIT_USAGE)
+        raise UsageError(message, self.prog, self.format_usage())
+
+
+class _SubcommandParser(_Parser):
+    """A subcommand's parser: options and FIELD=VALUE positionals may be intermixed.
+
+    Plain argparse stops filling a `nargs="*"` positional at the first option, so
+    `send DEV CMD --json local_port=1` left `local_port=1` over and failed with the
+    top-level usage; the intermixed parse takes the options out first."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        if self._intermixing:  # the intermixed parse calls back in for its two passes
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            namespace, extras = self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+        if extras:  # said here, with this subcommand's usage, not the top-level one
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="TUI: play a fault story on the simulated port (link-flap, fec-degrading, "
         "module-overheat, remote-fault; with --simulate or --device sim:...)",
     )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_SubcommandParser)
     for name in CLI_MODULES:
         try:
             module = importlib.import_module(name)
@@ -69,12 +102,32 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    for subparser in sub.choices.values():
+        for action in subparser._actions:  # an empty FIELD=VALUE list is never "missing"
+            if not action.option_strings and action.nargs == argparse.ZERO_OR_MORE:
+                action.required = False
+        if "--root" not in subparser._option_string_actions:  # `devices --root DIR` too
+            subparser.add_argument("--root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _usage_error(err: UsageError, as_json: bool) -> int:
+    if as_json:
+        print_json({"error": f"{err.prog}: {err.message}", "errno": None,
+                    "usage": " ".join(err.usage.split())})
+    else:
+        sys.stderr.write(err.usage)
+        sys.stderr.write(f"{err.prog}: error: {err.message}\n")
+    return EXIT_USAGE
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    try:
+        args = parser.parse_args(words)
+    except UsageError as err:
+        return _usage_error(err, "--json" in words)
     handler = getattr(args, "handler", None)
     if handler is None:  # the TUI: its usage errors are reported like any subcommand's
         from fwctl_tui.app import run_tui

@@ -36,6 +36,7 @@ from fwctl_tui.screens.messages import (
     DeviceOpened,
     DevicesScanned,
     OpenDeviceRequested,
+    PlanPrepared,
     RpcFinished,
     RpcRequested,
     ShowExchange,
@@ -198,6 +199,11 @@ class FwctlApp(CaptureActions):
     def _open_worker(self, name: str) -> None:
         self.post_message(DeviceOpened(self.workspace.open(name)))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="device")
+    def _prepare_worker(self, plan: PlannedRpc, origin: Any) -> None:
+        """Read the register now and build the form's write over it (workspace.prepare)."""
+        self.post_message(PlanPrepared(self.workspace.prepare(plan), origin))
+
     @work(exclusive=True, exit_on_error=False, group="device")
     async def _rpc_worker(self, plan: PlannedRpc, scope: Scope, origin: Any) -> None:
         self.rpc_in_flight = plan.label
@@ -262,14 +268,29 @@ class FwctlApp(CaptureActions):
         if self.workspace.connection is None:
             self.notify(f"Open a device first ({key_of(self, 'devices')}).", severity="warning")
             return
-        from fwctl_tui.screens.preview import PreviewScreen
+        if message.plan.form_write is not None:  # a register write: read the device first
+            self.busy = True
+            self._prepare_worker(message.plan, message.origin)
+            return
+        self._show_preview(message.plan, message.origin)
 
-        plan, origin = message.plan, message.origin
+    def on_plan_prepared(self, message: PlanPrepared) -> None:
+        self._show_preview(message.plan, message.origin)
 
-        def confirmed(scope: Scope | None) -> None:
-            if scope is not None:
+    def _show_preview(self, plan: PlannedRpc, origin: Any) -> None:
+        """The preview; it answers a scope to send at, None (cancelled) or REREAD."""
+        from fwctl_tui.screens.preview import CANCELLED, REREAD, PreviewScreen
+
+        assert self.workspace.connection is not None
+
+        def confirmed(answer: Scope | str | None) -> None:
+            if answer == REREAD:
+                self.post_message(RpcRequested(plan, origin))
+            elif isinstance(answer, Scope):
                 self.busy = True
-                self._rpc_worker(plan, scope, origin)
+                self._rpc_worker(plan, answer, origin)
+            else:
+                self.notify(CANCELLED, title=plan.label)
 
         self.push_screen(
             PreviewScreen(plan, self.workspace.preview, self.workspace.connection.kind),

@@ -32,6 +32,16 @@ ENABLE_BITS: dict[str, dict[str, tuple[str, str]]] = {
         "up_threshold": ("up_th_vld", "up_threshold valid"),
         "down_threshold": ("down_th_vld", "down_threshold valid"),
     },
+    "PPLM": {
+        "plr_margin_th": ("plr_vld", "PLR configuration valid"),
+        "tx_crc_plr": ("tx_crc_plr_vld", "tx_crc_plr configuration valid"),
+        "plr_reject_mode": ("plr_reject_mode_vld", "plr_reject_mode configuration valid"),
+    },
+}
+# a governed field whose own enable bit counts only when these are set too (PRM: PPLM's
+# per-field *_vld bits are "valid only when plr_vld is set")
+ALSO_NEEDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "PPLM": {"tx_crc_plr": ("plr_vld",), "plr_reject_mode": ("plr_vld",)},
 }
 
 
@@ -55,40 +65,51 @@ def enable_bit_docs(register: str | None) -> dict[str, str]:
     return docs
 
 
+def governed_fields(register: str | None) -> dict[str, str]:
+    """`register_data.<field>` -> `register_data.<enable bit>` for one register."""
+    return {REGISTER_DATA + governed: REGISTER_DATA + enable
+            for governed, (enable, _meaning) in ENABLE_BITS.get(register or "", {}).items()}
+
+
 def apply_enable_bits(
     register: str | None,
     values: Mapping[str, Any],
+    given: Collection[str] = (),
     before: Mapping[str, Any] | None = None,
-    *,
-    explicit: Collection[str] = (),
 ) -> EnableBits:
-    """`values` with the enable bit set to 1 for every governed field that changes.
+    """`values` with the enable bit set to 1 for every governed field the write changes.
 
-    A governed field changes when the user named it (`explicit`: the CLI, where every
-    field given is meant), when it differs from the value read back (`before`), or, not
-    read first, when it is non-zero. An enable bit in `explicit` is the user's choice and
-    is never overridden: if it is 0 while its field changes, a warning says the write
-    will change nothing for that field. Paths are `register_data.<field>`.
+    The one rule the CLI and the TUI share, so the same intent sends the same bytes: a
+    governed field changes when the user gave it (`given`: named on the command line,
+    edited in the form), whatever the device holds (writing the value it already has is
+    harmless, and the user asked for that value), or when it differs from the value read
+    back (`before`). An enable bit in `given` is the user's choice and is never
+    overridden: if it is 0 while its field changes, a warning says the write will change
+    nothing for that field. Paths are `register_data.<field>`.
     """
     out, why, warnings = dict(values), dict[str, str](), list[str]()
-    for governed, (enable, meaning) in ENABLE_BITS.get(register or "", {}).items():
-        g_path, e_path = REGISTER_DATA + governed, REGISTER_DATA + enable
+    table = ENABLE_BITS.get(register or "", {})
+    for governed, (enable, meaning) in table.items():
+        g_path = REGISTER_DATA + governed
         if g_path not in values:
             continue
-        if g_path in explicit:
-            changes = True
-        elif before is not None:
-            changes = values[g_path] != before.get(g_path)
-        else:
-            changes = bool(values[g_path])
-        if not changes or values.get(e_path):
+        changes = g_path in given or (
+            before is not None and g_path in before and values[g_path] != before[g_path])
+        if not changes:
             continue
-        if e_path in explicit:
-            warnings.append(
-                f"{enable}=0 was given: firmware applies {governed} only when {enable} "
-                f"({meaning}) is 1, so this write changes nothing for {governed}")
-            continue
-        out[e_path] = 1
-        why[e_path] = (f"{enable} set to 1 for you: firmware applies {governed} only when "
-                       f"{enable} ({meaning}) is 1; with 0 the write would change nothing")
+        needed = [(enable, meaning)] + [
+            (extra, next((m for e, m in table.values() if e == extra), extra))
+            for extra in ALSO_NEEDS.get(register or "", {}).get(governed, ())]
+        for bit, bit_meaning in needed:
+            e_path = REGISTER_DATA + bit
+            if out.get(e_path):
+                continue
+            if e_path in given:
+                warnings.append(
+                    f"{bit}=0 was given: firmware applies {governed} only when {bit} "
+                    f"({bit_meaning}) is 1, so this write changes nothing for {governed}")
+                continue
+            out[e_path] = 1
+            why[e_path] = (f"{bit} set to 1 for you: firmware applies {governed} only when "
+                           f"{bit} ({bit_meaning}) is 1; with 0 the write would change nothing")
     return EnableBits(out, why, warnings)

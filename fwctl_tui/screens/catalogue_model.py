@@ -276,7 +276,7 @@ def field_values(root: Any) -> dict[str, Any]:
 def plan(
     command: Any, op_mod: int, values: dict[str, Any], request: bytes, *, purpose: str = "send",
     before: dict[str, Any] | None = None, from_bytes: bool = False,
-    auto_set: dict[str, str] | None = None,
+    auto_set: dict[str, str] | None = None, form_write: Any = None,
 ) -> PlannedRpc:
     """A PlannedRpc for the preview: the scope defaults to the least accepted one.
 
@@ -303,6 +303,7 @@ def plan(
         register_write=(not from_bytes and command.register is not None
                         and command.is_write(op_mod)),
         auto_set=dict(auto_set or {}),
+        form_write=form_write,
     )
 
 
@@ -350,14 +351,36 @@ def enable_bit_docs(command: Any) -> dict[str, str]:
 
 
 def apply_enable_bits(
-    command: Any, values: dict[str, Any], before: dict[str, Any] | None
+    command: Any, values: dict[str, Any], given: set[str], before: dict[str, Any] | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The form's values with update-enable bits set (register_writes has the rule, so
-    the TUI and `send` set the same bits); returns the values and path -> why."""
+    the TUI and `send` set the same bits); `given` are the fields the user edited.
+    Returns the values and path -> why."""
     register = getattr(command, "register", None)
     result = register_writes.apply_enable_bits(
-        register.name if register is not None else None, values, before)
+        register.name if register is not None else None, values, given, before)
     return result.values, result.auto_set
+
+
+def write_only_fields(command: Any, paths: set[str]) -> list[str]:
+    """The fields among `paths` only a register write uses (a read ignores them)."""
+    from fwctl_tui.write_intent import write_only_given
+
+    return [path.removeprefix("register_data.") for path in write_only_given(command, paths)]
+
+
+def current_value(values: dict[str, Any], read_at: float | None) -> Any:
+    """A form's read-back as write_intent's CurrentValue (for a stale comparison)."""
+    from fwctl_tui.write_intent import CurrentValue
+
+    return CurrentValue(dict(values), read_at or 0.0)
+
+
+def form_write(given: dict[str, Any], form_values: dict[str, Any], earlier: Any) -> Any:
+    """What a form's register write asks for, built at preview time (write_intent)."""
+    from fwctl_tui.write_intent import FormWrite
+
+    return FormWrite(dict(given), dict(form_values), earlier)
 
 
 def least_scope(command: Any, op_mod: int) -> Scope:

@@ -3,8 +3,11 @@
 The bytes shown are the encoder's output for the current field values, recomputed on
 every change, with the field under the cursor lit up in the hex (the decoder says
 where it lives). Experts can switch to raw hex. Register writes are read-modify-write:
-"Read current" reads the register (through the preview like any RPC), refills the
-form, and the preview of the write then shows the field-level diff.
+"Read current" reads the register (through the preview like any RPC) and refills the
+form; the write itself is built when it is previewed, from the register read again
+then and the fields the user edited (write_intent, as `send --set` builds it), so the
+diff is never against a stale read. Fields start at values that work on this device
+(objects that exist, the port last used: object_hints).
 """
 
 from __future__ import annotations
@@ -104,6 +107,8 @@ class CommandScreen(Screen[None]):
         self.specs: list[Any] = catalogue_model.fields(self.command, self.op_mod)
         self.problem: str | None = None
         self.enable_docs = catalogue_model.enable_bit_docs(self.command)
+        self.read_at: float | None = None  # wall time of read_back
+        self.hints: Any = None  # object_hints.Hints, from the App's workspace on mount
 
     def compose(self) -> ComposeResult:
         cmd = self.command
@@ -124,12 +129,20 @@ class CommandScreen(Screen[None]):
                 yield Button("Read current", id="command-read")
             yield Button("Preview & send", id="command-send", variant="primary")
         with Horizontal(id="command-body"):
-            yield CommandForm(self.specs, self.enable_docs, id="command-form")
+            yield CommandForm(self.specs, self.enable_docs, self._hints(), id="command-form")
             with Vertical(id="command-right"):
                 yield HexView(id="request-hex")
                 yield Input(placeholder="raw input bytes as hex", id="command-raw")
         yield Static(id="command-status")
         yield Footer()
+
+    def _hints(self) -> Any:
+        """Defaults that work on the open device (None without one: a bare test app)."""
+        if self.hints is None:
+            workspace = getattr(self.app, "workspace", None)
+            if workspace is not None and workspace.connection is not None:
+                self.hints = workspace.hints(self.command)
+        return self.hints
 
     @property
     def focus_chain(self) -> list[Widget]:
@@ -221,10 +234,19 @@ class CommandScreen(Screen[None]):
         self.query_one("#command-status", Static).update(text)
 
     def _enable_notes(self) -> list[str]:
-        """What the preview will set for you (update-enable bits), said while editing."""
-        if self.raw_mode or not self.command.is_write(self.op_mod):
+        """What the preview will set for you (update-enable bits), said while editing; on
+        a read, the edited fields a read ignores (only a write uses them)."""
+        if self.raw_mode:
             return []
-        _values, why = catalogue_model.apply_enable_bits(self.command, self.values,
+        touched = self.query_one(CommandForm).touched
+        if not self.command.is_write(self.op_mod):
+            ignored = catalogue_model.write_only_fields(self.command, touched & set(self.values))
+            if not ignored:
+                return []
+            them = "it" if len(ignored) == 1 else "them"
+            return [f"{', '.join(ignored)}: only a write uses {them}; this read ignores "
+                    f"{them}. Choose op_mod write to change the device."]
+        _values, why = catalogue_model.apply_enable_bits(self.command, self.values, touched,
                                                          self.read_back)
         return list(why.values())
 
@@ -250,12 +272,15 @@ class CommandScreen(Screen[None]):
         self.specs = catalogue_model.fields(self.command, self.op_mod)
         self.read_back = None
         keep = dict(self.values)
-        await self.query_one(CommandForm).remove()
-        form = CommandForm(self.specs, self.enable_docs, id="command-form")
+        old = self.query_one(CommandForm)
+        touched = set(old.touched)
+        await old.remove()
+        form = CommandForm(self.specs, self.enable_docs, self._hints(), id="command-form")
         form.border_title = "input fields"
         await self.query_one("#command-body").mount(form, before="#command-right")
         form.display = not self.raw_mode
         form.set_values(keep)
+        form.touched = touched & {spec.path for spec in self.specs}  # still the user's edits
         self._update_scope()
 
     # --- raw hex -----------------------------------------------------------------
@@ -303,26 +328,25 @@ class CommandScreen(Screen[None]):
                                         from_bytes=True)
             self.post_message(RpcRequested(plan, origin=self))
             return
-        values: dict[str, Any] = dict(self.values)
-        request: bytes = self.request
-        auto_set: dict[str, str] = {}
-        if self.command.is_write(self.op_mod):
-            values, auto_set = catalogue_model.apply_enable_bits(self.command, self.values,
-                                                                 self.read_back)
-        if auto_set:
-            try:
-                request = catalogue_model.encode(self.command, values, self.op_mod)
-            except catalogue_model.encode_error_type() as err:
-                self.notify(str(err), severity="error")
-                return
-            self.query_one(CommandForm).set_values({path: 1 for path in auto_set})
-        before = None
-        if self.read_back is not None:  # INDEX fields were not read back: they stay as typed
-            index = {s.path for s in self.specs if getattr(s, "access", None) == "INDEX"}
-            before = {k: values[k] if k in index else self.read_back.get(k) for k in values}
-        plan = catalogue_model.plan(self.command, self.op_mod, values, request,
-                                    before=before, auto_set=auto_set)
+        if self.command.register is not None and self.command.is_write(self.op_mod):
+            self.post_message(RpcRequested(self._write_plan(self.request), origin=self))
+            return
+        plan = catalogue_model.plan(self.command, self.op_mod, dict(self.values), self.request)
         self.post_message(RpcRequested(plan, origin=self))
+
+    def _write_plan(self, request: bytes) -> Any:
+        """A register write for the App to build at preview time: the fields the user
+        edited (and the INDEX fields) over the register as read then; the whole form
+        and its last read only if that read fails."""
+        touched = self.query_one(CommandForm).touched
+        index = {s.path for s in self.specs if getattr(s, "access", None) == "INDEX"}
+        given = {path: value for path, value in self.values.items()
+                 if path in touched or path in index}
+        earlier = (None if self.read_back is None
+                   else catalogue_model.current_value(self.read_back, self.read_at))
+        form_write = catalogue_model.form_write(given, dict(self.values), earlier)
+        return catalogue_model.plan(self.command, self.op_mod, dict(self.values), request,
+                                    form_write=form_write)
 
     def action_read_current(self) -> None:
         cmd = self.command
@@ -362,7 +386,10 @@ class CommandScreen(Screen[None]):
         decoded = catalogue_model.field_values(root)
         editable = [s.path for s in self.specs if getattr(s, "access", None) != "INDEX"]
         self.read_back = match_read_back(editable, decoded)
-        self.query_one(CommandForm).set_values(self.read_back)
+        self.read_at = exchange.wall_time
+        form = self.query_one(CommandForm)
+        form.set_values(self.read_back)
+        form.touched -= set(self.read_back)  # edits start again from what was read
         self.notify(with_keys(
             self.app, f"Read {len(self.read_back)} field(s) of {self.command.name}; edit and "
             "press {key:preview_send}: the preview shows what changes."))

@@ -50,6 +50,15 @@ class RpcRequested(Message):
         self.origin = origin
 
 
+class PlanPrepared(Message):
+    """A register write was built against a fresh read (posted from the worker)."""
+
+    def __init__(self, plan: PlannedRpc, origin: Any = None) -> None:
+        super().__init__()
+        self.plan = plan
+        self.origin = origin
+
+
 class RpcFinished(Message):
     """The worker finished an RPC: an Exchange with a reply or an errno."""
 

@@ -33,6 +33,15 @@ UNREAD_WARNING = (
     "This register write was not read first: every field you left empty is written as 0. "
     "Cancel and press {key:read_current} in the form to read the current value, then edit it."
 )
+CANCELLED = "cancelled: nothing was sent"
+REREAD = "reread"  # the preview's answer when the user asks to read the register again
+DEFAULT_HINTS = {
+    Confirm.SEND: "Enter sends (Send has the focus) · Escape cancels",
+    Confirm.CANCEL_FOCUSED: "Enter cancels: Cancel is the default (nothing is sent) · "
+                            "Tab to Send, then Enter, to send",
+    Confirm.ACKNOWLEDGE: "Enter cancels (the default) · tick the acknowledgement (space), "
+                         "then Send",
+}
 
 
 def facts_table(preview: Preview) -> Table:
@@ -60,9 +69,10 @@ def diff_table(plan: PlannedRpc) -> Table | None:
     same = len(plan.values) - len(changed)
     title = (f"Read-modify-write: {len(changed)} field(s) change, {same} written back as read"
              if changed else f"Read-modify-write: nothing changes ({same} field(s) as read)")
+    title += "; " + compared_with(plan)
     table = Table(title=title, title_justify="left", expand=True, box=None)
     table.add_column("field")
-    table.add_column("current (read)")
+    table.add_column("current (read now)" if not plan.stale else "current (STALE read)")
     table.add_column("new (to write)")
     for key, new in changed.items():
         names = labels.get(key, {})
@@ -74,15 +84,38 @@ def diff_table(plan: PlannedRpc) -> Table | None:
     return table
 
 
+def compared_with(plan: PlannedRpc) -> str:
+    """What the diff compares against: a read made for this preview, or a stale one."""
+    if plan.form_write is None:
+        return "compared with the form's read"
+    if not plan.stale:
+        return "compared with the device's value read just now"
+    age = f"{plan.read_age:.0f} s ago" if plan.read_age is not None else "earlier"
+    return (f"STALE: compared with the value read {age}; reading it again failed "
+            f"({plan.read_problem}), so the device may hold something else now")
+
+
 def auto_set_text(plan: PlannedRpc) -> Text | None:
-    """Why fields the user did not touch are written anyway (update-enable bits)."""
-    if not plan.auto_set:
+    """Why fields the user did not touch are written anyway (update-enable bits), and
+    what the user gave that the write will not do (an enable bit given as 0)."""
+    if not plan.auto_set and not plan.warnings:
         return None
     text = Text()
     for why in plan.auto_set.values():
         text.append("• " + why + "\n", style="yellow")
+    for warning in plan.warnings:
+        text.append("• " + warning + "\n", style="bold red")
     text.rstrip()
     return text
+
+
+def unread_text(plan: PlannedRpc) -> str:
+    """The warning for a register write nothing was compared with."""
+    if plan.read_problem is None:
+        return UNREAD_WARNING
+    return (f"The register could not be read for this preview ({plan.read_problem}): "
+            "every field you left empty is written as 0. Press {key:reread_preview} to "
+            "try reading it again.")
 
 
 def show_value(value: object, names: dict[int, str] | None = None) -> str:
@@ -108,12 +141,14 @@ def head_text(plan: PlannedRpc) -> Text:
     return head
 
 
-class PreviewScreen(ModalScreen[Scope | None]):
+class PreviewScreen(ModalScreen[Scope | str | None]):
     """Consequence preview for one PlannedRpc; dismisses with the scope to send at."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel_preview",
                 tooltip="Close the preview without sending anything"),
+        Binding("ctrl+r", "reread", "Read again", id="reread_preview",
+                tooltip="Register writes: read the register again and redo this preview"),
     ]
     WIDGET_HELP: ClassVar[dict[str, str]] = {
         "preview-scope": (
@@ -171,7 +206,7 @@ class PreviewScreen(ModalScreen[Scope | None]):
             if diff is not None:
                 yield Static(diff, id="preview-diff")
             elif plan.register_write:
-                yield Static(Text(with_keys(self.app, UNREAD_WARNING), style="bold yellow"),
+                yield Static(Text(with_keys(self.app, unread_text(plan)), style="bold yellow"),
                              id="preview-unread")
             auto = auto_set_text(plan)
             if auto is not None:
@@ -181,6 +216,7 @@ class PreviewScreen(ModalScreen[Scope | None]):
                 with Horizontal(id="preview-buttons"):
                     yield Button("Send", id="preview-send", variant="warning")
                     yield Button("Cancel", id="preview-cancel", variant="primary")
+                yield Static(id="preview-default")
 
     def on_mount(self) -> None:
         self.query_one("#preview-dialog").border_title = "Preview before sending"
@@ -197,7 +233,11 @@ class PreviewScreen(ModalScreen[Scope | None]):
         send = self.query_one("#preview-send", Button)
         send.disabled = needs_ack
         send.variant = "success" if preview.confirm is Confirm.SEND else "error"
-        target = send if preview.confirm is Confirm.SEND else self.query_one("#preview-cancel")
+        cancel = self.query_one("#preview-cancel", Button)
+        cancel.label = "Cancel" if preview.confirm is Confirm.SEND else "Cancel (default)"
+        self.query_one("#preview-default", Static).update(
+            Text(DEFAULT_HINTS[preview.confirm], style="dim"))
+        target = send if preview.confirm is Confirm.SEND else cancel
         target.focus()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -223,3 +263,12 @@ class PreviewScreen(ModalScreen[Scope | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+r only where there is a register to read again."""
+        if action == "reread":
+            return self.plan.form_write is not None
+        return True
+
+    def action_reread(self) -> None:
+        self.dismiss(REREAD)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fwctl_tui.connect import (
     Connection,
@@ -26,6 +26,10 @@ from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.policy import Preview, preview
 from fwctl_tui.session import Session
 from fwctl_tui.uapi import Scope
+from fwctl_tui.write_intent import FormWrite, prepare_write
+
+if TYPE_CHECKING:
+    from fwctl_tui.object_hints import Hints
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,12 @@ class PlannedRpc:
     register_write: bool = False  # an ACCESS_REG write: the preview wants a read-back
     original_scope: Scope | None = None  # a re-send: the scope the first send used
     auto_set: dict[str, str] = field(default_factory=dict)  # path -> why it was set for you
+    # a register write from the form: built at preview time against a fresh read
+    form_write: FormWrite | None = None
+    read_age: float | None = None  # seconds since `before` was read, at preview time
+    read_problem: str | None = None  # why the register could not be read for this preview
+    stale: bool = False  # `before` is an earlier read: the fresh one failed
+    warnings: tuple[str, ...] = ()
 
 
 class DeviceSource:
@@ -107,6 +117,7 @@ class Workspace:
         # ctrl+s never saves an empty "second half" while the history shows every RPC
         self.resume_path: Path | None = None
         self.recorded = 0  # records this session's stopped recorders wrote
+        self.last_index: dict[str, int] = {}  # INDEX field -> value last sent (local_port ...)
 
     def open(self, name: str) -> Connection:
         """Open `name` (closing any previous device) and start a fresh session."""
@@ -115,6 +126,7 @@ class Workspace:
         self.connection = connection
         self.session = connection.session()
         self.resume_path, self.recorded = None, 0
+        self.last_index = {}
         if self.recording_wanted:
             self.start_recording()
         return connection
@@ -139,7 +151,41 @@ class Workspace:
     def send(self, plan: PlannedRpc, scope: Scope) -> Exchange:
         """Run the RPC (called from the thread worker; the Session serialises the device)."""
         assert self.session is not None, "no device open"
-        return self.session.send(plan.label, scope, plan.request, plan.out_cap)
+        exchange = self.session.send(plan.label, scope, plan.request, plan.out_cap)
+        command = _command(plan.label)
+        if command is not None and exchange.ok:  # a value that worked is worth offering
+            from fwctl_tui.object_hints import remember_index
+
+            remember_index(command, plan.values, self.last_index)
+        return exchange
+
+    def prepare(self, plan: PlannedRpc) -> PlannedRpc:
+        """A form's register write, built against the device's value now (thread worker).
+
+        The register is read (the read is in the history) and the form's edits go over
+        it, exactly as `send --set` builds a write; if it cannot be read, the plan says
+        why and compares against the form's earlier read, marked stale."""
+        command = _command(plan.label)
+        if plan.form_write is None or command is None or self.session is None:
+            return plan
+        write = prepare_write(self.session, self.kernel_state(), command, plan.op_mod,
+                              plan.form_write)
+        current = write.current
+        return replace(
+            plan, request=write.request, values=write.values,
+            before=None if current is None else {**current.values, **write.index},
+            auto_set=write.auto_set,
+            read_age=None if current is None else current.age(self.clock()),
+            read_problem=write.read_problem, stale=write.stale,
+            warnings=tuple(write.warnings))
+
+    def hints(self, command: Any) -> Hints:
+        """Defaults for a form: objects that exist, selectors that fit, INDEX values last
+        used in this session (object_hints)."""
+        from fwctl_tui.object_hints import hints_for
+
+        history = self.session.history if self.session is not None else []
+        return hints_for(command, self.connection, history, self.last_index)
 
     # --- recording -------------------------------------------------------------------
 
@@ -227,6 +273,16 @@ class Workspace:
             self.recording_problem = None
             return False
         return self.start_recording() is not None
+
+
+def _command(label: str) -> Any:
+    """The catalogue command a plan's label names (None for an opcode it lacks)."""
+    from fwctl_tui.decoders import catalogue
+
+    try:
+        return catalogue.find(label)
+    except LookupError:
+        return None
 
 
 @dataclass(frozen=True)

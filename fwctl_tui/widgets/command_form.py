@@ -5,6 +5,11 @@ Enum fields get a Select of their named values, numbers an Input that takes deci
 placeholder and an out-of-range or unparsable entry shows its message under the field
 at once. The form only collects values: the screen hands them to the encoder, which
 alone turns them into bytes (and names the field when it cannot).
+
+It also knows which fields the *user* edited (`touched`), as opposed to those the
+program filled in (a read-back, defaults): a register write changes only those over the
+device's value at preview time. Fields that name objects get a pick list of the objects
+that exist (or were seen in the session), and start at a value that works.
 """
 
 from __future__ import annotations
@@ -20,6 +25,11 @@ from textual.widgets import Input, Select, Static
 
 def _safe_id(path: str) -> str:
     return "f-" + "".join(ch if ch.isalnum() else "_" for ch in path)
+
+
+def _number_text(value: int) -> str:
+    """A number as the form shows it: decimal below 10, else 0x hex."""
+    return str(value) if value < 10 else f"0x{value:x}"
 
 
 def spec_choices(spec: Any) -> dict[str, int]:
@@ -153,37 +163,61 @@ class CommandForm(VerticalScroll):
             self.path = path
 
     def __init__(self, specs: list[Any], extra_docs: dict[str, str] | None = None,
-                 **kwargs: Any) -> None:
+                 hints: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.specs = specs
         self.extra_docs = extra_docs or {}
         self._by_id = {_safe_id(s.path): s for s in specs}
         self.errors: dict[str, str] = {}
         self.values: dict[str, int] = {}
+        self.touched: set[str] = set()  # paths the user edited (not filled in for them)
+        self._filled: dict[str, Any] = {}  # editor id -> the value the program put there
+        self.defaults: dict[str, int] = dict(getattr(hints, "values", None) or {})
+        self.choices: dict[str, list[tuple[int, str]]] = dict(
+            getattr(hints, "choices", None) or {})
+        self.why: dict[str, str] = dict(getattr(hints, "why", None) or {})
+        self.note: str | None = getattr(hints, "note", None)  # how to find object numbers
 
     def compose(self) -> ComposeResult:
         if not self.specs:
             yield Static(Text("This command takes no input fields beyond its opcode.",
                               style="dim"))
+        if self.note:
+            yield Static(Text(self.note, style="italic"), id="form-note", classes="form-doc")
         for spec in self.specs:
             editor_id = _safe_id(spec.path)
             with Vertical(classes="form-field"):
                 yield Static(field_label(spec), classes="form-label")
                 choices = spec_choices(spec)
-                default = getattr(spec, "default", None)
+                default = self.defaults.get(spec.path, getattr(spec, "default", None))
                 if choices:
                     options = [(Text(f"{label} ({value})"), value)
                                for label, value in choices.items()]
                     start = default if default in choices.values() else Select.NULL
+                    self._filled[editor_id] = start
                     yield Select(options, value=start, id=editor_id, prompt="(default)")
                 else:
                     low, high = spec_range(spec)
-                    yield Input(value="" if not default else str(default), id=editor_id,
+                    self._filled[editor_id] = "" if not default else str(default)
+                    yield Input(value=self._filled[editor_id], id=editor_id,
                                 placeholder=f"{low}..{high:#x}", compact=True)
+                yield from self._pick_list(spec, editor_id)
                 doc = getattr(spec, "doc", None) or self.extra_docs.get(spec.path)
                 if doc:
                     yield Static(Text(str(doc), style="dim"), classes="form-doc")
                 yield Static("", classes="form-error", id=f"{editor_id}-error")
+
+    def _pick_list(self, spec: Any, editor_id: str) -> ComposeResult:
+        """Objects that exist for a field that names one, and where the default is from."""
+        picks = self.choices.get(spec.path)
+        if picks:
+            yield Select([(Text(label), value) for value, label in picks],
+                         prompt=f"pick one of {len(picks)} offered", id=f"pick-{editor_id}",
+                         classes="form-pick")
+        why = self.why.get(spec.path)
+        if why and spec.path in self.defaults:
+            yield Static(Text(f"default {self.defaults[spec.path]}: {why}", style="italic dim"),
+                         classes="form-doc")
 
     def on_mount(self) -> None:
         self._collect(post=True)
@@ -241,26 +275,44 @@ class CommandForm(VerticalScroll):
         error.display = bool(message)
 
     def set_values(self, values: dict[str, int]) -> None:
-        """Refill editors (e.g. after reading a register's current value)."""
-        for editor_id, spec in self._by_id.items():
-            if spec.path not in values:
-                continue
-            widget = self.query_one(f"#{editor_id}")
-            value = values[spec.path]
-            if isinstance(widget, Select):
-                if value in spec_choices(spec).values():
-                    widget.value = value
-            elif isinstance(widget, Input):
-                widget.value = str(value) if value < 10 else f"0x{value:x}"
+        """Refill editors (e.g. after reading a register's current value); these are
+        filled in for the user, so they do not count as edited (`touched`)."""
+        with self.prevent(Input.Changed, Select.Changed):
+            for editor_id, spec in self._by_id.items():
+                if spec.path not in values:
+                    continue
+                widget = self.query_one(f"#{editor_id}")
+                value = values[spec.path]
+                if isinstance(widget, Select):
+                    if value in spec_choices(spec).values():
+                        widget.value = value
+                    self._filled[editor_id] = widget.value
+                elif isinstance(widget, Input):
+                    widget.value = _number_text(value)
+                    self._filled[editor_id] = widget.value
+        self._collect(post=True)
+
+    def _edited(self, widget: Any) -> None:
+        """A Changed event: an edit by the user unless the widget still holds what the
+        program put there (widgets also announce their initial value when mounted)."""
+        editor_id = getattr(widget, "id", None) or ""
+        spec = self._by_id.get(editor_id)
+        if spec is not None and widget.value != self._filled.get(editor_id):
+            self.touched.add(spec.path)
         self._collect(post=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._collect(post=True)
+        self._edited(event.input)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self._collect(post=True)
+        picked = (event.select.id or "").removeprefix("pick-")
+        if picked != event.select.id and isinstance(event.value, int):
+            # the user picked an object: an edit of the field it fills
+            self.query_one(f"#{picked}", Input).value = _number_text(event.value)
+            return
+        self._edited(event.select)
 
     def on_descendant_focus(self, event: Any) -> None:
         widget = event.widget

@@ -202,7 +202,7 @@ async def test_register_read_modify_write_with_diff(tmp_path: Path, pinned_time:
         await pilot.click("#preview-send")
         await settle(pilot)
         history = app.workspace.session.history
-        assert [e.op_mod for e in history] == [1, 0]
+        assert [e.op_mod for e in history] == [1, 1, 0]  # read, re-read for the preview, write
         assert isinstance(app.screen, ResultScreen)
 
 
@@ -416,10 +416,10 @@ async def test_full_scope_without_cap_sys_rawio_predicts_eperm(tmp_path: Path) -
         app.screen.query_one("#command-opmod", Select).value = 0  # a write, never read
         await settle(pilot)
         await pilot.press("ctrl+j")
-        await pilot.pause()
+        await settle(pilot)  # the preview reads the register first, in the worker
         preview = app.screen
         assert isinstance(preview, PreviewScreen)
-        assert "not read first" in str(preview.query_one("#preview-unread").content)
+        assert "read just now" in _rendered(preview.query_one("#preview-diff").content)
         preview.query_one("#preview-scope", Select).value = Scope.DEBUG_WRITE_FULL
         await pilot.pause()
         assert facts(preview)["CAP_SYS_RAWIO"] == "required; this process LACKS it"
@@ -427,7 +427,7 @@ async def test_full_scope_without_cap_sys_rawio_predicts_eperm(tmp_path: Path) -
         assert "before any taint" in facts(preview)["Taint"]
         await pilot.press("escape")
         await settle(pilot)
-        assert app.workspace.session.history == []
+        assert [e.op_mod for e in app.workspace.session.history] == [1], "only the read"
 
 
 async def test_rescan_keeps_the_highlighted_device(tmp_path: Path) -> None:
@@ -472,3 +472,12 @@ async def test_typing_in_the_list_searches_without_losing_keys(tmp_path: Path) -
         await pilot.press("ctrl+u", "down", "slash", "m", "g", "i", "r")  # list, `/`, type
         await pilot.pause()
         assert search.value == "mgir"
+
+
+def _rendered(renderable: object) -> str:
+    """A rich renderable (the preview's diff table) as plain text."""
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(renderable)
+    return console.export_text()

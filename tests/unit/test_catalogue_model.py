@@ -163,13 +163,14 @@ def test_enable_bits_are_set_when_their_field_changes() -> None:
     before = {"register_data.admin_status": 1, "register_data.ase": 0}
     values = {"register_data.local_port": 1, "register_data.admin_status": 2,
               "register_data.ase": 0}
-    out, why = catalogue_model.apply_enable_bits(row.command, values, before)
+    out, why = catalogue_model.apply_enable_bits(row.command, values, set(), before)
     assert out["register_data.ase"] == 1
     assert "admin state update enable" in why["register_data.ase"]
     unchanged = {**values, "register_data.admin_status": 1}
-    assert catalogue_model.apply_enable_bits(row.command, unchanged, before)[1] == {}
-    # not read first: a non-zero admin_status is meant to be applied
-    out, why = catalogue_model.apply_enable_bits(row.command, values, None)
+    assert catalogue_model.apply_enable_bits(row.command, unchanged, set(), before)[1] == {}
+    # not read first: an admin_status the user gave is meant to be applied
+    edited = {"register_data.admin_status"}
+    out, why = catalogue_model.apply_enable_bits(row.command, values, edited, None)
     assert out["register_data.ase"] == 1 and why
 
 

@@ -148,7 +148,7 @@ def test_human_output_folds_runs_of_empty_list_slots(capsys) -> None:
 
 
 PAOS_DOWN = ("send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "op_mod=write",
-             "admin_status=down_by_configuration")
+             "admin_status=down_by_configuration", "--yes")
 
 
 def paos_port_1(capsys: pytest.CaptureFixture[str]) -> dict:
@@ -187,5 +187,7 @@ def test_explicit_enable_bit_0_is_respected_with_a_warning(capsys) -> None:
 
 def test_reads_set_no_enable_bits(capsys) -> None:
     code, doc = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1",
-                    "admin_status=2", "--json")
+                    "admin_status=2", "--get", "--json")
     assert code == 0 and doc["op_mod"] == 1 and doc["auto_set"] == {}
+    assert doc["warnings"] == ["a read ignores admin_status (only a write uses it); "
+                               "this changes nothing"]
