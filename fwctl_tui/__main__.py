@@ -55,7 +55,9 @@ class _SubcommandParser(_Parser):
     _intermixing = False
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
-        if self._intermixing:  # the intermixed parse calls back in for its two passes
+        if self._intermixing or self._has_subcommands():
+            # the intermixed parse calls back in for its two passes; a parser with
+            # subcommands of its own (`sim reset`) hands the rest to them instead
             return super().parse_known_args(args, namespace)
         self._intermixing = True
         try:
@@ -65,6 +67,9 @@ class _SubcommandParser(_Parser):
         if extras:  # said here, with this subcommand's usage, not the top-level one
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return namespace, extras
+
+    def _has_subcommands(self) -> bool:
+        return any(action.nargs == argparse.PARSER for action in self._actions)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -48,7 +48,7 @@ SUBCOMMAND_PARSE_ERRORS = {
     "decode": ["decode"],
     "send": ["send", "sim:cx7"],
     "replay": ["replay"],
-    "diff": ["diff", "one"],
+    "diff": ["diff"],
     "export": ["export", "src"],
 }
 

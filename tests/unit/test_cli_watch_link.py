@@ -115,7 +115,7 @@ def test_link_json_has_state_speed_fec_and_module_celsius(capsys, fake_time) -> 
 
 def test_link_shows_an_admin_down_port_down_with_its_reason(capsys, fake_time) -> None:
     main(["send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "admin_status=2",
-          "--op-mod", "0", "--scope", "CONFIGURATION", "--json"])
+          "--op-mod", "0", "--scope", "CONFIGURATION", "--yes", "--json"])
     capsys.readouterr()
     code = main(["link", "sim:cx7", "--json"])
     doc = json.loads(capsys.readouterr().out)

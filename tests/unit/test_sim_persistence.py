@@ -46,7 +46,7 @@ def test_two_sends_see_rising_counters_and_the_first_ones_admin_down(capsys,
                                                                      sim_state_dir) -> None:
     _, first = run(capsys, *PPCNT)
     code, _ = run(capsys, "send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1",
-                  "admin_status=2", "--op-mod", "0", "--scope", "CONFIGURATION", "--json")
+                  "admin_status=2", "--op-mod", "0", "--scope", "CONFIGURATION", "--yes", "--json")
     assert code == 0
     _, second = run(capsys, *PPCNT)
     for name in ("rs_fec_corrected_blocks", "rs_fec_corrected_symbols_total",
