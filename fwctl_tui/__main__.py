@@ -18,6 +18,7 @@ CLI_MODULES = (
     "fwctl_tui.cli.catalogue",
     "fwctl_tui.cli.send",
     "fwctl_tui.cli.captures",
+    "fwctl_tui.cli.learn",
 )
 
 

@@ -32,6 +32,7 @@ from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of
+from fwctl_tui.screens.learn_actions import LearnActions
 from fwctl_tui.screens.messages import (
     DeviceOpened,
     DevicesScanned,
@@ -56,7 +57,13 @@ def _device_commands() -> type[Any]:
     return DeviceCommands
 
 
-class FwctlApp(CaptureActions):
+def _learn_commands() -> type[Any]:
+    from fwctl_tui.screens.learn_palette import LearnCommands
+
+    return LearnCommands
+
+
+class FwctlApp(LearnActions, CaptureActions):
     """Devices -> catalogue -> form -> preview -> result, with history and captures."""
 
     CSS_PATH = "app.tcss"
@@ -66,7 +73,8 @@ class FwctlApp(CaptureActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     # Screens beyond the device list are imported on first use: start-up stays close to
     # a bare Textual app (bench/tui_bench.py measures it).
-    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands}
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands,
+                                                  _learn_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit fwctl-tui (the capture file is kept)"),
@@ -83,6 +91,8 @@ class FwctlApp(CaptureActions):
                 tooltip="Copy the session's capture file to a path you choose"),
         Binding("ctrl+o", "open_capture", "Open capture", id="open_capture",
                 tooltip="Browse a capture file recorded earlier"),
+        Binding("f6", "lesson_answer", "Answer", id="lesson_answer", show=False,
+                tooltip="Type the answer to the lesson panel's question"),
     ]
 
     device_kind: reactive[str] = reactive("")
@@ -101,8 +111,13 @@ class FwctlApp(CaptureActions):
         clock: Callable[[], float] = time.time,
         data_dir: Path | None = None,
         device: str | None = None,
+        learn_dir: Path | None = None,
+        first_start_tour: bool = False,
+        open_lessons: bool = False,
     ) -> None:
         super().__init__()
+        self.setup_learning(learn_dir)  # lessons' progress; None: the user data dir
+        self._learn_start = (first_start_tour, open_lessons)
         self.start_device = device  # --device NAME: opened as soon as the app starts
         self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
         self._quit_question: Any = None  # the open "Quit while ... in flight?" dialog
@@ -134,6 +149,8 @@ class FwctlApp(CaptureActions):
         for problem in problems:
             self.notify(problem, title="config", severity="warning", timeout=10)
         self.push_screen(DevicesScreen())
+        self.start_learning(first_start_tour=self._learn_start[0],
+                            open_lessons=self._learn_start[1])
         if self.start_device:
             self.busy = True
             self._open_worker(self.start_device)
@@ -354,7 +371,8 @@ def run_tui(args: argparse.Namespace) -> int:
         raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
                        f"{', '.join(profiles)}")
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
-                   device=getattr(args, "start_device", None))
+                   device=getattr(args, "start_device", None), first_start_tour=True,
+                   open_lessons=getattr(args, "open_lessons", False))
     app.run()
     app.workspace.close()
     return app.return_code or 0

@@ -7,6 +7,7 @@ its related entries to jump to.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar
 
 from rich.text import Text
@@ -83,10 +84,8 @@ class GlossaryScreen(Screen[None]):
         if see.option_count:
             see.highlighted = 0
         terms = self.query_one("#glossary-list", OptionList)
-        try:
+        with suppress(KeyError):  # filtered out of the list: the entry still shows
             terms.highlighted = terms.get_option_index(entry_id)
-        except KeyError:  # filtered out of the list: the entry still shows
-            pass
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.fill(event.value)
