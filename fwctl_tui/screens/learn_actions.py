@@ -21,18 +21,24 @@ class LearnActions(App[int]):
     """Actions and start-up for the learning aids (see the module docstring)."""
 
     lesson_progress: Progress
-    lesson_coach: Any
+    _coach: Any
 
     def setup_learning(self, learn_dir: Path | None) -> None:
         """Called from __init__: load progress (a bad file is set aside and reported)."""
         self.lesson_progress = Progress.load(learn_dir)
-        self.lesson_coach = None
+        self._coach = None
+
+    @property
+    def lesson_coach(self) -> Any:
+        """The coach, made on first use: start-up never pays for the checker's imports."""
+        if self._coach is None:
+            from fwctl_tui.screens.lesson_coach import LessonCoach
+
+            self._coach = LessonCoach(self, self.lesson_progress)
+        return self._coach
 
     def start_learning(self, *, first_start_tour: bool, open_lessons: bool) -> None:
         """Called from on_mount, after the device list is pushed."""
-        from fwctl_tui.screens.lesson_coach import LessonCoach
-
-        self.lesson_coach = LessonCoach(self, self.lesson_progress)
         if self.lesson_progress.problem:
             self.notify(self.lesson_progress.problem, title="lessons", severity="warning",
                         timeout=10)
@@ -66,5 +72,4 @@ class LearnActions(App[int]):
         self.notify("No lesson question is waiting for an answer here.", severity="warning")
 
     def on_lesson_panel_answered(self, message: LessonPanel.Answered) -> None:
-        if self.lesson_coach is not None:
-            self.lesson_coach.answered(message.text)
+        self.lesson_coach.answered(message.text)

@@ -46,6 +46,8 @@ class LessonCoach:
         self.answer: str | None = None
         self.finished = False
         app.screen_change_signal.subscribe(app, self._screen_changed)
+        # a send judged while in flight waits; it is judged again once the app is idle
+        app.watch(app, "busy", self._busy_changed, init=False)
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self, lesson: Lesson) -> None:
@@ -60,8 +62,9 @@ class LessonCoach:
 
     def stop(self) -> None:
         self.lesson = None
-        for panel in self.app.screen.query(LessonPanel):
-            panel.remove()
+        for screen in self.app.screen_stack:
+            for panel in screen.query(LessonPanel):
+                panel.remove()
 
     def _begin_step(self) -> None:
         session = self.app.workspace.session
@@ -85,6 +88,10 @@ class LessonCoach:
                 self._open_previews.remove(preview)
                 self.previews.append((preview.plan.label, True))
         screen.call_after_refresh(self.check)
+
+    def _busy_changed(self, busy: bool) -> None:
+        if not busy and self.lesson is not None:
+            self.app.call_after_refresh(self.check)
 
     def observation(self) -> Observation:
         session = self.app.workspace.session

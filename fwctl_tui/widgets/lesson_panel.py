@@ -19,7 +19,7 @@ class LessonPanel(VerticalScroll):
 
     DEFAULT_CSS = """
     LessonPanel {
-        dock: right; width: 42; height: 100%;
+        dock: right; width: 36%; max-width: 46; min-width: 30; height: 100%;
         border: round $accent; padding: 0 1; background: $surface;
     }
     LessonPanel #lesson-verdict { margin-top: 1; }
