@@ -142,6 +142,9 @@ class LessonCoach:
             screen.mount(LessonPanel())
             screen.call_after_refresh(self.refresh)
             return
+        if not panels[0].query("#lesson-step"):  # mounted a moment ago, not built yet
+            panels[0].call_after_refresh(self.refresh)
+            return
         title, body, verdict, asks = self.view()
         panels[0].show(title, body, verdict, asks)
 

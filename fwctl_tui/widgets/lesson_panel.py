@@ -39,7 +39,9 @@ class LessonPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-step")
         yield Static(id="lesson-verdict")
-        yield Input(placeholder="your answer, then Enter", id="lesson-answer")
+        answer = Input(placeholder="your answer, then Enter", id="lesson-answer")
+        answer.display = False  # shown for questions only
+        yield answer
 
     def show(self, title: str, body: Text, verdict: Text, asks: bool) -> None:
         self.border_title = title
