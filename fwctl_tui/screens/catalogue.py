@@ -180,8 +180,9 @@ class CatalogueScreen(Screen[None]):
         "catalogue-search": (
             "Search\n\nFilters the list as you type: part of a name (paos, query_hca), an "
             "opcode (0x805), a register id (0x5006), a field name (admin_status) or words "
-            "(port counters, module temperature, link down reason). Results are ranked "
-            "(name, then summary, then field matches) and each line says why it matched; "
+            "(port counters, module temperature, link down reason; the 60 best for several "
+            "words). Results are ranked (name, then summary, then field matches) and each "
+            "line says why it matched; "
             "the best match is highlighted; Down or Enter moves into the list; escape clears "
             "the search."
         ),

@@ -139,6 +139,9 @@ def _hits(query: str, limit: int) -> list[tuple[Row, str]]:
     return list(out.values())
 
 
+WORDS_SHOWN = 60
+
+
 def search(query: str) -> Found:
     """Rows matching `query` best first (full name as listed, name, opcode, register id,
     summary, field), why each matched, and the best one (an exact full name always
@@ -146,7 +149,8 @@ def search(query: str) -> Found:
     every = rows()
     if not query.strip():
         return Found(list(every), None, {})
-    hits = _hits(query, limit=len(every))
+    # several words: the best WORDS_SHOWN; the weakest matches of a phrase are noise
+    hits = _hits(query, limit=WORDS_SHOWN if len(query.split()) > 1 else len(every))
     return Found([row for row, _why in hits], hits[0][0].name if hits else None,
                  {row.name: why for row, why in hits})
 
