@@ -371,7 +371,9 @@ def run_tui(args: argparse.Namespace) -> int:
         raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
                        f"{', '.join(profiles)}")
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
-                   device=getattr(args, "start_device", None), first_start_tour=True,
+                   device=getattr(args, "start_device", None),
+                   # a named --device is a task already chosen: no tour in its way
+                   first_start_tour=getattr(args, "start_device", None) is None,
                    open_lessons=getattr(args, "open_lessons", False))
     app.run()
     app.workspace.close()

@@ -111,8 +111,10 @@ def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
                     "-y", "36", command], check=True)
     tmux("resize-window", "-t", session, "-x", "120", "-y", "36")
     try:
+        screen = wait_for(session, "Welcome to fwctl-tui")  # the first start's tour
+        tmux("send-keys", "-t", session, "Escape")  # skipped, and remembered
         screen = wait_for(session, "sim:cx7")
-        assert "SIMULATED" in screen
+        assert "SIMULATED" in screen and "Welcome to fwctl-tui" not in screen
         assert "ready" in screen  # the device can be opened
         tmux("send-keys", "-t", session, "Enter")
         screen = wait_for(session, "QUERY_HCA_CAP")
