@@ -64,6 +64,7 @@ def build_options(found: list[Row]) -> list[Option | None]:
 
 
 _REASONED: dict[tuple[str, str], Text] = {}
+REASON_SHOWN = 40  # characters of the reason on a list line (each costs on every keystroke)
 
 
 def ranked_options(found: list[Row], why: dict[str, str]) -> list[Option | None]:
@@ -76,8 +77,9 @@ def ranked_options(found: list[Row], why: dict[str, str]) -> list[Option | None]
         prompt = _REASONED.get((row.name, reason))
         if prompt is None:
             prompt = option_prompt(row).copy()
-            if reason:
-                prompt.append(f"  {reason}", style="dim")
+            if reason:  # its start: the details pane has the whole reason
+                short = reason if len(reason) <= REASON_SHOWN else reason[:REASON_SHOWN] + "…"
+                prompt.append(f"  {short}", style="dim")
             if len(_REASONED) > 20_000:
                 _REASONED.clear()
             _REASONED[(row.name, reason)] = prompt
@@ -192,6 +194,7 @@ class CatalogueScreen(Screen[None]):
         super().__init__()
         self.found: list[Row] = []
         self.found_names: set[str] = set()
+        self.why: dict[str, str] = {}  # row name -> why the current search matched it
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
@@ -216,6 +219,7 @@ class CatalogueScreen(Screen[None]):
         found = catalogue_model.search(query)
         self.found = found.rows
         self.found_names = {row.name for row in found.rows}
+        self.why = found.why
         option_list = self.query_one(OptionList)
         option_list.set_options(ranked_options(self.found, found.why) if query.strip()
                                 else build_options(self.found))
@@ -260,7 +264,11 @@ class CatalogueScreen(Screen[None]):
             return
         row = catalogue_model.find(event.option.id or "")
         if row is not None:
-            self.query_one("#catalogue-detail-text", Static).update(row_details(row))
+            details = row_details(row)
+            if self.why.get(row.name):  # the whole reason (the list shows its start)
+                details.renderables.insert(1, Text(f"Matched: {self.why[row.name]}",
+                                                   style="italic"))
+            self.query_one("#catalogue-detail-text", Static).update(details)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id not in self.found_names:
