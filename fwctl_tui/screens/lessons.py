@@ -35,7 +35,7 @@ def lesson_prompt(lesson: lessons.Lesson, progress: Progress) -> Text:
     done = progress.of(lesson.id).done
     text = Text("✓ " if done else "  ", style="bold green")
     text.append(f"{lesson.number}. {lesson.title}")
-    text.append(f"  {progress_text(lesson, progress)}", style="dim")
+    text.append(f"\n     {progress_text(lesson, progress)}", style="dim")
     return text
 
 
