@@ -90,7 +90,7 @@ async def answer(pilot: Pilot[Any], text: str) -> None:
     await settle(pilot)
 
 
-async def test_link_lesson_catches_a_wrong_port_and_survives_a_restart(
+async def test_link_lesson_catches_a_wrong_port_and_resumes_after_a_restart(
         tmp_path: Path) -> None:
     app = learning_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -111,14 +111,6 @@ async def test_link_lesson_catches_a_wrong_port_and_survives_a_restart(
         assert "✗ '7' is not it." in panel_text(app)[1]
         await answer(pilot, "up")  # oper_status's own name, as the reply shows it
         assert panel_text(app)[0] == "lesson 3 · step 3/4"
-        await send(pilot, "ptys", "ACCESS_REG:PTYS", local_port=1, proto_mask=4)
-        assert panel_text(app)[0] == "lesson 3 · step 4/4"
-        await back_to_catalogue(pilot)
-        await send(pilot, "pddr", "ACCESS_REG:PDDR", local_port=1, page_select=0)
-        title, said = panel_text(app)
-        assert title == "lesson 3 · done" and "Lesson complete." in said
-    saved = json.loads((tmp_path / "learn" / FILE_NAME).read_text())
-    assert saved["lessons"]["link"] == {"step": 4, "done": True}
 
     again = learning_app(tmp_path)  # a restart: same data directory, new app
     async with again.run_test(size=SIZE) as pilot:
@@ -126,8 +118,25 @@ async def test_link_lesson_catches_a_wrong_port_and_survives_a_restart(
         await pilot.press("l")
         await pilot.pause()
         course = again.screen.query_one(OptionList)
-        shown = str(course.get_option("link").prompt)
+        assert str(course.get_option("link").prompt).endswith("step 3 of 4")
+        await pilot.press("escape")
+        await start_lesson(pilot, "link")  # resumes where the first app stopped
+        assert panel_text(again)[0] == "lesson 3 · step 3/4"
+        await send(pilot, "ptys", "ACCESS_REG:PTYS", local_port=1, proto_mask=4)
+        assert panel_text(again)[0] == "lesson 3 · step 4/4"
+        await back_to_catalogue(pilot)
+        await send(pilot, "pddr", "ACCESS_REG:PDDR", local_port=1, page_select=0)
+        title, said = panel_text(again)
+        assert title == "lesson 3 · done" and "Lesson complete." in said
+        await back_to_catalogue(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        shown = str(again.screen.query_one(OptionList).get_option("link").prompt)
         assert shown.startswith("✓ 3. Link basics") and shown.endswith("done")
+    saved = json.loads((tmp_path / "learn" / FILE_NAME).read_text())
+    assert saved["lessons"]["link"] == {"step": 4, "done": True}
 
 
 async def test_scopes_lesson_previews_and_declines_a_tainting_command(
@@ -156,24 +165,6 @@ async def test_scopes_lesson_previews_and_declines_a_tainting_command(
         assert panel_text(app)[0] == "lesson 1 · step 5/5"
         await answer(pilot, "CAP_SYS_RAWIO")
         assert panel_text(app)[0] == "lesson 1 · done"
-
-
-async def test_progress_resumes_at_the_step_reached_after_a_restart(tmp_path: Path) -> None:
-    app = learning_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start_lesson(pilot, "capabilities")
-        await send(pilot, "query_hca_cap", "QUERY_HCA_CAP")  # GENERAL/current: not max
-        assert "op_mod 1; this step asks for op_mod GENERAL/max." in panel_text(app)[1]
-        await back_to_catalogue(pilot)
-        await open_command(pilot, "query_hca_cap", "QUERY_HCA_CAP")
-        app.screen.query_one("#command-opmod", Select).value = 0  # GENERAL/max
-        await settle(pilot)
-        await send_from_form(pilot)
-        assert panel_text(app)[0] == "lesson 2 · step 2/4"
-    again = learning_app(tmp_path)
-    async with again.run_test(size=SIZE) as pilot:
-        await start_lesson(pilot, "capabilities")
-        assert panel_text(again)[0] == "lesson 2 · step 2/4"
 
 
 async def test_support_case_lesson_replays_and_reads_captures(tmp_path: Path) -> None:

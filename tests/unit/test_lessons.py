@@ -148,6 +148,20 @@ def test_a_wrong_number_is_named_with_the_one_the_reply_gave() -> None:
         assert verdict.state == "waiting"
 
 
+def test_a_wrong_op_mod_is_named_with_the_variant_the_step_wants() -> None:
+    lesson = lessons.find("capabilities")
+    assert lesson is not None
+    with open_device("sim:cx7") as connection:
+        session = connection.session()
+        _send(session, "QUERY_HCA_CAP", {}, op_mod=1)  # GENERAL/current, not max
+        verdict = judge(lesson.steps[0], 0, Observation(history=session.history))
+        assert verdict.state == "wrong"
+        assert verdict.message.startswith(
+            "QUERY_HCA_CAP went with op_mod 1; this step asks for op_mod GENERAL/max.")
+        _send(session, "QUERY_HCA_CAP", {}, op_mod=0)
+        assert judge(lesson.steps[0], 0, Observation(history=session.history)).state == "done"
+
+
 def test_bad_lesson_files_are_refused_with_where_and_what() -> None:
     with pytest.raises(LessonError, match=re.escape("x.toml: missing 'title'")):
         parse_lesson("id = 'a'\nnumber = 1\nsummary = 's'\nsteps = []", "x.toml")
