@@ -25,6 +25,7 @@ CLI_MODULES = (
     "fwctl_tui.cli.sim",
     "fwctl_tui.cli.watch",
     "fwctl_tui.cli.link",
+    "fwctl_tui.cli.learn",
 )
 
 

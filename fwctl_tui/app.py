@@ -32,6 +32,7 @@ from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of
+from fwctl_tui.screens.learn_actions import LearnActions
 from fwctl_tui.screens.messages import (
     DeviceOpened,
     DevicesScanned,
@@ -63,7 +64,14 @@ def _dashboard_commands() -> type[Any]:
     return DashboardCommands
 
 
-class FwctlApp(CaptureActions):
+
+def _learn_commands() -> type[Any]:
+    from fwctl_tui.screens.learn_palette import LearnCommands
+
+    return LearnCommands
+
+
+class FwctlApp(LearnActions, CaptureActions):
     """Devices -> catalogue -> form -> preview -> result, with history and captures."""
 
     CSS_PATH = "app.tcss"
@@ -74,7 +82,7 @@ class FwctlApp(CaptureActions):
     # Screens beyond the device list are imported on first use: start-up stays close to
     # a bare Textual app (bench/tui_bench.py measures it).
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands,
-                                                    _dashboard_commands}
+                                                    _dashboard_commands, _learn_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit fwctl-tui (the capture file is kept)"),
@@ -93,6 +101,8 @@ class FwctlApp(CaptureActions):
                 tooltip="Browse a capture file recorded earlier"),
         Binding("f6", "dashboard", "Dashboard", id="dashboard",
                 tooltip="Watch the open device's port live: link, module, errors, rates"),
+        Binding("f7", "lesson_answer", "Answer", id="lesson_answer", show=False,
+                tooltip="Type the answer to the lesson panel's question"),
     ]
 
     device_kind: reactive[str] = reactive("")
@@ -111,8 +121,13 @@ class FwctlApp(CaptureActions):
         clock: Callable[[], float] = time.time,
         data_dir: Path | None = None,
         device: str | None = None,
+        learn_dir: Path | None = None,
+        first_start_tour: bool = False,
+        open_lessons: bool = False,
     ) -> None:
         super().__init__()
+        self.setup_learning(learn_dir)  # lessons' progress; None: the user data dir
+        self._learn_start = (first_start_tour, open_lessons)
         self.start_device = device  # --device NAME: opened as soon as the app starts
         self.dashboard_clock: Callable[[], float] = time.monotonic  # tests pin the card's
         self.dashboard_after_open = False  # f6 on the device list opens, then watches
@@ -146,6 +161,8 @@ class FwctlApp(CaptureActions):
         for problem in problems:
             self.notify(problem, title="config", severity="warning", timeout=10)
         self.push_screen(DevicesScreen())
+        self.start_learning(first_start_tour=self._learn_start[0],
+                            open_lessons=self._learn_start[1])
         if self.start_device:
             self.busy = True
             self._open_worker(self.start_device)
@@ -415,7 +432,10 @@ def run_tui(args: argparse.Namespace) -> int:
         device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
         start_scenario(device, None if scenario == "none" else scenario)
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
-                   device=getattr(args, "start_device", None))
+                   device=getattr(args, "start_device", None),
+                   # a named --device is a task already chosen: no tour in its way
+                   first_start_tour=getattr(args, "start_device", None) is None,
+                   open_lessons=getattr(args, "open_lessons", False))
     app.run()
     app.workspace.close()
     return app.return_code or 0

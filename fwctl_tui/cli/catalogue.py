@@ -55,6 +55,8 @@ def register(subparsers: Any) -> None:
     """Add the catalogue subcommands to the top-level parser."""
     p = subparsers.add_parser("commands", help="list the mlx5 command catalogue")
     p.add_argument("--registers", action="store_true", help="list access registers instead")
+    p.add_argument("--search", nargs="+", metavar="WORD",
+                   help="ranked search by name, opcode, summary words and fields")
     add_json_flag(p)
     p.set_defaults(handler=cmd_commands)
 
@@ -140,6 +142,10 @@ def parse_op_mod_arg(cmd: Command, text: str | None) -> int | None:
 
 # -- commands ----------------------------------------------------------------------------
 def cmd_commands(args: argparse.Namespace) -> int:
+    if args.search:
+        from fwctl_tui.cli.search import cmd_search
+
+        return cmd_search(args.search, args.json)
     if args.registers:
         return _list_registers(args)
     cmds = catalogue.commands()

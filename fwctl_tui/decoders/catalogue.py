@@ -1,6 +1,7 @@
 """The command catalogue (mlx5): `from fwctl_tui.decoders import catalogue`.
 
-Re-exports fwctl_tui.decoders.mlx5.catalogue and .search so callers need one import.
+Re-exports fwctl_tui.decoders.mlx5.catalogue, .search and .word_search so callers need
+one import.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from fwctl_tui.decoders.mlx5.catalogue import (
     registers,
 )
 from fwctl_tui.decoders.mlx5.search import SearchHit, search
+from fwctl_tui.decoders.mlx5.word_search import Match
+from fwctl_tui.decoders.mlx5.word_search import find as find_words
 
 __all__ = [
     "GROUPS",
     "Command",
+    "Match",
     "Page",
     "Register",
     "SearchHit",
@@ -32,6 +36,7 @@ __all__ = [
     "commands",
     "find",
     "find_register",
+    "find_words",
     "generic_command",
     "layout_contexts",
     "registers",

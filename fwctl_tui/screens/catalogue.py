@@ -63,6 +63,30 @@ def build_options(found: list[Row]) -> list[Option | None]:
     return options
 
 
+_REASONED: dict[tuple[str, str], Text] = {}
+REASON_SHOWN = 40  # characters of the reason on a list line (each costs on every keystroke)
+
+
+def ranked_options(found: list[Row], why: dict[str, str]) -> list[Option | None]:
+    """Search results best first, each with why it matched (name, summary phrase, field).
+
+    Prompts are kept per (row, reason): the next keystroke mostly shows the same ones."""
+    options: list[Option | None] = []
+    for row in found:
+        reason = why.get(row.name, "")
+        prompt = _REASONED.get((row.name, reason))
+        if prompt is None:
+            prompt = option_prompt(row).copy()
+            if reason:  # its start: the details pane has the whole reason
+                short = reason if len(reason) <= REASON_SHOWN else reason[:REASON_SHOWN] + "…"
+                prompt.append(f"  {short}", style="dim")
+            if len(_REASONED) > 20_000:
+                _REASONED.clear()
+            _REASONED[(row.name, reason)] = prompt
+        options.append(Option(prompt, id=row.name))
+    return options
+
+
 def layout_table(title: str, layout_name: str | None) -> Group | Text:
     """Top-level fields of a layout: bit offset, width, name (`describe` has the full tree)."""
     layouts = catalogue_model.layouts()
@@ -130,7 +154,7 @@ class CatalogueScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="search",
-                tooltip="Type to filter by name, opcode, register id or field name"),
+                tooltip="Type to filter by name, opcode, register id, field or words"),
         Binding("escape", "back", "Back", id="catalogue_back",
                 tooltip="Back to the device list"),
     ]
@@ -138,8 +162,10 @@ class CatalogueScreen(Screen[None]):
         "Catalogue\n\nEvery firmware command the mlx5 fwctl driver lets through, and every "
         "access register (read and written with ACCESS_REG). Type after {key:search} to "
         "filter: a "
-        "name (QUERY_HCA), an opcode (0x100), a register id (0x5006) or a field name "
-        "(admin_status) all match. The colour is the least scope the kernel accepts; "
+        "name (QUERY_HCA), an opcode (0x100), a register id (0x5006), a field name "
+        "(admin_status) or plain words (port counters) all match; results are ranked, "
+        "name matches before summary matches before field matches, and each says why. "
+        "The colour is the least scope the kernel accepts; "
         "TAINTS means using it marks the running kernel as tainted until reboot. The "
         "right pane shows the summary and the input/output layouts. Enter opens the form."
     )
@@ -155,8 +181,11 @@ class CatalogueScreen(Screen[None]):
         ),
         "catalogue-search": (
             "Search\n\nFilters the list as you type: part of a name (paos, query_hca), an "
-            "opcode (0x805), a register id (0x5006) or a field name (admin_status). The "
-            "best match is highlighted; Down or Enter moves into the list; escape clears "
+            "opcode (0x805), a register id (0x5006), a field name (admin_status) or words "
+            "(port counters, module temperature, link down reason; the 60 best for several "
+            "words). Results are ranked (name, then summary, then field matches) and each "
+            "line says why it matched; "
+            "the best match is highlighted; Down or Enter moves into the list; escape clears "
             "the search."
         ),
     }
@@ -165,6 +194,7 @@ class CatalogueScreen(Screen[None]):
         super().__init__()
         self.found: list[Row] = []
         self.found_names: set[str] = set()
+        self.why: dict[str, str] = {}  # row name -> why the current search matched it
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
@@ -189,10 +219,12 @@ class CatalogueScreen(Screen[None]):
         found = catalogue_model.search(query)
         self.found = found.rows
         self.found_names = {row.name for row in found.rows}
+        self.why = found.why
         option_list = self.query_one(OptionList)
-        option_list.set_options(build_options(self.found))
+        option_list.set_options(ranked_options(self.found, found.why) if query.strip()
+                                else build_options(self.found))
         option_list.border_title = f"catalogue · {len(self.found)}"
-        if self.found:  # the best hit, else the first row after its group heading
+        if self.found:  # the best hit (first when ranked), else the first row after a heading
             best = option_list.get_option_index(found.best) if found.best else 1
             option_list.highlighted = best
         else:
@@ -232,7 +264,11 @@ class CatalogueScreen(Screen[None]):
             return
         row = catalogue_model.find(event.option.id or "")
         if row is not None:
-            self.query_one("#catalogue-detail-text", Static).update(row_details(row))
+            details = row_details(row)
+            if self.why.get(row.name):  # the whole reason (the list shows its start)
+                details.renderables.insert(1, Text(f"Matched: {self.why[row.name]}",
+                                                   style="italic"))
+            self.query_one("#catalogue-detail-text", Static).update(details)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id not in self.found_names:

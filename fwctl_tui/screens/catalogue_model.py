@@ -91,10 +91,12 @@ def row_index() -> dict[str, Row]:
 
 
 class Found(NamedTuple):
-    """Rows matching a query, in catalogue order, and the best-scoring one's name."""
+    """Rows matching a query (ranked; catalogue order without one), the best one's name,
+    and why each row matched (name -> reason)."""
 
     rows: list[Row]
     best: str | None
+    why: dict[str, str]
 
 
 def _by_full_name(query: str) -> list[tuple[Row, str]]:
@@ -120,48 +122,50 @@ def _by_full_name(query: str) -> list[tuple[Row, str]]:
 
 
 def _hits(query: str, limit: int) -> list[tuple[Row, str]]:
-    """Best-first (row, why) without repeats: full names, then the decoders' search
-    (names, opcodes, register ids, fields). `ACCESS_REG:0x5006` and `ACCESS_REG:admin`
-    search the part after the `:` among that envelope's registers."""
+    """Best-first (row, why) without repeats: full names, then the word search (names,
+    opcodes, register ids, summaries, fields; decoders.mlx5.word_search ranks them).
+    `ACCESS_REG:0x5006` and `ACCESS_REG:admin` search the part after the `:` among that
+    envelope's registers."""
     found = _by_full_name(query)
     head, colon, tail = query.strip().partition(":")
     envelope, asked = (f"{head.lower()}:", tail.strip()) if colon else ("", head)
-    for hit in _catalogue().search(asked, limit=limit) if asked else []:
-        row = find(hit.command.name) if hit.command is not None else None
+    for match in _catalogue().find_words(asked, limit=limit) if asked else []:
+        row = find(match.name)
         if row is not None and row.name.lower().startswith(envelope):
-            why = f"field {hit.path}" if hit.kind == "field" and hit.path else hit.detail
-            found.append((row, why or ""))
+            found.append((row, match.why))
     out: dict[str, tuple[Row, str]] = {}
     for row, why in found:
         out.setdefault(row.name, (row, why))
     return list(out.values())
 
 
+WORDS_SHOWN = 60
+
+
 def search(query: str) -> Found:
-    """Rows matching `query` (full name as listed, name, opcode, register id, field), in
-    catalogue order so the groups stay together; `best` is the top hit (an exact full
-    name always wins)."""
+    """Rows matching `query` best first (full name as listed, name, opcode, register id,
+    summary, field), why each matched, and the best one (an exact full name always
+    wins). Without a query: every row in catalogue order."""
     every = rows()
     if not query.strip():
-        return Found(list(every), None)
-    hits = _hits(query, limit=len(every))
-    wanted = {row.name for row, _why in hits}
-    return Found([row for row in every if row.name in wanted],
-                 hits[0][0].name if hits else None)
+        return Found(list(every), None, {})
+    # several words: the best WORDS_SHOWN; the weakest matches of a phrase are noise
+    hits = _hits(query, limit=WORDS_SHOWN if len(query.split()) > 1 else len(every))
+    return Found([row for row, _why in hits], hits[0][0].name if hits else None,
+                 {row.name: why for row, why in hits})
 
 
 def ranked(query: str, limit: int = 40) -> list[tuple[Row, str]]:
-    """Best-first (row, why it matched) for the palette: full names, names, opcodes, ids,
-    fields."""
+    """Best-first (row, why it matched) for the palette and the lessons."""
     if not query.strip():
         return []
-    return _hits(query, limit=limit * 4)[:limit]
+    return _hits(query, limit=limit)
 
 
 def warm() -> None:
     """Build the rows and the search index ahead of the first keystroke (worker thread)."""
     rows()
-    _catalogue().search("warm")
+    _catalogue().find_words("warm")
 
 
 def find(name: str) -> Row | None:

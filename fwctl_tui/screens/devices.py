@@ -113,6 +113,8 @@ class DevicesScreen(Screen[None]):
                 tooltip="Open a device by name: fwctlN, sim:PROFILE[.FUNC] or replay:FILE"),
         Binding("r", "refresh", "Refresh", id="refresh_devices",
                 tooltip="Scan /sys/class/fwctl and /dev/fwctl again"),
+        Binding("l", "app.lessons", "Lessons", id="lessons", show=False,
+                tooltip="Guided lessons on a simulated device"),
     ]
     HELP = (
         "Devices\n\nEvery fwctl device this machine has, live or SIMULATED. Each row says "

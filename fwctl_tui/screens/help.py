@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from fwctl_tui.screens.keys import key_text, with_keys
+from fwctl_tui.screens.term_links import TermLinks
 
 GENERAL = (
     "Keys everywhere: {key:help} help, ctrl+p command palette (jump to a command, register "
@@ -93,13 +94,20 @@ class HelpScreen(ModalScreen[None]):
         self.focused_widget = focused
 
     def compose(self) -> ComposeResult:
+        blocks = help_texts(self.target, self.focused_widget)
         with VerticalScroll(id="help-dialog", classes="dialog"):
-            for block in help_texts(self.target, self.focused_widget):
+            for block in blocks:
                 title, _, body = block.partition("\n\n")
                 yield Static(Text(title, style="bold"), classes="help-title")
                 yield Static(Text(body))
+            keys = keys_text(self.target)
+            links = TermLinks("\n".join([*blocks, keys.plain]), id="help-terms")
+            if links.terms:
+                yield Static(Text("Terms used here (Enter explains)", style="bold"),
+                             classes="help-title")
+                yield links
             yield Static(Text("Keys here", style="bold"), classes="help-title")
-            yield Static(keys_text(self.target))
+            yield Static(keys)
             yield Static(Text(with_keys(self.app, GENERAL), style="dim"))
 
     def on_mount(self) -> None:

@@ -46,14 +46,16 @@ def screen_of(session: str) -> str:
     return tmux("capture-pane", "-p", "-t", session)
 
 
-def wait_for(session: str, *texts: str, timeout: float = TIMEOUT_S) -> str:
-    """Poll the pane until all `texts` show on a settled screen (two captures in a row
-    agree, so the app has finished drawing that state); fail at the deadline."""
+def wait_for(session: str, *texts: str, timeout: float = TIMEOUT_S, gone: str = "") -> str:
+    """Poll the pane until all `texts` show (and `gone`, if given, does not) on a settled
+    screen (two captures in a row agree, so the app has finished drawing that state);
+    fail at the deadline."""
     deadline = time.monotonic() + timeout
     screen = last = ""
     while time.monotonic() < deadline:
         screen = screen_of(session)
-        if all(text in screen for text in texts) and screen == last:
+        shown = all(text in screen for text in texts) and not (gone and gone in screen)
+        if shown and screen == last:
             return screen
         last = screen
         time.sleep(POLL_S)
@@ -70,14 +72,14 @@ def keys(session: str, *names: str, literal: bool = False) -> None:
     tmux("send-keys", "-t", session, *(("-l",) if literal else ()), *names)
 
 
-def press_until(session: str, key: str, *expect: str, still: str) -> str:
-    """Press `key` until `expect` shows; it is pressed again only while the screen still
-    shows `still` (the key was lost: the previous state has not gone)."""
+def press_until(session: str, key: str, *expect: str, still: str, gone: str = "") -> str:
+    """Press `key` until `expect` shows (and `gone` does not); it is pressed again only
+    while the screen still shows `still` (the key was lost: the previous state is there)."""
     deadline = time.monotonic() + TIMEOUT_S
     keys(session, key)
     while True:
         try:
-            return wait_for(session, *expect, timeout=step_timeout(deadline))
+            return wait_for(session, *expect, timeout=step_timeout(deadline), gone=gone)
         except pytest.fail.Exception:
             if time.monotonic() >= deadline or still not in screen_of(session):
                 raise
@@ -166,8 +168,10 @@ def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
                     "-y", "36", command], check=True)
     tmux("resize-window", "-t", session, "-x", "120", "-y", "36")
     try:
-        screen = wait_for(session, "ready")  # the device can be opened
-        assert "SIMULATED" in screen and "sim:cx7" in screen
+        wait_for(session, "Welcome to fwctl-tui")  # the first start's tour
+        screen = press_until(session, "Escape", "ready", still="Welcome to fwctl-tui",
+                             gone="Welcome to fwctl-tui")
+        assert "SIMULATED" in screen and "sim:cx7" in screen  # skipped, and remembered
         screen = press_until(session, "Enter", "catalogue · 307", still="fwctl devices")
         assert "QUERY_HCA_CAP" in screen
         # PAOS in the list, and its register id in the details pane
