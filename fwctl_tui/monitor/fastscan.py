@@ -39,7 +39,7 @@ _HEAD = re.compile(
     rb'\{"type":"rpc","seq":' + _INT + rb',"time":' + _TEXT
     + rb',"wall_time":(' + _NUMBER + rb'),"mono_ns":(' + _INT + rb'),"scope":(?:' + _SCOPES
     + rb'),"command":"([!#-\[\]-~]++)","opcode":' + _OPTIONAL
-    + rb',"op_mod":' + _OPTIONAL + rb',"errno":(' + _INT + rb'),"errno_name":(?:null|'
+    + rb',"op_mod":' + _OPTIONAL + rb',"errno":(0|-?[1-9][0-9]*+),"errno_name":(?:null|'
     + _TEXT + rb'),"status":' + _OPTIONAL + rb',"syndrome":' + _OPTIONAL + rb',"out_cap":'
     + _INT + rb',"out_len":' + _INT + rb',"duration_ns":(' + _INT
     + rb'),"request":"([0-9a-f]*+)","reply":"')
@@ -145,9 +145,10 @@ class _Scan:
     def lines(self, lines: list[bytes]) -> Iterator[Read]:
         """The reads of whole lines (the hot loop: locals only, no call per line).
 
-        A line of canonical form whose request is not wanted, or whose errno is not 0, is
-        skipped before its reply is looked at: the loader would skip it too, readable or
-        not. A reply's hex equal to the last one of the same request was checked then."""
+        A line of canonical form (head and tail: no key can come twice) whose request is
+        not wanted, or whose errno is not 0, is skipped before its reply is looked at: the
+        loader would skip it too, readable or not. A reply's hex equal to the last one of
+        the same request was checked then."""
         match, wanted, tails, last = _HEAD.match, self.wanted_hex, self.tails, self.last
         for line in lines:
             head = match(line) if len(line) <= LONG_LINE else None
@@ -158,10 +159,6 @@ class _Scan:
                         return
                 continue
             wall, mono, command, errno, duration, request = head.groups()
-            probe = wanted.get(request)
-            if probe is None or errno != b"0":
-                self.index += 1
-                continue
             start = head.end()
             end = line.find(b'"', start)
             tail = line[end:]
@@ -170,17 +167,27 @@ class _Scan:
                 if len(tails) > 64:  # a session per line: not worth remembering
                     tails.clear()
                 known = tails[tail] = end >= 0 and _TAIL.fullmatch(tail) is not None
+            if not known:  # (a later duplicate key would override what the head says)
+                yield from self.careful_line()
+                if self.stopped:
+                    return
+                continue
+            probe = wanted.get(request)
+            if probe is None or errno != b"0":
+                self.index += 1
+                continue
             reply_hex = line[start:end]
             previous = last.get(request)
-            if previous is not None and previous[0] == reply_hex and known:
+            if previous is not None and previous[0] == reply_hex:
                 reply = previous[1]
             else:
-                reply = _hex(reply_hex) if known else None
-                if reply is None:
+                checked = _hex(reply_hex)
+                if checked is None:
                     yield from self.careful_line()
                     if self.stopped:
                         return
                     continue
+                reply = checked
                 last[request] = (reply_hex, reply)
             self.index += 1
             if reply and reply[MBOX_STATUS_BYTE] == 0:

@@ -42,11 +42,11 @@ def _edit(record: bytes, old: bytes, new: bytes) -> bytes:
 
 
 def _damaged(lines: list[bytes]) -> list[bytes]:
-    """One kind of damage per record line, cycling; the header stays."""
+    """One kind of damage per record line, cycling (kind 0: none); the header stays."""
     out = [lines[0]]
     records = [line for line in lines[1:] if line]
     for i, line in enumerate(records):
-        kind = i % 16
+        kind = i % 18
         doc = json.loads(line)
         if kind == 1:
             line = line[: len(line) // 2]  # broken JSON
@@ -77,6 +77,13 @@ def _damaged(lines: list[bytes]) -> list[bytes]:
             line = _edit(line, b'"reply":"', b'"reply":"\t')  # control char: not JSON
         elif kind == 14:
             line = line + b"\r"  # CRLF: valid JSON
+        elif kind == 15:
+            line = _edit(line, b'"errno":0', b'"errno":-0')  # -0 is 0: valid, read
+        elif kind == 16:  # a second "request" key: JSON keeps the last (PAOS's)
+            paos = next(request for request, key in WANTED.items() if key == "paos")
+            line = line[:-1] + b',"request":"' + paos.hex().encode() + b'"}'
+        elif kind == 17:
+            line = _edit(line, b'"session":"', b'"session":"\\u0041')  # an escape: valid
         out.append(line)
     return out
 
