@@ -15,21 +15,52 @@ from pathlib import Path
 
 import pytest
 
+from fwctl_tui.captures import open_recorder
 from fwctl_tui.captures.format import CaptureError
+from fwctl_tui.connect import open_device
 from fwctl_tui.monitor import fastscan, replay
 from fwctl_tui.monitor.fastscan import careful_reads, reads
+from fwctl_tui.monitor.link import PortReader
 from fwctl_tui.monitor.replay import dashboard_from_capture, probe_requests
-from tests.unit.test_monitor_replay import FEC, SessionTime, record_watch
+from fwctl_tui.sim.host import SimHost
 
 WANTED = probe_requests(1)
+FEC = "FEC corrected blocks"
+
+
+class CardTime:
+    """Stands in for `time` in session.py: the records carry the card's own clock."""
+
+    def __init__(self, now: list[float]) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now[0]
+
+    def monotonic_ns(self) -> int:
+        return int(self.now[0] * 1e9)
 
 
 @pytest.fixture
 def now(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The recorded card's clock (10 s between samples, as test_monitor_replay records)."""
     clock = [500.0]
-    monkeypatch.setattr("fwctl_tui.session.time", SessionTime(clock))
+    monkeypatch.setattr("fwctl_tui.session.time", CardTime(clock))
     return clock
+
+
+def record_watch(path: Path, samples: int, now: list[float]) -> None:
+    """`samples` dashboard reads of a seeded card with rising FEC errors, 10 s apart."""
+    host = SimHost("cx7", seed=5, clock=lambda: now[0])
+    host.functions[0].start_scenario("fec-degrading")
+    with open_device("sim:cx7", sim_host=host) as conn:
+        session = conn.session()
+        recorder = open_recorder(path, conn.entry, conn.kernel_state())
+        session.listeners.append(recorder.record)
+        reader = PortReader(session, conn.kernel_state(), clock=lambda: now[0])
+        for _ in range(samples):
+            reader.read()
+            now[0] += 10.0
+        recorder.close()
 
 
 def _lines(path: Path) -> list[bytes]:
