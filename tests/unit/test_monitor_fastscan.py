@@ -77,7 +77,7 @@ def _damaged(lines: list[bytes]) -> list[bytes]:
     out = [lines[0]]
     records = [line for line in lines[1:] if line]
     for i, line in enumerate(records):
-        kind = i % 18
+        kind = i % 20
         doc = json.loads(line)
         if kind == 1:
             line = line[: len(line) // 2]  # broken JSON
@@ -115,6 +115,10 @@ def _damaged(lines: list[bytes]) -> list[bytes]:
             line = line[:-1] + b',"request":"' + paos.hex().encode() + b'"}'
         elif kind == 17:
             line = _edit(line, b'"session":"', b'"session":"\\u0041')  # an escape: valid
+        elif kind == 18:  # upper-case request hex: the same bytes, valid
+            line = line.replace(doc["request"].encode(), doc["request"].upper().encode())
+        elif kind == 19:
+            line = _edit(line, b'"request":"0', b'"request":"\\u0030')  # an escape: valid
         out.append(line)
     return out
 
