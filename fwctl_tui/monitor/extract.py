@@ -10,14 +10,25 @@ or rebuilding a day of samples costs a few shifts per field, not a decode tree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from fwctl_tui.decoders import decode_output, iter_leaves
 from fwctl_tui.decoders.mlx5.catalogue import find
-from fwctl_tui.exchange import Exchange
 from fwctl_tui.monitor.sampling import HIGH, LOW
 
 DATA = "register_data."
 Field = tuple[str, int, int]  # (path within register_data, bit offset, width)
+
+
+class Reply(Protocol):
+    """What is read of an exchange (an Exchange, or a fast-scanned capture record)."""
+
+    @property
+    def command(self) -> str: ...
+    @property
+    def request(self) -> bytes: ...
+    @property
+    def reply(self) -> bytes | None: ...
 
 
 @dataclass
@@ -29,12 +40,12 @@ class Extractor:
     labels: dict[str, dict[int, str]]
 
     @classmethod
-    def build(cls, wanted: set[str], exchange: Exchange) -> Extractor:
+    def build(cls, wanted: set[str], exchange: Reply) -> Extractor:
         extractor = cls(wanted, [], {})
         extractor.learn(exchange, positions=True)
         return extractor
 
-    def learn(self, exchange: Exchange, *, positions: bool = False) -> None:
+    def learn(self, exchange: Reply, *, positions: bool = False) -> None:
         """Decode one reply fully: field positions (first time) and the names of the enum
         values it holds (whenever a value has no name yet)."""
         root = decode_output(find(exchange.command), exchange.reply or b"", exchange.request)
@@ -48,7 +59,7 @@ class Extractor:
         if positions:
             self.fields = _positions(found, self.wanted)
 
-    def read(self, exchange: Exchange) -> tuple[dict[str, int], dict[str, str]]:
+    def read(self, exchange: Reply) -> tuple[dict[str, int], dict[str, str]]:
         """(values, enum names) of the wanted fields of a reply."""
         reply = exchange.reply or b""
         whole = int.from_bytes(reply, "big")

@@ -176,10 +176,14 @@ class PortReader:
             cmd, request)
 
     def read(self) -> PortSample:
-        """One pass over the probes; each reply read by position (monitor/extract.py)."""
+        """One pass over the probes; each reply read by position (monitor/extract.py).
+        PDDR's link-down page is read only while PAOS (read first) says the link is not
+        up: the summary shows why a link is down only then."""
         wall, start = time.time(), self.clock()
         sample = PortSample(wall, 0.0)
         for probe, cmd, request, scope, cap in self._requests:
+            if probe.key == "down" and sample.get("paos", "oper_status") == UP:
+                continue
             exchange = self.session.send(cmd.name, scope, request, cap)
             error = failure_text(exchange)
             if error is not None or exchange.reply is None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.decoders import encode_input
 from fwctl_tui.decoders.mlx5.catalogue import find
 from fwctl_tui.monitor.extract import Extractor
+from fwctl_tui.monitor.fastscan import reads
 from fwctl_tui.monitor.link import MODULE_SENSOR_BASE, PROBES, PortSample, Probe, needed_fields
 from fwctl_tui.monitor.series import PortDashboard
 
@@ -37,25 +37,28 @@ def probe_requests(port: int = 1) -> dict[bytes, str]:
 
 def samples(path: Path | str, port: int = 1) -> Iterator[tuple[PortSample, float]]:
     """(sample, monotonic seconds) for each pass over the probes in the capture."""
-    wanted = probe_requests(port)
     extractors: dict[str, Extractor] = {}
+    last: dict[str, tuple[bytes, dict[str, int], dict[str, str]]] = {}
     current: PortSample | None = None
     at = 0.0
-    with load_capture(path) as capture:
-        for exchange in capture.exchanges():
-            key = wanted.get(exchange.request)
-            if key is None or not exchange.ok or exchange.reply is None:
-                continue
-            if current is None or key in current.values:
-                if current is not None:
-                    yield current, at
-                at = exchange.mono_ns / 1e9
-                current = PortSample(exchange.wall_time, 0.0)
+    for read in reads(path, probe_requests(port)):
+        key = read.key
+        if current is None or key in current.values:
+            if current is not None:
+                yield current, at
+            at = read.mono_ns / 1e9
+            current = PortSample(read.wall_time, 0.0)
+        seen = last.get(key)
+        if seen is not None and seen[0] == read.reply:  # unchanged since the last sample
+            values, labels = seen[1], seen[2]
+        else:
             extractor = extractors.get(key)
             if extractor is None:
-                extractor = extractors[key] = Extractor.build(needed_fields(key), exchange)
-            current.values[key], current.labels[key] = extractor.read(exchange)
-            current.duration_ms += exchange.duration_ns / 1e6
+                extractor = extractors[key] = Extractor.build(needed_fields(key), read)
+            values, labels = extractor.read(read)
+            last[key] = (read.reply, values, labels)
+        current.values[key], current.labels[key] = values, labels
+        current.duration_ms += read.duration_ns / 1e6
     if current is not None:
         yield current, at
 

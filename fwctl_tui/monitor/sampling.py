@@ -80,22 +80,16 @@ class RateTracker:
         self.__init__()  # type: ignore[misc]
 
     def update(self, values: Mapping[str, int], at: float) -> dict[str, FieldChange]:
-        previous, since = self.baseline, self.baseline_time
-        span = at - since if since is not None else 0.0
-        out: dict[str, FieldChange] = {}
-        for path, value in values.items():
-            old = previous.get(path) if previous is not None else None
-            if old is None:
-                out[path] = FieldChange(value)
-            elif value < old:
-                out[path] = FieldChange(value, reset=True)
-            else:
-                delta = value - old
-                out[path] = FieldChange(value, delta, delta / span if span > 0 else None)
+        out = compare(self.baseline, self.baseline_time, values, at)
+        self.advance(values, at)
+        return out
+
+    def advance(self, values: Mapping[str, int], at: float) -> None:
+        """Take `values` as the new baseline without building the changes (a replay
+        feeding a day of samples needs them for the last one only)."""
         self.baseline, self.baseline_time = dict(values), at
         if self.first is None:
             self.first, self.first_time = dict(values), at
-        return out
 
     def totals(self) -> dict[str, tuple[int, float | None]]:
         """Since the first sample: (total change, mean rate) of every field that moved."""
@@ -108,6 +102,23 @@ class RateTracker:
             if start is not None and value != start:
                 out[path] = (value - start, (value - start) / span if span > 0 else None)
         return out
+
+
+def compare(previous: Mapping[str, int] | None, since: float | None,
+            values: Mapping[str, int], at: float) -> dict[str, FieldChange]:
+    """Each value against the baseline `previous` taken at `since`."""
+    span = at - since if since is not None else 0.0
+    out: dict[str, FieldChange] = {}
+    for path, value in values.items():
+        old = previous.get(path) if previous is not None else None
+        if old is None:
+            out[path] = FieldChange(value)
+        elif value < old:
+            out[path] = FieldChange(value, reset=True)
+        else:
+            delta = value - old
+            out[path] = FieldChange(value, delta, delta / span if span > 0 else None)
+    return out
 
 
 @dataclass

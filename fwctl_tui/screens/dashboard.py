@@ -41,7 +41,7 @@ from fwctl_tui.widgets.series_plot import SeriesPlot
 
 DEFAULT_INTERVAL_S = 1.0
 MIN_INTERVAL_S = 0.05
-MIN_PAINT_S = 0.2  # the screen shows at most 5 samples a second
+MIN_PAINT_S = 1 / 3  # the screen shows at most 3 samples a second
 CHANGED = "bold yellow"
 COLUMNS = (("section", 8), ("counter", 26), ("value", 26), ("delta", 18), ("rate/s", 20))
 
@@ -197,7 +197,11 @@ class DashboardScreen(Screen[None]):
     def _show_view(self, view: DashboardView) -> None:
         """Panels and cells are only touched where their text changed, and a value is
         highlighted when it differs from what the screen showed before (a change in a
-        sample that was not painted still shows)."""
+        sample that was not painted still shows). All in one batch: one repaint."""
+        with self.app.batch_update():
+            self._paint(view)
+
+    def _paint(self, view: DashboardView) -> None:
         self._painted_at = time.monotonic()
         self.last_view = view
         for selector, panel in (("#dash-link", link_text(view)),
