@@ -72,6 +72,8 @@ class Built:
     out_len: int
     scope: Scope  # the least scope the kernel's driver accepts for THIS request
     facts: Mapping[str, str] = field(default_factory=dict)  # preview: rule, effects, ...
+    # memory the request points into (pds payload buffers): alive as long as the Built
+    pinned: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
 
 class DriverPlugin(Protocol):
