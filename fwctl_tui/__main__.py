@@ -22,6 +22,7 @@ CLI_MODULES = (
     "fwctl_tui.cli.sim",
     "fwctl_tui.cli.watch",
     "fwctl_tui.cli.link",
+    "fwctl_tui.cli.driver_catalogue",
 )
 
 

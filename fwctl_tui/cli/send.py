@@ -27,8 +27,9 @@ from fwctl_tui.cli import (
     print_json,
 )
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
+from fwctl_tui.cli.driver_send import send_other
 from fwctl_tui.cli.reply_table import print_tree
-from fwctl_tui.connect import Connection, command_set_refusal, unsupported_command_set
+from fwctl_tui.connect import Connection, device_type_hint, not_mlx5
 from fwctl_tui.decoders import (
     EncodeError,
     changes_device_state,
@@ -83,7 +84,9 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
-    _refuse_other_command_sets(command_set_refusal(args.device, getattr(args, "root", None)))
+    kind = device_type_hint(args.device, getattr(args, "root", None))
+    if kind not in (None, "mlx5"):  # cxl, pds, bnxt: their plug-in builds and decodes
+        return send_other(args, kind)
     out_len = _parse_out_len(args.out_len)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
@@ -99,7 +102,7 @@ def _send(args: argparse.Namespace) -> int:
     _say_enable_bits(args, enable)
     op_mod = mbox_op_mod(request)
     with open_connection(args.device, getattr(args, "root", None)) as conn:
-        _refuse_other_command_sets(unsupported_command_set(conn.entry))
+        _refuse_other_command_sets(not_mlx5(conn.entry))
         state = conn.kernel_state()
         scope = _choose_scope(args.scope, cmd, op_mod, state)
         preview = policy.preview(

@@ -65,11 +65,14 @@ class BnxtPlugin:
             raise DriverInputError("hex= must be hex bytes", "hex") from None
         if len(request) < U16:
             raise DriverInputError("hex= needs at least the 2-byte req_type", "hex")
+        out_len = parse_number(values.get("response_len", "256"))
+        if out_len is None or not 0 <= out_len <= 0xFFFFFFFF:
+            raise DriverInputError("response_len= must be a number 0..2^32-1", "response_len")
         try:
-            out_len = parse_number(values.get("response_len", "256"))
             scope = parse_scope(values.get("scope", "CONFIGURATION"))
-        except (ValueError, KeyError) as err:
-            raise DriverInputError(f"bad response_len or scope: {err}", "response_len") from None
+        except (ValueError, KeyError):
+            raise DriverInputError(f"scope={values.get('scope')!r} is not a scope",
+                                   "scope") from None
         req_type = int.from_bytes(request[:U16], "little")
         return Built(cmd, request, out_len, scope,
                      {"rule": RAW.scope_rule, "req_type": f"{req_type:#06x} (not named: the "

@@ -72,10 +72,9 @@ def _number(values: Mapping[str, str], name: str, default: int, bits: int) -> in
     text = values.get(name, "")
     if text == "":
         return default
-    try:
-        value = parse_number(text)
-    except ValueError:
-        raise DriverInputError(f"{name}={text!r} is not a number", name) from None
+    value = parse_number(text)
+    if value is None:
+        raise DriverInputError(f"{name}={text!r} is not a number", name)
     if not 0 <= value < 1 << bits:
         raise DriverInputError(f"{name}={value} does not fit {bits} bits", name)
     return value
@@ -150,7 +149,7 @@ class CxlPlugin:
         payload = layout.get_feature_in(feature, count, offset, selection)
         return Built(cmd, layout.rpc_request(cmd.opcode or 0, payload),
                      layout.RPC_OUT_SIZE + count, cmd.min_scope,
-                     {"rule": cmd.scope_rule, "feature": _feature_name(feature)})
+                     {"rule": cmd.scope_rule, "feature": _feature_label(feature)})
 
     def _set(self, cmd: DriverCommand, values: Mapping[str, str], feature: bytes,
              entry: dict[str, Any] | None) -> Built:
@@ -170,7 +169,7 @@ class CxlPlugin:
         version = _number(values, "version", entry["set_feat_ver"] if entry else 1, 8)
         payload = layout.set_feature_in(feature, data, flags=flags, version=version,
                                         offset=_number(values, "offset", 0, 16))
-        facts = {"rule": cmd.scope_rule, "feature": _feature_name(feature)}
+        facts = {"rule": cmd.scope_rule, "feature": _feature_label(feature)}
         scope = cmd.min_scope
         if entry is not None:
             needed, why = set_scope(entry["effects_value"])
@@ -224,6 +223,12 @@ class CxlPlugin:
 
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         return {"note": self.note}
+
+
+def _feature_label(feature: bytes) -> str:
+    """'Patrol Scrub Control (96dad7d6-...)', or the UUID alone when unnamed."""
+    name = _feature_name(feature)
+    return f"{name} ({uuid_text(feature)})" if name else uuid_text(feature)
 
 
 def _feature_name(feature: bytes) -> str | None:

@@ -40,10 +40,9 @@ def _number(values: Mapping[str, str], name: str, default: int | None, top: int)
         if default is None:
             raise DriverInputError(f"{name}= is required", name)
         return default
-    try:
-        value = parse_number(text)
-    except ValueError:
-        raise DriverInputError(f"{name}={text!r} is not a number", name) from None
+    value = parse_number(text)
+    if value is None:
+        raise DriverInputError(f"{name}={text!r} is not a number", name)
     if not 0 <= value <= top:
         raise DriverInputError(f"{name}={value} is outside 0..{top}", name)
     return value

@@ -145,3 +145,11 @@ def test_set_feature_persists_between_runs(tmp_path, monkeypatch) -> None:
     with build_host().function("sim:cxl-mem").open() as second:
         _, reply = send(second, PLUGIN.build("GET_FEATURE", {"feature": MOCK}, ctx))
     assert reply["data"]["hex"] == "11223344"
+
+
+@pytest.mark.parametrize(("values", "field"), [({"entries": "many"}, "entries"),
+                                               ({"start": "-1"}, "start")])
+def test_non_numbers_are_refused(values, field) -> None:
+    with pytest.raises(DriverInputError) as info:
+        PLUGIN.build("GET_SUPPORTED_FEATURES", values)
+    assert info.value.field == field

@@ -63,8 +63,8 @@ def _bits(names: list[str], table: dict[str, int]) -> int:
     return sum(table[name] for name in names)
 
 
-def load_features(profile: str = "cxl_test") -> tuple[str, list[Feature]]:
-    """(Features capability, features) of a packaged profile."""
+def load_features(profile: str = "cxl_test") -> tuple[str, list[Feature], bool]:
+    """(Features capability, features, whether selections are modelled) of a profile."""
     text = resources.files("fwctl_tui.sim.cxl").joinpath(f"{profile}.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     features = [
