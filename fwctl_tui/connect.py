@@ -224,7 +224,7 @@ def device_type_hint(name: str, root: Path | str | None = None) -> str | None:
     None when only FWCTL_INFO can tell (replay, unknown parent, unknown name)."""
     text = name.strip()
     if text.startswith(REPLAY_PREFIX):
-        return None
+        return _capture_type(text.removeprefix(REPLAY_PREFIX))
     if text.startswith(SIM_PREFIX):
         profile = text.removeprefix(SIM_PREFIX).split(".", 1)[0]
         return _DRIVER_SIM_TYPES.get(profile, "mlx5")
@@ -236,6 +236,19 @@ def device_type_hint(name: str, root: Path | str | None = None) -> str | None:
 
 
 _DRIVER_SIM_TYPES = {"cxl-mem": "cxl", "pds": "pds"}
+
+
+def _capture_type(path: str) -> str | None:
+    """The device type a capture's header names (None: unreadable, opening says why)."""
+    from fwctl_tui.captures.loader import load_capture
+
+    try:
+        with load_capture(path) as capture:
+            device = capture.header.get("device")
+    except (OSError, ValueError):
+        return None
+    kind = device.get("device_type") if isinstance(device, dict) else None
+    return kind if isinstance(kind, str) and kind != "unknown" else None
 
 
 def boot_id() -> str:

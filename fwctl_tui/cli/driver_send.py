@@ -51,6 +51,7 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
                            scope=scope.name, preview=preview)
         out_len = _out_len(args.out_len, built)
         session = conn.session()
+        session.listeners.append(lambda ex: plugin.prepare_record(built, ex))
         unrecorded: list[str] = []
         if args.capture:
             _record(session, conn, Path(args.capture), unrecorded)

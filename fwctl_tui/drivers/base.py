@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import TAINTING_SCOPES, Scope
 
 
@@ -104,4 +105,9 @@ class DriverPlugin(Protocol):
 
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         """FWCTL_INFO's driver struct, named (caps spelled out)."""
+        ...
+
+    def prepare_record(self, built: Built, exchange: Exchange) -> None:
+        """Ready `exchange` for a capture after the RPC: `meta["driver"]` names the type
+        for listings, plus what the request/reply bytes do not hold (pds payloads)."""
         ...

@@ -15,6 +15,7 @@ from typing import Any
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
 from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.facts import facts
 from fwctl_tui.uapi import DeviceType, Scope, parse_scope
 
@@ -97,6 +98,9 @@ class BnxtPlugin:
                     f"{MAX_REQ} bytes, or the reply buffer is shorter than the response header")
         why = explain(err)
         return f"{why.name}: {why.meaning} {why.action}".strip()
+
+    def prepare_record(self, built: Built, exchange: Exchange) -> None:
+        exchange.meta["driver"] = self.type_name  # listings decode it with this plug-in
 
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         caps = fields.get("uctx_caps", 0)

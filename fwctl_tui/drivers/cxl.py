@@ -23,6 +23,7 @@ from fwctl_tui.drivers.cxl_features import (
     uuid_text,
 )
 from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.sim.cxl import layout
 from fwctl_tui.uapi import DeviceType, Scope
 
@@ -220,6 +221,9 @@ class CxlPlugin:
                     "(the driver answers every refusal of its rules with EINVAL)")
         why = explain(err)
         return f"{why.name}: {why.meaning} {why.action}".strip()
+
+    def prepare_record(self, built: Built, exchange: Exchange) -> None:
+        exchange.meta["driver"] = self.type_name  # listings decode it with this plug-in
 
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         return {"note": self.note}

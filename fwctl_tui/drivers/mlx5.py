@@ -22,6 +22,7 @@ from fwctl_tui.decoders.present import present
 from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
 from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import DeviceType, mlx5_uctx_cap_names
 
 _RULE = ("the opcode must be on the mlx5 fwctl allow-list and the scope at least its "
@@ -81,6 +82,9 @@ class Mlx5Plugin:
     def explain(self, built: Built, err: int) -> str:
         why = explain(err)
         return f"{why.name}: {why.meaning} {why.action}".strip()
+
+    def prepare_record(self, built: Built, exchange: Exchange) -> None:
+        """Nothing to add: captures have always been mlx5 records."""
 
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         out: dict[str, Any] = dict(fields)

@@ -17,6 +17,7 @@ from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
 from fwctl_tui.drivers.pds_entries import Entry
 from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.sim.pds import layout
 from fwctl_tui.uapi import DeviceType, Scope, parse_scope
 
@@ -131,6 +132,20 @@ class PdsPlugin:
         why = explain(err)
         return f"{why.name}: {why.meaning} {why.action}".strip()
 
+    def prepare_record(self, built: Built, exchange: Exchange) -> None:
+        """Keep the payloads the struct points at (replay and diff need them) and zero the
+        pointers, which are only this process's addresses."""
+        in_buf, out_buf = built.pinned
+        in_len = layout.get(built.request, "in.len")
+        out_len = layout.get(built.request, "out.len")
+        exchange.meta["driver"] = self.type_name
+        exchange.meta["pds"] = {"in_payload": in_buf.raw[:in_len].hex(),
+                                "out_payload": "" if exchange.errno
+                                else out_buf.raw[:out_len].hex()}
+        exchange.request = without_pointers(exchange.request)
+        if exchange.reply is not None:
+            exchange.reply = without_pointers(exchange.reply)
+
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         caps = fields.get("uctx_caps", 0)
         return {**fields, "uctx_cap_names": [n for n, bit in UCTX_CAPS.items() if caps & bit],
@@ -139,3 +154,13 @@ class PdsPlugin:
 
 def layout_max(name: str) -> int:
     return (1 << 8 * layout.FIELDS[name][1]) - 1
+
+
+def without_pointers(struct: bytes) -> bytes:
+    """The struct with in.payload and out.payload zeroed (as recorded in captures)."""
+    if len(struct) < layout.SIZE:
+        return struct
+    out = bytearray(struct)
+    layout.put(out, "in.payload", 0)
+    layout.put(out, "out.payload", 0)
+    return bytes(out)
