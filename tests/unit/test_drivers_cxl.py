@@ -153,3 +153,16 @@ def test_non_numbers_are_refused(values, field) -> None:
     with pytest.raises(DriverInputError) as info:
         PLUGIN.build("GET_SUPPORTED_FEATURES", values)
     assert info.value.field == field
+
+
+def test_cxl_test_profile_reads_at_an_offset_like_the_real_mock() -> None:
+    """Measured on the real kernel (tests/kernel/inside/test_cxl_send.py): cxl_test puts
+    the data read from OFFSET at reply+OFFSET and the driver returns reply[:count]."""
+    from fwctl_tui.sim.cxl.host import CxlTestHost
+
+    with CxlTestHost().emulators[0].open_device() as device:
+        for offset, count, expected in ((0, 4, "efbeadde"), (2, 2, "0000"), (1, 3, "00adde")):
+            built = PLUGIN.build("GET_FEATURE", {"feature": MOCK, "offset": str(offset),
+                                                 "count": str(count)})
+            _, reply = send(device, built)
+            assert reply["data"]["hex"] == expected, (offset, count)

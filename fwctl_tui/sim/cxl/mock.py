@@ -63,8 +63,9 @@ def _bits(names: list[str], table: dict[str, int]) -> int:
     return sum(table[name] for name in names)
 
 
-def load_features(profile: str = "cxl_test") -> tuple[str, list[Feature], bool]:
-    """(Features capability, features, whether selections are modelled) of a profile."""
+def load_features(profile: str = "cxl_test") -> tuple[str, list[Feature], bool, bool]:
+    """(Features capability, features, whether selections are modelled, whether reads at
+    an offset land at that offset of the reply, as in cxl_test) of a profile."""
     text = resources.files("fwctl_tui.sim.cxl").joinpath(f"{profile}.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     features = [
@@ -77,14 +78,16 @@ def load_features(profile: str = "cxl_test") -> tuple[str, list[Feature], bool]:
                 saved=bytearray.fromhex(f.get("saved", f["value"])))
         for f in data["features"]
     ]
-    return data["capability"], features, bool(data.get("models_selection"))
+    return data["capability"], features, bool(data.get("models_selection")), bool(
+        data.get("offset_quirk"))
 
 
 class CxlMockMemdev:
     """The mailbox of one mock memdev: feature list, Get Feature, Set Feature."""
 
     def __init__(self, profile: str = "cxl_test") -> None:
-        self.capability, self.features, self.models_selection = load_features(profile)
+        (self.capability, self.features, self.models_selection,
+         self.offset_quirk) = load_features(profile)
 
     def feature(self, feature_uuid: bytes) -> Feature | None:
         return next((f for f in self.features if f.uuid == feature_uuid), None)
@@ -106,6 +109,9 @@ class CxlMockMemdev:
         data = source if source is not None else feature.value
         if offset > len(data) or offset + count > len(data):
             return RC["INPUT"], b""
+        if self.offset_quirk:  # cxl_test writes at reply+offset; the driver returns reply[:count]
+            reply = bytes(offset) + bytes(data[offset:offset + count])
+            return RC["SUCCESS"], reply[:count]
         return RC["SUCCESS"], bytes(data[offset:offset + count])
 
     def set_feature(self, feature_uuid: bytes, flags: int, offset: int, data: bytes,
