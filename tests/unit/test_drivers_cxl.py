@@ -161,7 +161,7 @@ def test_cxl_test_profile_reads_at_an_offset_like_the_real_mock() -> None:
     from fwctl_tui.sim.cxl.host import CxlTestHost
 
     with CxlTestHost().emulators[0].open_device() as device:
-        for offset, count, expected in ((0, 4, "efbeadde"), (2, 2, "0000"), (1, 3, "00adde")):
+        for offset, count, expected in ((0, 4, "efbeadde"), (2, 2, "0000"), (1, 3, "00bead")):
             built = PLUGIN.build("GET_FEATURE", {"feature": MOCK, "offset": str(offset),
                                                  "count": str(count)})
             _, reply = send(device, built)
