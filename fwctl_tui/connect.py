@@ -97,8 +97,10 @@ class Connection:
 
 
 def sim_profiles() -> tuple[str, ...]:
-    """Profiles the simulator offers: ConnectX ones, then other device types' (cxl-mem, pds)."""
-    return tuple(_sim_module().PROFILES) + simulator_profiles()
+    """ConnectX profiles (the TUI's --simulate); sim:cxl-mem and sim:pds are
+    drivers.registry.simulator_profiles(), opened by DEVICE name until the TUI has their
+    screens."""
+    return tuple(_sim_module().PROFILES)
 
 
 @cache
@@ -293,7 +295,7 @@ def _check_profile(module: Any, profile: str) -> None:
 
 def _sim_hint(name: str, entries: list[DeviceEntry]) -> str:
     """Point at the simulator when the name looks like a profile or nothing is live."""
-    profiles = sim_profiles()
+    profiles = sim_profiles() + simulator_profiles()
     if name.split(".", 1)[0] in profiles:
         return f" Did you mean {SIM_PREFIX}{name}?"
     if entries:
