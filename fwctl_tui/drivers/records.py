@@ -136,3 +136,14 @@ def question(exchange: Exchange) -> dict[str, Any] | None:
     else:
         index = {"request": request.hex()}
     return {"command": exchange.command, "scope": exchange.scope.name, "index": index}
+
+
+def resend_refusal(exchange: Exchange) -> str | None:
+    """Why `replay --against` does not re-send this record (None: an mlx5 record it
+    judges itself). Re-sending needs the plug-in's scope rule and, for pds, new payload
+    buffers; until then cxl/pds/bnxt records are listed as skipped with this reason."""
+    kind = _driver(exchange)
+    if kind is None:
+        return None
+    return (f"skipped: re-sending {kind} records is not offered (replay:FILE answers them; "
+            f"send them again with `fwctl-tui send DEVICE {exchange.command} ...`)")
