@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fwctl_tui.cli import EXIT_OK, EXIT_USAGE, CliError, add_json_flag, driver_catalogue, print_json
+from fwctl_tui.cli import EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
 from fwctl_tui.cli.reply_table import print_tree
 from fwctl_tui.decoders import (
     DecodeError,
@@ -144,6 +144,8 @@ def parse_op_mod_arg(cmd: Command, text: str | None) -> int | None:
 # -- commands ----------------------------------------------------------------------------
 def cmd_commands(args: argparse.Namespace) -> int:
     if getattr(args, "type", "mlx5") != "mlx5":
+        from fwctl_tui.cli import driver_catalogue  # the other types' plug-ins, on demand
+
         return driver_catalogue.list_commands(args, args.type)
     if args.registers:
         return _list_registers(args)
@@ -186,6 +188,8 @@ def _list_registers(args: argparse.Namespace) -> int:
 
 def cmd_describe(args: argparse.Namespace) -> int:
     if getattr(args, "type", "mlx5") != "mlx5":
+        from fwctl_tui.cli import driver_catalogue
+
         return driver_catalogue.describe_command(args, args.type)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)

@@ -16,7 +16,6 @@ from rich.text import Text
 
 from fwctl_tui.cli import EXIT_OK, CliError, add_json_flag, print_json
 from fwctl_tui.drivers import DriverCommand, DriverInputError, plugin_for
-from fwctl_tui.drivers.pds import entry_command
 from fwctl_tui.drivers.pds_entries import EntryError, import_entries, load_book
 from fwctl_tui.textsafe import printable
 
@@ -81,6 +80,8 @@ def describe_command(args: argparse.Namespace, type_name: str) -> int:
 
 
 def cmd_pds_entries(args: argparse.Namespace) -> int:
+    from fwctl_tui.drivers.pds import entry_command  # loads the pds wire format
+
     try:
         if args.source:
             entries, path = import_entries(args.device, Path(args.source))
