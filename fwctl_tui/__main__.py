@@ -26,6 +26,7 @@ CLI_MODULES = (
     "fwctl_tui.cli.watch",
     "fwctl_tui.cli.link",
     "fwctl_tui.cli.learn",
+    "fwctl_tui.cli.driver_catalogue",
 )
 
 

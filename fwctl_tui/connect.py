@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from fwctl_tui.discovery import (
     sysfs_root,
     with_info,
 )
+from fwctl_tui.drivers.registry import SIM_DEVICES, simulator_profiles
 from fwctl_tui.errors import Explanation, explain
 from fwctl_tui.hoststate import read_host_state
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
@@ -95,8 +97,17 @@ class Connection:
 
 
 def sim_profiles() -> tuple[str, ...]:
-    """Profiles the simulator offers."""
+    """ConnectX profiles (the TUI's --simulate); sim:cxl-mem and sim:pds are
+    drivers.registry.simulator_profiles(), opened by DEVICE name until the TUI has their
+    screens."""
     return tuple(_sim_module().PROFILES)
+
+
+@cache
+def driver_sim_host(profile: str) -> Any:
+    """The process-wide simulated device of a non-mlx5 plug-in (sim:cxl-mem, sim:pds)."""
+    module = importlib.import_module(SIM_DEVICES[profile])
+    return module.build_host()
 
 
 def list_devices(
@@ -108,6 +119,9 @@ def list_devices(
         module = _sim_module()
         _check_profile(module, profile)
         entries += _host(module, profile).entries()
+        if simulate:  # asked for: every type's simulated device (cxl-mem, pds) too
+            for other in simulator_profiles():
+                entries += driver_sim_host(other).entries()
     return entries
 
 
@@ -150,7 +164,10 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     if name == SIM_PREFIX:
         name += module.DEFAULT_PROFILE
     profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
-    _check_profile(module, profile)  # also with a host given: it knows only its own
+    if profile in SIM_DEVICES and host is None:
+        host = driver_sim_host(profile)
+    elif profile not in SIM_DEVICES:
+        _check_profile(module, profile)  # also with a host given: it knows only its own
     if host is None:
         host = _host(module, profile)
     try:
@@ -194,31 +211,46 @@ def _open_replay(path: str) -> Connection:
     return connection
 
 
-COMMAND_SETS = ("mlx5",)
-"""Device types whose commands the catalogue can build and decode (`send`, the TUI forms)."""
-
-
-def unsupported_command_set(entry: DeviceEntry) -> str | None:
-    """Why no command can be built for this device yet; None when its type has a command
-    set (or is unknown: then the kernel's answer is the best guide)."""
+def not_mlx5(entry: DeviceEntry) -> str | None:
+    """Why an mlx5 command must not go to this opened device: FWCTL_INFO says another type
+    that sysfs did not show before opening (send dispatches known types beforehand)."""
     kind = entry.device_type
-    if kind in COMMAND_SETS or kind == "unknown":
+    if kind in ("mlx5", "unknown"):
         return None
-    return (f"{kind} commands are not supported yet: {entry.name} is a {kind} fwctl device "
-            f"and fwctl-tui builds {', '.join(COMMAND_SETS)} commands only "
-            f"(`fwctl-tui info {entry.name}` shows what the device reports)")
+    return (f"{entry.name} is a {kind} fwctl device (FWCTL_INFO), so the command was not "
+            f"read as an mlx5 one: `fwctl-tui commands --type {kind}` lists its commands")
 
 
-def command_set_refusal(name: str, root: Path | str | None = None) -> str | None:
-    """unsupported_command_set for a live DEVICE name, from sysfs alone (nothing opened),
-    so a command name is never read as an mlx5 one for another driver's device."""
-    if name.strip().startswith((SIM_PREFIX, REPLAY_PREFIX)):
-        return None
+def device_type_hint(name: str, root: Path | str | None = None) -> str | None:
+    """The device type of DEVICE before opening it (sim profile, or sysfs's parent driver);
+    None when only FWCTL_INFO can tell (replay, unknown parent, unknown name)."""
+    text = name.strip()
+    if text.startswith(REPLAY_PREFIX):
+        return _capture_type(text.removeprefix(REPLAY_PREFIX))
+    if text.startswith(SIM_PREFIX):
+        profile = text.removeprefix(SIM_PREFIX).split(".", 1)[0]
+        return _DRIVER_SIM_TYPES.get(profile, "mlx5")
     try:
-        entry = resolve(name, scan(sysfs_root(root), probe=False))
+        kind = resolve(text, scan(sysfs_root(root), probe=False)).device_type
     except LookupError:
-        return None  # open_connection reports the unknown name
-    return unsupported_command_set(entry)
+        return None
+    return None if kind == "unknown" else kind
+
+
+_DRIVER_SIM_TYPES = {"cxl-mem": "cxl", "pds": "pds"}
+
+
+def _capture_type(path: str) -> str | None:
+    """The device type a capture's header names (None: unreadable, opening says why)."""
+    from fwctl_tui.captures.loader import load_capture
+
+    try:
+        with load_capture(path) as capture:
+            device = capture.header.get("device")
+    except (OSError, ValueError):
+        return None
+    kind = device.get("device_type") if isinstance(device, dict) else None
+    return kind if isinstance(kind, str) and kind != "unknown" else None
 
 
 def boot_id() -> str:
@@ -255,7 +287,7 @@ def _host(module: Any, profile: str) -> Any:
 
 def _check_profile(module: Any, profile: str) -> None:
     if profile not in module.PROFILES:
-        choices = ", ".join(module.PROFILES)
+        choices = ", ".join((*module.PROFILES, *SIM_DEVICES))
         raise UnknownDeviceError(f"unknown simulation profile {profile!r}; choose one of "
                                  f"{choices} (sim:PROFILE, or sim:PROFILE.1 for its second "
                                  "function)")
@@ -263,7 +295,7 @@ def _check_profile(module: Any, profile: str) -> None:
 
 def _sim_hint(name: str, entries: list[DeviceEntry]) -> str:
     """Point at the simulator when the name looks like a profile or nothing is live."""
-    profiles = sim_profiles()
+    profiles = sim_profiles() + simulator_profiles()
     if name.split(".", 1)[0] in profiles:
         return f" Did you mean {SIM_PREFIX}{name}?"
     if entries:

@@ -145,7 +145,14 @@ class DeviceInfo:
     @property
     def uctx_cap_names(self) -> list[str]:
         caps = self.fields.get("uctx_caps", 0)
-        return mlx5_uctx_cap_names(caps) if self.type_name == "mlx5" else []
+        if self.type_name == "mlx5":
+            return mlx5_uctx_cap_names(caps)
+        if self.type_name in ("pds", "bnxt"):  # their plug-in names the caps bits
+            from fwctl_tui.drivers import plugin_for
+
+            names: list[str] = plugin_for(self.type_name).info(self.fields)["uctx_cap_names"]
+            return names
+        return []
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = dict(self.fields)

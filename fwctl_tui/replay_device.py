@@ -13,24 +13,33 @@ from pathlib import Path
 from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.captures.replay import CaptureFirmware
 from fwctl_tui.discovery import DeviceEntry
+from fwctl_tui.drivers.replay import RecordedDriver
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.kernelstate import KernelState
-from fwctl_tui.sim.emulator import KernelEmulator
+from fwctl_tui.sim.emulator import KernelEmulator, SimDriver
 from fwctl_tui.sim.kernel import DEFAULT_RELEASE, SimKernel
 from fwctl_tui.sim.mlx5_driver import Mlx5Driver
+from fwctl_tui.uapi import DeviceType
 
 REPLAY_PREFIX = "replay:"
+RECORDED_TYPES = {"cxl": int(DeviceType.CXL), "pds": int(DeviceType.PDS)}
 
 
 def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, CaptureFirmware]:
     """Entry, emulator and firmware for a capture (tests use the firmware's counters)."""
     with load_capture(path) as capture:
         header = capture.header
-        firmware = CaptureFirmware(capture.exchanges(), **_caps(header))
-    device = header.get("device") or {}
+        device = header.get("device") or {}
+        kind = str(device.get("device_type") or "mlx5")
+        if kind in RECORDED_TYPES:  # a cxl/pds capture: its driver plug-in's replay
+            driver: SimDriver = RecordedDriver(RECORDED_TYPES[kind], capture.exchanges())
+        firmware = CaptureFirmware(() if kind in RECORDED_TYPES else capture.exchanges(),
+                                   **_caps(header))
     kernel = SimKernel(release=str(header.get("kernel_release") or DEFAULT_RELEASE))
     name = f"{REPLAY_PREFIX}{path}"
-    emulator = KernelEmulator(kernel, Mlx5Driver(firmware, kernel), str(device.get("fwctl") or ""))
+    if kind not in RECORDED_TYPES:
+        driver = Mlx5Driver(firmware, kernel)
+    emulator = KernelEmulator(kernel, driver, str(device.get("fwctl") or ""))
     notes = [f"replay of {len(capture)} records recorded {header.get('created_at') or '?'}"]
     notes += [str(problem) for problem in capture.problems]
     entry = DeviceEntry(
@@ -38,7 +47,7 @@ def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, Capture
         dev_node=None,
         kind="replay",
         device_type=str(device.get("device_type") or "mlx5"),
-        device_type_value=Mlx5Driver.device_type,
+        device_type_value=driver.device_type,
         type_source="capture header",
         pci_bdf=device.get("pci_bdf"),
         pci_ids=device.get("pci_ids"),

@@ -14,6 +14,7 @@ import errno as _errno
 from functools import lru_cache
 
 from fwctl_tui.captures import decoding
+from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.exchange import Exchange
 
 REPLY_HEADER = 8  # status byte and syndrome: the least a reply needs to say how it went
@@ -42,6 +43,9 @@ def problems(exchange: Exchange) -> list[str]:
 def outcome(exchange: Exchange) -> str:
     """OK, an mlx5 status name or an errno name, unless the record is damaged: then the
     flag (NO_STATUS, SHORT_REPLY, OPCODE_MISMATCH), so nothing damaged lists as OK."""
+    driver = driver_outcome(exchange)  # a cxl/pds/bnxt record: its plug-in's terms
+    if driver is not None:
+        return driver
     if exchange.errno:
         return exchange.outcome()
     reply = exchange.reply

@@ -210,7 +210,11 @@ def summary(exchange: Exchange, decoded: Decoded | None = None, limit: int = 4) 
     name/opcode mismatch), what was asked (non-zero index fields), then what came back
     (a few non-zero output fields, or the status and syndrome of a failure)."""
     from fwctl_tui.captures.checks import problems
+    from fwctl_tui.drivers.records import summary as driver_summary
 
+    driver = driver_summary(exchange)  # a cxl/pds/bnxt record: its plug-in's terms
+    if driver is not None:
+        return driver
     flags = [f"⚠ {problem}" for problem in problems(exchange)]
     text = _summary(exchange, decoded, limit)
     return " ".join([*flags, text]) if text else " ".join(flags)

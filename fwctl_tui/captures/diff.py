@@ -21,6 +21,8 @@ from typing import Any
 from fwctl_tui.captures import checks, decoding, render
 from fwctl_tui.captures.loader import load_capture, outcome_text
 from fwctl_tui.captures.replay import match_key
+from fwctl_tui.drivers.records import changes as driver_changes
+from fwctl_tui.drivers.records import question as driver_question
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import Scope
 
@@ -102,6 +104,9 @@ def record_key(exchange: Exchange, decoded: decoding.Decoded | None = None) -> d
     The scope is part of the question: the same request refused at a lower scope is not
     an answer to compare with the accepted one.
     """
+    driver = driver_question(exchange)  # cxl/pds/bnxt: not an mlx5 mailbox
+    if driver is not None:
+        return driver
     decoded = decoded or decoding.decode(exchange)
     key: dict[str, Any] = {"command": decoding.command_name(exchange), "op_mod": exchange.op_mod,
                            "scope": exchange.scope.name}
@@ -151,6 +156,9 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
     never between two device sessions (Exchange.session: another simulated card, or a
     reboot), and never for a counter that went down (cleared or reset in between).
     """
+    driver = driver_changes(a, b)  # cxl/pds/bnxt records: compared as their plug-in decodes
+    if driver is not None:
+        return [Change(path, va, vb) for path, va, vb in driver], None
     changes: list[Change] = []
     for label, va, vb in (("errno", a.errno, b.errno), ("status", a.status, b.status)):
         if va != vb:

@@ -19,6 +19,7 @@ from fwctl_tui.captures import decoding
 from fwctl_tui.captures.diff import Change, diff_pair
 from fwctl_tui.captures.loader import outcome_text
 from fwctl_tui.decoders import changes_device_state
+from fwctl_tui.drivers.records import resend_refusal
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.kernelstate import KernelState
@@ -134,7 +135,10 @@ def resend(
             recorded.opcode, recorded.op_mod, recorded.scope, kernel_state(), is_write=writes
         )
         item = ResendItem(seq, recorded, False, "", preview=preview.facts())
-        if writes and not allow_writes:
+        driver_refusal = resend_refusal(recorded)  # cxl/pds/bnxt: not an mlx5 mailbox
+        if driver_refusal is not None:
+            item.reason = driver_refusal
+        elif writes and not allow_writes:
             item.reason = "skipped: writes device state (use --allow-writes)"
         elif preview.taints and not acknowledge_taint:
             item.reason = f"skipped: scope {recorded.scope.name} taints the kernel (use --yes)"

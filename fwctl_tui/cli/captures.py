@@ -343,7 +343,8 @@ def _key_text(key: dict[str, Any]) -> str:
     index = key.get("index") or {}
     fields = " ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in index.items()
                       if v and k.rsplit(".", 1)[-1] not in ("register_id", "argument"))
-    return f"{key['command']} op_mod={key['op_mod']}" + (f" {fields}" if fields else "")
+    op_mod = f" op_mod={key['op_mod']}" if "op_mod" in key else ""  # mlx5 records only
+    return f"{key['command']}{op_mod}" + (f" {fields}" if fields else "")
 
 
 def run_export(args: argparse.Namespace) -> int:

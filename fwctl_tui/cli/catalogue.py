@@ -42,6 +42,7 @@ from fwctl_tui.decoders.mlx5.context import (
 from fwctl_tui.decoders.present import present
 from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
+from fwctl_tui.drivers.registry import TYPE_NAMES
 from fwctl_tui.facts import facts
 
 MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
@@ -53,16 +54,18 @@ UNIT_CAPTION = ("unit: as the PRM states it; blank where the PRM gives no unit o
 
 def register(subparsers: Any) -> None:
     """Add the catalogue subcommands to the top-level parser."""
-    p = subparsers.add_parser("commands", help="list the mlx5 command catalogue")
+    p = subparsers.add_parser("commands", help="list a device type's command catalogue")
     p.add_argument("--registers", action="store_true", help="list access registers instead")
     p.add_argument("--search", nargs="+", metavar="WORD",
                    help="ranked search by name, opcode, summary words and fields")
+    p.add_argument("--type", choices=TYPE_NAMES, default="mlx5", help="device type (mlx5)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_commands)
 
     p = subparsers.add_parser("describe", help="show a command's input and output layouts")
     p.add_argument("command", metavar="COMMAND", help="name, ACCESS_REG:REG, or opcode")
     p.add_argument("--op-mod", help="variant to describe (number or name)")
+    p.add_argument("--type", choices=TYPE_NAMES, default="mlx5", help="device type (mlx5)")
     add_json_flag(p)
     p.set_defaults(handler=cmd_describe)
 
@@ -146,6 +149,10 @@ def cmd_commands(args: argparse.Namespace) -> int:
         from fwctl_tui.cli.search import cmd_search
 
         return cmd_search(args.search, args.json)
+    if getattr(args, "type", "mlx5") != "mlx5":
+        from fwctl_tui.cli import driver_catalogue  # the other types' plug-ins, on demand
+
+        return driver_catalogue.list_commands(args, args.type)
     if args.registers:
         return _list_registers(args)
     cmds = catalogue.commands()
@@ -186,6 +193,10 @@ def _list_registers(args: argparse.Namespace) -> int:
 
 
 def cmd_describe(args: argparse.Namespace) -> int:
+    if getattr(args, "type", "mlx5") != "mlx5":
+        from fwctl_tui.cli import driver_catalogue
+
+        return driver_catalogue.describe_command(args, args.type)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
     try:

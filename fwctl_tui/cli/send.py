@@ -27,9 +27,10 @@ from fwctl_tui.cli import (
     print_json,
 )
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
+from fwctl_tui.cli.driver_send import send_other
 from fwctl_tui.cli.reply_table import print_tree
 from fwctl_tui.cli.send_preview import CANCELLED, SendPlan, confirm, is_terminal, print_preview
-from fwctl_tui.connect import Connection, command_set_refusal, unsupported_command_set
+from fwctl_tui.connect import Connection, device_type_hint, not_mlx5
 from fwctl_tui.decoders import (
     EncodeError,
     changes_device_state,
@@ -108,7 +109,9 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
-    _refuse_other_command_sets(command_set_refusal(args.device, getattr(args, "root", None)))
+    kind = device_type_hint(args.device, getattr(args, "root", None))
+    if kind not in (None, "mlx5"):  # cxl, pds, bnxt: their plug-in builds and decodes
+        return send_other(args, kind)
     out_len = _parse_out_len(args.out_len)
     cmd = find_command(args.command)
     values: dict[str, Any] = dict(parse_assignments(
@@ -116,7 +119,7 @@ def _send(args: argparse.Namespace) -> int:
          *_split_list(args.set_values, "--set")]))
     op_mod = _chosen_variant(args, cmd, values)
     with open_connection(args.device, getattr(args, "root", None)) as conn:
-        _refuse_other_command_sets(unsupported_command_set(conn.entry))
+        _refuse_other_command_sets(not_mlx5(conn.entry))
         notes = _fill_defaults(args, cmd, conn, values)
         given = _given(cmd, values, op_mod)
         _check_variant(cmd, op_mod, given)

@@ -47,15 +47,14 @@ MAX_STRUCT_TAIL = PAGE_SIZE
 
 # errno rows of the facts that the simulator does not reproduce, by driver, and why.
 NOT_EMULATED: dict[str, str] = {
-    "pds": "the simulator models mlx5 and cxl devices only; pds's endpoint/operation rules "
-           "are not modelled",
-    "bnxt": "the simulator models mlx5 and cxl devices only; bnxt's HWRM rules are not modelled",
+    "bnxt": "the simulator models mlx5, cxl and pds devices only; bnxt's HWRM rules are not "
+            "modelled",
 }
 
 
 class SimDriver(Protocol):
     """The driver half of a simulated fwctl device (mlx5_driver.Mlx5Driver,
-    cxl.driver.CxlDriver)."""
+    cxl.driver.CxlDriver, pds.driver.PdsDriver)."""
 
     device_type: int
 

@@ -554,6 +554,35 @@ def sc_cxl_kernel_exclusive(env: Env) -> int:
     return _cxl_device(host).rpc(Scope.DEBUG_WRITE, write, 64).errno
 
 
+# -- pds driver rows: a simulated DSC (fwctl_tui/sim/pds) ----------------------------------
+
+
+def _pds_rpc(values: dict, scope: Scope | None = None) -> int:
+    from fwctl_tui.drivers import plugin_for
+    from fwctl_tui.sim.pds.simdev import build_host
+
+    plugin = plugin_for("pds")
+    built = plugin.build("RPC", values)
+    with build_host(persistent=False).function("sim:pds").open() as device:
+        return device.rpc(built.scope if scope is None else scope, built.request,
+                          built.out_len).errno
+
+
+def sc_pds_refused(env: Env) -> int:
+    """Oversize request and response, unknown endpoint, unknown operation: all EINVAL."""
+    codes = {_pds_rpc({"ep": "2", "op": "1", "payload": "00" * 2049}),
+             _pds_rpc({"ep": "1", "op": "1", "response_len": "4097"}),
+             _pds_rpc({"ep": "9", "op": "1"}), _pds_rpc({"ep": "1", "op": "9"})}
+    assert len(codes) == 1
+    return codes.pop()
+
+
+def sc_pds_scope(env: Env) -> int:
+    """Operation 2.3 is DEBUG_WRITE in the firmware: DEBUG_READ_ONLY is EPERM."""
+    assert _pds_rpc({"ep": "2", "op": "3", "payload": "01000000"}, Scope.DEBUG_WRITE) == 0
+    return _pds_rpc({"ep": "2", "op": "3", "payload": "01000000"}, Scope.DEBUG_READ_ONLY)
+
+
 # scenario id -> (scenario, errno expected when the row gives no single value)
 SCENARIOS = {
     "bad request number": (sc_bad_request_number, None),
@@ -585,6 +614,8 @@ SCENARIOS = {
     "cxl refused command": (sc_cxl_refused_command, None),
     "cxl bad op_size": (sc_cxl_bad_op_size, None),
     "cxl kernel-exclusive feature": (sc_cxl_kernel_exclusive, None),
+    "pds refused request": (sc_pds_refused, None),
+    "pds scope below the operation's": (sc_pds_scope, None),
 }
 NOT_EMULATED_MARK = "not emulated: "
 
@@ -627,8 +658,9 @@ ERRNO_ROWS = {
     ("FWCTL_RPC", "cxl", 10, "EINVAL", "op_size wrong for Get Support"): "cxl bad op_size",
     ("FWCTL_RPC", "cxl", 10, "EPERM", "Set Feature on a kernel-exclus"): (
         "cxl kernel-exclusive feature"),
-    ("FWCTL_RPC", "pds", 10, "EINVAL", "in.len > max_req_sz, out.len >"): "not emulated: pds",
-    ("FWCTL_RPC", "pds", 10, "EPERM", "scope below the operation's fi"): "not emulated: pds",
+    ("FWCTL_RPC", "pds", 10, "EINVAL", "in.len > max_req_sz, out.len >"): "pds refused request",
+    ("FWCTL_RPC", "pds", 10, "EPERM", "scope below the operation's fi"): (
+        "pds scope below the operation's"),
     ("FWCTL_RPC", "bnxt", 10, "EINVAL", "in_len < HWRM request header o"): "not emulated: bnxt",
     ("FWCTL_RPC", "bnxt", 10, "EPERM", "request type not allowed at sc"): "not emulated: bnxt",
 }

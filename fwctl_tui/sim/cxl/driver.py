@@ -113,7 +113,9 @@ class CxlDriver:
         if out_len < layout.RPC_OUT_HEADER or count > out_len - layout.RPC_OUT_HEADER:
             return _einval(f"Get Feature count {count} does not fit out_len {out_len}")
         offset = layout.get(payload, layout.GET_FEAT_IN["offset"])
-        retval, data = self.memdev.get_feature(_uuid(payload, layout.GET_FEAT_IN), offset, count)
+        retval, data = self.memdev.get_feature(
+            _uuid(payload, layout.GET_FEAT_IN), offset, count,
+            layout.get(payload, layout.GET_FEAT_IN["selection"]))
         output = _reply(retval, data) + bytes(layout.RPC_OUT_SIZE - layout.RPC_OUT_HEADER)
         return RpcOutcome(0, output[:layout.RPC_OUT_SIZE + len(data)],
                           layout.RPC_OUT_SIZE + len(data))
@@ -138,7 +140,7 @@ class CxlDriver:
         retval = self.memdev.set_feature(
             feature.uuid, layout.get(payload, layout.SET_FEAT_IN["flags"]),
             layout.get(payload, layout.SET_FEAT_IN["offset"]),
-            payload[layout.SET_FEAT_IN_HEADER:])
+            payload[layout.SET_FEAT_IN_HEADER:], layout.get(payload, layout.SET_FEAT_IN["version"]))
         output = _reply(retval, size=0)
         return RpcOutcome(0, output, layout.RPC_OUT_SIZE)
 

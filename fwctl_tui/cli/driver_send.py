@@ -1,0 +1,162 @@
+"""`send` for the non-mlx5 device types: the plug-in builds, previews, explains, decodes.
+
+cli/send.py calls send_other() when the DEVICE is a cxl, pds or bnxt device; the same
+options apply (--scope, --yes, --out-len, --capture, --json). CXL Set/Get Feature first
+read the device's supported-features list (read-only, scope 0, not recorded) so the
+preview states the scope the feature's effects need; pds commands may name the device's
+saved entries (`fwctl-tui pds-entries`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, open_connection, print_json
+from fwctl_tui.cli.catalogue import parse_assignments
+from fwctl_tui.connect import Connection
+from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
+from fwctl_tui.drivers.pds_entries import EntryError, load_book
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.textsafe import printable
+from fwctl_tui.uapi import TAINTING_SCOPES, Scope, parse_scope
+
+
+def send_other(args: argparse.Namespace, type_name: str) -> int:
+    """One RPC to a cxl/pds/bnxt device; exit 0 ok, 1 errno or firmware error, 2 bad input."""
+    plugin = plugin_for(type_name)
+    values = dict(parse_assignments(args.values))
+    with open_connection(args.device, getattr(args, "root", None)) as conn:
+        if conn.entry.device_type not in (type_name, "unknown"):
+            raise CliError(f"{conn.name} is a {conn.entry.device_type} device, not {type_name}",
+                           EXIT_DEVICE)
+        try:
+            built = plugin.build(args.command, values, _context(plugin, conn, args.command))
+        except DriverInputError as err:
+            raise CliError(err.message, field=err.field) from None
+        scope = _scope(args.scope, built)
+        preview = {"command": built.command.name, "scope": scope.name,
+                   "least_scope": built.scope.name, "taints": scope in TAINTING_SCOPES,
+                   **built.facts}
+        if scope in TAINTING_SCOPES and not args.yes:
+            raise CliError(f"{built.command.name} at {scope.name} taints the kernel "
+                           "(TAINT_FWCTL) and can change the device; add --yes to send it. "
+                           f"Rule: {built.facts.get('scope_rule', built.command.scope_rule)}",
+                           scope=scope.name, preview=preview)
+        out_len = _out_len(args.out_len, built)
+        session = conn.session()
+        session.listeners.append(lambda ex: plugin.prepare_record(built, ex))
+        unrecorded: list[str] = []
+        if args.capture:
+            _record(session, conn, Path(args.capture), unrecorded)
+        exchange = session.send(built.command.name, scope, built.request, out_len)
+        code = _report(args, plugin, built, exchange, preview)
+    for reason in unrecorded:
+        sys.stderr.write(f"fwctl-tui: error: sent, but not recorded: {printable(reason)}\n")
+    return code
+
+
+def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, Any]:
+    if plugin.type_name == "pds":
+        try:
+            return {"entries": load_book(conn.name)}
+        except EntryError as err:
+            raise CliError(str(err)) from None
+    if plugin.type_name != "cxl" or command.upper() == "GET_SUPPORTED_FEATURES":
+        return {}
+    listing = plugin.build("GET_SUPPORTED_FEATURES", {})
+    result = conn.device.rpc(Scope.CONFIGURATION, listing.request, listing.out_len)
+    if result.errno:
+        return {}  # the command itself will meet (and explain) the same refusal
+    return {"features": plugin.decode(listing, result.data()).get("features", [])}
+
+
+def _scope(text: str | None, built: Built) -> Scope:
+    if text is None:
+        return built.scope
+    try:
+        return parse_scope(text)
+    except (ValueError, KeyError):
+        raise CliError(f"--scope {text!r} is not a scope: 0-3 or "
+                       f"{', '.join(s.name for s in Scope)}", field="scope") from None
+
+
+def _out_len(text: str | None, built: Built) -> int:
+    if text is None:
+        return built.out_len
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise CliError(f"--out-len {text!r} is not a number", field="out_len") from None
+    if not 0 <= value <= 0xFFFFFFFF:
+        raise CliError(f"--out-len {value} is outside 0..2^32-1", field="out_len")
+    return value
+
+
+def _record(session: Any, conn: Connection, path: Path, unrecorded: list[str]) -> None:
+    from fwctl_tui.captures import CaptureError, open_recorder
+
+    try:
+        recorder = open_recorder(path, conn.entry, conn.kernel_state())
+    except (OSError, CaptureError) as err:
+        raise CliError(f"cannot record to {path}: {err}") from None
+
+    def record(exchange: Exchange) -> None:
+        try:
+            recorder.record(exchange)
+        except CaptureError as err:
+            unrecorded.append(str(err))
+        finally:
+            recorder.close()
+
+    session.listeners.append(record)
+
+
+def _report(args: argparse.Namespace, plugin: DriverPlugin, built: Built, ex: Exchange,
+            preview: dict[str, Any]) -> int:
+    head = {"device": ex.device, "type": plugin.type_name, "command": built.command.name,
+            "scope": ex.scope.name, "scope_value": int(ex.scope), "preview": preview}
+    if ex.errno:
+        error = plugin.explain(built, ex.errno)
+        if ex.detail:
+            error += f" ({ex.detail})"
+        raise CliError(error, EXIT_DEVICE, errno=ex.errno, **head)
+    assert ex.reply is not None
+    decoded = plugin.decode(built, ex.reply)
+    failed = bool(decoded.get("retval")) or bool(decoded.get("error_code"))
+    if args.json:
+        print_json({**head, "errno": 0, "out_len": ex.out_len,
+                    "duration_us": round(ex.duration_ns / 1000, 1), "reply": decoded})
+    else:
+        _print_human(head, ex, decoded)
+    return EXIT_DEVICE if failed else EXIT_OK
+
+
+def _print_human(head: dict[str, Any], ex: Exchange, decoded: dict[str, Any]) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    table = Table.grid(padding=(0, 2))
+    for key in ("device", "type", "command", "scope"):
+        table.add_row(Text(key), Text(printable(str(head[key]))))
+    table.add_row(Text("reply"), Text(f"{ex.out_len} B in {ex.duration_ns / 1e6:.2f} ms"))
+    console.print(table)
+    _print_value(console, decoded, "")
+
+
+def _print_value(console: Console, value: Any, indent: str) -> None:
+    """Nested dicts and lists as indented `key: value` lines (device text escaped)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        label = f"[{key}]" if isinstance(key, int) else str(key)
+        if isinstance(item, dict | list) and item:
+            console.print(Text(f"{indent}{label}:"))
+            _print_value(console, item, indent + "  ")
+        elif isinstance(item, dict | list):
+            continue
+        else:
+            console.print(Text(f"{indent}{label}: {printable(str(item))}"))

@@ -1,0 +1,149 @@
+"""Outcome and one-line summary of a recorded cxl/pds/bnxt exchange, for capture listings.
+
+A record made through a plug-in carries `meta["driver"]`; captures/checks.outcome and
+captures/decoding.summary ask here first and fall back to mlx5 for records without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fwctl_tui.drivers.base import Built, DriverInputError
+from fwctl_tui.drivers.registry import TYPE_NAMES, plugin_for
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.textsafe import printable
+
+
+def _driver(exchange: Exchange) -> str | None:
+    kind = exchange.meta.get("driver")
+    return kind if isinstance(kind, str) and kind in TYPE_NAMES and kind != "mlx5" else None
+
+
+def _decoded(kind: str, exchange: Exchange) -> dict[str, Any]:
+    plugin = plugin_for(kind)
+    if kind == "pds":
+        from fwctl_tui.sim.pds import layout
+
+        meta = exchange.meta.get("pds")
+        reply = exchange.reply or b""
+        if len(reply) < layout.SIZE:
+            return {"problems": [f"reply is {len(reply)} bytes, not {layout.SIZE}"]}
+        return {"endpoint": layout.get(reply, "in.ep"), "operation": layout.get(reply, "in.op"),
+                "retval": layout.get(reply, "out.retval"),
+                "response": str(meta.get("out_payload", "")) if isinstance(meta, dict) else ""}
+    try:
+        command = plugin.command(exchange.command)
+    except DriverInputError:
+        command = plugin.commands()[0]
+    built = Built(command, exchange.request, exchange.out_cap, exchange.scope)
+    return plugin.decode(built, exchange.reply or b"")
+
+
+def outcome(exchange: Exchange) -> str | None:
+    """OK, the errno name, or the driver's return code; None for mlx5 records."""
+    kind = _driver(exchange)
+    if kind is None:
+        return None
+    if exchange.errno:
+        return exchange.outcome()
+    decoded = _decoded(kind, exchange)
+    if decoded.get("problems"):
+        return "SHORT_REPLY"
+    if kind == "cxl":
+        return "OK" if decoded["retval"] == 0 else str(decoded["retval_name"])
+    code = decoded.get("retval", decoded.get("error_code", 0))
+    return "OK" if not code else f"{'retval' if kind == 'pds' else 'error_code'} {code}"
+
+
+def summary(exchange: Exchange) -> str | None:
+    """What the record asked and got, in the driver's terms; None for mlx5 records."""
+    kind = _driver(exchange)
+    if kind is None:
+        return None
+    if exchange.errno:
+        return printable(exchange.detail or "")
+    decoded = _decoded(kind, exchange)
+    if decoded.get("problems"):
+        return printable("; ".join(decoded["problems"]))
+    if kind == "pds":
+        return (f"ep {decoded['endpoint']:#x} op {decoded['operation']:#x} response "
+                f"{decoded['response'][:32] or '-'}")
+    if kind == "bnxt":
+        return f"req_type {decoded['req_type']:#06x} error_code {decoded.get('error_code')}"
+    if "features" in decoded:
+        names = [f["name"] or f["uuid"] for f in decoded["features"]]
+        return printable(f"{len(names)} features: {', '.join(names)}")
+    if "data" in decoded:
+        data = decoded["data"]
+        fields = data.get("fields")
+        shown = (" ".join(f"{k}={v}" for k, v in fields.items()) if isinstance(fields, dict)
+                 else data["hex"])
+        return printable(f"{decoded['feature_name'] or decoded['feature']}: {shown}")
+    return f"retval {decoded.get('retval_name', '')}".strip()
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested decode output as {dotted.path: leaf}."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = ((f"[{i}]", v) for i, v in enumerate(value))
+    else:
+        return {prefix: value}
+    out: dict[str, Any] = {}
+    for key, item in items:
+        path = f"{prefix}{key}" if str(key).startswith("[") or not prefix else f"{prefix}.{key}"
+        out.update(_flat(item, path))
+    return out
+
+
+def changes(a: Exchange, b: Exchange) -> list[tuple[str, Any, Any]] | None:
+    """(path, A, B) of what differs between two answers of a cxl/pds/bnxt record, decoded
+    by the plug-in (pds response payloads included); None for mlx5 records."""
+    kind = _driver(a)
+    if kind is None or _driver(b) != kind:
+        return None
+    out = [("errno", a.errno, b.errno)] if a.errno != b.errno else []
+    if a.errno or b.errno:
+        return out
+    fa, fb = _flat(_decoded(kind, a)), _flat(_decoded(kind, b))
+    return out + [(path, fa.get(path), fb.get(path))
+                  for path in list(fa) + [p for p in fb if p not in fa]
+                  if fa.get(path) != fb.get(path)]
+
+
+def question(exchange: Exchange) -> dict[str, Any] | None:
+    """What a cxl/pds/bnxt record asks (diff pairs records by it): command, scope and
+    `index`, the request's identifying fields; None for mlx5 records."""
+    kind = _driver(exchange)
+    if kind is None:
+        return None
+    request = exchange.request
+    index: dict[str, Any]
+    meta = exchange.meta.get("pds")
+    if kind == "pds" and len(request) >= 48:
+        from fwctl_tui.sim.pds import layout
+
+        index = {"ep": layout.get(request, "in.ep"), "op": layout.get(request, "in.op"),
+                 "payload": str(meta.get("in_payload", "")) if isinstance(meta, dict) else "",
+                 "response_len": layout.get(request, "out.len")}
+    elif kind == "cxl" and exchange.command in ("GET_FEATURE", "SET_FEATURE"):
+        from fwctl_tui.drivers.cxl_features import uuid_text
+        from fwctl_tui.sim.cxl import layout as cxl
+
+        body = request[cxl.RPC_IN_HEADER:]
+        index = {"feature": uuid_text(body[:16]), "request": body[16:].hex()}
+    else:
+        index = {"request": request.hex()}
+    return {"command": exchange.command, "scope": exchange.scope.name, "index": index}
+
+
+def resend_refusal(exchange: Exchange) -> str | None:
+    """Why `replay --against` does not re-send this record (None: an mlx5 record it
+    judges itself). Re-sending needs the plug-in's scope rule and, for pds, new payload
+    buffers; until then cxl/pds/bnxt records are listed as skipped with this reason."""
+    kind = _driver(exchange)
+    if kind is None:
+        return None
+    return (f"skipped: re-sending {kind} records is not offered (replay:FILE answers them; "
+            f"send them again with `fwctl-tui send DEVICE {exchange.command} ...`)")

@@ -1,0 +1,72 @@
+"""The pds fwctl driver's rules (cxl_pds.json `pds.driver_rules`), for the kernel emulator.
+
+In order: the struct's size, the payload sizes against the firmware's limits, the
+endpoint, the operation, the operation's scope (EPERM), then the firmware runs it. The
+driver itself copies the payloads through the user addresses in the struct and answers
+with the same 48 bytes, out.retval set, out_len = in_len.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+
+from fwctl_tui.sim.mlx5_driver import RpcOutcome
+from fwctl_tui.sim.pds import layout
+from fwctl_tui.sim.pds.firmware import DscFirmware
+from fwctl_tui.uapi import DeviceType, Scope
+
+
+def _fail(code: int, detail: str) -> RpcOutcome:
+    return RpcOutcome(code, detail=f"pds fwctl: {detail}")
+
+
+class PdsDriver:
+    """pds_fwctl: endpoint/operation ids, scope from the operation's attribute."""
+
+    device_type = int(DeviceType.PDS)
+
+    def __init__(self, firmware: DscFirmware) -> None:
+        self.firmware = firmware
+
+    def open_uctx(self) -> object:
+        return object()
+
+    def close_uctx(self, uctx: object) -> None:
+        """No per-file state."""
+
+    def info(self, uctx: object) -> bytes:
+        return b""  # the info op never sets the length (facts `pds.info_quirk`)
+
+    def rpc(self, uctx: object, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
+        fw = self.firmware
+        if len(request) < layout.SIZE:
+            return _fail(errno.EINVAL, f"in_len {len(request)} < {layout.SIZE}")
+        in_len = layout.get(request, "in.len")
+        want = layout.get(request, "out.len")
+        if in_len > fw.max_req_sz or want > fw.max_resp_sz:
+            return _fail(errno.EINVAL, f"in.len {in_len} / out.len {want} above the "
+                         f"firmware's {fw.max_req_sz} / {fw.max_resp_sz}")
+        ep, op = layout.get(request, "in.ep"), layout.get(request, "in.op")
+        if ep not in fw.endpoints():
+            return _fail(errno.EINVAL, f"endpoint {ep:#x} is not one the firmware listed")
+        operation = fw.operations.get((ep, op))
+        if operation is None:
+            return _fail(errno.EINVAL, f"operation {op:#x} is not one endpoint {ep:#x} has")
+        if scope < operation.scope:
+            return _fail(errno.EPERM, f"operation {op:#x} needs {operation.scope.name}, "
+                         f"sent at {scope.name}")
+        in_addr = layout.get(request, "in.payload")
+        if in_len and not in_addr:
+            return _fail(errno.EFAULT, "in.payload is NULL")
+        payload = ctypes.string_at(in_addr, in_len) if in_len else b""
+        retval, response = fw.run(operation, payload)
+        out_addr = layout.get(request, "out.payload")
+        if want:
+            if not out_addr:
+                return _fail(errno.EFAULT, "out.payload is NULL")
+            data = response[:want].ljust(want, b"\0")
+            ctypes.memmove(out_addr, data, want)
+        reply = bytearray(request[:layout.SIZE])
+        layout.put(reply, "out.retval", retval)
+        return RpcOutcome(0, bytes(reply), len(request))
