@@ -32,7 +32,7 @@ from fwctl_tui.uapi import (
     FwctlRpc,
     Scope,
     device_type_name,
-    mlx5_uctx_cap_names,
+    uctx_cap_names,
 )
 
 try:
@@ -144,15 +144,7 @@ class DeviceInfo:
 
     @property
     def uctx_cap_names(self) -> list[str]:
-        caps = self.fields.get("uctx_caps", 0)
-        if self.type_name == "mlx5":
-            return mlx5_uctx_cap_names(caps)
-        if self.type_name in ("pds", "bnxt"):  # their plug-in names the caps bits
-            from fwctl_tui.drivers import plugin_for
-
-            names: list[str] = plugin_for(self.type_name).info(self.fields)["uctx_cap_names"]
-            return names
-        return []
+        return uctx_cap_names(self.type_name, self.fields.get("uctx_caps", 0))
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = dict(self.fields)

@@ -109,11 +109,21 @@ INFO_STRUCTS: dict[int, type[ctypes.Structure]] = {
 
 MLX5_UCTX_CAPS: dict[str, int] = dict(_F["mlx5"]["uctx_caps_bits"])
 
+# Each driver's uctx_caps word, bit name -> mask (mlx5's facts give masks, pds's and
+# bnxt's give bit numbers of their capability enums).
+UCTX_CAPS: dict[str, dict[str, int]] = {
+    "mlx5": MLX5_UCTX_CAPS,
+    "pds": {name.removeprefix("PDS_FWCTL_"): 1 << bit
+            for name, bit in _F["pds"]["caps_enum"].items()},
+    "bnxt": {name: 1 << bit for name, bit in _F["bnxt"]["commands_enum"].items()},
+}
 
-def mlx5_uctx_cap_names(caps: int) -> list[str]:
-    """Names of the bits set in an mlx5 uctx_caps word (unknown bits as hex)."""
-    names = [name for name, bit in MLX5_UCTX_CAPS.items() if caps & bit]
-    rest = caps & ~sum(MLX5_UCTX_CAPS.values())
+
+def uctx_cap_names(type_name: str, caps: int) -> list[str]:
+    """Names of the bits set in a driver's uctx_caps word (unknown bits as hex)."""
+    known = UCTX_CAPS.get(type_name, {})
+    names = [name for name, bit in known.items() if caps & bit]
+    rest = caps & ~sum(known.values())
     if rest:
         names.append(f"0x{rest:x}")
     return names

@@ -16,8 +16,7 @@ from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.facts import facts
-from fwctl_tui.uapi import DeviceType, Scope, parse_scope
+from fwctl_tui.uapi import DeviceType, Scope, parse_scope, uctx_cap_names
 
 MAX_REQ = 128  # HWRM_MAX_REQ_LEN: the bnxt errno row of the facts ("> 128")
 U16 = 2
@@ -33,9 +32,6 @@ RAW = DriverCommand(
     (InputField("hex", "the whole HWRM request, hex (req_type first, little-endian)"),
      InputField("response_len", "bytes of response to ask for", "256"),
      InputField("scope", "the scope to send at", "CONFIGURATION")))
-CAPS = {name: 1 << bit for name, bit in facts()["bnxt"]["commands_enum"].items()}
-
-
 class BnxtPlugin:
     """Broadcom NetXtreme (FWCTL_DEVICE_TYPE_BNXT): listed, info decoded, raw RPC."""
 
@@ -104,4 +100,4 @@ class BnxtPlugin:
 
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         caps = fields.get("uctx_caps", 0)
-        return {**fields, "uctx_cap_names": [n for n, bit in CAPS.items() if caps & bit]}
+        return {**fields, "uctx_cap_names": uctx_cap_names("bnxt", caps)}

@@ -23,7 +23,7 @@ from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.uapi import DeviceType, mlx5_uctx_cap_names
+from fwctl_tui.uapi import DeviceType, uctx_cap_names
 
 _RULE = ("the opcode must be on the mlx5 fwctl allow-list and the scope at least its "
          "row's (EBADMSG otherwise)")
@@ -89,5 +89,5 @@ class Mlx5Plugin:
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         out: dict[str, Any] = dict(fields)
         if "uctx_caps" in fields:
-            out["uctx_cap_names"] = mlx5_uctx_cap_names(fields["uctx_caps"])
+            out["uctx_cap_names"] = uctx_cap_names("mlx5", fields["uctx_caps"])
         return out

@@ -19,7 +19,7 @@ from fwctl_tui.drivers.pds_entries import Entry
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.sim.pds import layout
-from fwctl_tui.uapi import DeviceType, Scope, parse_scope
+from fwctl_tui.uapi import DeviceType, Scope, parse_scope, uctx_cap_names
 
 RULE = ("the operation's firmware attribute sets its scope (READ/WRITE/SYNC: "
         "CONFIGURATION, DEBUG_READ: DEBUG_READ_ONLY, DEBUG_WRITE: DEBUG_WRITE, other: "
@@ -32,9 +32,6 @@ RPC = DriverCommand(
      InputField("payload", "request payload, hex", ""),
      InputField("response_len", "bytes of response to ask for", "256"),
      InputField("scope", "the scope the operation needs, if known", "CONFIGURATION")))
-UCTX_CAPS = {name: 1 << bit for name, bit in layout.pds_facts()["info"]["uctx_caps_bits"].items()}
-
-
 def _number(values: Mapping[str, str], name: str, default: int | None, top: int) -> int:
     text = values.get(name, "")
     if text == "":
@@ -148,7 +145,7 @@ class PdsPlugin:
 
     def info(self, fields: Mapping[str, int]) -> dict[str, Any]:
         caps = fields.get("uctx_caps", 0)
-        return {**fields, "uctx_cap_names": [n for n, bit in UCTX_CAPS.items() if caps & bit],
+        return {**fields, "uctx_cap_names": uctx_cap_names("pds", caps),
                 "note": "pds reports no info data in the kernel source read (length 0)"}
 
 

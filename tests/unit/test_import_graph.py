@@ -63,6 +63,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.exchange": RULES,
     "fwctl_tui.captures": RULES,
     "fwctl_tui.decoders": RULES,
+    "fwctl_tui.drivers": RULES,  # one plug-in per device type: catalogue, framing, decoders
     "fwctl_tui.connect": SESSION,
     "fwctl_tui.session": SESSION,
     "fwctl_tui.replay_device": SESSION,
