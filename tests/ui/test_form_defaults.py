@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, Select
-from ui_support import make_app, open_command, open_first_device, send_from_form, settle
+from ui_support import (
+    make_app,
+    open_command,
+    open_first_device,
+    pick,
+    select_prompts,
+    send_from_form,
+    settle,
+)
 
 from fwctl_tui.screens.command import CommandScreen
 from fwctl_tui.screens.result import ResultScreen
@@ -28,7 +36,7 @@ async def test_query_qp_succeeds_from_the_offered_default(tmp_path: Path,
         assert isinstance(form, CommandScreen)
         assert form.query_one("#f-qpn", Input).value == "1"
         picks = form.query_one("#pick-f-qpn", Select)
-        labels = [str(prompt) for prompt, _value in picks._options]
+        labels = await select_prompts(pilot, picks)
         assert any("GSI QP" in label for label in labels)
         assert any("UMR QP" in label for label in labels)
         result = await send_from_form(pilot)
@@ -36,9 +44,9 @@ async def test_query_qp_succeeds_from_the_offered_default(tmp_path: Path,
         assert app.workspace.session.history[-1].status == 0
         await pilot.press("escape")
         await settle(pilot)
-        umr = next(value for prompt, value in picks._options if "UMR" in str(prompt))
-        picks.value = umr  # picking an object fills the field
-        await settle(pilot)
+        await pick(pilot, picks, "UMR")  # picking an object fills the field
+        umr = picks.value
+        assert isinstance(umr, int) and umr != 1
         assert form.query_one("#f-qpn", Input).value == f"0x{umr:x}"
         result = await send_from_form(pilot)
         assert isinstance(result, ResultScreen)

@@ -29,7 +29,7 @@ def test_punctuation_and_named_keys_are_key_names() -> None:
 
 async def test_a_typo_keeps_the_default_key_working(tmp_path: Path) -> None:
     app = make_app(tmp_path, keymap={"preview_send": "ctrl+shift+banana"})
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(pilot)
         assert any("'banana' is not a key name" in text for text in messages(app))
         await open_first_device(pilot)

@@ -71,7 +71,11 @@ async def test_mtmp_in_celsius_raw_on_v_and_unit_on_f1(tmp_path: Path) -> None:
 async def test_failed_query_shows_status_and_no_decoded_context(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
-        result = await open_result(pilot, "query_qp", "QUERY_QP")  # the form's qpn 0: none
+        await open_first_device(pilot)
+        await open_command(pilot, "query_qp", "QUERY_QP")
+        app.screen.query_one("#f-qpn", Input).value = "0xfffff0"  # no such QP
+        await settle(pilot)
+        result = await send_from_form(pilot)
         assert isinstance(result, ResultScreen)
         status = str(result.query_one("#result-status", Static).content)
         assert "BAD_RES_ERR" in status and "does not exist" in status

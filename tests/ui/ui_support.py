@@ -162,6 +162,29 @@ def messages(app: Any) -> list[str]:
     return [str(toast.render()) for toast in app.screen.query("Toast")]
 
 
+async def select_prompts(pilot: Pilot[Any], select: Select[Any]) -> list[str]:
+    """The entries a Select offers, as its opened list shows them (public API only)."""
+    select.expanded = True
+    await pilot.pause()
+    shown = select.query_one(OptionList)
+    prompts = [str(shown.get_option_at_index(i).prompt) for i in range(shown.option_count)]
+    select.expanded = False
+    await pilot.pause()
+    return prompts
+
+
+async def pick(pilot: Pilot[Any], select: Select[Any], words: str) -> None:
+    """Choose the Select's first entry containing `words`, with the keyboard."""
+    select.focus()
+    select.expanded = True
+    await pilot.pause()
+    shown = select.query_one(OptionList)
+    shown.highlighted = next(i for i in range(shown.option_count)
+                             if words in str(shown.get_option_at_index(i).prompt))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 _SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
                        r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>')
 
