@@ -50,6 +50,7 @@ SUBCOMMAND_PARSE_ERRORS = {
     "replay": ["replay"],
     "diff": ["diff"],
     "export": ["export", "src"],
+    "pds-entries": ["pds-entries"],
 }
 
 

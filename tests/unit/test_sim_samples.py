@@ -11,6 +11,7 @@ from typing import Any
 from fwctl_tui.captures import load_capture
 from fwctl_tui.decoders import catalogue, decode_output, iter_leaves
 from fwctl_tui.exchange import Exchange
+from tools.make_driver_samples import STORIES as DRIVER_STORIES
 from tools.make_samples import STORIES, make
 
 SAMPLES = Path(__file__).parents[2] / "captures"
@@ -96,4 +97,4 @@ def test_every_sample_file_has_a_readme_section_and_every_section_a_file() -> No
     readme = (SAMPLES / "README.md").read_text()
     sections = re.findall(r"^## (\S+\.jsonl) ", readme, flags=re.MULTILINE)
     files = sorted(path.name for path in SAMPLES.glob("*.jsonl"))
-    assert sorted(sections) == files == sorted(STORIES)
+    assert sorted(sections) == files == sorted([*STORIES, *DRIVER_STORIES])
