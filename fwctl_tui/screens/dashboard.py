@@ -275,26 +275,17 @@ class DashboardScreen(Screen[None]):
     def action_interval(self) -> None:
         if self._offline_says_so():
             return
-        from fwctl_tui.screens.prompt import PathPrompt
+        from fwctl_tui.screens.prompt import PathPrompt, ask_interval
 
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                seconds = float(text)
-            except ValueError:
-                seconds = -1.0
-            if not MIN_INTERVAL_S <= seconds <= 3600 or seconds != seconds:
-                self.notify(f"Interval {printable(text)!r}: give seconds from "
-                            f"{MIN_INTERVAL_S} to 3600.", severity="error")
-                return
+        def accept(seconds: float) -> None:
             self.interval = seconds
             self._wake.set()
             self._show_status()
 
-        self.app.push_screen(PathPrompt("Sampling interval", f"{self.interval:g}",
-                                        "Seconds between two samples of the port.",
-                                        hint="Seconds between samples; Enter accepts."), chosen)
+        prompt = PathPrompt("Sampling interval", f"{self.interval:g}",
+                            "Seconds between two samples of the port.",
+                            hint="Seconds between samples; Enter accepts.")
+        ask_interval(self, prompt, MIN_INTERVAL_S, accept)
 
     def action_pick_port(self) -> None:
         if self._offline_says_so():

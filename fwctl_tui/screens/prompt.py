@@ -1,4 +1,5 @@
-"""A one-line prompt: a file path (ctrl+o, ctrl+s) or a device name (o on the devices).
+"""A one-line prompt: a file path (ctrl+o, ctrl+s), a device name (o on the devices) or
+an interval in seconds (the dashboard's and a watched result's `i`/`w`).
 
 Returns the typed text, or None on escape: escape never confirms anything. The title is
 said once (the border); the line under it says what the path is for. The prompt has its
@@ -8,13 +9,18 @@ cut off at the edge (`^o Op`), none of which work while the prompt waits.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
+
+from fwctl_tui.textsafe import printable
+
+MAX_INTERVAL_S = 3600.0
 
 
 class PathPrompt(ModalScreen[str | None]):
@@ -52,3 +58,24 @@ class PathPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_interval(screen: Screen[Any], prompt: PathPrompt, shortest: float,
+                 accept: Callable[[float], object]) -> None:
+    """Push `prompt`; a number of seconds from `shortest` to an hour goes to `accept`,
+    anything else is said as an error on `screen` (escape: nothing happens)."""
+
+    def chosen(text: str | None) -> None:
+        if text is None:
+            return
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = -1.0
+        if not shortest <= seconds <= MAX_INTERVAL_S:  # NaN fails this too
+            screen.notify(f"Interval {printable(text)!r}: give seconds from {shortest:g} "
+                          f"to {MAX_INTERVAL_S:g}.", severity="error")
+            return
+        accept(seconds)
+
+    screen.app.push_screen(prompt, chosen)

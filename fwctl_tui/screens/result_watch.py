@@ -118,25 +118,12 @@ def toggle(screen: ResultScreen) -> None:
     if problem is not None:
         screen.notify(f"Cannot watch: {problem}.", severity="warning")
         return
-    from fwctl_tui.screens.prompt import PathPrompt
+    from fwctl_tui.screens.prompt import PathPrompt, ask_interval
 
-    def chosen(text: str | None) -> None:
-        if text is None:
-            return
-        try:
-            seconds = float(text)
-        except ValueError:
-            seconds = -1.0
-        if not MIN_INTERVAL_S <= seconds <= 3600:
-            screen.notify(f"Interval {text!r}: give seconds from {MIN_INTERVAL_S} to 3600.",
-                          severity="error")
-            return
-        start(screen, seconds)
-
-    screen.app.push_screen(PathPrompt("Watch: re-send every", "1",
-                                      "Seconds between two re-sends of this command.",
-                                      hint="Seconds between re-sends; Enter starts, w stops."),
-                           chosen)
+    prompt = PathPrompt("Watch: re-send every", "1",
+                        "Seconds between two re-sends of this command.",
+                        hint="Seconds between re-sends; Enter starts, w stops.")
+    ask_interval(screen, prompt, MIN_INTERVAL_S, lambda seconds: start(screen, seconds))
 
 
 def start(screen: ResultScreen, interval: float) -> ResultWatch:
