@@ -10,8 +10,6 @@ saved entries (`fwctl-tui pds-entries`).
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -20,6 +18,7 @@ from rich.text import Text
 
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, open_connection, print_json
 from fwctl_tui.cli.catalogue import parse_assignments
+from fwctl_tui.cli.recording import exit_code, recording
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
 from fwctl_tui.drivers.pds_entries import EntryError, load_book
@@ -52,14 +51,10 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
         out_len = _out_len(args.out_len, built)
         session = conn.session()
         session.listeners.append(lambda ex: plugin.prepare_record(built, ex))
-        unrecorded: list[str] = []
-        if args.capture:
-            _record(session, conn, Path(args.capture), unrecorded)
-        exchange = session.send(built.command.name, scope, built.request, out_len)
+        with recording(session, conn, args.capture) as unrecorded:
+            exchange = session.send(built.command.name, scope, built.request, out_len)
         code = _report(args, plugin, built, exchange, preview)
-    for reason in unrecorded:
-        sys.stderr.write(f"fwctl-tui: error: sent, but not recorded: {printable(reason)}\n")
-    return code
+    return exit_code(code, unrecorded)
 
 
 def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, Any]:
@@ -97,25 +92,6 @@ def _out_len(text: str | None, built: Built) -> int:
     if not 0 <= value <= 0xFFFFFFFF:
         raise CliError(f"--out-len {value} is outside 0..2^32-1", field="out_len")
     return value
-
-
-def _record(session: Any, conn: Connection, path: Path, unrecorded: list[str]) -> None:
-    from fwctl_tui.captures import CaptureError, open_recorder
-
-    try:
-        recorder = open_recorder(path, conn.entry, conn.kernel_state())
-    except (OSError, CaptureError) as err:
-        raise CliError(f"cannot record to {path}: {err}") from None
-
-    def record(exchange: Exchange) -> None:
-        try:
-            recorder.record(exchange)
-        except CaptureError as err:
-            unrecorded.append(str(err))
-        finally:
-            recorder.close()
-
-    session.listeners.append(record)
 
 
 def _report(args: argparse.Namespace, plugin: DriverPlugin, built: Built, ex: Exchange,

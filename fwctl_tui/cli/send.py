@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -20,7 +19,6 @@ from fwctl_tui import policy
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
-    EXIT_USAGE,
     CliError,
     add_json_flag,
     open_connection,
@@ -28,6 +26,7 @@ from fwctl_tui.cli import (
 )
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
 from fwctl_tui.cli.driver_send import send_other
+from fwctl_tui.cli.recording import exit_code, recording
 from fwctl_tui.cli.reply_table import print_tree
 from fwctl_tui.cli.send_preview import CANCELLED, SendPlan, confirm, is_terminal, print_preview
 from fwctl_tui.connect import Connection, device_type_hint, not_mlx5
@@ -125,27 +124,22 @@ def _send(args: argparse.Namespace) -> int:
         _check_variant(cmd, op_mod, given)
         state = conn.kernel_state()
         session = conn.session()
-        unrecorded: list[str] = []
-        if args.capture:
-            _attach_recorder(session, conn, Path(args.capture), unrecorded)
-        request, write, enable = _build(cmd, op_mod, values, given, session, state)
-        op_mod = mbox_op_mod(request)
-        scope = _choose_scope(args.scope, cmd, op_mod, state)
-        preview = policy.preview(
-            cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request)
-        )
-        plan = SendPlan(cmd, conn.name, request, preview, write, notes)
-        if args.dry_run:
+        with recording(session, conn, args.capture) as unrecorded:
+            request, write, enable = _build(cmd, op_mod, values, given, session, state)
+            op_mod = mbox_op_mod(request)
+            scope = _choose_scope(args.scope, cmd, op_mod, state)
+            preview = policy.preview(
+                cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request)
+            )
+            plan = SendPlan(cmd, conn.name, request, preview, write, notes)
+            if args.dry_run:
+                _say_enable_bits(args, enable)
+                return _dry_run(args, plan, enable)
+            _confirm(args, cmd, plan)
             _say_enable_bits(args, enable)
-            return _dry_run(args, plan, enable)
-        _confirm(args, cmd, plan)
-        _say_enable_bits(args, enable)
-        out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
-        exchange = session.send(cmd.name, scope, request, out_cap)
-    code = _report(args, cmd, exchange, enable)
-    for reason in unrecorded:  # the RPC was sent and reported; its record was not kept
-        sys.stderr.write(f"fwctl-tui: error: sent, but not recorded: {printable(reason)}\n")
-    return EXIT_USAGE if unrecorded and code == EXIT_OK else code
+            out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
+            exchange = session.send(cmd.name, scope, request, out_cap)
+    return exit_code(_report(args, cmd, exchange, enable), unrecorded)
 
 
 def _refuse_other_command_sets(refusal: str | None) -> None:
@@ -346,28 +340,6 @@ def _refusal_text(cmd: Command, preview: policy.Preview) -> str:
         f"{cmd.name} at {preview.scope.name} taints the kernel; not sent.\n{rows}\n"
         "Re-run with --yes to accept this."
     )
-
-
-def _attach_recorder(session: Session, conn: Connection, path: Path,
-                     unrecorded: list[str]) -> None:
-    """Record to `path`; a record that cannot be written (disk full) is put in
-    `unrecorded` instead of raising after the RPC was already sent."""
-    from fwctl_tui.captures import CaptureError, open_recorder
-
-    try:
-        recorder = open_recorder(path, conn.entry, conn.kernel_state())
-    except (OSError, CaptureError) as err:
-        raise CliError(f"cannot record to {path}: {err}") from None
-
-    def record(exchange: Exchange) -> None:
-        try:
-            recorder.record(exchange)
-        except CaptureError as err:
-            unrecorded.append(str(err))
-        finally:
-            recorder.close()
-
-    session.listeners.append(record)
 
 
 def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: EnableBits) -> int:

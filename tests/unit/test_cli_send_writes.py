@@ -162,3 +162,14 @@ def test_tainting_scope_still_needs_yes_on_a_terminal(capsys, monkeypatch) -> No
     code, doc, _ = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--json")
     assert code == 2 and "taints the kernel" in doc["error"]
     assert sim_host.get_host("cx7").kernel.tainted == 0
+
+
+def test_a_recorded_write_keeps_its_read_and_its_write(tmp_path, capsys) -> None:
+    capture = tmp_path / "write.jsonl"
+    assert main([*PAOS, "--set", DOWN, "--yes", "--capture", str(capture)]) == 0
+    assert "not recorded" not in capsys.readouterr().err
+    records = [json.loads(line) for line in capture.read_text().splitlines()[1:]]
+    assert [record["seq"] for record in records] == [1, 2]
+    # the read that the write is built on (op_mod 1), then the write itself (op_mod 0)
+    assert [(r["command"], r["op_mod"]) for r in records] == [("ACCESS_REG:PAOS", 1),
+                                                              ("ACCESS_REG:PAOS", 0)]
