@@ -316,6 +316,8 @@ class FwctlApp(LearnActions, CaptureActions):
 
     def on_rpc_finished(self, message: RpcFinished) -> None:
         self._withdraw_quit_question()
+        for problem in self.workspace.take_unrecorded():
+            self.notify(problem, title="recording", severity="error", timeout=10)
         exchange = message.exchange
         if exchange.errno:
             self._show_errno(exchange)

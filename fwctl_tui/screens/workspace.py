@@ -112,6 +112,7 @@ class Workspace:
         self.recorder: Any = None
         self.recorder_path: Path | None = None
         self.recording_problem: str | None = None  # why recording is wanted but not running
+        self.unrecorded: list[str] = []  # records a full disk refused, not yet said
         self.recording_notice: str | None = None  # what the last start did that was not asked
         # F4 off then on continues this file: the session's capture stays one file, so
         # ctrl+s never saves an empty "second half" while the history shows every RPC
@@ -227,7 +228,7 @@ class Workspace:
             self.recorder_path = None
             self.recording_problem = f"NOT recording: {err}"
             return None
-        self.session.listeners.append(self.recorder)
+        self.session.listeners.append(self._record)
         self.recorder_path = Path(self.recorder.path)
         self.recording_problem = None
         return self.recorder_path
@@ -235,14 +236,32 @@ class Workspace:
     def stop_recording(self) -> None:
         """Detach and close the recorder; nothing is recorded (or shown as recording) after."""
         if self.recorder is not None:
-            if self.session is not None and self.recorder in self.session.listeners:
-                self.session.listeners.remove(self.recorder)
+            if self.session is not None and self._record in self.session.listeners:
+                self.session.listeners.remove(self._record)
             closer = getattr(self.recorder, "close", None)
             if callable(closer):
                 closer()
             self.recorded += getattr(self.recorder, "count", 0)
         self.recorder = None
         self.recorder_path = None
+
+    def _record(self, exchange: Exchange) -> None:
+        """Append `exchange` to the capture; a record that cannot be written (disk full)
+        is kept in `unrecorded` to be said, never raised: the RPC was sent and its reply
+        must still be shown."""
+        from fwctl_tui.captures import CaptureError
+
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.record(exchange)
+        except CaptureError as err:
+            self.unrecorded.append(f"{exchange.command} was sent but not recorded: {err}")
+
+    def take_unrecorded(self) -> list[str]:
+        """What was sent but not recorded since the last call (the App says it)."""
+        said, self.unrecorded = self.unrecorded, []
+        return said
 
     def not_recorded(self) -> int:
         """RPCs of this session that are in the history but in no capture (recording off)."""

@@ -153,3 +153,26 @@ async def test_a_long_capture_path_keeps_its_file_name_in_80_columns(
         await settle(pilot)
         shown = str(app.screen.query_one(DeviceBar).render())
         assert shown.endswith(f"● REC {folder / 'session-capture.jsonl'}")
+
+
+async def test_a_record_the_disk_refuses_still_shows_the_reply(
+    tmp_path: Path, pinned_time: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fwctl_tui.captures import CaptureError
+    from fwctl_tui.screens.result import ResultScreen
+
+    capture = tmp_path / "x.jsonl"
+    app = make_app(tmp_path, capture=capture)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await open_first_device(pilot)
+        recorder = app.workspace.recorder
+
+        def full_disk(exchange: Any) -> None:
+            raise CaptureError("No space left on device; the capture is unchanged",
+                               path=str(capture))
+
+        monkeypatch.setattr(recorder, "record", full_disk)
+        await send_query(pilot)
+        assert isinstance(app.screen, ResultScreen), "the reply is shown all the same"
+        said = [m for m in messages(app) if "sent but not recorded" in m]
+        assert said and "No space left on device" in said[0] and "QUERY_HCA_CAP" in said[0]
