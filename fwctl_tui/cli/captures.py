@@ -8,7 +8,6 @@ header exits 2 with the line and reason; broken records are listed and warned ab
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,6 +17,7 @@ from rich.text import Text
 
 from fwctl_tui.captures import checks, decoding, render
 from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures, diff_records
+from fwctl_tui.captures.findings import FAILED, Findings, FindingsBuilder, analyse
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import (
     Capture,
@@ -155,21 +155,35 @@ def run_replay(args: argparse.Namespace) -> int:
     with _open(args.capture) as capture:
         if args.against:
             return _run_against(args, capture, flt)
-        items = _selected(capture, flt)
         if args.json:
-            write_json_document({"header": capture.describe()}, "records", items, _item_json)
+            head = {"header": capture.describe(), "findings": analyse(capture).as_json()}
+            write_json_document(head, "records", _selected(capture, flt), _item_json)
             return EXIT_OK
+        builder, rows = FindingsBuilder(capture), []
+        for item in capture.iter_records():  # one pass: findings first, rows kept as text
+            outcome = outcome_text(item.exchange) if item.exchange is not None else None
+            builder.add(item, outcome)
+            if flt.matches(item):
+                rows.append(_row(item, outcome))
         writer = LineWriter(_console())
         _print_header(writer, capture)
-        first = next(items, None)
-        if first is not None or not len(capture):
+        print_findings(writer, builder.result())
+        if rows or not len(capture):
             sys.stdout.flush()
-            write_table(_row(item) for item in itertools.chain((first,) if first else (), items))
+            write_table(rows)
         else:
             writer.line(f"no record of {len(capture)} matches {_filter_text(args)}", "yellow")
         for problem in capture.problems:
             sys.stderr.write(f"fwctl-tui: warning: {printable(str(problem))}\n")
     return EXIT_OK
+
+
+def print_findings(writer: LineWriter, findings: Findings) -> None:
+    """The summary before the records: overview lines, then each finding by record."""
+    writer.line("findings:", "bold")
+    for text, finding in findings.lines()[1:]:  # the header line already names the device
+        style = "" if finding is None else "bold red" if finding.kind == FAILED else "yellow"
+        writer.line(f"  {text}", style)
 
 
 def _item_json(item: RecordItem) -> dict[str, Any]:
@@ -219,7 +233,7 @@ def _print_header(writer: LineWriter, capture: Capture) -> None:
     )
 
 
-def _row(item: RecordItem) -> tuple[str, ...]:
+def _row(item: RecordItem, outcome: str | None = None) -> tuple[str, ...]:
     """One listing row (COLUMNS); the caller escapes what the capture said."""
     ex = item.exchange
     if ex is None:
@@ -227,7 +241,8 @@ def _row(item: RecordItem) -> tuple[str, ...]:
         seq = item.recorded_seq
         return ("?" if seq is None else str(seq), "", "", "?", "BROKEN", "",
                 f"line {item.line}: {reason}: {item.text[:60]}")
-    return (str(item.seq), _time_of(item)[11:26], ex.scope.name, ex.command, outcome_text(ex),
+    return (str(item.seq), _time_of(item)[11:26], ex.scope.name, ex.command,
+            outcome or outcome_text(ex),
             f"{ex.duration_ns / 1000:.1f}", decoding.summary(ex))
 
 

@@ -9,135 +9,41 @@ the shared decoded tree and hex view (reply by default, `r` for the request).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import bisect
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.segment import Segment
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
 from fwctl_tui.captures import decoding
+from fwctl_tui.captures.findings import Findings, analyse
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text, parse_filter
 from fwctl_tui.errors import explain
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.findings_list import FindingsList
 from fwctl_tui.widgets.hex_view import HexView
+from fwctl_tui.widgets.line_list import LineList
 
 LARGE_PAYLOAD = 256 * 1024  # bigger records get their tree prepared in a worker thread
 SCOPE_LABELS = {"CONFIGURATION": "CONFIG", "DEBUG_READ_ONLY": "READ", "DEBUG_WRITE": "WRITE",
                 "DEBUG_WRITE_FULL": "FULL"}
 
 
-class LineList(ScrollView, can_focus=True):
-    """A keyboard-driven list whose rows are rendered on demand by `row_text(row)`."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1)", "Up", show=False, id="list_up", tooltip="Previous row"),
-        Binding("down", "move(1)", "Down", show=False, id="list_down", tooltip="Next row"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list_pgup", tooltip="Page up"),
-        Binding("pagedown", "page(1)", "Page dn", show=False, id="list_pgdn",
-                tooltip="Page down"),
-        Binding("home", "jump(0)", "First", show=False, id="list_home", tooltip="First row"),
-        Binding("end", "jump(-1)", "Last", show=False, id="list_end", tooltip="Last row"),
-    ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor"}
-    DEFAULT_CSS = """
-    LineList { background: $surface; }
-    LineList > .line-list--cursor { background: $accent 40%; text-style: bold; }
-    LineList:focus > .line-list--cursor { background: $accent; }
-    """
-
-    cursor: reactive[int] = reactive(0, always_update=True)
-
-    class Highlighted(Message):
-        """The cursor moved to `row` (a position in the list, not a record index)."""
-
-        def __init__(self, line_list: LineList, row: int) -> None:
-            super().__init__()
-            self.line_list = line_list
-            self.row = row
-
-        @property
-        def control(self) -> LineList:
-            return self.line_list
-
-    def __init__(self, row_text: Callable[[int], Text], *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._row_text = row_text
-        self._count = 0
-        self._cache: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-    def set_count(self, count: int) -> None:
-        """New content: reset the cache and the cursor."""
-        self._count = count
-        self._cache.clear()
-        self.virtual_size = Size(0, count)  # rows are cut to the width: no sideways scroll
-        self.scroll_to(0, 0, animate=False)
-        self.cursor = 0
-
-    def render_line(self, y: int) -> Strip:
-        row = self.scroll_offset.y + y
-        width = self.size.width
-        if row >= self._count:
-            return Strip.blank(width, self.rich_style)
-        selected = row == self.cursor
-        key = (row, selected, width)
-        cached = self._cache.get(key)
-        if cached is None:
-            style = self.get_component_rich_style("line-list--cursor") if selected else None
-            text = self._row_text(row)
-            text.truncate(width, pad=True)
-            segments = list(text.render(self.app.console))
-            if style is not None:
-                segments = list(Segment.apply_style(segments, post_style=style))
-            cached = Strip(segments, width).simplify()
-            self._cache[key] = cached
-        return cached.apply_style(self.rich_style)
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        if self._count == 0:
-            return
-        top, height = self.scroll_offset.y, max(1, self.size.height)
-        if new < top:
-            self.scroll_to(y=new, animate=False)
-        elif new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False)
-        self.refresh()
-        self.post_message(self.Highlighted(self, new))
-
-    def on_click(self, event: events.Click) -> None:
-        row = self.scroll_offset.y + event.y
-        if 0 <= row < self._count:
-            self.cursor = row
-
-    def action_move(self, delta: int) -> None:
-        if self._count:
-            self.cursor = max(0, min(self._count - 1, self.cursor + delta))
-
-    def action_page(self, direction: int) -> None:
-        self.action_move(direction * max(1, self.size.height - 1))
-
-    def action_jump(self, where: int) -> None:
-        if self._count:
-            self.cursor = where % self._count
+def _position(rows: Sequence[int], index: int) -> int | None:
+    """Where record `index` is in the (ascending) shown rows, or None when filtered out."""
+    row = bisect.bisect_left(rows, index)
+    return row if row < len(rows) and rows[row] == index else None
 
 
 class CaptureBrowserScreen(Screen[None]):
@@ -150,6 +56,8 @@ class CaptureBrowserScreen(Screen[None]):
         Binding("r", "toggle_side", "Request/reply", id="capture_side",
                 tooltip="Show the request or the reply of the selected record"),
         Binding("l", "focus_list", "List", id="capture_list", tooltip="Back to the record list"),
+        Binding("f", "focus_findings", "Findings", id="capture_findings",
+                tooltip="The capture's findings: Enter on one shows its record"),
     ]
     DEFAULT_CSS = """
     CaptureBrowserScreen #capture-header { height: auto; padding: 0 1; background: $panel; }
@@ -175,10 +83,12 @@ class CaptureBrowserScreen(Screen[None]):
         self.show_request = False
         self.current: RecordItem | None = None
         self.tree_title = ""  # which record/side the tree shows (or is being prepared for)
+        self.findings: Findings | None = None  # once the findings worker is done
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
         yield Static(Text(printable(f"Opening {self.path} ...")), id="capture-header")
+        yield FindingsList(id="capture-findings")
         yield Input(placeholder="filter: command=PPCNT status=OK scope=1 since=... or words",
                     id="capture-filter")
         with Horizontal(id="capture-body"):
@@ -200,6 +110,39 @@ class CaptureBrowserScreen(Screen[None]):
             return
         self.query_one("#capture-header", Static).update(self._header_text())
         self._show_rows(range(len(self.capture)), "")
+        records.focus()
+        self.query_one("#capture-findings", FindingsList).show_analysing()
+        self._analyse(self.path)
+
+    class Analysed(Message):
+        """The findings worker's result."""
+
+        def __init__(self, findings: Findings) -> None:
+            super().__init__()
+            self.findings = findings
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-findings")
+    def _analyse(self, path: Path) -> None:
+        """Its own file handle: the list's reads must not move under the worker's."""
+        with load_capture(path) as capture:
+            self.post_message(self.Analysed(analyse(capture)))
+
+    def on_capture_browser_screen_analysed(self, event: Analysed) -> None:
+        self.findings = event.findings
+        self.query_one("#capture-findings", FindingsList).show(event.findings)
+
+    @on(FindingsList.RecordChosen)
+    def _finding_chosen(self, event: FindingsList.RecordChosen) -> None:
+        """Show the finding's record, clearing a filter that hides it."""
+        if self.capture is None:
+            return
+        row = _position(self.rows, event.index)
+        if row is None:
+            self.query_one("#capture-filter", Input).value = ""
+            self._show_rows(range(len(self.capture)), "")
+            row = event.index
+        records = self.query_one("#capture-records", LineList)
+        records.cursor = row
         records.focus()
 
     def on_unmount(self) -> None:
@@ -364,6 +307,9 @@ class CaptureBrowserScreen(Screen[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one("#capture-filter", Input).focus()
+
+    def action_focus_findings(self) -> None:
+        self.query_one("#capture-findings", FindingsList).focus()
 
     def action_focus_list(self) -> None:
         self.query_one("#capture-records", LineList).focus()

@@ -25,9 +25,9 @@ from textual.widgets import Footer, Static
 from fwctl_tui.captures import render
 from fwctl_tui.captures.diff import DiffReport, Pair, diff_captures
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.screens.capture_browser import LineList
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.line_list import LineList
 
 
 def _key_text(key: dict[str, Any]) -> str:

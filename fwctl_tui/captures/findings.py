@@ -1,0 +1,303 @@
+"""What a capture says is wrong, before its records: the summary a support engineer reads first.
+
+`analyse(capture)` walks the records once and returns Findings: the device and profile,
+the time span, the commands used, every failed record with its explanation (errno, or
+firmware status and syndrome), and what the replies report: a port administratively up
+but operationally down, PDDR's link-down page (intent and blame, by label) and
+troubleshooting page, module temperatures past their warning threshold, error counters
+that rose between the first and last read of one request, and tainting scopes. Every
+finding names its record (seq, and the record's index for the browser to jump to).
+
+It must open a 100k-record capture at once, so only the registers it reads are decoded,
+each distinct (request, reply) once, and counters are compared first read against last.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from fwctl_tui.captures import decoding
+from fwctl_tui.captures.loader import Capture, RecordItem, outcome_text
+from fwctl_tui.decoders import decode_output, iter_leaves
+from fwctl_tui.decoders.mlx5.status import status_report
+from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.uapi import Scope
+
+FAILED, LINK, MODULE, ERRORS, TAINT = "failed", "link", "module", "errors", "taint"
+READ_REGISTERS = frozenset({"PAOS", "PDDR", "MTMP"})  # decoded for what they report
+COUNTER_REGISTERS = frozenset({"PPCNT", "QUERY_VPORT_COUNTER", "QUERY_Q_COUNTER"})
+_ERROR_COUNTER = re.compile(r"error|uncorrectable|discard|drop|link_down|fcs|lost|bad")
+_NOT_ERROR = re.compile(
+    r"(?<!un)corrected|(?<!un)intentional_link_down|no_error|time_since|_ok$|octets")
+UP, DOWN = 1, 2  # PAOS admin/oper status
+_Read = tuple[int, int, Exchange]  # a record's index, seq and exchange
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the summary, tied to the record it comes from."""
+
+    kind: str  # FAILED, LINK, MODULE, ERRORS, TAINT
+    seq: int
+    index: int  # the record's position in the capture (the browser jumps there)
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "seq": self.seq, "text": self.text}
+
+
+@dataclass
+class Findings:
+    """The summary of one capture (see the module docstring)."""
+
+    device: str
+    profile: str
+    firmware: str
+    host: str
+    kernel: str
+    records: int
+    unreadable: int = 0
+    first_time: str | None = None
+    last_time: str | None = None
+    span_s: float = 0.0
+    commands: Counter[str] = field(default_factory=Counter)
+    failures: list[Finding] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+
+    def lines(self) -> list[tuple[str, Finding | None]]:
+        """(text, finding) lines as the CLI and the browser show them; finding None for
+        the overview lines that name no record."""
+        out: list[tuple[str, Finding | None]] = [
+            (f"device {self.device} ({self.profile}, fw {self.firmware}) on {self.host}, "
+             f"kernel {self.kernel}", None),
+            (f"{self.records} records{self._unreadable()}, {self._span()}", None),
+            ("commands: " + ", ".join(f"{name} ({n})" for name, n in self.commands.most_common())
+             if self.commands else "commands: none", None),
+        ]
+        if not self.failures and not self.problems:
+            out.append(("no failed record, nothing reported wrong", None))
+        out += [(f"#{item.seq} failed: {item.text}", item) for item in self.failures]
+        out += [(f"#{item.seq} {item.text}", item) for item in self.problems]
+        return out
+
+    def _unreadable(self) -> str:
+        return f" ({self.unreadable} unreadable)" if self.unreadable else ""
+
+    def _span(self) -> str:
+        if self.first_time is None:
+            return "no time recorded"
+        return f"{self.first_time} to {self.last_time} ({self.span_s:.1f} s)"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "device": self.device, "profile": self.profile, "firmware_version": self.firmware,
+            "host": self.host, "kernel_release": self.kernel, "records": self.records,
+            "unreadable": self.unreadable, "first_time": self.first_time,
+            "last_time": self.last_time, "span_s": round(self.span_s, 6),
+            "commands": dict(self.commands.most_common()),
+            "failures": [item.as_json() for item in self.failures],
+            "problems": [item.as_json() for item in self.problems],
+        }
+
+
+def analyse(capture: Capture) -> Findings:
+    """One pass over the capture; see the module docstring."""
+    builder = FindingsBuilder(capture)
+    for item in capture.iter_records():
+        builder.add(item)
+    return builder.result()
+
+
+class FindingsBuilder:
+    """Findings fed record by record, so a listing can build them in its own pass."""
+
+    def __init__(self, capture: Capture) -> None:
+        info = capture.describe()
+        self.found = Findings(
+            device=str(info["device"] or "?"), profile=_profile(capture.header),
+            firmware=str(info["firmware_version"] or "?"), host=str(info["host"] or "?"),
+            kernel=str(info["kernel_release"] or "?"), records=len(capture))
+        # request key -> ((index, seq, exchange) of its first read, of its last read)
+        self._counters: dict[bytes, tuple[_Read, _Read]] = {}
+        self._first_wall: float | None = None
+        self._last_wall: float | None = None
+
+    def add(self, item: RecordItem, outcome: str | None = None) -> None:
+        """Take one record (`outcome`: its outcome_text when the caller has it)."""
+        found, ex = self.found, item.exchange
+        if ex is None:
+            found.unreadable += 1
+            return
+        found.commands[ex.command] += 1
+        self._time(item, ex)
+        outcome = outcome or outcome_text(ex)
+        if outcome != "OK":
+            found.failures.append(Finding(FAILED, item.seq, item.index, _failure(ex, outcome)))
+            return
+        if ex.scope >= Scope.DEBUG_WRITE:
+            found.problems.append(Finding(TAINT, item.seq, item.index, _taint(ex)))
+        register = ex.command.partition(":")[2] or ex.command
+        if register in READ_REGISTERS:
+            for text, kind in _reported(ex.command, decoding.match_key_of(ex.request),
+                                        ex.reply or b""):
+                found.problems.append(Finding(kind, item.seq, item.index, text))
+        elif register in COUNTER_REGISTERS:
+            key, read = decoding.match_key_of(ex.request), (item.index, item.seq, ex)
+            earlier = self._counters.get(key)
+            self._counters[key] = (earlier[0] if earlier else read, read)
+
+    def _time(self, item: RecordItem, ex: Exchange) -> None:
+        wall, found = ex.wall_time, self.found
+        if not wall:
+            return
+        text = (item.raw or {}).get("time")
+        text = text if isinstance(text, str) else None
+        if self._first_wall is None or wall < self._first_wall:
+            self._first_wall, found.first_time = wall, text
+        if self._last_wall is None or wall >= self._last_wall:
+            self._last_wall, found.last_time = wall, text
+
+    def result(self) -> Findings:
+        found = self.found
+        if self._first_wall is not None and self._last_wall is not None:
+            found.span_s = self._last_wall - self._first_wall
+        for first, last in self._counters.values():
+            if first[1] != last[1]:
+                found.problems += _rising(first, last)
+        found.problems.sort(key=lambda item: item.index)
+        return found
+
+
+def _profile(header: dict[str, Any]) -> str:
+    """`simulated mlx5`, `live mlx5` ... plus the board when the header names one."""
+    device = header.get("device") if isinstance(header.get("device"), dict) else {}
+    parts = [str(device.get(key)) for key in ("kind", "device_type") if device.get(key)]
+    board = device.get("board")
+    return " ".join(parts) + (f", {board}" if board else "") if parts or board else "unknown"
+
+
+def _failure(ex: Exchange, outcome: str) -> str:
+    """The record's command, what failed and what that means."""
+    if ex.errno:
+        why = explain(ex.errno)
+        detail = f" ({ex.detail})" if ex.detail else ""
+        return f"{ex.command} [{ex.scope.name}]: {why.name}: {why.meaning}{detail}"
+    if ex.status:
+        report = status_report(ex.status, ex.syndrome or 0, ex.opcode)
+        return (f"{ex.command}: {report['status_name']}: {report['status_text']}; syndrome "
+                f"0x{ex.syndrome or 0:08x}: {report['syndrome_text']}")
+    from fwctl_tui.captures.checks import problems
+
+    return f"{ex.command}: {outcome}: {'; '.join(problems(ex)) or 'damaged record'}"
+
+
+def _taint(ex: Exchange) -> str:
+    full = " (and needs CAP_SYS_RAWIO)" if ex.scope == Scope.DEBUG_WRITE_FULL else ""
+    return (f"{ex.command} at scope {ex.scope.name} tainted the kernel{full} "
+            "(TAINT_FWCTL, letter J, until reboot)")
+
+
+@lru_cache(maxsize=4096)
+def _reported(command: str, request: bytes, reply: bytes) -> tuple[tuple[str, str], ...]:
+    """(text, kind) of what one register reply reports wrong; the same request and reply
+    (a poll that saw nothing change) is decoded once."""
+    ex = Exchange(command=command, scope=Scope.DEBUG_READ_ONLY, request=request, out_cap=0,
+                  reply=reply)
+    cmd = decoding.command_for(ex)
+    if cmd is None:
+        return ()
+    try:
+        root = decode_output(cmd, reply, in_=request)
+    except Exception:  # an undecodable reply reports nothing (the listing flags it)
+        return ()
+    leaves = {leaf.path.rsplit(".", 1)[-1]: leaf for leaf in iter_leaves(root)}
+    register = command.partition(":")[2]
+    if register == "PAOS":
+        return _paos(leaves)
+    if register == "PDDR":
+        return _pddr(leaves)
+    return _mtmp(leaves)
+
+
+def _value(leaves: dict[str, Any], name: str) -> int:
+    leaf = leaves.get(name)
+    return leaf.value if leaf is not None and isinstance(leaf.value, int) else 0
+
+
+def _label(leaves: dict[str, Any], name: str) -> str:
+    """`label (value)`, or the value alone when the enum has no name for it."""
+    leaf = leaves.get(name)
+    if leaf is None:
+        return "?"
+    return f"{leaf.label} ({leaf.value})" if leaf.label else str(leaf.value)
+
+
+def _paos(leaves: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    if _value(leaves, "admin_status") == UP and _value(leaves, "oper_status") == DOWN:
+        return ((f"port {_value(leaves, 'local_port')} is administratively up but "
+                 f"operationally down; physical state {_label(leaves, 'physical_state_status')}"
+                 " (nobody on this host turned it off)", LINK),)
+    return ()
+
+
+def _pddr(leaves: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    port = _value(leaves, "local_port")
+    if "down_blame" in leaves and (_value(leaves, "down_blame") or
+                                   _value(leaves, "down_intent")):
+        reasons = [f"{name} {_label(leaves, name)}" for name in
+                   ("local_reason_opcode", "remote_reason_opcode", "e2e_reason_opcode")
+                   if _value(leaves, name)]
+        reason = f"; {', '.join(reasons)}" if reasons else ""
+        return ((f"port {port} link down: {_label(leaves, 'down_intent')}, blamed on "
+                 f"{_label(leaves, 'down_blame')} (PDDR link-down page){reason}", LINK),)
+    if "monitor_opcode" in leaves and _value(leaves, "monitor_opcode"):
+        message = _text(leaves, "status_message")
+        return ((f"port {port} troubleshooting: {_label(leaves, 'monitor_opcode')}"
+                 + (f": {message}" if message else ""), LINK),)
+    return ()
+
+
+def _text(leaves: dict[str, Any], name: str) -> str:
+    """A character array the decoder gives as dwords `name[i]`."""
+    from fwctl_tui.textsafe import printable
+
+    raw = b"".join(int(leaves[f"{name}[{i}]"].value or 0).to_bytes(4, "big")
+                   for i in range(64) if f"{name}[{i}]" in leaves)
+    return printable(raw.split(b"\0", 1)[0].decode("ascii", "replace")).strip()
+
+
+def _mtmp(leaves: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    temperature, warning = _value(leaves, "temperature"), _value(leaves, "temp_threshold_hi")
+    if temperature >= 0x8000:  # signed 0.125 °C counts
+        temperature -= 0x10000
+    if warning and temperature >= warning:
+        return ((f"sensor {_value(leaves, 'sensor_index')} at {temperature * 0.125:.1f} °C, "
+                 f"at or past its warning threshold {warning * 0.125:.1f} °C", MODULE),)
+    return ()
+
+
+def _rising(first: _Read, last: _Read) -> list[Finding]:
+    """Error counters of one request that are higher in its last read than its first."""
+    before, after = _counter_values(first[2]), _counter_values(last[2])
+    rose = [f"{name} {before[name]} → {value} (+{value - before[name]})"
+            for name, value in after.items()
+            if name in before and value > before[name] and _ERROR_COUNTER.search(name)
+            and not _NOT_ERROR.search(name)]
+    if not rose:
+        return []
+    asked = " ".join(decoding._asked(last[2].command, decoding.match_key_of(
+        last[2].request))[1])
+    return [Finding(ERRORS, last[1], last[0],
+                    f"{last[2].command} {asked}: errors rising since #{first[1]}: "
+                    + ", ".join(rose))]
+
+
+def _counter_values(ex: Exchange) -> dict[str, int]:
+    decoded = decoding.decode(ex)
+    return {path.rsplit(".", 1)[-1]: value for path, value in
+            decoding.values(decoded.output_fields).items() if isinstance(value, int)}
