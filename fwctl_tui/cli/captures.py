@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from fwctl_tui.captures import checks, decoding, render
+from fwctl_tui.captures.content_filter import Query, parse_query
 from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures, diff_records
 from fwctl_tui.captures.findings import FAILED, Findings, FindingsBuilder, analyse
 from fwctl_tui.captures.format import CaptureError
@@ -64,6 +65,9 @@ def register(subparsers: Any) -> None:
     replay.add_argument("--status", help="only this outcome: OK, ERROR, a status or errno "
                         "name, or a damage flag (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)")
     replay.add_argument("--scope", help="only this scope (name or 0..3)")
+    replay.add_argument("--filter", metavar="EXPR",
+                        help="only records whose content matches, e.g. 'down_blame=Remote_phy', "
+                        "'page_select=6 status!=OK', 'symbol_errors>0' (words are ANDed)")
     replay.add_argument("--since", help="only records at or after (epoch seconds or ISO 8601)")
     replay.add_argument("--until", help="only records at or before (epoch seconds or ISO 8601)")
     replay.add_argument("--against", metavar="DEVICE", help="re-send the records to DEVICE")
@@ -122,27 +126,39 @@ def _open(path: str) -> Capture:
         raise CliError(str(err), EXIT_USAGE) from None
 
 
-def _filter(args: argparse.Namespace) -> RecordFilter:
+class _Both:
+    """The option filters and --filter's query: a record must pass both."""
+
+    def __init__(self, options: RecordFilter, query: Query | None) -> None:
+        self.options, self.query = options, query
+
+    def matches(self, item: RecordItem) -> bool:
+        return self.options.matches(item) and (self.query is None or self.query.matches(item))
+
+
+def _filter(args: argparse.Namespace) -> _Both:
     try:
-        return RecordFilter(
+        query = parse_query(args.filter) if getattr(args, "filter", None) else None
+        return _Both(RecordFilter(
             command=args.command,
             status=check_status(args.status) if args.status else None,
             scope=check_scope(args.scope) if args.scope else None,
             since=parse_time(args.since) if args.since else None,
             until=parse_time(args.until) if args.until else None,
-        )
+        ), query)
     except (ValueError, CaptureError) as err:
         raise CliError(str(err), EXIT_USAGE) from None
 
 
 def _filter_text(args: argparse.Namespace) -> str:
     """The filter options as given, for 'nothing matches' messages."""
-    given = [f"--{name} {value}" for name in ("command", "status", "scope", "since", "until")
+    names = ("command", "status", "scope", "since", "until", "filter")
+    given = [f"--{name} {value}" for name in names
              if (value := getattr(args, name, None))]
     return " ".join(given) or "the filters"
 
 
-def _selected(capture: Capture, flt: RecordFilter) -> Iterator[RecordItem]:
+def _selected(capture: Capture, flt: _Both) -> Iterator[RecordItem]:
     return (item for item in capture.iter_records() if flt.matches(item))
 
 
@@ -252,7 +268,7 @@ def _time_of(item: RecordItem) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _run_against(args: argparse.Namespace, capture: Capture, flt: RecordFilter) -> int:
+def _run_against(args: argparse.Namespace, capture: Capture, flt: _Both) -> int:
     with open_connection(args.against, getattr(args, "root", None)) as connection:
         session = connection.session()
         records = ((item.seq, item.exchange) for item in _selected(capture, flt)

@@ -24,9 +24,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from fwctl_tui.captures import decoding
+from fwctl_tui.captures.content_filter import parse_query
 from fwctl_tui.captures.findings import Findings, analyse
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text, parse_filter
+from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text
 from fwctl_tui.errors import explain
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
@@ -52,7 +53,8 @@ class CaptureBrowserScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="capture_back", tooltip="Close the capture"),
         Binding("slash", "focus_filter", "Filter", id="capture_filter",
-                tooltip="Filter records: command= status= scope= since= until= or words"),
+                tooltip="Filter records: command= status(!)= scope= since= until=, "
+                "any field (down_blame=Remote_phy page_select=6 symbol_errors>0) or words"),
         Binding("r", "toggle_side", "Request/reply", id="capture_side",
                 tooltip="Show the request or the reply of the selected record"),
         Binding("l", "focus_list", "List", id="capture_list", tooltip="Back to the record list"),
@@ -89,7 +91,8 @@ class CaptureBrowserScreen(Screen[None]):
         yield DeviceBar()
         yield Static(Text(printable(f"Opening {self.path} ...")), id="capture-header")
         yield FindingsList(id="capture-findings")
-        yield Input(placeholder="filter: command=PPCNT status=OK scope=1 since=... or words",
+        yield Input(placeholder="filter: command=PDDR status!=OK page_select=6 "
+                    "down_blame=Remote_phy symbol_errors>0 or words",
                     id="capture-filter")
         with Horizontal(id="capture-body"):
             yield LineList(self._row_text, id="capture-records")
@@ -200,7 +203,7 @@ class CaptureBrowserScreen(Screen[None]):
             self.query_one("#capture-records", LineList).focus()
             return
         try:
-            record_filter = parse_filter(text)
+            record_filter = parse_query(text)
         except CaptureError as err:
             self._status(Text(str(err), style="bold red"))
             return
