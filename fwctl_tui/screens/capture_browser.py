@@ -64,7 +64,7 @@ class CaptureBrowserScreen(Screen[None]):
     DEFAULT_CSS = """
     CaptureBrowserScreen #capture-header { height: auto; padding: 0 1; background: $panel; }
     CaptureBrowserScreen #capture-filter { height: 3; }
-    CaptureBrowserScreen #capture-records { width: 68; border: round $primary; }
+    CaptureBrowserScreen #capture-records { width: 72; border: round $primary; }
     CaptureBrowserScreen #capture-detail { width: 1fr; }
     CaptureBrowserScreen #capture-tree { height: 1fr; border: round $secondary; }
     CaptureBrowserScreen #capture-hex { height: 1fr; border: round $secondary; }
@@ -175,11 +175,14 @@ class CaptureBrowserScreen(Screen[None]):
         if ex is None:
             reason = item.error.reason if item.error else "unreadable"
             return Text(printable(f"{item.seq:>6}  line {item.line}: {reason}"), style="red")
-        time_text = printable(str((item.raw or {}).get("time") or "")[11:23])
+        time_text = printable(str((item.raw or {}).get("time") or "")[11:19])
         outcome = outcome_text(ex)
         scope = SCOPE_LABELS.get(ex.scope.name, ex.scope.name)
-        line = Text(f"{item.seq:>5} {time_text:<12} {scope:<6} {printable(ex.command):<25} ")
+        command = printable(ex.command.removeprefix("ACCESS_REG:"))
+        line = Text(f"{item.seq:>5} {time_text:<8} {scope:<6} {command:<8} ")
         line.append(outcome.removesuffix("_ERR"), style="green" if outcome == "OK" else "bold red")
+        # what was asked (page, group, index) and the key result tell rows apart
+        line.append(" " + printable(decoding.summary(ex, limit=2, compact=True)))
         return line
 
     def _show_rows(self, rows: Sequence[int], filter_text: str) -> None:
