@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from fwctl_tui.captures import checks, decoding, render
+from fwctl_tui.captures import checks, decoding
 from fwctl_tui.captures.content_filter import Query, parse_query
 from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures, diff_records
 from fwctl_tui.captures.findings import FAILED, Findings, FindingsBuilder, analyse
@@ -297,8 +297,7 @@ def print_resend(console: Console, report: ResendReport) -> None:
 
 
 def _change_text(change: Change) -> Text:
-    line = Text(f"    {change.field}: {render.show(change.a, change.kind)} -> "
-                f"{render.show(change.b, change.kind)}")
+    line = Text(f"    {change.field}: {change.shown('a')} -> {change.shown('b')}")
     if change.delta is not None:
         line.append(f"  ({change.delta:+d}", style="bold")
         rate = change.rate_per_s

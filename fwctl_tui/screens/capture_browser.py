@@ -60,6 +60,10 @@ class CaptureBrowserScreen(Screen[None]):
         Binding("l", "focus_list", "List", id="capture_list", tooltip="Back to the record list"),
         Binding("f", "focus_findings", "Findings", id="capture_findings",
                 tooltip="The capture's findings: Enter on one shows its record"),
+        Binding("m", "mark", "Mark", id="capture_mark",
+                tooltip="Mark the selected record to compare another with it (d)"),
+        Binding("d", "diff_marked", "Diff marked", id="capture_diff_marked",
+                tooltip="Compare the marked record with the selected one, field by field"),
     ]
     DEFAULT_CSS = """
     CaptureBrowserScreen #capture-header { height: auto; padding: 0 1; background: $panel; }
@@ -86,6 +90,7 @@ class CaptureBrowserScreen(Screen[None]):
         self.current: RecordItem | None = None
         self.tree_title = ""  # which record/side the tree shows (or is being prepared for)
         self.findings: Findings | None = None  # once the findings worker is done
+        self.marked: int | None = None  # seq of the record marked for a diff (m)
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
@@ -179,7 +184,8 @@ class CaptureBrowserScreen(Screen[None]):
         outcome = outcome_text(ex)
         scope = SCOPE_LABELS.get(ex.scope.name, ex.scope.name)
         command = printable(ex.command.removeprefix("ACCESS_REG:"))
-        line = Text(f"{item.seq:>5} {time_text:<8} {scope:<6} {command:<8} ")
+        mark = "*" if item.seq == self.marked else " "
+        line = Text(f"{mark}{item.seq:>4} {time_text:<8} {scope:<6} {command:<8} ")
         line.append(outcome.removesuffix("_ERR"), style="green" if outcome == "OK" else "bold red")
         # what was asked (page, group, index) and the key result tell rows apart
         line.append(" " + printable(decoding.summary(ex, limit=2, compact=True)))
@@ -319,6 +325,26 @@ class CaptureBrowserScreen(Screen[None]):
 
     def action_focus_list(self) -> None:
         self.query_one("#capture-records", LineList).focus()
+
+    def action_mark(self) -> None:
+        item = self.current
+        if item is None or item.exchange is None:
+            self._status(Text("no record to mark", style="yellow"))
+            return
+        self.marked = item.seq
+        self.query_one("#capture-records", LineList).refresh_rows()
+        self._status(Text(f"marked #{item.seq}: select another answer to the same request "
+                          "and press d to compare"))
+
+    def action_diff_marked(self) -> None:
+        from fwctl_tui.screens.capture_diff import CaptureDiffScreen
+
+        item = self.current
+        if self.marked is None or item is None:
+            self._status(Text("mark a record first (m), then select another and press d",
+                              style="yellow"))
+            return
+        self.app.push_screen(CaptureDiffScreen(self.path, records=(self.marked, item.seq)))
 
     def action_toggle_side(self) -> None:
         self.show_request = not self.show_request

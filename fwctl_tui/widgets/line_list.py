@@ -72,6 +72,11 @@ class LineList(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False)
         self.cursor = 0
 
+    def refresh_rows(self) -> None:
+        """The rows' text changed (not their number): render them again."""
+        self._cache.clear()
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self.size.width

@@ -22,3 +22,15 @@ def test_replay_table_labels(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", str(CAPTURES / "02-link-down.jsonl"), "--json"]) == 0
     record = json.loads(capsys.readouterr().out)["records"][5]
     assert "down_blame=2 (Remote_phy)" in record["summary"]
+
+
+def test_diff_shows_labels_and_json_adds_them(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(CAPTURES / "02-link-down.jsonl")
+    assert main(["diff", path, "--records", "1", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "register_data.oper_status: 1 (up) -> 2 (down)" in out
+    assert "register_data.physical_state_status: 5 (LinkUp) -> 2 (Polling)" in out
+    assert main(["diff", path, "--records", "1", "3", "--json"]) == 0
+    changes = json.loads(capsys.readouterr().out)["pairs"][0]["changes"]
+    oper = next(change for change in changes if change["field"].endswith(".oper_status"))
+    assert (oper["a"], oper["a_label"], oper["b"], oper["b_label"]) == (1, "up", 2, "down")
