@@ -26,7 +26,8 @@ def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, Capture
     """Entry, emulator and firmware for a capture (tests use the firmware's counters)."""
     with load_capture(path) as capture:
         header = capture.header
-        firmware = CaptureFirmware(capture.exchanges(), **_caps(header))
+        firmware = CaptureFirmware(((item.seq, item.exchange) for item in capture.iter_records()
+                                    if item.exchange is not None), **_caps(header))
     device = header.get("device") or {}
     kernel = SimKernel(release=str(header.get("kernel_release") or DEFAULT_RELEASE))
     name = f"{REPLAY_PREFIX}{path}"

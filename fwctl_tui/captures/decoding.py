@@ -300,6 +300,11 @@ def _asked(name: str, request: bytes, compact: bool = False
     return frozenset(asked), tuple(parts)
 
 
+def request_selectors(name: str, request: bytes) -> tuple[str, ...]:
+    """`name=value` of what a request asks about (op_mod's name, index fields), as listed."""
+    return _asked(name, request)[1]
+
+
 def _part(name: str, value: Any, label: str | None, compact: bool) -> str:
     """`name=value (label)`; compact (the browser's narrow rows): `name=label` for results,
     selectors by number (`page_select=6`), port 1 (the usual one) left out by the caller."""
