@@ -35,7 +35,7 @@ _ERROR_COUNTER = re.compile(r"error|uncorrectable|discard|drop|link_down|fcs|los
 _NOT_ERROR = re.compile(
     r"(?<!un)corrected|(?<!un)intentional_link_down|no_error|time_since|_ok$|octets")
 UP, DOWN = 1, 2  # PAOS admin/oper status
-_Read = tuple[int, int, Exchange]  # a record's index, seq and exchange
+_Read = tuple[int, int, "Exchange | None"]  # a record's index, seq, exchange (if parsed)
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,60 @@ class Findings:
 
 
 def analyse(capture: Capture) -> Findings:
-    """One pass over the capture; see the module docstring."""
+    """One pass over the capture; see the module docstring. Lines in the form our recorder
+    writes are read by a few keys (FastScan); any other line is parsed in full."""
     builder = FindingsBuilder(capture)
-    for item in capture.iter_records():
-        builder.add(item)
+    scan = FastScan(builder, capture)
+    for index, text in capture.iter_lines():
+        if not scan.add(index, text):
+            builder.add(capture.record(index))
     return builder.result()
+
+
+# The keys a recorded line holds, in the recorder's order (format.exchange_to_record).
+_LINE = re.compile(
+    rb'^\{"type":"rpc","seq":(?P<seq>[1-9]\d{0,11}),"time":"(?P<time>[0-9T:.+-]{0,40})",'
+    rb'"wall_time":(?P<wall>\d{1,11}(?:\.\d{1,9})?),"mono_ns":\d{1,19},"scope":"[A-Z_]+",'
+    rb'"scope_value":(?P<scope>[0-3]),"command":"(?P<command>[A-Za-z0-9_:]{1,64})",'
+    rb'"opcode":\d{1,5},"op_mod":\d{1,5},"errno":0,"errno_name":null,"status":0,'
+    rb'"syndrome":\d{1,10},"out_cap":(?P<cap>\d{1,10}),"out_len":(?P<len>\d{1,10}),'
+    rb'"duration_ns":\d{1,15},"request":"(?P<request>(?:[0-9a-f]{2})*)",'
+    rb'"reply":"(?P<reply>(?:[0-9a-f]{2})*)"[,}]')
+
+
+class FastScan:
+    """Findings from the lines of a successful read without parsing them: a counter poll
+    of 100k records costs a regular expression per line. The first line of each distinct
+    (request, reply size) is parsed in full, which decides whether such a line is a sound
+    OK (a short reply, a name that contradicts the opcode are not); lines that fail,
+    taint or do not look like ours are left to the full parse (add returns False)."""
+
+    def __init__(self, builder: FindingsBuilder, capture: Capture) -> None:
+        self.builder, self.capture = builder, capture
+        self._sound: dict[tuple[bytes, ...], bool] = {}
+
+    def add(self, index: int, text: bytes) -> bool:
+        match = _LINE.match(text)
+        if match is None or int(match["scope"]) >= Scope.DEBUG_WRITE:
+            return False
+        request, reply = match["request"], match["reply"]
+        if reply[:2] != b"00":  # the reply's own status byte decides, not the JSON's
+            return False
+        masked = request[:4] + b"0000" + request[8:]
+        key = (match["command"], masked, str(len(reply)).encode(), match["cap"], match["len"])
+        sound = self._sound.get(key)
+        if sound is None:
+            item = self.capture.record(index)
+            ex = item.exchange
+            sound = bool(ex is not None and not ex.errno and outcome_text(ex) == "OK")
+            self._sound[key] = sound
+            self.builder.add(item)  # this one in full: it also decides the key
+            return True
+        if not sound:
+            return False
+        self.builder.add_read(index, int(match["seq"]), match["command"].decode(),
+                              float(match["wall"]), match["time"].decode(), masked, reply)
+        return True
 
 
 class FindingsBuilder:
@@ -123,6 +172,7 @@ class FindingsBuilder:
             firmware=str(info["firmware_version"] or "?"), host=str(info["host"] or "?"),
             kernel=str(info["kernel_release"] or "?"), records=len(capture))
         # request key -> ((index, seq, exchange) of its first read, of its last read)
+        self.capture = capture
         self._counters: dict[bytes, tuple[_Read, _Read]] = {}
         self._first_wall: float | None = None
         self._last_wall: float | None = None
@@ -151,23 +201,52 @@ class FindingsBuilder:
             earlier = self._counters.get(key)
             self._counters[key] = (earlier[0] if earlier else read, read)
 
-    def _time(self, item: RecordItem, ex: Exchange) -> None:
-        wall, found = ex.wall_time, self.found
+    def add_read(self, index: int, seq: int, command: str, wall: float, time_text: str,
+                 masked_request_hex: bytes, reply_hex: bytes) -> None:
+        """A sound OK read seen by FastScan: the same findings as add() without an
+        Exchange, one built only for the reads that must be decoded."""
+        found = self.found
+        found.commands[command] += 1
+        self._wall(wall, time_text)
+        register = command.partition(":")[2] or command
+        if register in READ_REGISTERS:
+            for text, kind in _reported(command, bytes.fromhex(masked_request_hex.decode()),
+                                        bytes.fromhex(reply_hex.decode())):
+                found.problems.append(Finding(kind, seq, index, text))
+        elif register in COUNTER_REGISTERS:
+            key = bytes.fromhex(masked_request_hex.decode())
+            earlier = self._counters.get(key)
+            read: _Read = (index, seq, None)
+            self._counters[key] = (earlier[0] if earlier else read, read)
+
+    def _wall(self, wall: float, text: str | None) -> None:
+        found = self.found
         if not wall:
             return
-        text = (item.raw or {}).get("time")
-        text = text if isinstance(text, str) else None
         if self._first_wall is None or wall < self._first_wall:
             self._first_wall, found.first_time = wall, text
         if self._last_wall is None or wall >= self._last_wall:
             self._last_wall, found.last_time = wall, text
 
+    def _time(self, item: RecordItem, ex: Exchange) -> None:
+        text = (item.raw or {}).get("time")
+        self._wall(ex.wall_time, text if isinstance(text, str) else None)
+
+    def _resolved(self, read: _Read) -> tuple[int, int, Exchange] | None:
+        """A counter read with its Exchange (FastScan keeps only where it is); None for a
+        line the loader refuses after all (it is counted as unreadable there)."""
+        index, seq, ex = read
+        if ex is None:
+            ex = self.capture.record(index).exchange
+        return None if ex is None else (index, seq, ex)
+
     def result(self) -> Findings:
         found = self.found
         if self._first_wall is not None and self._last_wall is not None:
             found.span_s = self._last_wall - self._first_wall
-        for first, last in self._counters.values():
-            if first[1] != last[1]:
+        for first_read, last_read in self._counters.values():
+            first, last = self._resolved(first_read), self._resolved(last_read)
+            if first is not None and last is not None and first[1] != last[1]:
                 found.problems += _rising(first, last)
         found.problems.sort(key=lambda item: item.index)
         return found
@@ -281,7 +360,8 @@ def _mtmp(leaves: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return ()
 
 
-def _rising(first: _Read, last: _Read) -> list[Finding]:
+def _rising(first: tuple[int, int, Exchange], last: tuple[int, int, Exchange]
+            ) -> list[Finding]:
     """Error counters of one request that are higher in its last read than its first."""
     before, after = _counter_values(first[2]), _counter_values(last[2])
     rose = [f"{name} {before[name]} → {value} (+{value - before[name]})"

@@ -66,5 +66,37 @@ def test_replay_prints_findings_before_records_and_in_json() -> None:
     data = json.loads(subprocess.run([*run, "--json"], capture_output=True, text=True,
                                      check=True).stdout)
     problems = data["findings"]["problems"]
-    assert {"kind": "link", "seq": 6} == {k: problems[1][k] for k in ("kind", "seq")}
+    assert {k: problems[1][k] for k in ("kind", "seq")} == {"kind": "link", "seq": 6}
     assert "Remote_phy" in problems[1]["text"] and len(data["records"]) == 9
+
+
+def full_parse(path: Path):
+    """The findings from every record parsed in full (what FastScan must agree with)."""
+    from fwctl_tui.captures.findings import FindingsBuilder
+
+    with load_capture(path) as capture:
+        builder = FindingsBuilder(capture)
+        for item in capture.iter_records():
+            builder.add(item)
+        return builder.result().as_json()
+
+
+def test_fast_scan_agrees_with_the_full_parse(tmp_path: Path) -> None:
+    for path in sorted(CAPTURES.glob("*.jsonl")):
+        with load_capture(path) as capture:
+            assert analyse(capture).as_json() == full_parse(path), path.name
+    # damaged lines that look like the recorder's: a cut reply, a failing status byte
+    lines = (CAPTURES / "04-counter-sampling.jsonl").read_text().splitlines()
+    short = json.loads(lines[5])
+    short["reply"] = short["reply"][:40]
+    failing = json.loads(lines[8])
+    failing["reply"] = "03" + failing["reply"][2:]
+    lines[5] = json.dumps(short, separators=(",", ":"))
+    lines[8] = json.dumps(failing, separators=(",", ":"))
+    path = tmp_path / "damaged.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    with load_capture(path) as capture:
+        found = analyse(capture)
+    assert found.as_json() == full_parse(path)
+    assert [(item.seq, item.text.split(": ")[1]) for item in found.failures] == [
+        (short["seq"], "SHORT_REPLY"), (failing["seq"], "BAD_PARAM_ERR")]
