@@ -123,8 +123,8 @@ _LINE = re.compile(
     rb'"scope_value":(?P<scope>[0-3]),"command":"(?P<command>[A-Za-z0-9_:]{1,64})",'
     rb'"opcode":\d{1,5},"op_mod":\d{1,5},"errno":0,"errno_name":null,"status":0,'
     rb'"syndrome":\d{1,10},"out_cap":(?P<cap>\d{1,10}),"out_len":(?P<len>\d{1,10}),'
-    rb'"duration_ns":\d{1,15},"request":"(?P<request>(?:[0-9a-f]{2})*)",'
-    rb'"reply":"(?P<reply>(?:[0-9a-f]{2})*)"[,}]')
+    rb'"duration_ns":\d{1,15},"request":"(?P<request>[0-9a-f]*)",'
+    rb'"reply":"(?P<reply>[0-9a-f]*)"[,}]')
 
 
 class FastScan:
@@ -143,8 +143,8 @@ class FastScan:
         if match is None or int(match["scope"]) >= Scope.DEBUG_WRITE:
             return False
         request, reply = match["request"], match["reply"]
-        if reply[:2] != b"00":  # the reply's own status byte decides, not the JSON's
-            return False
+        if reply[:2] != b"00" or len(reply) % 2 or len(request) % 2:
+            return False  # the reply's own status byte decides, not the JSON's
         masked = request[:4] + b"0000" + request[8:]
         key = (match["command"], masked, str(len(reply)).encode(), match["cap"], match["len"])
         sound = self._sound.get(key)
