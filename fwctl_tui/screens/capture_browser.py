@@ -120,7 +120,7 @@ class CaptureBrowserScreen(Screen[None]):
         self._show_rows(range(len(self.capture)), "")
         records.focus()
         self.query_one("#capture-findings", FindingsList).show_analysing()
-        self._analyse(self.path)
+        self._analyse(self.capture)
 
     class Analysed(Message):
         """The findings worker's result."""
@@ -130,10 +130,10 @@ class CaptureBrowserScreen(Screen[None]):
             self.findings = findings
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-findings")
-    def _analyse(self, path: Path) -> None:
-        """Its own file handle: the list's reads must not move under the worker's."""
-        with load_capture(path) as capture:
-            self.post_message(self.Analysed(analyse(capture)))
+    def _analyse(self, capture: Capture) -> None:
+        """The scan reads through its own file handle; record() lookups take the
+        capture's lock, so the list's reads never move under it."""
+        self.post_message(self.Analysed(analyse(capture)))
 
     def on_capture_browser_screen_analysed(self, event: Analysed) -> None:
         self.findings = event.findings
