@@ -60,6 +60,8 @@ class CaptureBrowserScreen(Screen[None]):
         Binding("l", "focus_list", "List", id="capture_list", tooltip="Back to the record list"),
         Binding("f", "focus_findings", "Findings", id="capture_findings",
                 tooltip="The capture's findings: Enter on one shows its record"),
+        Binding("x", "toggle_hex", "Hex", id="capture_hex",
+                tooltip="Show or hide the hex view beside the tree (narrow terminals)"),
         Binding("m", "mark", "Mark", id="capture_mark",
                 tooltip="Mark the selected record to compare another with it (d)"),
         Binding("d", "diff_marked", "Diff marked", id="capture_diff_marked",
@@ -78,7 +80,11 @@ class CaptureBrowserScreen(Screen[None]):
     CaptureBrowserScreen.-narrow #capture-records { width: 1fr; height: 2fr; }
     CaptureBrowserScreen.-narrow #capture-detail { height: 3fr; layout: horizontal; }
     CaptureBrowserScreen.-narrow #capture-tree { width: 1fr; }
-    CaptureBrowserScreen.-narrow #capture-hex { width: 49; }
+    CaptureBrowserScreen.-narrow #capture-hex { width: 49; display: none; }
+    /* 80x24: the tree gets the whole width (x shows the hex), the findings three lines */
+    CaptureBrowserScreen.-narrow.-hex #capture-hex { display: block; }
+    CaptureBrowserScreen.-narrow #capture-findings { max-height: 5; }
+    CaptureBrowserScreen.-narrow #capture-filter { height: 1; border: none; padding: 0 1; }
     """
 
     def __init__(self, path: Path) -> None:
@@ -325,6 +331,9 @@ class CaptureBrowserScreen(Screen[None]):
 
     def action_focus_list(self) -> None:
         self.query_one("#capture-records", LineList).focus()
+
+    def action_toggle_hex(self) -> None:
+        self.toggle_class("-hex")
 
     def action_mark(self) -> None:
         item = self.current

@@ -74,6 +74,10 @@ class CaptureDiffScreen(Screen[None]):
     CaptureDiffScreen #diff-summary { height: auto; padding: 0 1; background: $panel; }
     CaptureDiffScreen #diff-pairs { width: 2fr; border: round $primary; }
     CaptureDiffScreen #diff-detail-box { width: 3fr; border: round $secondary; }
+    /* 80x24: pairs above, the change table at full width (field names unbroken) */
+    CaptureDiffScreen.-narrow #diff-body { layout: vertical; }
+    CaptureDiffScreen.-narrow #diff-pairs { width: 1fr; height: 6; }
+    CaptureDiffScreen.-narrow #diff-detail-box { width: 1fr; height: 1fr; }
     """
 
     def __init__(self, path_a: Path, path_b: Path | None = None,
@@ -88,7 +92,7 @@ class CaptureDiffScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield DeviceBar()
         yield Static(Text(printable(f"Comparing {self._sides()} ...")), id="diff-summary")
-        with Horizontal():
+        with Horizontal(id="diff-body"):
             yield LineList(self._row_text, id="diff-pairs")
             with VerticalScroll(id="diff-detail-box"):
                 yield Static(Text(""), id="diff-detail")
