@@ -254,7 +254,8 @@ class FindingsBuilder:
 
 def _profile(header: dict[str, Any]) -> str:
     """`simulated mlx5`, `live mlx5` ... plus the board when the header names one."""
-    device = header.get("device") if isinstance(header.get("device"), dict) else {}
+    found = header.get("device")
+    device: dict[str, Any] = found if isinstance(found, dict) else {}
     parts = [str(device.get(key)) for key in ("kind", "device_type") if device.get(key)]
     board = device.get("board")
     return " ".join(parts) + (f", {board}" if board else "") if parts or board else "unknown"
