@@ -100,3 +100,57 @@ def test_fast_scan_agrees_with_the_full_parse(tmp_path: Path) -> None:
     assert found.as_json() == full_parse(path)
     assert [(item.seq, item.text.split(": ")[1]) for item in found.failures] == [
         (short["seq"], "SHORT_REPLY"), (failing["seq"], "BAD_PARAM_ERR")]
+
+
+def troubleshooting(message: bytes):
+    """02-link-down's troubleshooting page (#7) with a monitor opcode and a message set
+    where the decoder says those fields are."""
+    from fwctl_tui.captures import decoding
+    from fwctl_tui.decoders import iter_leaves
+
+    with load_capture(CAPTURES / "02-link-down.jsonl") as capture:
+        ex = capture.record(6).exchange
+    reply = bytearray(ex.reply)
+    leaves = {leaf.name: leaf for leaf in iter_leaves(decoding.decode(ex).output)}
+    start = leaves["monitor_opcode"].bit_offset // 8
+    reply[start:start + 2] = (3).to_bytes(2, "big")
+    start = leaves["status_message[0]"].bit_offset // 8
+    reply[start:start + len(message)] = message
+    ex.reply = bytes(reply)
+    return ex
+
+
+def test_module_alarm_and_troubleshooting_page(tmp_path: Path) -> None:
+    """Replies no sample holds: an MTMP sensor past its warning threshold and a PDDR
+    troubleshooting page with a monitor opcode and message (built with the encoder)."""
+    from fwctl_tui.captures import open_recorder
+    from fwctl_tui.decoders import catalogue, encode_input, encode_output
+    from fwctl_tui.discovery import DeviceEntry
+    from fwctl_tui.exchange import Exchange
+    from fwctl_tui.kernelstate import KernelState
+    from fwctl_tui.uapi import Scope
+
+    def read(name: str, asked: dict[str, int], answer: dict[str, int]) -> Exchange:
+        cmd = catalogue.find(name)
+        request = encode_input(cmd, asked, op_mod=1)
+        reply = encode_output(cmd, {**asked, **answer}, in_=request)
+        return Exchange(command=name, scope=Scope.DEBUG_READ_ONLY, request=request,
+                        out_cap=len(reply), reply=reply, out_len=len(reply),
+                        wall_time=1767225600.0)
+
+    path = tmp_path / "module.jsonl"
+    entry = DeviceEntry(name="sim:test", kind="simulated", device_type="mlx5")
+    state = KernelState("6.18.0", 0, True, "none", "test", 1, simulated=True)
+    with open_recorder(path, entry, state, host="test") as recorder:
+        recorder.record(read("ACCESS_REG:MTMP", {"sensor_index": 64},
+                             {"temperature": 600, "temp_threshold_hi": 560}))  # 75 vs 70 °C
+        recorder.record(read("ACCESS_REG:MTMP", {"sensor_index": 0},
+                             {"temperature": 400, "temp_threshold_hi": 560}))
+        recorder.record(troubleshooting(b"Cable!"))
+    with load_capture(path) as capture:
+        found = analyse(capture)
+    texts = by_seq(found)
+    assert texts[1] == "sensor 64 at 75.0 °C, at or past its warning threshold 70.0 °C"
+    assert 2 not in texts
+    assert texts[3].startswith("port 1 troubleshooting: ") and texts[3].endswith(": Cable!")
+    assert [item.kind for item in found.problems] == ["module", "link"]
