@@ -74,15 +74,17 @@ class Findings:
         the overview lines that name no record."""
         out: list[tuple[str, Finding | None]] = [
             (f"device {self.device} ({self.profile}, fw {self.firmware}) on {self.host}, "
-             f"kernel {self.kernel}", None),
+             f"kernel {self.kernel}", None)]
+        # what is wrong first (a short terminal shows these lines), then the overview
+        out += [(f"#{item.seq} failed: {item.text}", item) for item in self.failures]
+        out += [(f"#{item.seq} {item.text}", item) for item in self.problems]
+        if not self.failures and not self.problems:
+            out.append(("no failed record, nothing reported wrong", None))
+        out += [
             (f"{self.records} records{self._unreadable()}, {self._span()}", None),
             ("commands: " + ", ".join(f"{name} ({n})" for name, n in self.commands.most_common())
              if self.commands else "commands: none", None),
         ]
-        if not self.failures and not self.problems:
-            out.append(("no failed record, nothing reported wrong", None))
-        out += [(f"#{item.seq} failed: {item.text}", item) for item in self.failures]
-        out += [(f"#{item.seq} {item.text}", item) for item in self.problems]
         return out
 
     def _unreadable(self) -> str:

@@ -77,13 +77,13 @@ class CaptureBrowserScreen(Screen[None]):
     CaptureBrowserScreen #capture-status { height: 1; padding: 0 1; color: $text-muted; }
     /* narrow: the list on top at full width, the record under it (tree | hex, 8 B/line) */
     CaptureBrowserScreen.-narrow #capture-body { layout: vertical; }
-    CaptureBrowserScreen.-narrow #capture-records { width: 1fr; height: 2fr; }
-    CaptureBrowserScreen.-narrow #capture-detail { height: 3fr; layout: horizontal; }
+    CaptureBrowserScreen.-narrow #capture-records { width: 1fr; height: 1fr; }
+    CaptureBrowserScreen.-narrow #capture-detail { height: 2fr; layout: horizontal; }
     CaptureBrowserScreen.-narrow #capture-tree { width: 1fr; }
     CaptureBrowserScreen.-narrow #capture-hex { width: 49; display: none; }
-    /* 80x24: the tree gets the whole width (x shows the hex), the findings three lines */
+    /* 80x24: the tree gets the whole width (x shows the hex), the findings two lines */
     CaptureBrowserScreen.-narrow.-hex #capture-hex { display: block; }
-    CaptureBrowserScreen.-narrow #capture-findings { max-height: 5; }
+    CaptureBrowserScreen.-narrow #capture-findings { max-height: 4; }
     CaptureBrowserScreen.-narrow #capture-filter { height: 1; border: none; padding: 0 1; }
     """
 
