@@ -144,7 +144,9 @@ def run() -> dict[str, Any]:
 
 
 def main() -> None:
-    results = run()
+    from bench import tui_responsiveness
+
+    results = {**run(), **tui_responsiveness.run()}
     width = max(len(key) for key in results)
     print(f"{'metric':<{width}}  value")
     print(f"{'-' * width}  -----")

@@ -83,7 +83,9 @@ class Connection:
         """A Session on this device; simulated and replay errnos carry the emulator's why."""
         emulator = self.extra.get("emulator")
         detail = (lambda: emulator.last_detail) if emulator is not None else None
-        return Session(self.device, self.name, detail_source=detail,
+        firmware = self.extra.get("replay_firmware")
+        answer = (lambda: firmware.answered) if firmware is not None else None
+        return Session(self.device, self.name, detail_source=detail, answer_source=answer,
                        state_id=self.extra.get("state_id", ""))
 
     def close(self) -> None:
@@ -193,7 +195,7 @@ def _open_replay(path: str) -> Connection:
     from fwctl_tui.replay_device import build_replay
 
     try:
-        entry, emulator, _firmware = build_replay(path)
+        entry, emulator, firmware = build_replay(path)
         device = emulator.open_device(entry.name)
     except FileNotFoundError:
         raise UnknownDeviceError(f"capture file {path!r} does not exist") from None
@@ -208,6 +210,7 @@ def _open_replay(path: str) -> Connection:
     entry = _with_device_info(entry, device)
     connection = Connection(entry=entry, device=device, kernel=emulator.kernel.state)
     connection.extra["emulator"] = emulator  # "not in this capture" details reach the user
+    connection.extra["replay_firmware"] = firmware  # which record answered each RPC
     return connection
 
 

@@ -33,8 +33,10 @@ def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, Capture
         kind = str(device.get("device_type") or "mlx5")
         if kind in RECORDED_TYPES:  # a cxl/pds capture: its driver plug-in's replay
             driver: SimDriver = RecordedDriver(RECORDED_TYPES[kind], capture.exchanges())
-        firmware = CaptureFirmware(() if kind in RECORDED_TYPES else capture.exchanges(),
-                                   **_caps(header))
+        answers = () if kind in RECORDED_TYPES else (
+            (item.seq, item.exchange) for item in capture.iter_records()
+            if item.exchange is not None)
+        firmware = CaptureFirmware(answers, **_caps(header))
     kernel = SimKernel(release=str(header.get("kernel_release") or DEFAULT_RELEASE))
     name = f"{REPLAY_PREFIX}{path}"
     if kind not in RECORDED_TYPES:

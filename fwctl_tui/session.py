@@ -25,6 +25,8 @@ class Session:
     device: FwctlDevice
     device_name: str
     detail_source: Callable[[], str | None] | None = None  # simulator errno detail
+    # a replay device: which recorded record answered the last RPC (Exchange.meta)
+    answer_source: Callable[[], dict[str, object] | None] | None = None
     state_id: str = ""  # whose device state answers (a boot, a simulated card): Exchange.session
     history: list[Exchange] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
@@ -38,6 +40,7 @@ class Session:
             err, out_len, elapsed_ns = result.errno, result.out_len, result.elapsed_ns
             reply = None if err else result.data()
             detail = self.detail_source() if err and self.detail_source else None
+            answered = self.answer_source() if self.answer_source else None
         exchange = Exchange(
             command=command,
             scope=Scope(scope),
@@ -53,6 +56,8 @@ class Session:
             detail=detail,
             session=self.state_id,
         )
+        if answered:
+            exchange.meta["answered_by"] = dict(answered)
         self.history.append(exchange)
         for listener in self.listeners:
             listener(exchange)

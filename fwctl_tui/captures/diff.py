@@ -12,6 +12,7 @@ of their side. Used by `fwctl-tui diff`, `replay --against` and the diff view.
 
 from __future__ import annotations
 
+import errno as errno_module
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -44,10 +45,19 @@ class Change:
     delta: int | None = None
     rate_per_s: float | None = None
     kind: str | None = None  # render.TEXT (a and b are strings), MAC or HEX; None: as is
+    a_label: str | None = None  # the enum's name for a (b): shown beside the number
+    b_label: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"field": self.field, "a": _plain(self.a), "b": _plain(self.b),
+                "a_label": self.a_label, "b_label": self.b_label,
                 "delta": self.delta, "rate_per_s": self.rate_per_s, "kind": self.kind}
+
+    def shown(self, side: str) -> str:
+        """One side as a table shows it: the value, its enum name beside it."""
+        value, label = (self.a, self.a_label) if side == "a" else (self.b, self.b_label)
+        text = render.show(value, self.kind)
+        return f"{text} ({label})" if label else text
 
 
 @dataclass
@@ -160,9 +170,12 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
     if driver is not None:
         return [Change(path, va, vb) for path, va, vb in driver], None
     changes: list[Change] = []
-    for label, va, vb in (("errno", a.errno, b.errno), ("status", a.status, b.status)):
-        if va != vb:
-            changes.append(Change(label, va, vb))
+    if a.errno != b.errno:
+        changes.append(Change("errno", a.errno, b.errno, a_label=_errno_name(a.errno),
+                              b_label=_errno_name(b.errno)))
+    if a.status != b.status:
+        changes.append(Change("status", a.status, b.status, a_label=_status_name(a.status),
+                              b_label=_status_name(b.status)))
     notes = [f"{side}: {problem}" for side, ex in (("A", a), ("B", b))
              for problem in checks.problems(ex)]
     if a.reply is None or b.reply is None or a.reply == b.reply:
@@ -185,7 +198,9 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
         va, vb = fa.get(path), fb.get(path)
         if va == vb:
             continue
-        change = Change(path, va, vb, kind=kinds.get(path))
+        change = Change(path, va, vb, kind=kinds.get(path),
+                        a_label=_label(da.output_fields, path, va),
+                        b_label=_label(db.output_fields, path, vb))
         width = widths.get(path, 64)  # joined _high/_low counters are 64-bit
         if (change.kind is None and isinstance(va, int) and isinstance(vb, int)
                 and is_counter(decoding.command_name(a), path, width)):
@@ -198,6 +213,21 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
         notes.append("a counter went down: it was cleared or the device reset between the "
                      "records, so that delta is not traffic (no rate)")
     return changes, "; ".join(notes) or None
+
+
+def _label(fields: dict[str, decoding.Field], path: str, value: Any) -> str | None:
+    found = fields.get(path)
+    return found.label if found is not None and found.value == value else None
+
+
+def _errno_name(code: int) -> str | None:
+    return errno_module.errorcode.get(code) if code else None
+
+
+def _status_name(status: int | None) -> str | None:
+    from fwctl_tui.decoders.mlx5.status import status_name
+
+    return status_name(status) if status is not None else None
 
 
 def _dword_changes(ra: bytes, rb: bytes) -> list[Change]:

@@ -165,6 +165,19 @@ class Capture:
                 position = offset + len(text)
                 yield self._parse(index, text)
 
+    def iter_lines(self, start: int = 0) -> Iterator[tuple[int, bytes]]:
+        """(index, raw line) of every record from `start`, unparsed: for scans that read
+        a few keys of each line and parse (record(index)) only the lines they need."""
+        with open_regular(self.path) as stream:
+            position = -1
+            for index in range(start, len(self._offsets)):
+                offset = self._offsets[index]
+                if offset != position:
+                    stream.seek(offset)
+                text = stream.readline(MAX_LINE_BYTES + 1)
+                position = offset + len(text)
+                yield index, text
+
     def exchanges(self) -> Iterator[Exchange]:
         """The usable records as Exchanges, skipping broken lines."""
         for item in self.iter_records():

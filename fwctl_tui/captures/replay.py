@@ -4,10 +4,14 @@ Requests are matched on their bytes with the uid (bytes 2..3, stamped by the dri
 open file) masked, whatever the scope: the kernel and driver rules in front of this model
 decide scope acceptance as they would live. Identical requests recorded several times are
 answered in recorded order, then the last answer repeats (a counter poll replayed longer
-than it was recorded shows the last sample, not a wrap back to the first). A request the
-capture does not hold fails the command with ENOMSG and says so; so does one whose recorded
-reply is damaged (NO_STATUS: no bytes at all, SHORT_REPLY: cut short), since serving it
-padded with zeros would be an invented OK.
+than it was recorded shows the last sample, not a wrap back to the first). The order
+starts again at every opening of the device: a CLI `send replay:FILE` (one opening per
+run) always gets the first answer, a TUI session steps through them. Every answer says
+which record it came from (`answered`, the Session puts it in the Exchange's meta). A
+request the capture does not hold fails the command with ENOMSG and a detail that lists
+what the capture can answer for that command (its recorded requests, by index fields and
+record); so does one whose recorded reply is damaged (NO_STATUS: no bytes at all,
+SHORT_REPLY: cut short), since serving it padded with zeros would be an invented OK.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.uapi import MLX5_UCTX_CAPS
 
 MISSING_ERRNO = errno.ENOMSG
+ANSWERED = "answered_by"  # Exchange.meta key: {"seq": record, "which": "answer 1 of 3"}
 # Refusals the kernel or driver produce before firmware sees the command: the emulator in
 # front of this model re-applies those rules, so such records are not firmware answers.
 KERNEL_ERRNOS = frozenset({
@@ -45,6 +50,7 @@ class _Answer:
     errno: int
     detail: str | None
     damage: str | None = None  # NO_STATUS or SHORT_REPLY: recorded, but not a whole answer
+    seq: int | None = None  # the record it comes from
 
 
 class _Queue:
@@ -56,18 +62,80 @@ class _Queue:
         self.answers: list[_Answer] = []
         self.next = 0
 
-    def take(self) -> _Answer:
-        answer = self.answers[min(self.next, len(self.answers) - 1)]
+    def take(self) -> tuple[_Answer, str]:
+        """The next answer, and which of the recorded ones it is, in words."""
+        position = min(self.next, len(self.answers) - 1)
         self.next += 1
-        return answer
+        count = len(self.answers)
+        repeat = " (the last one, repeated)" if self.next > count > 1 else ""
+        return self.answers[position], f"answer {position + 1} of {count}{repeat}"
 
 
 def describe_request(request: bytes) -> str:
+    """The command (and register), op_mod and the request's index fields, in words."""
     opcode = int.from_bytes(request[0:2], "big") if len(request) >= 2 else -1
     op_mod = int.from_bytes(request[6:8], "big") if len(request) >= 8 else 0
+    name = _command_name(request)
+    asked = " ".join(_asked(name, request))
+    return f"{name} (opcode 0x{opcode:04x}) op_mod 0x{op_mod:x}" + (f" {asked}" if asked else "")
+
+
+def answerable(queues: dict[bytes, _Queue], request: bytes) -> str:
+    """What the capture can answer for the request's command (and register), by record."""
+    family = _family(request)
+    same = [(key, queue) for key, queue in queues.items() if _family(key) == family]
+    name = _command_name(request)
+    if not same:
+        return (f"the capture holds no {name} request at all; replay only answers "
+                "recorded requests")
+    shown = [f"{' '.join(_asked(name, key)) or f'op_mod 0x{_op_mod(key):x}'} "
+             f"({_records(queue)})" for key, queue in same[:MAX_LISTED]]
+    more = f", and {len(same) - MAX_LISTED} more" if len(same) > MAX_LISTED else ""
+    return f"for {name} it can answer: " + "; ".join(shown) + more
+
+
+MAX_LISTED = 12
+
+
+def _records(queue: _Queue) -> str:
+    seqs = [f"#{a.seq}" for a in queue.answers if a.seq is not None]
+    if len(seqs) > 3:
+        seqs = [*seqs[:2], f"… {len(seqs) - 3} more", seqs[-1]]
+    return "record " + ", ".join(seqs) if seqs else f"{len(queue.answers)} record(s)"
+
+
+def _family(request: bytes) -> bytes:
+    """Opcode, and for ACCESS_REG the register id: what 'the same command' means here."""
+    opcode = request[0:2]
+    return opcode + (request[10:12] if opcode == _ACCESS_REG else b"")
+
+
+def _op_mod(request: bytes) -> int:
+    return int.from_bytes(request[6:8], "big") if len(request) >= 8 else 0
+
+
+def _command_name(request: bytes) -> str:
+    opcode = int.from_bytes(request[0:2], "big") if len(request) >= 2 else -1
     entry = allowlist.entries().get(opcode)
     name = entry.name if entry else "unknown opcode"
-    return f"{name} (opcode 0x{opcode:04x}) op_mod 0x{op_mod:x}"
+    if request[0:2] == _ACCESS_REG and len(request) >= 12:
+        from fwctl_tui.decoders import catalogue
+
+        try:
+            register = catalogue.find_register(str(int.from_bytes(request[10:12], "big")))
+            return f"{name}:{register.name}"
+        except (LookupError, ValueError):
+            return f"{name}:0x{int.from_bytes(request[10:12], 'big'):04x}"
+    return name
+
+
+def _asked(name: str, request: bytes) -> tuple[str, ...]:
+    from fwctl_tui.captures.decoding import match_key_of, request_selectors
+
+    return request_selectors(name, match_key_of(request))
+
+
+_ACCESS_REG = (0x805).to_bytes(2, "big")
 
 
 def _damage(exchange: Exchange) -> str | None:
@@ -85,18 +153,22 @@ def _damage(exchange: Exchange) -> str | None:
 class CaptureFirmware:
     """FirmwareModel over recorded Exchanges (see sim.firmware.FirmwareModel)."""
 
-    def __init__(self, exchanges: Iterable[Exchange], *, uctx_caps: int = _TOOLS_RESOURCES):
+    def __init__(self, exchanges: Iterable[Exchange | tuple[int, Exchange]], *,
+                 uctx_caps: int = _TOOLS_RESOURCES):
+        """`exchanges`: the recorded Exchanges, or (seq, Exchange) to name the records."""
         self._uctx_caps = uctx_caps
         self._queues: dict[bytes, _Queue] = {}
         self._next_uid = 1
         self.served = 0
         self.misses: list[str] = []
-        for exchange in exchanges:
+        self.answered: dict[str, object] | None = None  # the last answer's record, or None
+        for entry in exchanges:
+            seq, exchange = entry if isinstance(entry, tuple) else (None, entry)
             if exchange.errno in KERNEL_ERRNOS:
                 continue
             queue = self._queues.setdefault(match_key(exchange.request), _Queue())
             queue.answers.append(_Answer(exchange.reply, exchange.errno, exchange.detail,
-                                         _damage(exchange)))
+                                         _damage(exchange), seq))
 
     @property
     def uctx_caps(self) -> int:
@@ -112,13 +184,14 @@ class CaptureFirmware:
 
     def execute(self, mbox_in: bytes, out_len: int) -> bytes:
         queue = self._queues.get(match_key(mbox_in))
+        self.answered = None
         if queue is None:
             what = describe_request(mbox_in)
             self.misses.append(what)
-            raise CommandLayerError(
-                MISSING_ERRNO, f"not in this capture: {what}; replay only answers recorded requests"
-            )
-        answer = queue.take()
+            raise CommandLayerError(MISSING_ERRNO, f"not in this capture: {what}; "
+                                    f"{answerable(self._queues, mbox_in)}")
+        answer, which = queue.take()
+        self.answered = {"seq": answer.seq, "which": which}
         self.served += 1
         if answer.damage is not None:  # padding it with zeros would invent an OK reply
             raise CommandLayerError(MISSING_ERRNO, f"the recorded answer to "
@@ -129,3 +202,12 @@ class CaptureFirmware:
             raise CommandLayerError(code, answer.detail or f"recorded answer was errno {code}")
         reply = answer.reply[:out_len]
         return reply + bytes(out_len - len(reply))
+
+
+def answered_text(exchange: Exchange) -> str | None:
+    """`record #6 (answer 1 of 1)` for an exchange a replay device answered, else None."""
+    note = exchange.meta.get(ANSWERED)
+    if not isinstance(note, dict):
+        return None
+    seq, which = note.get("seq"), note.get("which")
+    return f"record #{seq} ({which})" if seq is not None else f"the capture ({which})"

@@ -8,7 +8,6 @@ header exits 2 with the line and reason; broken records are listed and warned ab
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,8 +15,10 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from fwctl_tui.captures import checks, decoding, render
+from fwctl_tui.captures import checks, decoding
+from fwctl_tui.captures.content_filter import Query, parse_query
 from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures, diff_records
+from fwctl_tui.captures.findings import FAILED, Findings, FindingsBuilder, analyse
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import (
     Capture,
@@ -64,6 +65,9 @@ def register(subparsers: Any) -> None:
     replay.add_argument("--status", help="only this outcome: OK, ERROR, a status or errno "
                         "name, or a damage flag (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)")
     replay.add_argument("--scope", help="only this scope (name or 0..3)")
+    replay.add_argument("--filter", metavar="EXPR",
+                        help="only records whose content matches, e.g. 'down_blame=Remote_phy', "
+                        "'page_select=6 status!=OK', 'symbol_errors>0' (words are ANDed)")
     replay.add_argument("--since", help="only records at or after (epoch seconds or ISO 8601)")
     replay.add_argument("--until", help="only records at or before (epoch seconds or ISO 8601)")
     replay.add_argument("--against", metavar="DEVICE", help="re-send the records to DEVICE")
@@ -122,27 +126,39 @@ def _open(path: str) -> Capture:
         raise CliError(str(err), EXIT_USAGE) from None
 
 
-def _filter(args: argparse.Namespace) -> RecordFilter:
+class _Both:
+    """The option filters and --filter's query: a record must pass both."""
+
+    def __init__(self, options: RecordFilter, query: Query | None) -> None:
+        self.options, self.query = options, query
+
+    def matches(self, item: RecordItem) -> bool:
+        return self.options.matches(item) and (self.query is None or self.query.matches(item))
+
+
+def _filter(args: argparse.Namespace) -> _Both:
     try:
-        return RecordFilter(
+        query = parse_query(args.filter) if getattr(args, "filter", None) else None
+        return _Both(RecordFilter(
             command=args.command,
             status=check_status(args.status) if args.status else None,
             scope=check_scope(args.scope) if args.scope else None,
             since=parse_time(args.since) if args.since else None,
             until=parse_time(args.until) if args.until else None,
-        )
+        ), query)
     except (ValueError, CaptureError) as err:
         raise CliError(str(err), EXIT_USAGE) from None
 
 
 def _filter_text(args: argparse.Namespace) -> str:
     """The filter options as given, for 'nothing matches' messages."""
-    given = [f"--{name} {value}" for name in ("command", "status", "scope", "since", "until")
+    names = ("command", "status", "scope", "since", "until", "filter")
+    given = [f"--{name} {value}" for name in names
              if (value := getattr(args, name, None))]
     return " ".join(given) or "the filters"
 
 
-def _selected(capture: Capture, flt: RecordFilter) -> Iterator[RecordItem]:
+def _selected(capture: Capture, flt: _Both) -> Iterator[RecordItem]:
     return (item for item in capture.iter_records() if flt.matches(item))
 
 
@@ -155,21 +171,35 @@ def run_replay(args: argparse.Namespace) -> int:
     with _open(args.capture) as capture:
         if args.against:
             return _run_against(args, capture, flt)
-        items = _selected(capture, flt)
         if args.json:
-            write_json_document({"header": capture.describe()}, "records", items, _item_json)
+            head = {"header": capture.describe(), "findings": analyse(capture).as_json()}
+            write_json_document(head, "records", _selected(capture, flt), _item_json)
             return EXIT_OK
+        builder, rows = FindingsBuilder(capture), []
+        for item in capture.iter_records():  # one pass: findings first, rows kept as text
+            outcome = outcome_text(item.exchange) if item.exchange is not None else None
+            builder.add(item, outcome)
+            if flt.matches(item):
+                rows.append(_row(item, outcome))
         writer = LineWriter(_console())
         _print_header(writer, capture)
-        first = next(items, None)
-        if first is not None or not len(capture):
+        print_findings(writer, builder.result())
+        if rows or not len(capture):
             sys.stdout.flush()
-            write_table(_row(item) for item in itertools.chain((first,) if first else (), items))
+            write_table(rows)
         else:
             writer.line(f"no record of {len(capture)} matches {_filter_text(args)}", "yellow")
         for problem in capture.problems:
             sys.stderr.write(f"fwctl-tui: warning: {printable(str(problem))}\n")
     return EXIT_OK
+
+
+def print_findings(writer: LineWriter, findings: Findings) -> None:
+    """The summary before the records: overview lines, then each finding by record."""
+    writer.line("findings:", "bold")
+    for text, finding in findings.lines()[1:]:  # the header line already names the device
+        style = "" if finding is None else "bold red" if finding.kind == FAILED else "yellow"
+        writer.line(f"  {text}", style)
 
 
 def _item_json(item: RecordItem) -> dict[str, Any]:
@@ -219,7 +249,7 @@ def _print_header(writer: LineWriter, capture: Capture) -> None:
     )
 
 
-def _row(item: RecordItem) -> tuple[str, ...]:
+def _row(item: RecordItem, outcome: str | None = None) -> tuple[str, ...]:
     """One listing row (COLUMNS); the caller escapes what the capture said."""
     ex = item.exchange
     if ex is None:
@@ -227,7 +257,8 @@ def _row(item: RecordItem) -> tuple[str, ...]:
         seq = item.recorded_seq
         return ("?" if seq is None else str(seq), "", "", "?", "BROKEN", "",
                 f"line {item.line}: {reason}: {item.text[:60]}")
-    return (str(item.seq), _time_of(item)[11:26], ex.scope.name, ex.command, outcome_text(ex),
+    return (str(item.seq), _time_of(item)[11:26], ex.scope.name, ex.command,
+            outcome or outcome_text(ex),
             f"{ex.duration_ns / 1000:.1f}", decoding.summary(ex))
 
 
@@ -237,7 +268,7 @@ def _time_of(item: RecordItem) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _run_against(args: argparse.Namespace, capture: Capture, flt: RecordFilter) -> int:
+def _run_against(args: argparse.Namespace, capture: Capture, flt: _Both) -> int:
     with open_connection(args.against, getattr(args, "root", None)) as connection:
         session = connection.session()
         records = ((item.seq, item.exchange) for item in _selected(capture, flt)
@@ -266,8 +297,7 @@ def print_resend(console: Console, report: ResendReport) -> None:
 
 
 def _change_text(change: Change) -> Text:
-    line = Text(f"    {change.field}: {render.show(change.a, change.kind)} -> "
-                f"{render.show(change.b, change.kind)}")
+    line = Text(f"    {change.field}: {change.shown('a')} -> {change.shown('b')}")
     if change.delta is not None:
         line.append(f"  ({change.delta:+d}", style="bold")
         rate = change.rate_per_s

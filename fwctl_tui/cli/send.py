@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui import policy
+from fwctl_tui.captures.replay import ANSWERED, answered_text
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -369,6 +370,7 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
             **status_report(status, syndrome, cmd.opcode),
             "out_len": ex.out_len, "truncated": ex.truncated,
             "duration_us": round(ex.duration_ns / 1000, 1), **extra,
+            **({"answered_by": ex.meta[ANSWERED]} if ANSWERED in ex.meta else {}),
             "reply": view_json(present(root, is_reply=True)),
         })
     else:
@@ -384,4 +386,7 @@ def _print_summary(ex: Exchange, cmd: Command) -> None:
     table.add_row(Text("scope"), Text(f"{ex.scope.name} ({int(ex.scope)})"))
     table.add_row(Text("reply"), Text(f"{ex.out_len} B in {ex.duration_ns / 1e6:.2f} ms"
                                       + (" (TRUNCATED)" if ex.truncated else "")))
+    answered = answered_text(ex)
+    if answered:  # a replay device: which recorded answer this is
+        table.add_row(Text("answered"), Text(f"by {printable(answered)}"))
     Console(file=sys.stdout, highlight=False).print(table)

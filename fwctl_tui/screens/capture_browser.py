@@ -9,135 +9,42 @@ the shared decoded tree and hex view (reply by default, `r` for the request).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import bisect
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.segment import Segment
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
 from fwctl_tui.captures import decoding
+from fwctl_tui.captures.content_filter import parse_query
+from fwctl_tui.captures.findings import Findings, analyse
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text, parse_filter
+from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text
 from fwctl_tui.errors import explain
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.findings_list import FindingsList
 from fwctl_tui.widgets.hex_view import HexView
+from fwctl_tui.widgets.line_list import LineList
 
 LARGE_PAYLOAD = 256 * 1024  # bigger records get their tree prepared in a worker thread
 SCOPE_LABELS = {"CONFIGURATION": "CONFIG", "DEBUG_READ_ONLY": "READ", "DEBUG_WRITE": "WRITE",
                 "DEBUG_WRITE_FULL": "FULL"}
 
 
-class LineList(ScrollView, can_focus=True):
-    """A keyboard-driven list whose rows are rendered on demand by `row_text(row)`."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1)", "Up", show=False, id="list_up", tooltip="Previous row"),
-        Binding("down", "move(1)", "Down", show=False, id="list_down", tooltip="Next row"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list_pgup", tooltip="Page up"),
-        Binding("pagedown", "page(1)", "Page dn", show=False, id="list_pgdn",
-                tooltip="Page down"),
-        Binding("home", "jump(0)", "First", show=False, id="list_home", tooltip="First row"),
-        Binding("end", "jump(-1)", "Last", show=False, id="list_end", tooltip="Last row"),
-    ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor"}
-    DEFAULT_CSS = """
-    LineList { background: $surface; }
-    LineList > .line-list--cursor { background: $accent 40%; text-style: bold; }
-    LineList:focus > .line-list--cursor { background: $accent; }
-    """
-
-    cursor: reactive[int] = reactive(0, always_update=True)
-
-    class Highlighted(Message):
-        """The cursor moved to `row` (a position in the list, not a record index)."""
-
-        def __init__(self, line_list: LineList, row: int) -> None:
-            super().__init__()
-            self.line_list = line_list
-            self.row = row
-
-        @property
-        def control(self) -> LineList:
-            return self.line_list
-
-    def __init__(self, row_text: Callable[[int], Text], *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._row_text = row_text
-        self._count = 0
-        self._cache: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-    def set_count(self, count: int) -> None:
-        """New content: reset the cache and the cursor."""
-        self._count = count
-        self._cache.clear()
-        self.virtual_size = Size(0, count)  # rows are cut to the width: no sideways scroll
-        self.scroll_to(0, 0, animate=False)
-        self.cursor = 0
-
-    def render_line(self, y: int) -> Strip:
-        row = self.scroll_offset.y + y
-        width = self.size.width
-        if row >= self._count:
-            return Strip.blank(width, self.rich_style)
-        selected = row == self.cursor
-        key = (row, selected, width)
-        cached = self._cache.get(key)
-        if cached is None:
-            style = self.get_component_rich_style("line-list--cursor") if selected else None
-            text = self._row_text(row)
-            text.truncate(width, pad=True)
-            segments = list(text.render(self.app.console))
-            if style is not None:
-                segments = list(Segment.apply_style(segments, post_style=style))
-            cached = Strip(segments, width).simplify()
-            self._cache[key] = cached
-        return cached.apply_style(self.rich_style)
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        if self._count == 0:
-            return
-        top, height = self.scroll_offset.y, max(1, self.size.height)
-        if new < top:
-            self.scroll_to(y=new, animate=False)
-        elif new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False)
-        self.refresh()
-        self.post_message(self.Highlighted(self, new))
-
-    def on_click(self, event: events.Click) -> None:
-        row = self.scroll_offset.y + event.y
-        if 0 <= row < self._count:
-            self.cursor = row
-
-    def action_move(self, delta: int) -> None:
-        if self._count:
-            self.cursor = max(0, min(self._count - 1, self.cursor + delta))
-
-    def action_page(self, direction: int) -> None:
-        self.action_move(direction * max(1, self.size.height - 1))
-
-    def action_jump(self, where: int) -> None:
-        if self._count:
-            self.cursor = where % self._count
+def _position(rows: Sequence[int], index: int) -> int | None:
+    """Where record `index` is in the (ascending) shown rows, or None when filtered out."""
+    row = bisect.bisect_left(rows, index)
+    return row if row < len(rows) and rows[row] == index else None
 
 
 class CaptureBrowserScreen(Screen[None]):
@@ -146,25 +53,38 @@ class CaptureBrowserScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="capture_back", tooltip="Close the capture"),
         Binding("slash", "focus_filter", "Filter", id="capture_filter",
-                tooltip="Filter records: command= status= scope= since= until= or words"),
+                tooltip="Filter records: command= status(!)= scope= since= until=, "
+                "any field (down_blame=Remote_phy page_select=6 symbol_errors>0) or words"),
         Binding("r", "toggle_side", "Request/reply", id="capture_side",
                 tooltip="Show the request or the reply of the selected record"),
         Binding("l", "focus_list", "List", id="capture_list", tooltip="Back to the record list"),
+        Binding("f", "focus_findings", "Findings", id="capture_findings",
+                tooltip="The capture's findings: Enter on one shows its record"),
+        Binding("x", "toggle_hex", "Hex", id="capture_hex",
+                tooltip="Show or hide the hex view beside the tree (narrow terminals)"),
+        Binding("m", "mark", "Mark", id="capture_mark",
+                tooltip="Mark the selected record to compare another with it (d)"),
+        Binding("d", "diff_marked", "Diff marked", id="capture_diff_marked",
+                tooltip="Compare the marked record with the selected one, field by field"),
     ]
     DEFAULT_CSS = """
     CaptureBrowserScreen #capture-header { height: auto; padding: 0 1; background: $panel; }
     CaptureBrowserScreen #capture-filter { height: 3; }
-    CaptureBrowserScreen #capture-records { width: 68; border: round $primary; }
+    CaptureBrowserScreen #capture-records { width: 72; border: round $primary; }
     CaptureBrowserScreen #capture-detail { width: 1fr; }
     CaptureBrowserScreen #capture-tree { height: 1fr; border: round $secondary; }
     CaptureBrowserScreen #capture-hex { height: 1fr; border: round $secondary; }
     CaptureBrowserScreen #capture-status { height: 1; padding: 0 1; color: $text-muted; }
     /* narrow: the list on top at full width, the record under it (tree | hex, 8 B/line) */
     CaptureBrowserScreen.-narrow #capture-body { layout: vertical; }
-    CaptureBrowserScreen.-narrow #capture-records { width: 1fr; height: 2fr; }
-    CaptureBrowserScreen.-narrow #capture-detail { height: 3fr; layout: horizontal; }
+    CaptureBrowserScreen.-narrow #capture-records { width: 1fr; height: 1fr; }
+    CaptureBrowserScreen.-narrow #capture-detail { height: 2fr; layout: horizontal; }
     CaptureBrowserScreen.-narrow #capture-tree { width: 1fr; }
-    CaptureBrowserScreen.-narrow #capture-hex { width: 49; }
+    CaptureBrowserScreen.-narrow #capture-hex { width: 49; display: none; }
+    /* 80x24: the tree gets the whole width (x shows the hex), the findings two lines */
+    CaptureBrowserScreen.-narrow.-hex #capture-hex { display: block; }
+    CaptureBrowserScreen.-narrow #capture-findings { max-height: 4; }
+    CaptureBrowserScreen.-narrow #capture-filter { height: 1; border: none; padding: 0 1; }
     """
 
     def __init__(self, path: Path) -> None:
@@ -175,11 +95,15 @@ class CaptureBrowserScreen(Screen[None]):
         self.show_request = False
         self.current: RecordItem | None = None
         self.tree_title = ""  # which record/side the tree shows (or is being prepared for)
+        self.findings: Findings | None = None  # once the findings worker is done
+        self.marked: int | None = None  # seq of the record marked for a diff (m)
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
         yield Static(Text(printable(f"Opening {self.path} ...")), id="capture-header")
-        yield Input(placeholder="filter: command=PPCNT status=OK scope=1 since=... or words",
+        yield FindingsList(id="capture-findings")
+        yield Input(placeholder="filter: command=PDDR status!=OK page_select=6 "
+                    "down_blame=Remote_phy symbol_errors>0 or words",
                     id="capture-filter")
         with Horizontal(id="capture-body"):
             yield LineList(self._row_text, id="capture-records")
@@ -200,6 +124,39 @@ class CaptureBrowserScreen(Screen[None]):
             return
         self.query_one("#capture-header", Static).update(self._header_text())
         self._show_rows(range(len(self.capture)), "")
+        records.focus()
+        self.query_one("#capture-findings", FindingsList).show_analysing()
+        self._analyse(self.capture)
+
+    class Analysed(Message):
+        """The findings worker's result."""
+
+        def __init__(self, findings: Findings) -> None:
+            super().__init__()
+            self.findings = findings
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-findings")
+    def _analyse(self, capture: Capture) -> None:
+        """The scan reads through its own file handle; record() lookups take the
+        capture's lock, so the list's reads never move under it."""
+        self.post_message(self.Analysed(analyse(capture)))
+
+    def on_capture_browser_screen_analysed(self, event: Analysed) -> None:
+        self.findings = event.findings
+        self.query_one("#capture-findings", FindingsList).show(event.findings)
+
+    @on(FindingsList.RecordChosen)
+    def _finding_chosen(self, event: FindingsList.RecordChosen) -> None:
+        """Show the finding's record, clearing a filter that hides it."""
+        if self.capture is None:
+            return
+        row = _position(self.rows, event.index)
+        if row is None:
+            self.query_one("#capture-filter", Input).value = ""
+            self._show_rows(range(len(self.capture)), "")
+            row = event.index
+        records = self.query_one("#capture-records", LineList)
+        records.cursor = row
         records.focus()
 
     def on_unmount(self) -> None:
@@ -229,11 +186,15 @@ class CaptureBrowserScreen(Screen[None]):
         if ex is None:
             reason = item.error.reason if item.error else "unreadable"
             return Text(printable(f"{item.seq:>6}  line {item.line}: {reason}"), style="red")
-        time_text = printable(str((item.raw or {}).get("time") or "")[11:23])
+        time_text = printable(str((item.raw or {}).get("time") or "")[11:19])
         outcome = outcome_text(ex)
         scope = SCOPE_LABELS.get(ex.scope.name, ex.scope.name)
-        line = Text(f"{item.seq:>5} {time_text:<12} {scope:<6} {printable(ex.command):<25} ")
+        command = printable(ex.command.removeprefix("ACCESS_REG:"))
+        mark = "*" if item.seq == self.marked else " "
+        line = Text(f"{mark}{item.seq:>4} {time_text:<8} {scope:<6} {command:<8} ")
         line.append(outcome.removesuffix("_ERR"), style="green" if outcome == "OK" else "bold red")
+        # what was asked (page, group, index) and the key result tell rows apart
+        line.append(" " + printable(decoding.summary(ex, limit=2, compact=True)))
         return line
 
     def _show_rows(self, rows: Sequence[int], filter_text: str) -> None:
@@ -257,7 +218,7 @@ class CaptureBrowserScreen(Screen[None]):
             self.query_one("#capture-records", LineList).focus()
             return
         try:
-            record_filter = parse_filter(text)
+            record_filter = parse_query(text)
         except CaptureError as err:
             self._status(Text(str(err), style="bold red"))
             return
@@ -365,8 +326,34 @@ class CaptureBrowserScreen(Screen[None]):
     def action_focus_filter(self) -> None:
         self.query_one("#capture-filter", Input).focus()
 
+    def action_focus_findings(self) -> None:
+        self.query_one("#capture-findings", FindingsList).focus()
+
     def action_focus_list(self) -> None:
         self.query_one("#capture-records", LineList).focus()
+
+    def action_toggle_hex(self) -> None:
+        self.toggle_class("-hex")
+
+    def action_mark(self) -> None:
+        item = self.current
+        if item is None or item.exchange is None:
+            self._status(Text("no record to mark", style="yellow"))
+            return
+        self.marked = item.seq
+        self.query_one("#capture-records", LineList).refresh_rows()
+        self._status(Text(f"marked #{item.seq}: select another answer to the same request "
+                          "and press d to compare"))
+
+    def action_diff_marked(self) -> None:
+        from fwctl_tui.screens.capture_diff import CaptureDiffScreen
+
+        item = self.current
+        if self.marked is None or item is None:
+            self._status(Text("mark a record first (m), then select another and press d",
+                              style="yellow"))
+            return
+        self.app.push_screen(CaptureDiffScreen(self.path, records=(self.marked, item.seq)))
 
     def action_toggle_side(self) -> None:
         self.show_request = not self.show_request

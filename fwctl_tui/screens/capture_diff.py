@@ -23,11 +23,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from fwctl_tui.captures import render
-from fwctl_tui.captures.diff import DiffReport, Pair, diff_captures
+from fwctl_tui.captures.diff import DiffReport, Pair, diff_captures, diff_records
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.screens.capture_browser import LineList
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.line_list import LineList
 
 
 def _key_text(key: dict[str, Any]) -> str:
@@ -41,6 +41,11 @@ def _show(value: Any, kind: str | None = None) -> str:
     if isinstance(value, bytes | bytearray):
         return bytes(value[:16]).hex() + ("…" if len(value) > 16 else "")
     return render.show(value, kind)
+
+
+def _labelled(value: Any, label: str | None, kind: str | None) -> str:
+    """The value, and beside it the enum's name for it."""
+    return _show(value, kind) + (f" ({label})" if label else "")
 
 
 def _common_parent(paths: list[str]) -> str:
@@ -69,19 +74,25 @@ class CaptureDiffScreen(Screen[None]):
     CaptureDiffScreen #diff-summary { height: auto; padding: 0 1; background: $panel; }
     CaptureDiffScreen #diff-pairs { width: 2fr; border: round $primary; }
     CaptureDiffScreen #diff-detail-box { width: 3fr; border: round $secondary; }
+    /* 80x24: pairs above, the change table at full width (field names unbroken) */
+    CaptureDiffScreen.-narrow #diff-body { layout: vertical; }
+    CaptureDiffScreen.-narrow #diff-pairs { width: 1fr; height: 6; }
+    CaptureDiffScreen.-narrow #diff-detail-box { width: 1fr; height: 1fr; }
     """
 
-    def __init__(self, path_a: Path, path_b: Path) -> None:
+    def __init__(self, path_a: Path, path_b: Path | None = None,
+                 records: tuple[int, int] | None = None) -> None:
+        """Capture A with capture B, or (`records`) two records of A by seq."""
         super().__init__()
-        self.path_a, self.path_b = Path(path_a), Path(path_b)
+        self.path_a, self.path_b = Path(path_a), Path(path_b or path_a)
+        self.records = records
         self.report: DiffReport | None = None
         self.entries: list[tuple[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
-        yield Static(Text(printable(f"Comparing {self.path_a.name} with {self.path_b.name} ...")),
-                     id="diff-summary")
-        with Horizontal():
+        yield Static(Text(printable(f"Comparing {self._sides()} ...")), id="diff-summary")
+        with Horizontal(id="diff-body"):
             yield LineList(self._row_text, id="diff-pairs")
             with VerticalScroll(id="diff-detail-box"):
                 yield Static(Text(""), id="diff-detail")
@@ -98,11 +109,18 @@ class CaptureDiffScreen(Screen[None]):
             super().__init__()
             self.report = report
 
+    def _sides(self) -> str:
+        if self.records is not None:
+            return f"#{self.records[0]} (A) with #{self.records[1]} (B) of {self.path_a.name}"
+        return f"{self.path_a.name} with {self.path_b.name}"
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-diff")
     def _compute(self) -> None:
         try:
-            report: DiffReport | str = diff_captures(self.path_a, self.path_b)
-        except (OSError, CaptureError) as err:
+            report: DiffReport | str = (
+                diff_records(self.path_a, *self.records) if self.records is not None
+                else diff_captures(self.path_a, self.path_b))
+        except (OSError, CaptureError, LookupError) as err:
             report = f"Cannot compare: {err}"
         self.post_message(self.Compared(report))
 
@@ -116,8 +134,10 @@ class CaptureDiffScreen(Screen[None]):
         self.entries = [("pair", pair) for pair in report.pairs if pair.changes or pair.note]
         self.entries += [("a", row) for row in report.only_in_a]
         self.entries += [("b", row) for row in report.only_in_b]
+        sides = (f"A {self.path_a.name} · B {self.path_b.name}" if self.records is None
+                 else f"A #{self.records[0]} · B #{self.records[1]} of {self.path_a.name}")
         text = Text(
-            f"A {self.path_a.name} · B {self.path_b.name}: {len(report.pairs)} paired, "
+            f"{sides}: {len(report.pairs)} paired, "
             f"{len(report.changed)} changed, {len(report.only_in_a)} only in A, "
             f"{len(report.only_in_b)} only in B")
         text.append(f"\n{report.rates_note}", style="dim")
@@ -177,8 +197,8 @@ class CaptureDiffScreen(Screen[None]):
         for change in pair.changes:
             table.add_row(
                 Text(printable(change.field.removeprefix(prefix))),
-                Text(printable(_show(change.a, change.kind))),
-                Text(printable(_show(change.b, change.kind))),
+                Text(printable(_labelled(change.a, change.a_label, change.kind))),
+                Text(printable(_labelled(change.b, change.b_label, change.kind))),
                 Text("" if change.delta is None else f"{change.delta:+d}", style="bold"),
                 Text("" if change.rate_per_s is None else f"{change.rate_per_s:.1f}"),
             )

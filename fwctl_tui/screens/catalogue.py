@@ -241,7 +241,14 @@ class CatalogueScreen(Screen[None]):
         if event.key == "down" and self.focused is search:
             self.set_focus(self.query_one(OptionList))
             event.stop()
-        elif self.focused is not search and event.is_printable and event.character:
+        elif self.focused is search and event.is_printable and event.character:
+            # A burst typed on the list: its first key moved focus to the search, the rest
+            # were already queued for the list and bubble here. The search box consumes
+            # its own keys, so these are the burst's: keep them, in order.
+            search.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+        elif event.is_printable and event.character:
             if event.character == "/":
                 self.action_focus_search()
             else:  # a new search starts with this key
@@ -250,6 +257,19 @@ class CatalogueScreen(Screen[None]):
                 search.cursor_position = len(search.value)
             event.stop()
             event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste while the list has focus is a search, all of it (not its first key):
+        the search box takes the text, its first line, as typed."""
+        search = self.query_one(Input)
+        if self.focused is search:
+            return  # the Input inserts it itself
+        text = event.text.splitlines()[0].strip() if event.text.strip() else ""
+        if text:
+            self.set_focus(search)
+            search.value = text
+            search.cursor_position = len(text)
+        event.stop()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter(event.value)

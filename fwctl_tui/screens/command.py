@@ -103,6 +103,7 @@ class CommandScreen(Screen[None]):
         self.request: bytes | None = None
         self.read_back: dict[str, Any] | None = None
         self.raw_mode = False
+        self._status_shown: Text | None = None  # the status line on screen
         self.focused_path: str | None = None
         self.specs: list[Any] = catalogue_model.fields(self.command, self.op_mod)
         self.problem: str | None = None
@@ -231,7 +232,9 @@ class CommandScreen(Screen[None]):
         if spec is not None and not self.raw_mode:
             text.append("\n")
             text.append_text(field_summary(spec, self.enable_docs.get(spec.path)))
-        self.query_one("#command-status", Static).update(text)
+        if text != self._status_shown:  # an unchanged line must not cost a layout pass
+            self._status_shown = text
+            self.query_one("#command-status", Static).update(text)
 
     def _enable_notes(self) -> list[str]:
         """What the preview will set for you (update-enable bits), said while editing; on

@@ -24,7 +24,8 @@ from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import KIND_BADGES, DeviceBar
 
 # Access right after the name: on 80 columns the later columns scroll off, never this one.
-COLUMNS = ("Kind", "Name", "Access", "Type", "PCI", "Driver", "Netdev / RDMA", "Firmware")
+# Firmware before the PCI address, driver and links: at 80 columns it stays in view.
+COLUMNS = ("Kind", "Name", "Access", "Type", "Firmware", "PCI", "Driver", "Netdev / RDMA")
 OPEN_MARK = "● open"
 
 
@@ -44,10 +45,10 @@ def entry_row(entry: DeviceEntry, is_open: bool = False) -> tuple[Text, ...]:
         Text(printable(entry.name), style="bold"),
         access_text(entry, is_open),
         Text(printable(entry.device_type)),
+        Text(printable(entry.firmware_version or "-")),
         Text(printable(entry.pci_bdf or "-")),
         Text(printable(entry.driver or "-")),
         Text(printable(links)),
-        Text(printable(entry.firmware_version or "-")),
     )
 
 

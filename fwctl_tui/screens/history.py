@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
+from fwctl_tui.captures.replay import ANSWERED
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange
@@ -35,10 +36,19 @@ def history_row(number: int, exchange: Exchange) -> tuple[Text, ...]:
         Text(stamp),
         Text(exchange.command, style="bold"),
         scope_text(exchange.scope, taint_mark=False),
-        Text(outcome, style="green" if outcome == "OK" else "bold red"),
+        _outcome(outcome, exchange),
         Text(duration_text(exchange.duration_ns)),
         Text(f"{len(exchange.request)}/{out} B"),
     )
+
+
+def _outcome(outcome: str, exchange: Exchange) -> Text:
+    """The outcome, and for a replay device the record that answered (`OK ← #6`)."""
+    text = Text(outcome, style="green" if outcome == "OK" else "bold red")
+    seq = (exchange.meta.get(ANSWERED) or {}).get("seq")  # type: ignore[attr-defined]
+    if seq is not None:
+        text.append(f" ← #{seq}", style="dim")
+    return text
 
 
 class HistoryScreen(Screen[None]):

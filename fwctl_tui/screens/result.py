@@ -22,6 +22,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from fwctl_tui.captures.replay import answered_text
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import catalogue_model, cli_line, result_watch
@@ -51,8 +52,9 @@ def duration_text(ns: int) -> str:
 def result_title(exchange: Exchange) -> str:
     """`QUERY_HCA_CAP · 4112 B · 0.4 ms · OK`."""
     size = len(exchange.reply) if exchange.reply is not None else 0
+    answered = answered_text(exchange)  # a replay device says which record answered
     return (f"{exchange.command} · {size} B · {duration_text(exchange.duration_ns)} · "
-            f"{exchange.outcome()}")
+            f"{exchange.outcome()}" + (f" · from {answered}" if answered else ""))
 
 
 def status_text(exchange: Exchange) -> Text:

@@ -177,6 +177,7 @@ class CommandForm(VerticalScroll):
             getattr(hints, "choices", None) or {})
         self.why: dict[str, str] = dict(getattr(hints, "why", None) or {})
         self.note: str | None = getattr(hints, "note", None)  # how to find object numbers
+        self._errors_shown: dict[str, str] = {}  # editor id -> the error line on screen
 
     def compose(self) -> ComposeResult:
         if not self.specs:
@@ -270,6 +271,11 @@ class CommandForm(VerticalScroll):
             self.notify(message, severity="error", timeout=4)
 
     def _set_error(self, editor_id: str, message: str) -> None:
+        # Every keystroke re-checks every field: touch only the lines that change, since
+        # each update of an auto-height Static costs the whole form a layout pass.
+        if self._errors_shown.get(editor_id) == message:
+            return
+        self._errors_shown[editor_id] = message
         error = self.query_one(f"#{editor_id}-error", Static)
         error.update(Text(message, style="bold red"))
         error.display = bool(message)

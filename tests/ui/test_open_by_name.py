@@ -40,7 +40,7 @@ async def test_replay_device_answers_recorded_requests_only(tmp_path: Path,
         await send_from_form(pilot)
         result = app.screen
         assert isinstance(result, ResultScreen)
-        assert str(result.query_one("#result-body").border_title).endswith("· OK")
+        assert "· OK · from record #2" in str(result.query_one("#result-body").border_title)
 
         await pilot.press("escape", "escape")
         await settle(pilot)

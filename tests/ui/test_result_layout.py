@@ -112,7 +112,7 @@ async def test_80x24_capture_browser_shows_whole_hex_lines(tmp_path: Path) -> No
             Path(__file__).parents[2] / "captures" / "01-bring-up.jsonl")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("down")
+        await pilot.press("down", "x")  # at 80 columns the tree has the width; x: the hex
         await settle(pilot)
         hex_view = app.screen.query_one(HexView)
         assert hex_view.bytes_per_line == 8 and whole_lines_of(hex_view)

@@ -85,6 +85,7 @@ def test_pairing_uses_index_fields_in_order(monkeypatch) -> None:
     assert [row["seq"] for row in report.only_in_b] == [3]
     doc = report.as_json()
     assert doc["pairs"][0]["changes"][0] == {"field": "reg.if_in_octets", "a": 10, "b": 11,
+                                            "a_label": None, "b_label": None,
                                             "delta": 1, "rate_per_s": 2.0, "kind": None}
 
 
