@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c
 run: $(STAMP)
 	$(BIN)/fwctl-tui $(ARGS)
 
-# -n auto: one pytest worker per core (pytest-xdist); a single file is faster without it.
-# loadgroup keeps the tests that share one VM boot (tests/kernel/test_vm.py) on one worker.
+# Three pytest workers (pytest-xdist) on our two cores: a Pilot test waits for the app
+# about 40 % of its time, so two workers left the cores half idle (5m13s vs 4m36s, idle
+# machine, BENCHMARKS.md). loadgroup keeps the tests that share one VM boot
+# (tests/kernel/test_vm.py) on one worker. A single file is faster without -n.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n 3 --dist loadgroup
 
 # Boots ../shared/realkernel's VM once and runs tests/kernel/inside there (real fwctl devices
 # from cxl_test), then compares the emulator with the real kernel. `make test` runs the same
