@@ -151,23 +151,16 @@ class Capture:
         return item
 
     def iter_records(self, start: int = 0) -> Iterator[RecordItem]:
-        """Every record from `start`, read sequentially (fast path for filters, diff, bench).
-
-        Blank lines between records are skipped by seeking to the next record's offset
-        (a seek inside the read buffer costs no system call)."""
-        with open_regular(self.path) as stream:
-            position = -1
-            for index in range(start, len(self._offsets)):
-                offset = self._offsets[index]
-                if offset != position:
-                    stream.seek(offset)
-                text = stream.readline(MAX_LINE_BYTES + 1)
-                position = offset + len(text)
-                yield self._parse(index, text)
+        """Every record from `start`, read sequentially (fast path for filters, diff, bench)."""
+        for index, text in self.iter_lines(start):
+            yield self._parse(index, text)
 
     def iter_lines(self, start: int = 0) -> Iterator[tuple[int, bytes]]:
         """(index, raw line) of every record from `start`, unparsed: for scans that read
-        a few keys of each line and parse (record(index)) only the lines they need."""
+        a few keys of each line and parse (record(index)) only the lines they need.
+
+        Blank lines between records are skipped by seeking to the next record's offset
+        (a seek inside the read buffer costs no system call)."""
         with open_regular(self.path) as stream:
             position = -1
             for index in range(start, len(self._offsets)):
