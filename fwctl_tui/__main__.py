@@ -12,6 +12,7 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Callable
 
 from fwctl_tui.cli import EXIT_USAGE, CliError, print_json
 from fwctl_tui.textsafe import printable
@@ -141,7 +142,20 @@ def main(argv: list[str] | None = None) -> int:
 
         handler = run_tui
     try:
-        code: int = handler(args)
+        return _run(handler, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `fwctl-tui commands --json | head`: the reader left early
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """The subcommand; a CliError is said once, as JSON with --json (its printing may
+    meet the same closed pipe as the output did: main() handles that)."""
+    try:
+        return handler(args)
     except CliError as err:
         if getattr(args, "json", False):
             print_json({"error": err.message, **err.extra})
@@ -149,13 +163,6 @@ def main(argv: list[str] | None = None) -> int:
             shown = "\n".join(printable(line) for line in err.message.split("\n"))
             sys.stderr.write(f"fwctl-tui: {shown}\n")
         return err.code
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # `fwctl-tui commands --json | head`: the reader left early
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    return code
 
 
 if __name__ == "__main__":

@@ -331,6 +331,8 @@ def run_diff(args: argparse.Namespace) -> int:
     else:
         try:
             report = diff_captures(args.a, args.b, on_pair=on_pair)
+        except BrokenPipeError:
+            raise  # the reader of our output left (`| head`): not a capture problem
         except (OSError, CaptureError) as err:
             raise CliError(str(err), EXIT_USAGE) from None
     for side in ("a", "b"):
