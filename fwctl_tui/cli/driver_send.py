@@ -10,6 +10,7 @@ saved entries (`fwctl-tui pds-entries`).
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -19,6 +20,7 @@ from rich.text import Text
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, open_connection, print_json
 from fwctl_tui.cli.catalogue import parse_assignments
 from fwctl_tui.cli.recording import exit_code, recording
+from fwctl_tui.cli.send_preview import CANCELLED, is_terminal
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
 from fwctl_tui.drivers.pds_entries import EntryError, load_book
@@ -43,11 +45,9 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
         preview = {"command": built.command.name, "scope": scope.name,
                    "least_scope": built.scope.name, "taints": scope in TAINTING_SCOPES,
                    **built.facts}
-        if scope in TAINTING_SCOPES and not args.yes:
-            raise CliError(f"{built.command.name} at {scope.name} taints the kernel "
-                           "(TAINT_FWCTL) and can change the device; add --yes to send it. "
-                           f"Rule: {built.facts.get('scope_rule', built.command.scope_rule)}",
-                           scope=scope.name, preview=preview)
+        if getattr(args, "dry_run", False):
+            return _dry_run(args, built, preview)
+        _confirm(args, built, scope, preview)
         out_len = _out_len(args.out_len, built)
         session = conn.session()
         session.listeners.append(lambda ex: plugin.prepare_record(built, ex))
@@ -55,6 +55,41 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
             exchange = session.send(built.command.name, scope, built.request, out_len)
         code = _report(args, plugin, built, exchange, preview)
     return exit_code(code, unrecorded)
+
+
+def _dry_run(args: argparse.Namespace, built: Built, preview: dict[str, Any]) -> int:
+    """--dry-run: what would be sent, and nothing is (as for an mlx5 command)."""
+    if args.json:
+        print_json({"dry_run": True, "preview": preview, "request": built.request.hex()})
+    else:
+        for key, value in preview.items():
+            sys.stdout.write(f"{key}: {printable(str(value))}\n")
+        sys.stdout.write(f"request: {built.request.hex()}\ndry run: nothing was sent\n")
+    return EXIT_OK
+
+
+def _confirm(args: argparse.Namespace, built: Built, scope: Scope,
+             preview: dict[str, Any]) -> None:
+    """A tainting scope needs --yes; a command that changes the device needs --yes or a
+    y on a terminal, at any scope (the rule `send` follows for mlx5 commands)."""
+    name = built.command.name
+    if args.yes:
+        return
+    if scope in TAINTING_SCOPES:
+        raise CliError(f"{name} at {scope.name} taints the kernel (TAINT_FWCTL) and can "
+                       "change the device; add --yes to send it. "
+                       f"Rule: {built.facts.get('scope_rule', built.command.scope_rule)}",
+                       scope=scope.name, preview=preview)
+    if not built.command.is_write:
+        return
+    if not is_terminal(sys.stdin):
+        raise CliError(f"{name} changes the device; not sent. stdin is not a terminal, so "
+                       "nothing can ask: re-run with --yes to send it, or --dry-run to see "
+                       "the preview.", scope=scope.name, preview=preview)
+    sys.stderr.write(f"Send {name} at {scope.name}: it changes the device. [y/N] ")
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise CliError(CANCELLED, scope=scope.name, cancelled=True)
 
 
 def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, Any]:

@@ -98,3 +98,13 @@ def test_pds_entries_bad_file(capsys, tmp_path) -> None:
     bad.write_text('{"entries": [{"name": "x", "endpoint": "one", "operation": 1}]}')
     code, doc = run(capsys, "pds-entries", "sim:pds", "--import", str(bad))
     assert code == EXIT_USAGE and "entries[0] (x).endpoint" in doc["error"]
+
+
+def test_cxl_set_feature_dry_run_previews_and_sends_nothing(capsys) -> None:
+    before = run(capsys, "send", "sim:cxl-mem", "GET_FEATURE", f"feature={VENDOR}")[1]
+    code, doc = run(capsys, "send", "sim:cxl-mem", "SET_FEATURE", f"feature={VENDOR}",
+                    "data=0700000000000000", "--dry-run")
+    assert code == EXIT_OK and doc["dry_run"] is True
+    assert doc["preview"]["scope"] == "DEBUG_WRITE_FULL" and doc["preview"]["taints"] is True
+    after = run(capsys, "send", "sim:cxl-mem", "GET_FEATURE", f"feature={VENDOR}")[1]
+    assert after["reply"]["data"]["hex"] == before["reply"]["data"]["hex"]
