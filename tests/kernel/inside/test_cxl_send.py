@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK
+from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE
 from fwctl_tui.drivers import plugin_for
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.sim.cxl.host import CxlTestHost
@@ -67,6 +67,9 @@ def test_cli_lists_reads_refuses_and_sets(capsys: pytest.CaptureFixture[str]) ->
     assert code == EXIT_OK and doc["reply"]["data"]["hex"] == "efbeadde"
     code, doc = run(capsys, "send", "fwctl2", "SET_FEATURE", f"feature={MOCK}",
                     "data=01020304", "--scope", "0")
+    assert code == EXIT_USAGE and "changes the device; not sent" in doc["error"]  # no --yes
+    code, doc = run(capsys, "send", "fwctl2", "SET_FEATURE", f"feature={MOCK}",
+                    "data=01020304", "--scope", "0", "--yes")
     assert code == EXIT_DEVICE and doc["errno"] == 22
     assert "reset-only effects need DEBUG_WRITE" in doc["error"]
     code, doc = run(capsys, "send", "fwctl2", "SET_FEATURE", f"feature={MOCK}",
