@@ -64,6 +64,10 @@ class LineList(ScrollView, can_focus=True):
     def count(self) -> int:
         return self._count
 
+    def row_text(self, row: int) -> Text:
+        """Row `row` as the list shows it (before cutting to the width)."""
+        return self._row_text(row)
+
     def set_count(self, count: int) -> None:
         """New content: reset the cache and the cursor."""
         self._count = count

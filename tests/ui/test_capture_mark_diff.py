@@ -35,7 +35,7 @@ async def test_mark_one_record_and_diff_another() -> None:
         await pilot.press("d")
         assert "mark a record first" in plain(browser.query_one("#capture-status", Static))
         await pilot.press("m")  # record #1: PAOS, port up
-        assert browser._row_text(0).plain.startswith("*")
+        assert browser.query_one("#capture-records", LineList).row_text(0).plain.startswith("*")
         await pilot.press("down", "down", "d")  # record #3: PAOS, port down
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -28,7 +28,7 @@ async def test_pddr_rows_differ_by_page_and_say_the_blame() -> None:
         screen = app.screen
         assert isinstance(screen, CaptureBrowserScreen)
         view = screen.query_one(LineList)
-        rows = [screen._row_text(i).plain for i in range(view.count)]
+        rows = [view.row_text(i).plain for i in range(view.count)]
         pddr = [row for row in rows if " PDDR " in row]
         assert len(pddr) == 4 and len(set(row.split(" OK ")[1] for row in pddr)) == 4
         assert "page_select=0 phy_mngr_fsm_state=Polling" in pddr[0]

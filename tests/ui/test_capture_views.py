@@ -35,7 +35,7 @@ def plain(widget: Static) -> str:
 
 def rows(screen: CaptureBrowserScreen) -> list[str]:
     view = screen.query_one("#capture-records", LineList)
-    return [screen._row_text(i).plain for i in range(view.count)]
+    return [view.row_text(i).plain for i in range(view.count)]
 
 
 async def test_browser_lists_filters_and_shows_a_record(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ async def test_diff_view_pairs_records_and_shows_changes(tmp_path: Path) -> None
         summary = plain(screen.query_one("#diff-summary", Static))
         assert "4 paired" in summary and "1 only in B" in summary and "0 only in A" in summary
         view = screen.query_one("#diff-pairs", LineList)
-        listed = [screen._row_text(i).plain for i in range(view.count)]
+        listed = [view.row_text(i).plain for i in range(view.count)]
         assert any(row.startswith("only B#3 ACCESS_REG:PPCNT") for row in listed)
         await pilot.press("end")
         await pilot.pause()

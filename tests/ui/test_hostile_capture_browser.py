@@ -28,8 +28,8 @@ async def open_capture(pilot: Any, path: Path) -> CaptureBrowserScreen:
 
 def shown(screen: CaptureBrowserScreen) -> str:
     """Header, every listed row and the status line, as plain text."""
-    rows = [screen._row_text(i).plain
-            for i in range(screen.query_one("#capture-records", LineList).count)]
+    view = screen.query_one("#capture-records", LineList)
+    rows = [view.row_text(i).plain for i in range(view.count)]
     header = screen.query_one("#capture-header", Static).content
     status = screen.query_one("#capture-status", Static).content
     return "\n".join([str(header), *rows, str(status)])
