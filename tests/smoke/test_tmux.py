@@ -7,8 +7,10 @@ It asserts on what a person would see (the SIMULATED badge, a device name, the
 catalogue) rather than on widget state, so it catches what Pilot cannot: the entry
 point, terminal setup, real key decoding and rendering. Skipped when tmux is missing.
 
-It waits for screen states, never for time: every step polls the pane (bounded by a
-deadline) until the state it expects is drawn and settled. On a loaded machine Textual
+It waits for screen states, never for time: tmux copies everything the app writes to the
+terminal into a FIFO (pipe-pane), and each step blocks on that FIFO until the app draws,
+then reads the pane, until the state it expects is drawn and settled (the app wrote
+nothing more for QUIET_S); every step is bounded by a deadline. On a loaded machine Textual
 can forward a burst of keys to the widget focused *before* an earlier key moved focus,
 so a step whose keys were lost is repeated only after looking at the screen, and in a
 form that is right whichever widget has focus.
@@ -17,6 +19,7 @@ form that is right whichever widget has focus.
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -30,7 +33,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 ENTRY = Path(sys.executable).with_name("fwctl-tui")
 TIMEOUT_S = 60.0  # the longest any one screen state may take to appear (a loaded machine)
 RETRY_S = 10.0  # a step whose state has not appeared by then is looked at and repeated
-POLL_S = 0.1
+QUIET_S = 0.3  # a screen is settled when the app has written nothing more for this long
 # A private server with no config file: another tmux (or a user's .tmux.conf) cannot
 # change the window size or the keys.
 SERVER = ("-L", f"fwctl-smoke-{os.getpid()}", "-f", "/dev/null")
@@ -46,19 +49,60 @@ def screen_of(session: str) -> str:
     return tmux("capture-pane", "-p", "-t", session)
 
 
+class PaneOutput:
+    """What the app writes to its terminal, as events: `drawn(t)` blocks until it writes
+    (True) or `t` seconds pass with no output (False). tmux's pipe-pane copies the pane's
+    output into a FIFO; its read end is opened first, so the copy never blocks."""
+
+    def __init__(self, session: str, folder: Path) -> None:
+        fifo = folder / f"{session}.out"
+        os.mkfifo(fifo)
+        self.fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        tmux("pipe-pane", "-o", "-t", session, f"cat > {fifo}")
+
+    def drawn(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.fd], [], [], max(timeout, 0.0))
+        if not ready:
+            return False
+        try:
+            return bool(os.read(self.fd, 1 << 16))  # b"": the app (and its pane) ended
+        except BlockingIOError:
+            return False
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+OUTPUT: dict[str, PaneOutput] = {}
+
+
+def start(session: str, folder: Path, command: str, width: int, height: int) -> None:
+    """The app in a detached tmux session of exactly `width` x `height`, output watched."""
+    subprocess.run(["tmux", *SERVER, "new-session", "-d", "-s", session, "-x", str(width),
+                    "-y", str(height), command], check=True)
+    OUTPUT[session] = PaneOutput(session, folder)
+    tmux("resize-window", "-t", session, "-x", str(width), "-y", str(height))
+
+
+def stop(session: str) -> None:
+    tmux("kill-server")
+    OUTPUT.pop(session).close()
+
+
 def wait_for(session: str, *texts: str, timeout: float = TIMEOUT_S, gone: str = "") -> str:
-    """Poll the pane until all `texts` show (and `gone`, if given, does not) on a settled
-    screen (two captures in a row agree, so the app has finished drawing that state);
-    fail at the deadline."""
+    """Wait until all `texts` show (and `gone`, if given, does not) on a settled screen
+    (drawn, then nothing more written for QUIET_S); fail at the deadline."""
     deadline = time.monotonic() + timeout
-    screen = last = ""
-    while time.monotonic() < deadline:
-        screen = screen_of(session)
+    output = OUTPUT[session]
+    screen = screen_of(session)
+    while True:
         shown = all(text in screen for text in texts) and not (gone and gone in screen)
-        if shown and screen == last:
-            return screen
-        last = screen
-        time.sleep(POLL_S)
+        left = deadline - time.monotonic()
+        if shown and not output.drawn(min(QUIET_S, left)):
+            return screen_of(session)
+        if left <= 0 or not (shown or output.drawn(left)):
+            break
+        screen = screen_of(session)
     pytest.fail(f"{texts!r} never all appeared on a settled screen within {timeout:.0f} s:"
                 f"\n{screen}")
 
@@ -136,8 +180,9 @@ def clean_env(tmp_path: Path) -> str:
 def quit_app(session: str) -> None:
     keys(session, "C-q")
     deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline and session in tmux("list-sessions"):
-        time.sleep(POLL_S)
+    output = OUTPUT[session]
+    while session in tmux("list-sessions") and time.monotonic() < deadline:
+        output.drawn(deadline - time.monotonic())  # the app's last output, then its end
     assert session not in tmux("list-sessions"), "ctrl+q did not quit"
 
 
@@ -145,10 +190,8 @@ def test_replay_device_at_80x24(tmp_path: Path) -> None:
     """`--device replay:FILE` opens a capture as the device: the bar says REPLAY."""
     session = f"fwctl-smoke-replay-{os.getpid()}"
     capture = Path(__file__).resolve().parents[2] / "captures" / "01-bring-up.jsonl"
-    command = f"{clean_env(tmp_path)} {ENTRY} --device replay:{capture}"
-    subprocess.run(["tmux", *SERVER, "new-session", "-d", "-s", session, "-x", "80",
-                    "-y", "24", command], check=True)
-    tmux("resize-window", "-t", session, "-x", "80", "-y", "24")
+    start(session, tmp_path, f"{clean_env(tmp_path)} {ENTRY} --device replay:{capture}",
+          80, 24)
     try:
         screen = wait_for(session, "catalogue · 307")
         assert "REPLAY" in screen
@@ -158,15 +201,12 @@ def test_replay_device_at_80x24(tmp_path: Path) -> None:
         assert "Open by name" in screen and "Access" in screen
         quit_app(session)
     finally:
-        tmux("kill-server")
+        stop(session)
 
 
 def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
     session = f"fwctl-smoke-{os.getpid()}"
-    command = f"{clean_env(tmp_path)} {ENTRY} --simulate"
-    subprocess.run(["tmux", *SERVER, "new-session", "-d", "-s", session, "-x", "120",
-                    "-y", "36", command], check=True)
-    tmux("resize-window", "-t", session, "-x", "120", "-y", "36")
+    start(session, tmp_path, f"{clean_env(tmp_path)} {ENTRY} --simulate", 120, 36)
     try:
         wait_for(session, "Welcome to fwctl-tui")  # the first start's tour
         screen = press_until(session, "Escape", "ready", still="Welcome to fwctl-tui",
@@ -190,4 +230,4 @@ def test_simulated_session_in_a_real_terminal(tmp_path: Path) -> None:
         assert "● REC" in screen  # recording is on by default
         quit_app(session)
     finally:
-        tmux("kill-server")
+        stop(session)

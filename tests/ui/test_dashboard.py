@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
-from ui_support import make_app, open_first_device, settle
+from ui_support import make_app, open_first_device, settle, wait_until
 
 from fwctl_tui.decoders.mlx5.catalogue import find
 from fwctl_tui.decoders.mlx5.codec import encode_input, reply_buffer_size
@@ -31,15 +30,6 @@ class StepClock:
         return self.now
 
 
-async def until(pilot: Pilot[Any], done: Callable[[], bool], what: str) -> None:
-    """Wait for a state the polling thread brings about (bounded, never a fixed sleep)."""
-    for _ in range(400):
-        if done():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def text_of(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
@@ -50,9 +40,9 @@ async def open_dashboard(pilot: Pilot[Any]) -> DashboardScreen:
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, DashboardScreen)
-    await until(pilot, lambda: screen.model.samples >= 1, "the first sample")
+    await wait_until(pilot, lambda: screen.model.samples >= 1, "the first sample")
     await pilot.press("space")  # pause: from here the test takes each sample with `n`
-    await until(pilot, lambda: screen.paused and screen.in_flight_since is None, "pause")
+    await wait_until(pilot, lambda: screen.paused and screen.in_flight_since is None, "pause")
     return screen
 
 
@@ -61,7 +51,7 @@ async def step(pilot: Pilot[Any], screen: DashboardScreen, clock: StepClock,
     clock.now += seconds
     before = screen.model.samples
     await pilot.press("n")
-    await until(pilot, lambda: screen.model.samples > before, "a sample")
+    await wait_until(pilot, lambda: screen.model.samples > before, "a sample")
     await pilot.pause()
 
 
@@ -172,19 +162,19 @@ async def test_f6_on_the_device_list_opens_the_device_and_its_dashboard_and_pale
     async with app.run_test(size=(130, 44)) as pilot:
         await settle(pilot)
         await pilot.press("f6")  # nothing open yet: the highlighted device is opened
-        await until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
-        await until(pilot, lambda: screen.model.samples >= 1, "a sample")
+        await wait_until(pilot, lambda: screen.model.samples >= 1, "a sample")
         assert "Link UP" in text_of(screen, "#dash-link")
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"dashboard")
-        await until(pilot, lambda: app.screen.query_one(OptionList).option_count > 0,
+        await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count > 0,
                     "the palette's hit")
         hit = app.screen.query_one(OptionList).get_option_at_index(0)
         assert "Port dashboard" in str(hit.prompt)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")

@@ -6,7 +6,14 @@ import time
 from pathlib import Path
 
 from textual.widgets import Input, Select
-from ui_support import make_app, open_command, open_first_device, send_from_form, settle
+from ui_support import (
+    make_app,
+    open_command,
+    open_first_device,
+    send_from_form,
+    settle,
+    wait_until,
+)
 
 from fwctl_tui.screens.result import ResultScreen
 from fwctl_tui.sim.host import SimHost
@@ -35,11 +42,7 @@ async def test_w_watches_the_result_in_place_with_64_bit_deltas_and_rates(
         await pilot.pause()
         watch = result.result_watch
         assert watch is not None and watch.running
-        for _ in range(400):
-            if watch.samples >= 3:
-                break
-            await pilot.pause(0.01)
-        assert watch.samples >= 3
+        await wait_until(pilot, lambda: watch.samples >= 3, "three watched samples")
         tree = result.query_one(WatchedTree)
         change = tree.changes[FEC]
         assert change.delta is not None and change.delta > 0 and change.rate > 0

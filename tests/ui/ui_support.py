@@ -29,7 +29,6 @@ FIXED_WALL = 1_767_268_800.0  # 2026-01-01 12:00:00 UTC
 SEED = 7
 RPC_NS = 400_000  # every simulated RPC "takes" 0.4 ms
 STATE_TIMEOUT_S = 60.0  # the longest a test waits for a screen state (a loaded machine)
-POLL_S = 0.02
 NOTIFICATION_S = 600  # toasts stay while a test reads them, however loaded the machine
 
 
@@ -94,7 +93,7 @@ async def wait_until(pilot: Pilot[Any], state: Callable[[], bool], what: str) ->
     while not state():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(POLL_S)
+        await pilot.pause()  # until the app is idle: a worker's messages are handled
 
 
 async def open_first_device(pilot: Pilot[Any]) -> None:
