@@ -5,21 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from textual.app import App
 from textual.widgets import Input, Static
+from ui_support import browser_app
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
 
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 
 
-class Host(App[None]):
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def on_mount(self) -> None:
-        self.push_screen(CaptureBrowserScreen(self.path))
 
 
 def status_text(screen: CaptureBrowserScreen) -> str:
@@ -37,7 +30,7 @@ async def apply(pilot, screen: CaptureBrowserScreen, text: str) -> None:
 
 
 async def test_filter_by_content() -> None:
-    app = Host(CAPTURES / "02-link-down.jsonl")
+    app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         screen = app.screen

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
 from textual.widgets import Input
+from ui_support import browser_app
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
 from fwctl_tui.widgets.findings_list import FindingsList
@@ -13,17 +13,10 @@ from fwctl_tui.widgets.findings_list import FindingsList
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 
 
-class Host(App[None]):
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def on_mount(self) -> None:
-        self.push_screen(CaptureBrowserScreen(self.path))
 
 
 async def test_findings_link_to_their_records() -> None:
-    app = Host(CAPTURES / "02-link-down.jsonl")
+    app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

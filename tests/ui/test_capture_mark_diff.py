@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from textual.app import App
 from textual.widgets import Static
+from ui_support import browser_app
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
 from fwctl_tui.screens.capture_diff import CaptureDiffScreen
@@ -14,9 +14,6 @@ from fwctl_tui.screens.capture_diff import CaptureDiffScreen
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 
 
-class Host(App[None]):
-    def on_mount(self) -> None:
-        self.push_screen(CaptureBrowserScreen(CAPTURES / "02-link-down.jsonl"))
 
 
 def plain(widget: Static) -> str:
@@ -26,7 +23,7 @@ def plain(widget: Static) -> str:
 
 
 async def test_mark_one_record_and_diff_another() -> None:
-    app = Host()
+    app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
+from ui_support import browser_app
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
 
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 
 
-class Host(App[None]):
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def on_mount(self) -> None:
-        self.push_screen(CaptureBrowserScreen(self.path))
 
 
 async def test_pddr_rows_differ_by_page_and_say_the_blame() -> None:
-    app = Host(CAPTURES / "02-link-down.jsonl")
+    app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

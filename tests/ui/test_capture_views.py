@@ -6,25 +6,14 @@ from pathlib import Path
 
 from helpers.captures import record_sample
 from rich.console import Console
-from textual.app import App
 from textual.reactive import reactive
 from textual.widgets import Input, Static
+from ui_support import ScreenHost
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
 from fwctl_tui.screens.capture_diff import CaptureDiffScreen
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.hex_view import HexView
-
-
-class Host(App[None]):
-    """A bare app that opens one capture screen over an empty base screen."""
-
-    def __init__(self, screen_factory) -> None:
-        super().__init__()
-        self.screen_factory = screen_factory
-
-    def on_mount(self) -> None:
-        self.push_screen(self.screen_factory())
 
 
 def plain(widget: Static) -> str:
@@ -41,7 +30,7 @@ def rows(screen: CaptureBrowserScreen) -> list[str]:
 async def test_browser_lists_filters_and_shows_a_record(tmp_path: Path) -> None:
     path = tmp_path / "session.jsonl"
     record_sample(path, polls=3)
-    app = Host(lambda: CaptureBrowserScreen(path))
+    app = ScreenHost(lambda: CaptureBrowserScreen(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -82,7 +71,7 @@ async def test_browser_lists_filters_and_shows_a_record(tmp_path: Path) -> None:
 async def test_browser_says_why_a_file_cannot_be_opened(tmp_path: Path) -> None:
     path = tmp_path / "junk.jsonl"
     path.write_bytes(b"\x00\x01binary junk")
-    app = Host(lambda: CaptureBrowserScreen(path))
+    app = ScreenHost(lambda: CaptureBrowserScreen(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         text = plain(app.screen.query_one("#capture-header", Static))
@@ -96,7 +85,7 @@ async def test_diff_view_pairs_records_and_shows_changes(tmp_path: Path) -> None
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     record_sample(a, polls=2)
     record_sample(b, polls=3, head_start=10)
-    app = Host(lambda: CaptureDiffScreen(a, b))
+    app = ScreenHost(lambda: CaptureDiffScreen(a, b))
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -136,7 +125,7 @@ def tree_labels(tree: DecodedTree) -> list[str]:
 
 
 async def test_browser_decodes_a_sample_record(tmp_path: Path) -> None:
-    app = Host(lambda: CaptureBrowserScreen(SAMPLES / "02-link-down.jsonl"))
+    app = ScreenHost(lambda: CaptureBrowserScreen(SAMPLES / "02-link-down.jsonl"))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -160,7 +149,7 @@ async def test_browser_scrolls_a_big_capture_without_mounting_rows(tmp_path: Pat
 
     path = tmp_path / "big.jsonl"
     generate(path, 20_000)
-    app = Host(lambda: CaptureBrowserScreen(path))
+    app = ScreenHost(lambda: CaptureBrowserScreen(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -179,7 +168,7 @@ async def test_diff_view_says_why_it_cannot_compare(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
     record_sample(good, polls=1)
     bad.write_text('{"type": "header", "schema": 99}\n')
-    app = Host(lambda: CaptureDiffScreen(good, bad))
+    app = ScreenHost(lambda: CaptureDiffScreen(good, bad))
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -202,7 +191,7 @@ async def test_browser_shows_a_2_mib_record(tmp_path: Path) -> None:
                                  "command": command.name, "request": request.hex(),
                                  "reply": reply.hex(), "out_cap": len(reply),
                                  "out_len": len(reply)}) + "\n")
-    app = Host(lambda: CaptureBrowserScreen(path))
+    app = ScreenHost(lambda: CaptureBrowserScreen(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -216,7 +205,7 @@ async def test_browser_shows_a_2_mib_record(tmp_path: Path) -> None:
         assert any(label.startswith("roce_en = ") for label in tree_labels(tree))
 
 
-class ReplayHost(Host):
+class ReplayHost(ScreenHost):
     """A host app with the device state the DeviceBar reads, as the real App has it."""
 
     device_kind = reactive("replay")
@@ -249,7 +238,7 @@ async def test_diff_view_lists_unreadable_lines_and_damaged_pairs(tmp_path: Path
     lines = b.read_text().splitlines()
     lines[2] = lines[2][:40]
     b.write_text("\n".join(lines) + "\n")
-    app = Host(lambda: CaptureDiffScreen(a, b))
+    app = ScreenHost(lambda: CaptureDiffScreen(a, b))
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -261,7 +250,7 @@ async def test_diff_view_lists_unreadable_lines_and_damaged_pairs(tmp_path: Path
 async def test_browser_refuses_an_unknown_status_filter(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     record_sample(path, polls=1)
-    app = Host(lambda: CaptureBrowserScreen(path))
+    app = ScreenHost(lambda: CaptureBrowserScreen(path))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"status", "equals_sign", *"nope", "enter")
@@ -277,13 +266,13 @@ async def test_markup_in_a_capture_never_crashes_the_views(tmp_path: Path) -> No
     hostile = tmp_path / "hostile.jsonl"
     hostile.write_text(text.replace('"command":"ACCESS_REG:PAOS"', '"command":"PAOS[/]"', 1))
     assert "PAOS[/]" in hostile.read_text()
-    app = Host(lambda: CaptureBrowserScreen(hostile))
+    app = ScreenHost(lambda: CaptureBrowserScreen(hostile))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = app.screen  # the first record (the renamed one) is shown on open
         assert screen.current is not None and screen.current.exchange.command == "PAOS[/]"
         assert "PAOS" in str(screen.query_one("#capture-tree", DecodedTree).border_title)
-    diff = Host(lambda: CaptureDiffScreen(hostile, SAMPLES / "02-link-down.jsonl"))
+    diff = ScreenHost(lambda: CaptureDiffScreen(hostile, SAMPLES / "02-link-down.jsonl"))
     async with diff.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.press("down", "enter")

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select
 
 from fwctl_tui.app import FwctlApp
@@ -159,6 +161,24 @@ def messages(app: Any) -> list[str]:
     is public), not from the App's private notification list.
     """
     return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+class ScreenHost(App[None]):
+    """A bare app that opens one screen (a capture browser, a diff) over an empty base."""
+
+    def __init__(self, screen_factory: Callable[[], Screen[Any]]) -> None:
+        super().__init__()
+        self.screen_factory = screen_factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_factory())
+
+
+def browser_app(path: Path) -> ScreenHost:
+    """A ScreenHost showing the capture browser on `path`."""
+    from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
+
+    return ScreenHost(lambda: CaptureBrowserScreen(path))
 
 
 async def select_prompts(pilot: Pilot[Any], select: Select[Any]) -> list[str]:
