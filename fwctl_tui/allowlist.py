@@ -1,8 +1,8 @@
 """The mlx5 fwctl driver's per-scope opcode allow-list, as the kernel applies it.
 
-One source of truth for three users: the simulated driver (which refuses with EBADMSG),
-the consequence preview (which predicts that refusal) and the catalogue (which shows the
-minimum scope). Kernel versions matter: the list grew between v6.15 and v6.18.
+One source of truth for the driver's rule (kernel_rules.mlx5: the emulator refuses with
+EBADMSG, the consequence preview predicts that refusal) and the catalogue (which shows
+the minimum scope). Kernel versions matter: the list grew between v6.15 and v6.18.
 """
 
 from __future__ import annotations
@@ -80,9 +80,3 @@ def least_scope(opcode: int, op_mod: int, kernel: Version = NEWEST) -> Scope | N
     """The least scope this kernel's driver accepts, or None when it refuses at every scope."""
     entry = lookup(opcode, kernel)
     return None if entry is None else entry.min_scope_for(op_mod)
-
-
-def accepts(opcode: int, op_mod: int, scope: Scope, kernel: Version = NEWEST) -> bool:
-    """Whether the driver's allow-list check passes (scopes compare numerically, `>=`)."""
-    need = least_scope(opcode, op_mod, kernel)
-    return need is not None and scope >= need

@@ -1,20 +1,31 @@
 """What an RPC will cost before it is sent: scope, acceptance, taint, capability, lockdown.
 
 A pure function of the command, the chosen scope and a KernelState snapshot, so the TUI
-preview, `send` and `replay --against` all say the same thing. The rules are the
-kernel's (facts): the core checks CAP_SYS_RAWIO for DEBUG_WRITE_FULL first (EPERM, no
-taint), then taints for DEBUG_WRITE and above *before* the driver looks at the command,
-so a tainting scope taints even when the mlx5 allow-list then refuses it (EBADMSG).
+preview, `send` and `replay --against` all say the same thing. It reports the verdict of
+kernel_rules, the rules the kernel emulator executes: the core checks CAP_SYS_RAWIO for
+DEBUG_WRITE_FULL first (EPERM, no taint), then taints for DEBUG_WRITE and above *before*
+the driver looks at the command, so a tainting scope taints even when the mlx5
+allow-list then refuses it (EBADMSG). driver_verdict() does the same for cxl and pds.
 """
 
 from __future__ import annotations
 
 import enum
-import errno
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from fwctl_tui import allowlist
 from fwctl_tui.errors import explain
+from fwctl_tui.kernel_rules import core as rules
+from fwctl_tui.kernel_rules import cxl as cxl_rules
+from fwctl_tui.kernel_rules import mlx5 as mlx5_rules
+from fwctl_tui.kernel_rules import pds as pds_rules
+from fwctl_tui.kernel_rules.core import Verdict
+from fwctl_tui.kernel_rules.cxl import CxlDevice, FeatureRule
+from fwctl_tui.kernel_rules.pds import PdsDevice
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.uapi import (
     CAP_SYS_RAWIO_SCOPES,
@@ -154,25 +165,20 @@ def least_scope(opcode: int, op_mod: int, state: KernelState) -> Scope | None:
 def preview(
     opcode: int, op_mod: int, scope: Scope, state: KernelState, *, is_write: bool = False
 ) -> Preview:
-    """Predict the kernel's answer and side effects for this RPC on this kernel."""
-    needs_cap = scope in CAP_SYS_RAWIO_SCOPES
-    cap_fails = needs_cap and not state.has_cap_sys_rawio
-    least = least_scope(opcode, op_mod, state)
-    refusal: int | None = None
-    if cap_fails:
-        refusal = errno.EPERM
-    elif least is None or scope < least:
-        refusal = errno.EBADMSG
+    """Predict the kernel's answer and side effects for this RPC on this kernel: the
+    verdict of kernel_rules (core, then the mlx5 driver), which the emulator executes."""
+    verdict = rules.evaluate(
+        scope, state, lambda chosen: mlx5_rules.check(opcode, op_mod, chosen, state.version))
     return Preview(
         opcode=opcode,
         op_mod=op_mod,
         scope=Scope(scope),
-        least_scope=least,
-        accepted=refusal is None,
-        refusal_errno=refusal,
-        taints=scope in TAINTING_SCOPES and not cap_fails,
+        least_scope=least_scope(opcode, op_mod, state),
+        accepted=verdict.accepted,
+        refusal_errno=verdict.refusal.errno if verdict.refusal else None,
+        taints=verdict.taints,
         already_tainted=state.fwctl_tainted,
-        needs_cap_sys_rawio=needs_cap,
+        needs_cap_sys_rawio=scope in CAP_SYS_RAWIO_SCOPES,
         has_cap_sys_rawio=state.has_cap_sys_rawio,
         lockdown=state.lockdown,
         simulated=state.simulated,
@@ -181,3 +187,42 @@ def preview(
         comm=state.comm,
         tainted_mask=state.tainted,
     )
+
+
+def driver_verdict(type_name: str, request: bytes, out_len: int, scope: Scope,
+                   state: KernelState, context: Mapping[str, Any] | None) -> Verdict:
+    """The kernel's verdict on a cxl or pds plug-in request, from what the plug-in learnt
+    of the device (`context`: CXL's supported-features list, pds's saved entries). Other
+    types get the core's checks only: their driver's rules are not modelled."""
+    check: rules.DriverCheck | None = None
+    if type_name == "cxl":
+        check = partial(cxl_rules.check, request, out_len, device=cxl_view(context))
+    elif type_name == "pds":
+        check = partial(pds_rules.check, request, device=pds_view(context))
+    return rules.evaluate(scope, state, check, len(request), out_len)
+
+
+def cxl_view(context: Mapping[str, Any] | None) -> CxlDevice:
+    """The device as a supported-features listing shows it. fwctl cannot read the
+    Features capability: a listing proves read access, write access (RW) is assumed.
+    The kernel lists the features it keeps for itself as not changeable, but checks the
+    device's own flag, which lets them through to its EPERM."""
+    listed = (context or {}).get("features")
+    if listed is None:
+        return CxlDevice("RW", None, None)
+    features = {
+        uuid.UUID(entry["uuid"]).bytes_le: FeatureRule(
+            entry["effects_value"],
+            "CHANGEABLE" in entry["flags"] or entry["kernel_exclusive"],
+            entry["kernel_exclusive"])
+        for entry in listed
+    }
+    return CxlDevice("RW", features, (context or {}).get("supported_feats"))
+
+
+def pds_view(context: Mapping[str, Any] | None) -> PdsDevice:
+    """The firmware as the user's saved entries describe it: their operations at their
+    scopes, limits unknown, other operations possible (never refused here)."""
+    entries = (context or {}).get("entries", [])
+    operations = {(e.endpoint, e.operation): Scope[e.scope] for e in entries}
+    return PdsDevice(None, None, operations, complete=False)

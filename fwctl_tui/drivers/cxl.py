@@ -19,11 +19,11 @@ from fwctl_tui.drivers.cxl_features import (
     decode_data,
     known,
     parse_feature,
-    set_scope,
     uuid_text,
 )
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.kernel_rules.cxl import set_feature_scope
 from fwctl_tui.sim.cxl import layout
 from fwctl_tui.uapi import DeviceType, Scope
 
@@ -173,7 +173,7 @@ class CxlPlugin:
         facts = {"rule": cmd.scope_rule, "feature": _feature_label(feature)}
         scope = cmd.min_scope
         if entry is not None:
-            needed, why = set_scope(entry["effects_value"])
+            needed, why = set_feature_scope(entry["effects_value"])
             facts["effects"] = ", ".join(entry["effects"]) or "none"
             facts["scope_rule"] = why
             scope = needed if needed is not None else Scope.DEBUG_WRITE_FULL
@@ -267,7 +267,7 @@ def decode_entry(raw: bytes) -> dict[str, Any]:
     feature = raw[:16]
     entry = known(feature)
     effects = field["effects"]
-    needed, why = set_scope(effects)
+    needed, why = set_feature_scope(effects)
     changeable = bool(field["flags"] & layout.FEATURE_FLAGS["CHANGEABLE"])
     return {
         "uuid": uuid_text(feature), "name": entry.name if entry else None,

@@ -1,5 +1,6 @@
-"""CXL Features by name: the reference's feature UUIDs, the Set Feature scope rule, and
-payload decoders for the features whose data layout the CXL specification defines.
+"""CXL Features by name: the reference's feature UUIDs, and payload decoders for the
+features whose data layout the CXL specification defines (the Set Feature scope rule is
+kernel_rules.cxl's).
 
 Names and kernel exclusivity come from cxl_pds.json `known_features`. The two payload
 layouts are the CXL 3.1 specification's (Patrol Scrub Control: readable attributes,
@@ -15,12 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwctl_tui.sim.cxl import layout
-from fwctl_tui.uapi import Scope
-
-IMMEDIATE_BITS = ("CONFIG_CHANGE_IMMEDIATE", "DATA_CHANGE_IMMEDIATE",
-                  "POLICY_CHANGE_IMMEDIATE", "LOG_CHANGE_IMMEDIATE")
-RESET_BITS = ("CONFIG_CHANGE_COLD_RESET", "CONFIG_CHANGE_CONV_RESET", "CONFIG_CHANGE_CXL_RESET")
-RESERVED_MASK = 0xF000  # effects bits 12-15 (cxl_pds.json "RESERVED": "bits 12-15")
 
 
 @dataclass(frozen=True)
@@ -75,21 +70,6 @@ def bit_names(value: int, table: dict[str, int]) -> list[str]:
     names = [name for name, bit in table.items() if value & bit]
     rest = value & ~sum(table.values())
     return names + ([f"{rest:#x}"] if rest else [])
-
-
-def set_scope(effects: int) -> tuple[Scope | None, str]:
-    """The least scope the kernel accepts for Set Feature of a feature with these effects
-    (None: refused at any scope), and the rule that decides it."""
-    eff = layout.EFFECTS
-    if effects & RESERVED_MASK:
-        return None, "effects use reserved bits 12-15: the kernel refuses it (EINVAL)"
-    if effects & eff["BACKGROUND"]:
-        return None, "effects say BACKGROUND: the kernel refuses it (EINVAL)"
-    if any(effects & eff[b] for b in IMMEDIATE_BITS):
-        return Scope.DEBUG_WRITE_FULL, "an immediate-change effect needs DEBUG_WRITE_FULL"
-    if any(effects & eff[b] for b in RESET_BITS):
-        return Scope.DEBUG_WRITE, "reset-only effects need DEBUG_WRITE"
-    return None, "effects name no immediate and no reset change: the kernel refuses it (EINVAL)"
 
 
 def _patrol_scrub(data: bytes) -> dict[str, Any]:

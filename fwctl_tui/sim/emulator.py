@@ -2,9 +2,11 @@
 
 It reads `struct fwctl_info`/`struct fwctl_rpc` at the address it is given, follows the
 `in`, `out` and `out_device_data` pointers, and applies the core rules in the kernel's
-order (request number, struct size, unplug, flags/limits, scope and capability, taint
-before the driver sees the command), then hands over to the driver and writes results
-back through the pointers. FwctlDevice cannot tell it from the real syscall.
+order (request number, struct size, unplug, flags), then executes the core's RPC rules
+from kernel_rules (limits, scope and capability, taint before the driver sees the
+command: the same verdict the preview reports), hands over to the driver (whose rules
+are kernel_rules' too) and writes results back through the pointers. FwctlDevice cannot
+tell it from the real syscall.
 
 Where Python cannot fault like copy_from_user/copy_to_user, the emulator models user
 memory explicitly: NULL is unreadable and unwritable, `protect()` marks a range read-only
@@ -23,22 +25,13 @@ import itertools
 from typing import Any, Protocol
 
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui.kernel_rules import core as rules
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.sim.kernel import SimKernel
 from fwctl_tui.sim.mlx5_driver import RpcOutcome
-from fwctl_tui.uapi import (
-    CAP_SYS_RAWIO_SCOPES,
-    FWCTL_INFO,
-    FWCTL_RPC,
-    MAX_RPC_LEN,
-    TAINTING_SCOPES,
-    FwctlInfo,
-    FwctlRpc,
-    Scope,
-)
+from fwctl_tui.uapi import FWCTL_INFO, FWCTL_RPC, FwctlInfo, FwctlRpc, Scope
 
 _fd_numbers = itertools.count(1000)
-_SCOPE_VALUES = frozenset(int(s) for s in Scope)
 PAGE_SIZE = 4096
 # A struct may be larger than the kernel's (a newer uAPI) if the extra bytes are zero; the
 # emulator reads at most this much beyond the kernel struct and treats a larger size as a
@@ -198,15 +191,12 @@ class KernelEmulator:
         return 0
 
     def _rpc(self, uctx: Any, rpc: Any) -> int:
-        if rpc.in_len > MAX_RPC_LEN or rpc.out_len > MAX_RPC_LEN:
-            return errno.EMSGSIZE
-        if rpc.scope not in _SCOPE_VALUES:
-            return errno.EOPNOTSUPP
-        scope = Scope(rpc.scope)
-        if scope in CAP_SYS_RAWIO_SCOPES and not self.kernel.capable("CAP_SYS_RAWIO"):
-            return errno.EPERM
-        if scope in TAINTING_SCOPES:
+        verdict = rules.core(rpc.scope, self.kernel.state(), rpc.in_len, rpc.out_len)
+        if verdict.refusal is not None:
+            return verdict.refusal.errno
+        if verdict.taints:  # before the driver looks at the command
             self.kernel.taint_fwctl(self.name)
+        scope = Scope(rpc.scope)
         if not self.kernel.allocate("rpc_in"):
             return errno.ENOMEM
         request = _read(getattr(rpc, "in"), rpc.in_len)

@@ -1,10 +1,11 @@
-"""The mlx5 fwctl driver's rules, as the simulated kernel applies them.
+"""The mlx5 fwctl driver, as the simulated kernel runs it.
 
-Order (from the facts' mlx5.rpc_steps): mailbox-length check (EMSGSIZE), allow-list and
-scope check on opcode and op_mod (EBADMSG), a separate reply buffer when out_len > in_len
-(ENOMEM if that allocation fails; otherwise the request buffer is reused), uid stamped
-into bytes 2..3, then the firmware runs the command. Firmware failures travel as
-status/syndrome inside a successful ioctl; only an undeliverable command becomes an errno.
+Order (from the facts' mlx5.rpc_steps): the driver's rules from kernel_rules.mlx5
+(mailbox length: EMSGSIZE; allow-list and scope on opcode and op_mod: EBADMSG), a
+separate reply buffer when out_len > in_len (ENOMEM if that allocation fails; otherwise
+the request buffer is reused), uid stamped into bytes 2..3, then the firmware runs the
+command. Firmware failures travel as status/syndrome inside a successful ioctl; only an
+undeliverable command becomes an errno.
 """
 
 from __future__ import annotations
@@ -13,17 +14,10 @@ import ctypes
 import errno
 from dataclasses import dataclass
 
-from fwctl_tui import allowlist
+from fwctl_tui.kernel_rules import mlx5 as mlx5_rules
 from fwctl_tui.sim.firmware import CommandLayerError, FirmwareModel
 from fwctl_tui.sim.kernel import SimKernel
-from fwctl_tui.uapi import (
-    MLX5_MIN_IN_LEN,
-    MLX5_MIN_OUT_LEN,
-    MLX5_UCTX_CAPS,
-    DeviceType,
-    FwctlInfoMlx5,
-    Scope,
-)
+from fwctl_tui.uapi import MLX5_UCTX_CAPS, DeviceType, FwctlInfoMlx5, Scope
 
 TOOLS_RESOURCES = MLX5_UCTX_CAPS["MLX5_UCTX_OBJECT_CAP_TOOLS_RESOURCES"]
 
@@ -73,12 +67,12 @@ class Mlx5Driver:
         return ctypes.string_at(ctypes.addressof(info), ctypes.sizeof(info))
 
     def rpc(self, uctx: Mlx5Uctx, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
-        if len(request) < MLX5_MIN_IN_LEN or out_len < MLX5_MIN_OUT_LEN:
-            return RpcOutcome(errno.EMSGSIZE)
         opcode = int.from_bytes(request[0:2], "big")
         op_mod = int.from_bytes(request[6:8], "big")
-        if not allowlist.accepts(opcode, op_mod, scope, self.kernel.state().version):
-            return RpcOutcome(errno.EBADMSG)
+        refusal = mlx5_rules.check(opcode, op_mod, scope, self.kernel.state().version,
+                                   len(request), out_len)
+        if refusal is not None:
+            return RpcOutcome(refusal.errno)
         if out_len > len(request) and not self.kernel.allocate("rpc_out"):
             return RpcOutcome(errno.ENOMEM, detail="mlx5 fwctl: reply buffer allocation failed")
         stamped = request[:2] + uctx.uid.to_bytes(2, "big") + request[4:]

@@ -7,7 +7,9 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
                       which today still lives in screens/ and so counts as a front end)
     rules and data    policy.py, register_writes.py, exchange.py, captures/, decoders/
     device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
-                      allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/
+                      allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/,
+                      kernel_rules/ (the one copy of the kernel's rules: the emulator
+                      executes them, the preview above reports them)
     facts             facts.py, textsafe.py, the package itself
 
 A module may import its own layer or any lower one. The graph is read from the source
@@ -57,6 +59,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.sysfs_parent": DEVICE,
     "fwctl_tui.kernelstate": DEVICE,
     "fwctl_tui.hoststate": DEVICE,
+    "fwctl_tui.kernel_rules": DEVICE,  # the kernel's rules: sim/ runs them, policy reports them
     "fwctl_tui.sim": DEVICE,
     "fwctl_tui.policy": RULES,
     "fwctl_tui.register_writes": RULES,

@@ -2,5 +2,6 @@
 
 layout.py: the wire format from the facts; mock.py: the device's Features mailbox
 (configured like the kernel's cxl_test mock by cxl_test.json); driver.py: the CXL fwctl
-driver's rules for the kernel emulator; host.py: several memdevs sharing one kernel.
+driver for the kernel emulator (its rules: kernel_rules.cxl); host.py: several memdevs
+sharing one kernel.
 """

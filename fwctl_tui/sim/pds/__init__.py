@@ -2,5 +2,5 @@
 
 layout.py: struct fwctl_rpc_pds from the facts; firmware.py: the endpoints and
 operations only the (simulated) firmware knows, from pds_dsc.json; driver.py: the pds
-fwctl driver's rules for the kernel emulator; simdev.py: the sim:pds host.
+fwctl driver for the kernel emulator (its rules: kernel_rules.pds); simdev.py: the sim:pds host.
 """

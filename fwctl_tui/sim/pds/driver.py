@@ -1,9 +1,10 @@
-"""The pds fwctl driver's rules (cxl_pds.json `pds.driver_rules`), for the kernel emulator.
+"""The pds fwctl driver (cxl_pds.json `pds.driver_rules`), for the kernel emulator.
 
-In order: the struct's size, the payload sizes against the firmware's limits, the
-endpoint, the operation, the operation's scope (EPERM), then the firmware runs it. The
-driver itself copies the payloads through the user addresses in the struct and answers
-with the same 48 bytes, out.retval set, out_len = in_len.
+Its rules (kernel_rules.pds, which the preview reports too) run first on what this
+firmware declares: the struct's size, the payload sizes against the firmware's limits,
+the endpoint, the operation, the operation's scope (EPERM); then the firmware runs it.
+The driver itself copies the payloads through the user addresses in the struct and
+answers with the same 48 bytes, out.retval set, out_len = in_len.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import ctypes
 import errno
 
+from fwctl_tui.kernel_rules import pds as pds_rules
+from fwctl_tui.kernel_rules.pds import PdsDevice
 from fwctl_tui.sim.mlx5_driver import RpcOutcome
 from fwctl_tui.sim.pds import layout
 from fwctl_tui.sim.pds.firmware import DscFirmware
@@ -38,24 +41,20 @@ class PdsDriver:
     def info(self, uctx: object) -> bytes:
         return b""  # the info op never sets the length (facts `pds.info_quirk`)
 
-    def rpc(self, uctx: object, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
+    def rules_view(self) -> PdsDevice:
+        """What the driver's rules read of this firmware (kernel_rules.pds)."""
         fw = self.firmware
-        if len(request) < layout.SIZE:
-            return _fail(errno.EINVAL, f"in_len {len(request)} < {layout.SIZE}")
+        operations = {key: operation.scope for key, operation in fw.operations.items()}
+        return PdsDevice(fw.max_req_sz, fw.max_resp_sz, operations, complete=True)
+
+    def rpc(self, uctx: object, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
+        refusal = pds_rules.check(request, scope, self.rules_view())
+        if refusal is not None:
+            return _fail(refusal.errno, refusal.reason)
+        fw = self.firmware
         in_len = layout.get(request, "in.len")
         want = layout.get(request, "out.len")
-        if in_len > fw.max_req_sz or want > fw.max_resp_sz:
-            return _fail(errno.EINVAL, f"in.len {in_len} / out.len {want} above the "
-                         f"firmware's {fw.max_req_sz} / {fw.max_resp_sz}")
-        ep, op = layout.get(request, "in.ep"), layout.get(request, "in.op")
-        if ep not in fw.endpoints():
-            return _fail(errno.EINVAL, f"endpoint {ep:#x} is not one the firmware listed")
-        operation = fw.operations.get((ep, op))
-        if operation is None:
-            return _fail(errno.EINVAL, f"operation {op:#x} is not one endpoint {ep:#x} has")
-        if scope < operation.scope:
-            return _fail(errno.EPERM, f"operation {op:#x} needs {operation.scope.name}, "
-                         f"sent at {scope.name}")
+        operation = fw.operations[layout.get(request, "in.ep"), layout.get(request, "in.op")]
         in_addr = layout.get(request, "in.payload")
         if in_len and not in_addr:
             return _fail(errno.EFAULT, "in.payload is NULL")

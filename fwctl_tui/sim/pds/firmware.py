@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from fwctl_tui.sim.pds.layout import attribute_scope
+from fwctl_tui.kernel_rules.pds import attribute_scope
 from fwctl_tui.uapi import Scope
 
 RC_OK, RC_NO_KEY, RC_SHORT = 0, 2, 3

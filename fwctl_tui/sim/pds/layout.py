@@ -12,7 +12,6 @@ from importlib import resources
 from typing import Any
 
 from fwctl_tui.facts import facts
-from fwctl_tui.uapi import Scope
 
 FIELDS: dict[str, tuple[int, int]] = {
     f["name"]: (f["offset"], f["size"]) for f in facts()["structs"]["fwctl_rpc_pds"]["fields"]
@@ -25,14 +24,6 @@ def pds_facts() -> dict[str, Any]:
     text = resources.files("fwctl_tui").joinpath("data/cxl_pds.json").read_text("utf-8")
     section: dict[str, Any] = json.loads(text)["pds"]
     return section
-
-
-def attribute_scope(attribute: str) -> Scope:
-    """The scope an operation's firmware attribute demands (facts `pds.scope_map`)."""
-    for names, scope in facts()["pds"]["scope_map"].items():
-        if attribute.upper() in names.split("/"):
-            return Scope[scope.removeprefix("FWCTL_RPC_")]
-    return Scope[facts()["pds"]["scope_map"]["other"].removeprefix("FWCTL_RPC_")]
 
 
 def get(buf: bytes, name: str) -> int:
