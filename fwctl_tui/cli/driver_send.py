@@ -3,13 +3,15 @@
 cli/send.py calls send_other() when the DEVICE is a cxl, pds or bnxt device; the same
 options apply (--scope, --yes, --out-len, --capture, --json). CXL Set/Get Feature first
 read the device's supported-features list (read-only, scope 0, not recorded) so the
-preview states the scope the feature's effects need; pds commands may name the device's
+preview states the scope the feature's effects need and the kernel's verdict
+(policy.driver_verdict: the rules the emulator executes); pds commands may name the device's
 saved entries (`fwctl-tui pds-entries`).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from typing import Any
 
@@ -17,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from fwctl_tui import policy
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, open_connection, print_json
 from fwctl_tui.cli.catalogue import parse_assignments
 from fwctl_tui.cli.recording import exit_code, recording
@@ -25,6 +28,7 @@ from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
 from fwctl_tui.drivers.pds_entries import EntryError, load_book
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.kernel_rules.core import Verdict
 from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import TAINTING_SCOPES, Scope, parse_scope
 
@@ -37,18 +41,21 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
         if conn.entry.device_type not in (type_name, "unknown"):
             raise CliError(f"{conn.name} is a {conn.entry.device_type} device, not {type_name}",
                            EXIT_DEVICE)
+        context = _context(plugin, conn, args.command)
         try:
-            built = plugin.build(args.command, values, _context(plugin, conn, args.command))
+            built = plugin.build(args.command, values, context)
         except DriverInputError as err:
             raise CliError(err.message, field=err.field) from None
         scope = _scope(args.scope, built)
+        out_len = _out_len(args.out_len, built)
+        verdict = policy.driver_verdict(plugin.type_name, built.request, out_len, scope,
+                                        conn.kernel_state(), context)
         preview = {"command": built.command.name, "scope": scope.name,
-                   "least_scope": built.scope.name, "taints": scope in TAINTING_SCOPES,
-                   **built.facts}
+                   "least_scope": built.scope.name, "taints": verdict.taints,
+                   **_kernel_answer(plugin.type_name, verdict), **built.facts}
         if getattr(args, "dry_run", False):
             return _dry_run(args, built, preview)
         _confirm(args, built, scope, preview)
-        out_len = _out_len(args.out_len, built)
         session = conn.session()
         session.listeners.append(lambda ex: plugin.prepare_record(built, ex))
         with recording(session, conn, args.capture) as unrecorded:
@@ -92,6 +99,19 @@ def _confirm(args: argparse.Namespace, built: Built, scope: Scope,
         raise CliError(CANCELLED, scope=scope.name, cancelled=True)
 
 
+def _kernel_answer(type_name: str, verdict: Verdict) -> dict[str, Any]:
+    """The preview's `accepted` (null: not predicted) and `verdict`, in words."""
+    if verdict.refusal is not None:
+        name = errno.errorcode.get(verdict.refusal.errno, str(verdict.refusal.errno))
+        return {"accepted": False, "verdict": f"refused: {name}: {verdict.refusal.reason}"}
+    if verdict.unknown is not None:
+        return {"accepted": None, "verdict": f"not predicted: {verdict.unknown.reason}"}
+    if type_name not in ("cxl", "pds"):
+        return {"accepted": None, "verdict": f"the fwctl core accepts it; the {type_name} "
+                "driver's own rules are not modelled"}
+    return {"accepted": True, "verdict": "accepted"}
+
+
 def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, Any]:
     if plugin.type_name == "pds":
         try:
@@ -104,7 +124,9 @@ def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, 
     result = conn.device.rpc(Scope.CONFIGURATION, listing.request, listing.out_len)
     if result.errno:
         return {}  # the command itself will meet (and explain) the same refusal
-    return {"features": plugin.decode(listing, result.data()).get("features", [])}
+    decoded = plugin.decode(listing, result.data())
+    return {"features": decoded.get("features", []),
+            "supported_feats": decoded.get("supported_feats")}
 
 
 def _scope(text: str | None, built: Built) -> Scope:

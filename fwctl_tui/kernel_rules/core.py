@@ -29,11 +29,20 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class Unknown:
+    """A driver rule the caller cannot check: the device facts it reads are not known
+    (a preview that has not seen the device's whole list). The emulator never meets it."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What the kernel does with one RPC: refuse it (and why) or pass it to the firmware."""
 
     refusal: Refusal | None
     taints: bool  # the core sets TAINT_FWCTL for this RPC (even if the driver then refuses)
+    unknown: Unknown | None = None  # accepted so far, but a later rule could not be checked
 
     @property
     def accepted(self) -> bool:
@@ -49,7 +58,7 @@ class Verdict:
         return state.fwctl_tainted or self.taints
 
 
-DriverCheck = Callable[[Scope], Refusal | None]
+DriverCheck = Callable[[Scope], Refusal | Unknown | None]
 """A driver's checks of one request at a scope the core let through (None: accepted)."""
 
 
@@ -78,4 +87,7 @@ def evaluate(scope: int, state: KernelState, driver: DriverCheck | None,
     verdict = core(scope, state, in_len, out_len)
     if verdict.refusal is not None or driver is None:
         return verdict
-    return Verdict(driver(Scope(scope)), verdict.taints)
+    answer = driver(Scope(scope))
+    if isinstance(answer, Unknown):
+        return Verdict(None, verdict.taints, answer)
+    return Verdict(answer, verdict.taints)

@@ -8,7 +8,7 @@ code inside a successful ioctl, never a refusal here.
 
 What the device holds comes in as a CxlDevice: the emulator builds it from its memdev,
 the preview from the device's supported-features list; a part the preview does not know
-(None) is not checked.
+(None) makes the verdict Unknown from the rule that needs it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import errno
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fwctl_tui.kernel_rules.core import Refusal
+from fwctl_tui.kernel_rules.core import Refusal, Unknown
 from fwctl_tui.sim.cxl import layout
 from fwctl_tui.uapi import Scope
 
@@ -65,7 +65,8 @@ def _einval(rule: str, reason: str) -> Refusal:
     return Refusal(f"cxl.{rule}", errno.EINVAL, reason)
 
 
-def check(request: bytes, out_len: int, scope: Scope, device: CxlDevice) -> Refusal | None:
+def check(request: bytes, out_len: int, scope: Scope,
+          device: CxlDevice) -> Refusal | Unknown | None:
     """The driver's verdict on one struct fwctl_rpc_cxl request."""
     if len(request) < layout.RPC_IN_HEADER:
         return _einval("header", f"in_len {len(request)} is shorter than the "
@@ -86,18 +87,20 @@ def check(request: bytes, out_len: int, scope: Scope, device: CxlDevice) -> Refu
                    "allows")
 
 
-def _get_supported(payload: bytes, device: CxlDevice) -> Refusal | None:
+def _get_supported(payload: bytes, device: CxlDevice) -> Refusal | Unknown | None:
     if len(payload) != layout.GSF_IN_SIZE:
         return _einval("get_supported_features", f"Get Supported Features input is "
                        f"{len(payload)} bytes, not {layout.GSF_IN_SIZE}")
     start = layout.get(payload, layout.GSF_IN["start_idx"])
-    if device.feature_count is not None and start >= device.feature_count:
+    if device.feature_count is None:
+        return Unknown("how many features the device has is not known (start_idx rule)")
+    if start >= device.feature_count:
         return _einval("get_supported_features",
                        f"start_idx {start} >= {device.feature_count} features")
     return None
 
 
-def _get_feature(payload: bytes, out_len: int) -> Refusal | None:
+def _get_feature(payload: bytes, out_len: int) -> Refusal | Unknown | None:
     if len(payload) != layout.GET_FEAT_IN_SIZE:
         return _einval("get_feature", f"Get Feature input is {len(payload)} bytes, "
                        f"not {layout.GET_FEAT_IN_SIZE}")
@@ -111,12 +114,13 @@ def _get_feature(payload: bytes, out_len: int) -> Refusal | None:
 
 
 def _set_feature(payload: bytes, out_len: int, scope: Scope,
-                 device: CxlDevice) -> Refusal | None:
+                 device: CxlDevice) -> Refusal | Unknown | None:
     if len(payload) < layout.SET_FEAT_IN_HEADER:
         return _einval("set_feature", f"Set Feature input is {len(payload)} bytes, shorter "
                        f"than its {layout.SET_FEAT_IN_HEADER}-byte header")
     if device.features is None:
-        return None  # the feature's rules need the device's list
+        return Unknown("the device's features are not known: Set Feature's rules need "
+                       "its supported-features list")
     offset, size = layout.SET_FEAT_IN["uuid"]
     feature = device.features.get(bytes(payload[offset:offset + size]))
     if feature is None or not feature.changeable:

@@ -6,7 +6,7 @@ operation's scope follows from its firmware attribute (fwctl-facts.json `pds.sco
 
 What the firmware declares comes in as a PdsDevice: the emulator builds it from its
 firmware, the preview from the user's saved entries, which may not name every operation
-the firmware has (`complete` False: an operation they lack is not refused).
+the firmware has (`complete` False: the verdict on an operation they lack is Unknown).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fwctl_tui.facts import facts
-from fwctl_tui.kernel_rules.core import Refusal
+from fwctl_tui.kernel_rules.core import Refusal, Unknown
 from fwctl_tui.sim.pds import layout
 from fwctl_tui.uapi import Scope
 
@@ -44,7 +44,7 @@ def _einval(reason: str) -> Refusal:
     return Refusal("pds.request", errno.EINVAL, reason)
 
 
-def check(request: bytes, scope: Scope, device: PdsDevice) -> Refusal | None:
+def check(request: bytes, scope: Scope, device: PdsDevice) -> Refusal | Unknown | None:
     """The driver's verdict on one 48-byte struct fwctl_rpc_pds."""
     if len(request) < layout.SIZE:
         return _einval(f"in_len {len(request)} < {layout.SIZE}")
@@ -58,7 +58,8 @@ def check(request: bytes, scope: Scope, device: PdsDevice) -> Refusal | None:
     needed = device.operations.get((ep, op))
     if needed is None:
         if not device.complete:
-            return None  # an operation the caller's list lacks: the firmware decides
+            return Unknown(f"endpoint {ep:#x} operation {op:#x} is not in the saved entries: "
+                           "whether the firmware has it, and at which scope, is not known")
         if all(known_ep != ep for known_ep, _ in device.operations):
             return _einval(f"endpoint {ep:#x} is not one the firmware listed")
         return _einval(f"operation {op:#x} is not one endpoint {ep:#x} has")

@@ -13,6 +13,7 @@ so Get Supported Features with one entry reports 72 bytes of which the last 8 ar
 from __future__ import annotations
 
 from fwctl_tui.kernel_rules import cxl as cxl_rules
+from fwctl_tui.kernel_rules.core import Refusal
 from fwctl_tui.kernel_rules.cxl import CxlDevice, FeatureRule
 from fwctl_tui.sim.cxl import layout
 from fwctl_tui.sim.cxl.mock import CxlMockMemdev, Feature
@@ -54,7 +55,7 @@ class CxlDriver:
 
     def rpc(self, uctx: object, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
         refusal = cxl_rules.check(request, out_len, scope, self.rules_view())
-        if refusal is not None:
+        if isinstance(refusal, Refusal):  # its view is complete: never Unknown
             return RpcOutcome(refusal.errno, detail=f"cxl fwctl: {refusal.reason}")
         opcode = layout.get(request, layout.RPC_IN["opcode"])
         op_size = layout.get(request, layout.RPC_IN["op_size"])

@@ -13,6 +13,7 @@ import ctypes
 import errno
 
 from fwctl_tui.kernel_rules import pds as pds_rules
+from fwctl_tui.kernel_rules.core import Refusal
 from fwctl_tui.kernel_rules.pds import PdsDevice
 from fwctl_tui.sim.mlx5_driver import RpcOutcome
 from fwctl_tui.sim.pds import layout
@@ -49,7 +50,7 @@ class PdsDriver:
 
     def rpc(self, uctx: object, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
         refusal = pds_rules.check(request, scope, self.rules_view())
-        if refusal is not None:
+        if isinstance(refusal, Refusal):  # its view is complete: never Unknown
             return _fail(refusal.errno, refusal.reason)
         fw = self.firmware
         in_len = layout.get(request, "in.len")
