@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.uapi import CAP_SYS_RAWIO_SCOPES, MAX_RPC_LEN, TAINTING_SCOPES, Scope
 
-_SCOPE_VALUES = frozenset(int(s) for s in Scope)
+_SCOPES: dict[int, Scope] = {int(s): s for s in Scope}
 
 
 @dataclass(frozen=True)
@@ -58,36 +58,40 @@ class Verdict:
         return state.fwctl_tainted or self.taints
 
 
+_PASSED = {taints: Verdict(None, taints) for taints in (False, True)}  # the common answers
+
 DriverCheck = Callable[[Scope], Refusal | Unknown | None]
 """A driver's checks of one request at a scope the core let through (None: accepted)."""
 
 
-def core(scope: int, state: KernelState, in_len: int | None = None,
+def core(scope: int, has_cap_sys_rawio: bool, in_len: int | None = None,
          out_len: int | None = None) -> Verdict:
-    """The core's checks; a length not given (the preview may not know it) is not checked."""
-    if max(in_len or 0, out_len or 0) > MAX_RPC_LEN:
+    """The core's checks; a length not given (the preview may not know it) is not checked.
+    Only CAP_SYS_RAWIO of the caller's state decides here (taint state and lockdown refuse
+    nothing), so the emulator's hot path passes just that."""
+    if (in_len or 0) > MAX_RPC_LEN or (out_len or 0) > MAX_RPC_LEN:
         return Verdict(Refusal("core.rpc_len", errno.EMSGSIZE,
                                f"in_len {in_len} or out_len {out_len} is above the "
                                f"{MAX_RPC_LEN}-byte limit"), taints=False)
-    if scope not in _SCOPE_VALUES:
+    chosen = _SCOPES.get(scope)
+    if chosen is None:
         return Verdict(Refusal("core.scope_range", errno.EOPNOTSUPP,
-                               f"scope {scope} is not one of 0..{max(_SCOPE_VALUES)}"),
+                               f"scope {scope} is not one of 0..{max(_SCOPES)}"),
                        taints=False)
-    chosen = Scope(scope)
-    if chosen in CAP_SYS_RAWIO_SCOPES and not state.has_cap_sys_rawio:
+    if chosen in CAP_SYS_RAWIO_SCOPES and not has_cap_sys_rawio:
         return Verdict(Refusal("core.cap_sys_rawio", errno.EPERM,
                                f"{chosen.name} needs CAP_SYS_RAWIO, which the caller lacks"),
                        taints=False)
-    return Verdict(None, taints=chosen in TAINTING_SCOPES)
+    return _PASSED[chosen in TAINTING_SCOPES]
 
 
 def evaluate(scope: int, state: KernelState, driver: DriverCheck | None,
              in_len: int | None = None, out_len: int | None = None) -> Verdict:
     """The core's checks, then (when they pass) the driver's: the kernel's order."""
-    verdict = core(scope, state, in_len, out_len)
+    verdict = core(scope, state.has_cap_sys_rawio, in_len, out_len)
     if verdict.refusal is not None or driver is None:
         return verdict
-    answer = driver(Scope(scope))
+    answer = driver(_SCOPES[scope])
     if isinstance(answer, Unknown):
         return Verdict(None, verdict.taints, answer)
     return Verdict(answer, verdict.taints)

@@ -191,7 +191,8 @@ class KernelEmulator:
         return 0
 
     def _rpc(self, uctx: Any, rpc: Any) -> int:
-        verdict = rules.core(rpc.scope, self.kernel.state(), rpc.in_len, rpc.out_len)
+        verdict = rules.core(rpc.scope, self.kernel.capable("CAP_SYS_RAWIO"), rpc.in_len,
+                             rpc.out_len)
         if verdict.refusal is not None:
             return verdict.refusal.errno
         if verdict.taints:  # before the driver looks at the command
