@@ -168,7 +168,7 @@ def preview(
     """Predict the kernel's answer and side effects for this RPC on this kernel: the
     verdict of kernel_rules (core, then the mlx5 driver), which the emulator executes."""
     verdict = rules.evaluate(
-        scope, state, lambda chosen: mlx5_rules.check(opcode, op_mod, chosen, state.version))
+        scope, state, partial(mlx5_rules.check, opcode, op_mod, kernel=state.version))
     return Preview(
         opcode=opcode,
         op_mod=op_mod,
@@ -196,13 +196,13 @@ def driver_verdict(type_name: str, request: bytes, out_len: int, scope: Scope,
     types get the core's checks only: their driver's rules are not modelled."""
     check: rules.DriverCheck | None = None
     if type_name == "cxl":
-        check = partial(cxl_rules.check, request, out_len, device=cxl_view(context))
+        check = partial(cxl_rules.check, request, out_len, device=_cxl_view(context))
     elif type_name == "pds":
-        check = partial(pds_rules.check, request, device=pds_view(context))
+        check = partial(pds_rules.check, request, device=_pds_view(context))
     return rules.evaluate(scope, state, check, len(request), out_len)
 
 
-def cxl_view(context: Mapping[str, Any] | None) -> CxlDevice:
+def _cxl_view(context: Mapping[str, Any] | None) -> CxlDevice:
     """The device as a supported-features listing shows it. fwctl cannot read the
     Features capability: a listing proves read access, write access (RW) is assumed.
     The kernel lists the features it keeps for itself as not changeable, but checks the
@@ -220,9 +220,9 @@ def cxl_view(context: Mapping[str, Any] | None) -> CxlDevice:
     return CxlDevice("RW", features, (context or {}).get("supported_feats"))
 
 
-def pds_view(context: Mapping[str, Any] | None) -> PdsDevice:
+def _pds_view(context: Mapping[str, Any] | None) -> PdsDevice:
     """The firmware as the user's saved entries describe it: their operations at their
-    scopes, limits unknown, other operations possible (never refused here)."""
+    scopes, limits unknown; the verdict on any other operation is Unknown."""
     entries = (context or {}).get("entries", [])
     operations = {(e.endpoint, e.operation): Scope[e.scope] for e in entries}
     return PdsDevice(None, None, operations, complete=False)
