@@ -2,9 +2,10 @@
 
 In the kernel's order (fwctl-facts.json `errno`, FWCTL_RPC stages 6-7, then `taint`):
 in_len or out_len above 2 MiB is EMSGSIZE; a scope outside 0..3 EOPNOTSUPP;
-DEBUG_WRITE_FULL without CAP_SYS_RAWIO EPERM (before any taint); then a tainting scope
-sets TAINT_FWCTL *before* the driver sees the command, so it taints even when the driver
-refuses. Lockdown refuses nothing: the core has no lockdown hook (`scope_rules.lockdown`).
+DEBUG_WRITE_FULL without CAP_SYS_RAWIO EPERM (before any taint; the facts list these two
+in one stage, and no scope can fail both); then a tainting scope sets TAINT_FWCTL
+*before* the driver sees the command, so it taints even when the driver refuses.
+Lockdown refuses nothing: the core has no lockdown hook (`scope_rules.lockdown`).
 """
 
 from __future__ import annotations
