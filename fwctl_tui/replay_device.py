@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fwctl_tui.captures.loader import load_capture
-from fwctl_tui.captures.replay import CaptureFirmware
+from fwctl_tui.capture_analysis.replay import CaptureFirmware
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.drivers.replay import RecordedDriver
 from fwctl_tui.ioctl import FwctlDevice

@@ -1,23 +1,30 @@
-"""Decode an Exchange's payloads into named fields, never failing the caller.
+"""Decode an Exchange's payloads into named fields, and check the record is what it claims.
 
 Replay listings, diff, redaction and the browser all need "the fields of this record";
 a record the decoders cannot read (unknown command, short reply, decoder bug) still has
 to list, with its raw hex. So everything here returns a Decoded with an `error` text
 instead of raising, and flattens trees into {path: value} maps that are cheap to compare.
+
+A capture line can also parse and still be wrong: a reply cut short by a bad copy, a
+reply with no status byte at all, a request whose opcode is not the command the record
+names. Listing such a record as `OK` would hide the damage, so `outcome()` names the
+worst flag instead (`SHORT_REPLY`, `NO_STATUS`, `OPCODE_MISMATCH`) and `problems()` says
+what is wrong in words (`short reply: 2 of 4112 bytes`). Only the recorded bytes and
+sizes are trusted, as the loader does. (The checks resolve records as decoding does,
+and the listing line in listing.py shows both, so they live in one module.)
 """
 
 from __future__ import annotations
 
+import errno as _errno
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from typing import Any, ClassVar
+from typing import Any
 
 from fwctl_tui.decoders import catalogue, decode_input, decode_output
-from fwctl_tui.decoders.node import LEAF_KINDS
+from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.uapi import Scope
 
 # Mailbox header fields: the same in every command, never interesting to compare or pair.
 HEADER_FIELDS = frozenset({"opcode", "uid", "op_mod", "status", "syndrome", "reserved"})
@@ -189,88 +196,18 @@ def index_fields(decoded: Decoded) -> dict[str, Any]:
     Registers mark their key fields INDEX, so for them that is all; other commands carry
     no access flags and their object ids, port numbers and types are found by name.
     """
-    return _index_of(decoded.input_fields)
+    return index_of(decoded.input_fields)
 
 
-def _index_of(fields: dict[str, Field]) -> dict[str, Any]:
+def index_of(fields: dict[str, Field]) -> dict[str, Any]:
     if any(f.access for f in fields.values()):
         return {p: f.value for p, f in fields.items()
-                if (f.access or "").upper() == "INDEX" or f.name in _NOT_SUMMARY}
+                if (f.access or "").upper() == "INDEX" or f.name in NOT_SUMMARY}
     return {p: f.value for p, f in fields.items() if _INDEX_NAME.search(f.name)}
 
 
-_NOT_SUMMARY = frozenset({"register_id", "argument"})
-# Index fields shown even when 0: which page or group a record asked for tells rows apart
-# (PDDR's operation page is page_select=0, PPCNT's IEEE 802.3 counters grp=0).
-SELECTORS = frozenset({"page_select", "grp", "page", "sensor_index", "group", "obj_type",
-                       "i2c_device_address"})
-# A listing line must not walk a 2 MiB reply's 260k array elements: big payloads are
-# summarised from their first fields only.
-SUMMARY_BYTES = 64 * 1024
-SUMMARY_LEAVES = 512
 
-
-def summary(exchange: Exchange, decoded: Decoded | None = None, limit: int = 4,
-            compact: bool = False) -> str:
-    """One line for listings: what was wrong with the record (short reply, missing status,
-    name/opcode mismatch), what was asked (non-zero index fields), then what came back
-    (a few non-zero output fields, or the status and syndrome of a failure)."""
-    from fwctl_tui.captures.checks import problems
-    from fwctl_tui.drivers.records import summary as driver_summary
-
-    driver = driver_summary(exchange)  # a cxl/pds/bnxt record: its plug-in's terms
-    if driver is not None:
-        return driver
-    flags = [f"⚠ {problem}" for problem in problems(exchange)]
-    text = _summary(exchange, decoded, limit, compact)
-    return " ".join([*flags, text]) if text else " ".join(flags)
-
-
-def _summary(exchange: Exchange, decoded: Decoded | None, limit: int, compact: bool) -> str:
-    """Listing a 100k-record capture calls this 100k times, so it reads as little as it
-    can: the request part is computed once per distinct request, and the reply's tree is
-    walked only until `limit` values (and one more, for the ellipsis) are found."""
-    command = command_for(exchange)
-    asked, asked_parts = _asked(exchange.command, match_key_of(exchange.request), compact)
-    parts = list(asked_parts)
-    if exchange.errno:
-        return " ".join(parts)
-    if exchange.status:
-        parts.append(f"syndrome=0x{exchange.syndrome or 0:08x}")
-        return " ".join(parts)
-    if command is None:
-        return " ".join([*parts, decode(exchange).error or ""]).strip()
-    output = decoded.output if decoded is not None else None
-    if output is None and exchange.reply is not None:
-        try:
-            output = decode_output(command, exchange.reply, in_=exchange.request)
-        except Exception as err:  # a decoder bug must not hide the record
-            return " ".join([*parts, f"reply does not decode: {err}"])
-    big = len(exchange.request) + len(exchange.reply or b"") > SUMMARY_BYTES
-    key_first: list[tuple[int, str]] = []  # key results lead (a link down's blame ...)
-    rest: list[str] = []
-    for name, value, label in _joined_leaves(output, skip_arrays=big):
-        if not value or isinstance(value, bytes) or name in asked or name in _NOT_SUMMARY:
-            continue
-        text = _part(name, value, label, compact)
-        if name in KEY_RESULTS:
-            key_first.append((KEY_RESULTS.index(name), text))
-        elif not (compact and name in _NOT_COMPACT):
-            rest.append(text)
-        if len(rest) > limit:  # enough for the line and its ellipsis
-            break
-    shown = [*(text for _, text in sorted(key_first)), *rest]
-    parts += shown[:limit + len(key_first)] if len(rest) <= limit else [
-        *shown[:limit + len(key_first)], "…"]
-    return " ".join(parts)
-
-
-# Reply fields that say what a record found: listed before the others on its line.
-KEY_RESULTS = (
-    "down_blame", "oper_status", "down_intent", "phy_mngr_fsm_state", "an_status",
-    "ext_eth_proto_oper", "temperature", "monitor_opcode", "module_status", "error_type",
-)
-_NOT_COMPACT = frozenset({"time_since_last_clear"})  # true of every counter read
+NOT_SUMMARY = frozenset({"register_id", "argument"})
 
 
 def match_key_of(request: bytes) -> bytes:
@@ -278,138 +215,101 @@ def match_key_of(request: bytes) -> bytes:
     return request[:2] + b"\0\0" + request[4:] if len(request) >= 4 else request
 
 
-@lru_cache(maxsize=1024)
-def _asked(name: str, request: bytes, compact: bool = False
-           ) -> tuple[frozenset[str], tuple[str, ...]]:
-    """(names of the request's non-zero index fields, their `name=value` texts, op_mod's
-    name first where it says something): the same for every record of one request."""
-    exchange = Exchange(command=name, scope=Scope.CONFIGURATION, request=request, out_cap=0)
+# -- integrity checks ---------------------------------------------------------------
+REPLY_HEADER = 8  # status byte and syndrome: the least a reply needs to say how it went
+SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH = "SHORT_REPLY", "NO_STATUS", "OPCODE_MISMATCH"
+FLAGS = (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)
+
+
+def problems(exchange: Exchange) -> list[str]:
+    """What is inconsistent about this record, in words; [] for a sound record."""
+    found: list[str] = []
+    mismatch = resolve(exchange).mismatch
+    if mismatch:
+        found.append(mismatch)
+    if exchange.errno:
+        return found  # no reply is expected after a failed ioctl
+    reply = exchange.reply
+    if reply is None or not reply:
+        found.append("no reply and no errno: the status is missing")
+        return found
+    have, expected = len(reply), _expected_size(exchange)
+    if have < expected:
+        found.append(f"short reply: {have} of {expected} bytes")
+    return found
+
+
+def outcome(exchange: Exchange) -> str:
+    """OK, an mlx5 status name or an errno name, unless the record is damaged: then the
+    flag (NO_STATUS, SHORT_REPLY, OPCODE_MISMATCH), so nothing damaged lists as OK."""
+    driver = driver_outcome(exchange)  # a cxl/pds/bnxt record: its plug-in's terms
+    if driver is not None:
+        return driver
+    if exchange.errno:
+        return exchange.outcome()
+    reply = exchange.reply
+    if not reply:
+        return NO_STATUS
+    if len(reply) < _lost_bytes_floor(exchange):
+        return SHORT_REPLY
+    if resolve(exchange).mismatch:
+        return OPCODE_MISMATCH
+    if exchange.status == 0 and len(reply) < _layout_size(exchange):
+        return SHORT_REPLY
+    try:
+        return exchange.outcome()
+    except ImportError:
+        return f"status 0x{exchange.status or 0:02x}"
+
+
+def _lost_bytes_floor(exchange: Exchange) -> int:
+    """Bytes the reply must have whatever its layout: the status and syndrome, and what the
+    kernel said it returned (out_len, capped by the buffer asked for)."""
+    return max(REPLY_HEADER, min(exchange.out_len, exchange.out_cap))
+
+
+def _expected_size(exchange: Exchange) -> int:
+    floor = _lost_bytes_floor(exchange)
+    if exchange.status != 0 and exchange.reply and len(exchange.reply) >= floor:
+        return floor  # a failed command's reply is the header: its layout does not apply
+    return max(floor, _layout_size(exchange))
+
+
+def _layout_size(exchange: Exchange) -> int:
+    """Bytes of the reply layout the request resolves to (0 when it cannot be told)."""
     command = command_for(exchange)
     if command is None:
-        return frozenset(), ()
+        return 0
+    head = exchange.request[:32]
+    head = head[:2] + b"\0\0" + head[4:] if len(head) >= 4 else head  # uid masked
+    return _layout_size_of(command, bytes(head))
+
+
+@lru_cache(maxsize=4096)
+def _layout_size_of(command: object, request_head: bytes) -> int:
+    # The reply layout depends on op_mod, register_id and obj_type, all in the first
+    # 32 request bytes; the rest of a long request never changes it.
+    from fwctl_tui.decoders import output_size
+
     try:
-        root = decode_input(command, request)
-    except Exception:  # a request the decoder cannot read asks nothing nameable
-        return frozenset(), ()
-    big = len(request) > SUMMARY_BYTES
-    inputs = flatten(root, SUMMARY_LEAVES) if big else flatten(root)
-    asked = {_short(p): (v, inputs[p].label) for p, v in _index_of(inputs).items()
-             if (v or _short(p) in SELECTORS) and _short(p) not in _NOT_SUMMARY}
-    parts = [_part(key, value, None if compact else label, compact)
-             for key, (value, label) in asked.items()
-             if not (compact and key == "local_port" and value == 1)]
-    op_mod_name = _op_mod_name(exchange)
-    if op_mod_name and not name.startswith("ACCESS_REG"):
-        parts.insert(0, f"op_mod={op_mod_name}")
-    return frozenset(asked), tuple(parts)
+        return int(output_size(command, in_=request_head.ljust(32, b"\0")))  # type: ignore[arg-type]
+    except Exception:  # a decoder that cannot size this request must not hide the record
+        return 0
 
 
-def request_selectors(name: str, request: bytes) -> tuple[str, ...]:
-    """`name=value` of what a request asks about (op_mod's name, index fields), as listed."""
-    return _asked(name, request)[1]
+def accepted_statuses() -> list[str]:
+    """Every outcome `--status` understands, besides errno names (and ERROR)."""
+    from fwctl_tui.decoders.mlx5.data import document
+
+    names = list(document()["status"])
+    return ["OK", "ERROR", *[n for n in names if n != "OK"], *FLAGS]
 
 
-def _part(name: str, value: Any, label: str | None, compact: bool) -> str:
-    """`name=value (label)`; compact (the browser's narrow rows): `name=label` for results,
-    selectors by number (`page_select=6`), port 1 (the usual one) left out by the caller."""
-    if not label:
-        return f"{name}={_fmt(value)}"
-    return f"{name}={label}" if compact else f"{name}={_fmt(value)} ({label})"
-
-
-def _joined_leaves(node: Any, *, skip_arrays: bool) -> Iterator[tuple[str, Any, str | None]]:
-    """(short name, value, enum label) of the tree's leaves in layout order, built lazily;
-    an `x_high` leaf followed by `x_low` is one 64-bit `x` (as values() joins them).
-    Mailbox header and reserved fields are left out; a leaf beyond a short buffer has the
-    value None. One generator, no per-leaf objects: a listing runs this for every record."""
-    pending: tuple[str, Any, str | None] | None = None
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        kind = current.kind
-        if kind not in LEAF_KINDS:  # (a leaf's kind says so: no children list to build)
-            if skip_arrays and kind == "array":
-                continue
-            children = current.children
-            if children:
-                stack.extend(reversed(children))
-                continue
-        name = current.name
-        if name in HEADER_FIELDS or name.startswith("reserved"):
-            continue
-        value = current.value
-        if pending is not None:
-            high_name, high_value, high_label = pending
-            pending = None
-            if (name == f"{high_name[:-5]}_low" and isinstance(high_value, int)
-                    and isinstance(value, int)):
-                yield high_name[:-5], (high_value << 32) | value, None
-                continue
-            yield high_name, high_value, high_label
-        label = current.label if value else None
-        if name.endswith("_high"):
-            pending = (name, value, label)
-        else:
-            yield name, value, label
-    if pending is not None:
-        yield pending
-
-
-def _op_mod_name(exchange: Exchange) -> str | None:
-    command = command_for(exchange)
-    try:
-        return command.op_mod_name(exchange.op_mod) if command is not None else None
-    except (AttributeError, LookupError):
-        return None
-
-
-def _short(path: str) -> str:
-    return path.rsplit(".", 1)[-1]
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.hex()
-    return str(value)
-
-
-TREE_CHILDREN = 1000  # per level; a 2 MiB reply's flexible array has 260k elements
-
-
-class _More:
-    """The leaf that stands for the elements a capped level leaves out."""
-
-    children: ClassVar[list[Any]] = []
-    value = label = access = doc = None
-    missing = False
-    width_bits = 0
-    kind = "int"
-
-    def __init__(self, hidden: int, first: Any) -> None:
-        self.name = f"… {hidden} more (see the hex view)"
-        self.path = getattr(first, "path", "")
-        self.bit_offset = getattr(first, "bit_offset", 0)
-
-
-class Capped:
-    """A decoder Node whose child lists stop at TREE_CHILDREN, for tree widgets.
-
-    A 2 MiB reply's flexible array has 260k elements; a tree widget given them all takes
-    seconds and megabytes to build rows nobody scrolls to. The hex view shows the rest.
-    """
-
-    def __init__(self, node: Any) -> None:
-        self._node = node
-        self._children: list[Any] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._node, name)
-
-    @property
-    def children(self) -> list[Any]:
-        if self._children is None:
-            kids = self._node.children or []
-            self._children = [Capped(kid) for kid in kids[:TREE_CHILDREN]]
-            if len(kids) > TREE_CHILDREN:
-                self._children.append(_More(len(kids) - TREE_CHILDREN, kids[TREE_CHILDREN]))
-        return self._children
+def is_known_status(text: str) -> bool:
+    """Whether `--status TEXT` can match anything: a status, a flag, an errno name or a
+    part of one (`BAD_PARAM` for `BAD_PARAM_ERR`)."""
+    key = text.strip().upper()
+    if not key:
+        return False
+    names = [*accepted_statuses(), *_errno.errorcode.values()]
+    return any(key == name or key in name for name in names)

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.loader import Capture, RecordItem, outcome_text
+from fwctl_tui.capture_analysis import decoding, listing
+from fwctl_tui.capture_analysis.filters import outcome_text
+from fwctl_tui.captures.loader import Capture, RecordItem
 from fwctl_tui.decoders import decode_output, iter_leaves
 from fwctl_tui.decoders.mlx5.status import status_report
 from fwctl_tui.errors import explain
@@ -273,7 +274,7 @@ def _failure(ex: Exchange, outcome: str) -> str:
         report = status_report(ex.status, ex.syndrome or 0, ex.opcode)
         return (f"{ex.command}: {report['status_name']}: {report['status_text']}; syndrome "
                 f"0x{ex.syndrome or 0:08x}: {report['syndrome_text']}")
-    from fwctl_tui.captures.checks import problems
+    from fwctl_tui.capture_analysis.decoding import problems
 
     return f"{ex.command}: {outcome}: {'; '.join(problems(ex)) or 'damaged record'}"
 
@@ -373,7 +374,7 @@ def _rising(first: tuple[int, int, Exchange], last: tuple[int, int, Exchange]
             and not _NOT_ERROR.search(name)]
     if not rose:
         return []
-    asked = " ".join(decoding._asked(last[2].command, decoding.match_key_of(
+    asked = " ".join(listing._asked(last[2].command, decoding.match_key_of(
         last[2].request))[1])
     return [Finding(ERRORS, last[1], last[0],
                     f"{last[2].command} {asked}: errors rising since #{first[1]}: "

@@ -15,23 +15,22 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from fwctl_tui.captures import checks, decoding
-from fwctl_tui.captures.content_filter import Query, parse_query
-from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures, diff_records
-from fwctl_tui.captures.findings import FAILED, Findings, FindingsBuilder, analyse
+from fwctl_tui.capture_analysis import decoding, listing
+from fwctl_tui.capture_analysis.content_filter import Query, parse_query
+from fwctl_tui.capture_analysis.diff import Change, DiffReport, Pair, diff_captures, diff_records
+from fwctl_tui.capture_analysis.findings import FAILED, Findings, FindingsBuilder, analyse
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.captures.loader import (
-    Capture,
+from fwctl_tui.capture_analysis.filters import (
     RecordFilter,
-    RecordItem,
     check_scope,
     check_status,
-    load_capture,
     outcome_text,
     parse_time,
 )
+from fwctl_tui.capture_analysis.redact import save_redacted
+from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
 from fwctl_tui.captures.recorder import save_as
-from fwctl_tui.captures.resend import RATES_NOTE, ResendReport, resend
+from fwctl_tui.resend import RATES_NOTE, ResendReport, resend
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -224,8 +223,8 @@ def _item_json(item: RecordItem) -> dict[str, Any]:
         "out_cap": ex.out_cap,
         "out_len": ex.out_len,
         "duration_ns": ex.duration_ns,
-        "summary": decoding.summary(ex, decoded),
-        "problems": checks.problems(ex),
+        "summary": listing.summary(ex, decoded),
+        "problems": decoding.problems(ex),
         "decode_error": decoded.error,
         "request": ex.request.hex(),
         "reply": ex.reply.hex() if ex.reply is not None else None,
@@ -259,7 +258,7 @@ def _row(item: RecordItem, outcome: str | None = None) -> tuple[str, ...]:
                 f"line {item.line}: {reason}: {item.text[:60]}")
     return (str(item.seq), _time_of(item)[11:26], ex.scope.name, ex.command,
             outcome or outcome_text(ex),
-            f"{ex.duration_ns / 1000:.1f}", decoding.summary(ex))
+            f"{ex.duration_ns / 1000:.1f}", listing.summary(ex))
 
 
 def _time_of(item: RecordItem) -> str:
@@ -385,7 +384,8 @@ def run_export(args: argparse.Namespace) -> int:
     _open(args.src).close()
     dropped: list[str] = []
     try:
-        dest = save_as(args.src, args.dest, redact=args.redact, dropped=dropped)
+        dest = (save_redacted(args.src, args.dest, dropped) if args.redact
+                else save_as(args.src, args.dest))
     except CaptureError as err:
         raise CliError(str(err), EXIT_USAGE) from None
     except OSError as err:

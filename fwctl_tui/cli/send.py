@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui import policy
-from fwctl_tui.captures.replay import ANSWERED, answered_text
+from fwctl_tui.capture_analysis.replay import ANSWERED, answered_text
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,

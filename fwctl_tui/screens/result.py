@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from fwctl_tui.captures.replay import answered_text
+from fwctl_tui.capture_analysis.replay import answered_text
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import catalogue_model, cli_line, result_watch

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from fwctl_tui.textsafe import printable
 
 if TYPE_CHECKING:
-    from fwctl_tui.captures.findings import Findings
+    from fwctl_tui.capture_analysis.findings import Findings
 
 _STYLE = {"failed": "bold red", "link": "yellow", "module": "yellow", "errors": "yellow",
           "taint": "bold magenta"}
