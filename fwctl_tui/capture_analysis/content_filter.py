@@ -22,13 +22,14 @@ from functools import cache
 from typing import Any
 
 from fwctl_tui.capture_analysis import decoding
-from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.capture_analysis.filters import (
     RecordFilter,
     check_status,
     outcome_text,
     parse_filter,
 )
+from fwctl_tui.captures.format import CaptureError
+from fwctl_tui.captures.loader import RecordItem
 from fwctl_tui.decoders import iter_leaves
 
 RECORD_KEYS = ("command", "status", "scope", "since", "until")

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fwctl_tui.capture_analysis import decoding, listing, render
+from fwctl_tui.capture_analysis import decoding, render
 from fwctl_tui.capture_analysis.filters import outcome_text
-from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.capture_analysis.replay import match_key
+from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.drivers.records import changes as driver_changes
 from fwctl_tui.drivers.records import question as driver_question
 from fwctl_tui.exchange import Exchange

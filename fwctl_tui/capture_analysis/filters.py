@@ -17,6 +17,7 @@ from fwctl_tui.captures.loader import RecordItem
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import Scope, parse_scope
 
+
 @dataclass
 class RecordFilter:
     """What `replay --command/--status/--scope/--since/--until` and the browser filter on."""

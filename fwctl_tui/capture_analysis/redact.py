@@ -25,9 +25,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from fwctl_tui.capture_analysis import decoding
-from fwctl_tui.captures.format import SCHEMA, dumps, exchange_to_record, record_to_exchange
-from fwctl_tui.captures.loader import RecordItem, load_capture
-from fwctl_tui.captures.recorder import atomic_write
 from fwctl_tui.capture_analysis.identifiers import (
     TEXT_CLASSES,
     Group,
@@ -37,6 +34,9 @@ from fwctl_tui.capture_analysis.identifiers import (
     is_mcia,
 )
 from fwctl_tui.capture_analysis.identifiers import set_bits as _set_bits
+from fwctl_tui.captures.format import SCHEMA, dumps, exchange_to_record, record_to_exchange
+from fwctl_tui.captures.loader import RecordItem, load_capture
+from fwctl_tui.captures.recorder import atomic_write
 
 __all__ = ["GUID_BASE", "MAC_BASE", "Redactor", "_set_bits", "classify", "save_redacted"]
 

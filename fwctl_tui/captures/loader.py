@@ -126,6 +126,12 @@ class Capture:
             self.ends_with_newline = False
         return header, offsets, lines
 
+    @property
+    def simulated(self) -> bool:
+        """The header says a simulated device made these replies (its syndromes are the
+        simulator's: whoever opens the capture passes that table on)."""
+        return self.header.get("simulated") is True
+
     # -- access ----------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self._offsets)

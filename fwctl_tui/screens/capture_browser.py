@@ -25,11 +25,13 @@ from textual.widgets import Footer, Input, Static
 
 from fwctl_tui.capture_analysis import decoding, listing
 from fwctl_tui.capture_analysis.content_filter import parse_query
+from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.capture_analysis.findings import Findings, analyse
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
+from fwctl_tui.decoders.mlx5.status import SyndromeTable
 from fwctl_tui.errors import explain
+from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.capped_tree import Capped
 from fwctl_tui.widgets.decoded_tree import DecodedTree
@@ -128,7 +130,7 @@ class CaptureBrowserScreen(Screen[None]):
         self._show_rows(range(len(self.capture)), "")
         records.focus()
         self.query_one("#capture-findings", FindingsList).show_analysing()
-        self._analyse(self.capture)
+        self._analyse(self.capture, syndromes_for(self.capture.simulated))
 
     class Analysed(Message):
         """The findings worker's result."""
@@ -138,10 +140,11 @@ class CaptureBrowserScreen(Screen[None]):
             self.findings = findings
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-findings")
-    def _analyse(self, capture: Capture) -> None:
+    def _analyse(self, capture: Capture, syndromes: SyndromeTable | None) -> None:
         """The scan reads through its own file handle; record() lookups take the
-        capture's lock, so the list's reads never move under it."""
-        self.post_message(self.Analysed(analyse(capture)))
+        capture's lock, so the list's reads never move under it. `syndromes`: the
+        simulator's table when the capture's header says it was simulated."""
+        self.post_message(self.Analysed(analyse(capture, syndromes)))
 
     def on_capture_browser_screen_analysed(self, event: Analysed) -> None:
         self.findings = event.findings

@@ -127,8 +127,10 @@ def test_counter_names() -> None:
 
 
 def test_core_modules_do_not_import_textual() -> None:
-    code = ("import sys, fwctl_tui.captures, fwctl_tui.capture_analysis.diff, fwctl_tui.capture_analysis.redact,"
-            " fwctl_tui.resend, fwctl_tui.capture_analysis.replay, fwctl_tui.replay_device,"
+    code = ("import sys, fwctl_tui.captures, fwctl_tui.capture_analysis.diff,"
+            " fwctl_tui.capture_analysis.redact, fwctl_tui.resend,"
+            " fwctl_tui.capture_analysis.replay, fwctl_tui.replay_device,"
+            " fwctl_tui.capture_analysis.findings,"
             " fwctl_tui.cli.captures; assert 'textual' not in sys.modules, 'textual loaded'")
     subprocess.run([sys.executable, "-c", code], check=True)
 

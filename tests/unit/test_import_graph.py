@@ -3,8 +3,8 @@
 The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
 
     front ends        cli/, screens/, widgets/, app.py, __main__.py, config.py
-    session           connect.py, session.py, replay_device.py, resend.py (and the headless
-                      workspace,
+    session           connect.py, session.py, replay_device.py, resend.py,
+                      syndrome_source.py (and the headless workspace,
                       which today still lives in screens/ and so counts as a front end)
     rules and data    policy.py, register_writes.py, exchange.py, captures/ (storage),
                       capture_analysis/, decoders/, drivers/
@@ -71,6 +71,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.session": SESSION,
     "fwctl_tui.replay_device": SESSION,
     "fwctl_tui.resend": SESSION,  # re-send a capture's requests through a Session
+    "fwctl_tui.syndrome_source": SESSION,  # a device's or capture's syndrome table
     "fwctl_tui.monitor": SESSION,
     "fwctl_tui.write_intent": SESSION,  # a register write as both front ends build it
     "fwctl_tui.object_hints": SESSION,  # object numbers an open device can answer for
@@ -122,8 +123,6 @@ ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset({
     ("fwctl_tui.sim.mlx5.mailbox", "fwctl_tui.decoders.mlx5.catalogue"),
     ("fwctl_tui.sim.mlx5.registers.access", "fwctl_tui.decoders.mlx5.catalogue"),
     ("fwctl_tui.sim.mlx5.registers.access", "fwctl_tui.decoders.mlx5.context"),
-    # The simulator's syndrome table reads the decoders' status names.
-    ("fwctl_tui.sim.mlx5.syndromes", "fwctl_tui.decoders.mlx5.status"),
 })
 
 ALLOWED_SEPARATION: frozenset[tuple[str, str]] = frozenset()
