@@ -1,6 +1,6 @@
 """`replay:FILE`: a capture opened as a device, behind the same kernel and driver rules.
 
-The capture's firmware answers (captures.replay.CaptureFirmware) sit under the simulated
+The capture's firmware answers (capture_analysis.replay.CaptureFirmware) sit under the simulated
 mlx5 driver and kernel emulator, so a replayed session goes through FwctlDevice, the
 fwctl core checks and the allow-list of the kernel release the capture was recorded on,
 exactly like a live one. connect.open_device calls open_replay for `replay:FILE`.

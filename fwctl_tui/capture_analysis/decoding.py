@@ -200,13 +200,14 @@ def index_fields(decoded: Decoded) -> dict[str, Any]:
 
 
 def index_of(fields: dict[str, Field]) -> dict[str, Any]:
+    """index_fields of a flat field map (the listing line reads a request's map)."""
     if any(f.access for f in fields.values()):
         return {p: f.value for p, f in fields.items()
                 if (f.access or "").upper() == "INDEX" or f.name in NOT_SUMMARY}
     return {p: f.value for p, f in fields.items() if _INDEX_NAME.search(f.name)}
 
 
-
+# Selector fields that are part of a request's key but say nothing in a listing line.
 NOT_SUMMARY = frozenset({"register_id", "argument"})
 
 
@@ -215,7 +216,7 @@ def match_key_of(request: bytes) -> bytes:
     return request[:2] + b"\0\0" + request[4:] if len(request) >= 4 else request
 
 
-# -- integrity checks ---------------------------------------------------------------
+# -- integrity checks: is a record what it claims to be? ----------------------------
 REPLY_HEADER = 8  # status byte and syndrome: the least a reply needs to say how it went
 SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH = "SHORT_REPLY", "NO_STATUS", "OPCODE_MISMATCH"
 FLAGS = (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)

@@ -1,7 +1,7 @@
 """`fwctl-tui replay`, `diff` and `export`: read, re-send, compare and share captures.
 
-All three work headless over the captures package, so scripts get exactly what the
-capture browser and diff view show. A damaged capture is never a traceback: a missing
+All three work headless over captures/ and capture_analysis/, so scripts get exactly what
+the capture browser and diff view show. A damaged capture is never a traceback: a missing
 header exits 2 with the line and reason; broken records are listed and warned about.
 """
 

@@ -1,4 +1,4 @@
-"""FindingsList: a capture's findings (captures/findings.py) above its records, each line
+"""FindingsList: a capture's findings (capture_analysis/findings.py) above its records, each line
 a link to the record it comes from (Enter or a click posts RecordChosen)."""
 
 from __future__ import annotations
