@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fwctl_tui.captures import decoding, load_capture, open_recorder
+from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.captures import load_capture, open_recorder
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.kernelstate import KernelState
@@ -33,7 +34,7 @@ _OPEN_PROBE = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 from fwctl_tui.captures import load_capture
-from fwctl_tui.captures.loader import outcome_text
+from fwctl_tui.capture_analysis.filters import outcome_text
 t1 = time.perf_counter()
 capture = load_capture(sys.argv[1])
 rows = []

@@ -15,7 +15,7 @@ import errno
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -44,6 +44,9 @@ from fwctl_tui.screens.messages import (
 )
 from fwctl_tui.screens.workspace import DeviceSource, PlannedRpc, Workspace
 from fwctl_tui.uapi import Scope
+
+if TYPE_CHECKING:
+    from fwctl_tui.decoders.mlx5.status import SyndromeTable
 
 
 def _catalogue_commands() -> type[Any]:
@@ -333,7 +336,7 @@ class FwctlApp(LearnActions, CaptureActions):
             return
         from fwctl_tui.screens.result import ResultScreen
 
-        self.push_screen(ResultScreen(exchange, message.plan))
+        self.push_screen(ResultScreen(exchange, message.plan, self._syndromes()))
 
     def _show_errno(self, exchange: Exchange, *, from_history: bool = False) -> None:
         why = explain(exchange.errno)
@@ -368,7 +371,12 @@ class FwctlApp(LearnActions, CaptureActions):
         if message.exchange.errno:
             self._show_errno(message.exchange, from_history=True)
         else:
-            self.push_screen(ResultScreen(message.exchange, None))
+            self.push_screen(ResultScreen(message.exchange, None, self._syndromes()))
+
+    def _syndromes(self) -> SyndromeTable | None:
+        """The open device's syndrome table (the simulator's for sim: and simulated replays)."""
+        connection = self.workspace.connection
+        return connection.syndromes if connection is not None else None
 
     def action_history(self) -> None:
         from fwctl_tui.screens.history import HistoryScreen

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fwctl_tui.discovery import (
     DeviceEntry,
@@ -30,6 +30,9 @@ from fwctl_tui.hoststate import read_host_state
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.session import Session
+
+if TYPE_CHECKING:
+    from fwctl_tui.decoders.mlx5.status import SyndromeTable
 
 SIM_PREFIX = "sim:"
 REPLAY_PREFIX = "replay:"
@@ -61,6 +64,7 @@ class Connection:
     device: FwctlDevice
     kernel: Callable[[], KernelState]
     extra: dict[str, Any] = field(default_factory=dict)  # kind-specific: "emulator" for sim
+    syndromes: SyndromeTable | None = None  # who explains its syndromes: the simulator or none
 
     @property
     def name(self) -> str:
@@ -162,6 +166,8 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
 
 
 def _open_simulated(name: str, host: Any = None) -> Connection:
+    from fwctl_tui.syndrome_source import syndromes_for  # the decoders load on first use
+
     module = _sim_module()
     if name == SIM_PREFIX:
         name += module.DEFAULT_PROFILE
@@ -181,7 +187,8 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {function.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(function.entry(), device)
-    connection = Connection(entry=entry, device=device, kernel=host.kernel.state)
+    connection = Connection(entry=entry, device=device, kernel=host.kernel.state,
+                            syndromes=syndromes_for(True))
     connection.extra["emulator"] = function.emulator  # the session shows the driver's detail
     connection.extra["state_id"] = host.instance_id  # one simulated card per saved host
     return connection
@@ -195,7 +202,7 @@ def _open_replay(path: str) -> Connection:
     from fwctl_tui.replay_device import build_replay
 
     try:
-        entry, emulator, firmware = build_replay(path)
+        entry, emulator, firmware, syndromes = build_replay(path)
         device = emulator.open_device(entry.name)
     except FileNotFoundError:
         raise UnknownDeviceError(f"capture file {path!r} does not exist") from None
@@ -208,7 +215,8 @@ def _open_replay(path: str) -> Connection:
     except ValueError as err:  # CaptureError: not a capture this tool can read (bad input)
         raise UnknownDeviceError(f"cannot replay {path}: {err}") from None
     entry = _with_device_info(entry, device)
-    connection = Connection(entry=entry, device=device, kernel=emulator.kernel.state)
+    connection = Connection(entry=entry, device=device, kernel=emulator.kernel.state,
+                            syndromes=syndromes)
     connection.extra["emulator"] = emulator  # "not in this capture" details reach the user
     connection.extra["replay_firmware"] = firmware  # which record answered each RPC
     return connection

@@ -1,6 +1,6 @@
 """`replay:FILE`: a capture opened as a device, behind the same kernel and driver rules.
 
-The capture's firmware answers (captures.replay.CaptureFirmware) sit under the simulated
+The capture's firmware answers (capture_analysis.replay.CaptureFirmware) sit under the simulated
 mlx5 driver and kernel emulator, so a replayed session goes through FwctlDevice, the
 fwctl core checks and the allow-list of the kernel release the capture was recorded on,
 exactly like a live one. connect.open_device calls open_replay for `replay:FILE`.
@@ -9,9 +9,11 @@ exactly like a live one. connect.open_device calls open_replay for `replay:FILE`
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
+from fwctl_tui.capture_analysis.replay import CaptureFirmware
 from fwctl_tui.captures.loader import load_capture
-from fwctl_tui.captures.replay import CaptureFirmware
+from fwctl_tui.decoders.mlx5.status import SyndromeTable
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.drivers.replay import RecordedDriver
 from fwctl_tui.ioctl import FwctlDevice
@@ -19,16 +21,27 @@ from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.sim.emulator import KernelEmulator, SimDriver
 from fwctl_tui.sim.kernel import DEFAULT_RELEASE, SimKernel
 from fwctl_tui.sim.mlx5_driver import Mlx5Driver
+from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.uapi import DeviceType
 
 REPLAY_PREFIX = "replay:"
 RECORDED_TYPES = {"cxl": int(DeviceType.CXL), "pds": int(DeviceType.PDS)}
 
 
-def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, CaptureFirmware]:
-    """Entry, emulator and firmware for a capture (tests use the firmware's counters)."""
+class Replay(NamedTuple):
+    """A capture opened as a device: what connect.py wraps in a Connection."""
+
+    entry: DeviceEntry
+    emulator: KernelEmulator
+    firmware: CaptureFirmware  # tests read its counters; sessions, which record answered
+    syndromes: SyndromeTable | None  # the simulator's when the header says `simulated`
+
+
+def build_replay(path: Path | str) -> Replay:
+    """Entry, emulator, firmware and syndrome table for a capture."""
     with load_capture(path) as capture:
         header = capture.header
+        syndromes = syndromes_for(capture.simulated)
         device = header.get("device") or {}
         kind = str(device.get("device_type") or "mlx5")
         if kind in RECORDED_TYPES:  # a cxl/pds capture: its driver plug-in's replay
@@ -61,7 +74,7 @@ def build_replay(path: Path | str) -> tuple[DeviceEntry, KernelEmulator, Capture
         psid=device.get("psid"),
         notes=tuple(notes),
     )
-    return entry, emulator, firmware
+    return Replay(entry, emulator, firmware, syndromes)
 
 
 def _caps(header: dict[str, object]) -> dict[str, int]:
@@ -73,6 +86,6 @@ def _caps(header: dict[str, object]) -> dict[str, int]:
 
 def open_replay(path: Path | str) -> tuple[DeviceEntry, FwctlDevice, KernelState]:
     """Open a capture as a device; FileNotFoundError or CaptureError (a ValueError) on failure."""
-    entry, emulator, _firmware = build_replay(path)
-    device = emulator.open_device(entry.name)
-    return entry, device, emulator.kernel.state()
+    replay = build_replay(path)
+    device = replay.emulator.open_device(replay.entry.name)
+    return replay.entry, device, replay.emulator.kernel.state()

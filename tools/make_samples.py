@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.captures import open_recorder
-from fwctl_tui.captures.loader import outcome_text
 from fwctl_tui.decoders import catalogue, encode_input, reply_buffer_size
 from fwctl_tui.exchange import Exchange, mbox_op_mod
 from fwctl_tui.session import Session

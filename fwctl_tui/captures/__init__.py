@@ -1,11 +1,12 @@
-"""Captures: record every RPC, save safely, load as a stream, replay, re-send and diff.
+"""Capture storage: record every RPC, save safely, load as a stream.
 
-The file format lives in format.py (documented in docs/capture-format.md); this package
-never imports textual, so the CLI, scripts and tests use it headless.
+The file format lives in format.py (documented in docs/capture-format.md). Storage knows
+nothing about decoders or the simulator: it hands records up, and capture_analysis/
+decodes, checks, filters, diffs, redacts and replays them. Headless (no textual).
 """
 
 from fwctl_tui.captures.format import SCHEMA, CaptureError
-from fwctl_tui.captures.loader import Capture, RecordFilter, RecordItem, load_capture
+from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
 from fwctl_tui.captures.recorder import (
     Recorder,
     captures_dir,
@@ -19,7 +20,6 @@ __all__ = [
     "SCHEMA",
     "Capture",
     "CaptureError",
-    "RecordFilter",
     "RecordItem",
     "Recorder",
     "captures_dir",

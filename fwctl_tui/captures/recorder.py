@@ -307,57 +307,17 @@ def write_capture(
     return atomic_write(dest, write)
 
 
-def save_as(src: Path | str, dest: Path | str, *, redact: bool = False,
-            dropped: list[str] | None = None) -> Path:
-    """Copy a capture to `dest` atomically; with `redact`, identifiers are replaced.
-
-    Without redaction the file is copied byte for byte (a crash-truncated tail and any
-    undecodable bytes too, so nothing is lost). With it, a line that cannot be read cannot
-    be checked for identifiers either, so it is left out, and said so: each such line's
-    reason is appended to `dropped` (the header's own damage too). Every readable record
-    is written, blank lines between records included in the count of none.
-    """
+def save_as(src: Path | str, dest: Path | str) -> Path:
+    """Copy a capture to `dest` atomically, byte for byte (a crash-truncated tail and any
+    undecodable bytes too, so nothing is lost). Redacted copies: capture_analysis.redact."""
     from fwctl_tui.captures.loader import load_capture
 
     source = Path(src)
-    if not redact:
-        with load_capture(source):  # a header this tool reads, from a regular file
-            pass
+    with load_capture(source):  # a header this tool reads, from a regular file
+        pass
 
-        def copy(stream: IO[bytes]) -> None:
-            with open_regular(source) as inp:
-                shutil.copyfileobj(inp, stream)
+    def copy(stream: IO[bytes]) -> None:
+        with open_regular(source) as inp:
+            shutil.copyfileobj(inp, stream)
 
-        return atomic_write(dest, copy, binary=True)
-
-    from fwctl_tui.captures.redact import Redactor
-
-    lost = dropped if dropped is not None else []
-    with load_capture(source) as capture:
-        redactor = Redactor()
-        redactor.header(capture.header)  # first pass: header values get the first placeholders
-        for item in capture.iter_records():  # ...then learn every class the records hold
-            _redacted(redactor, item, None)
-
-        def write_redacted(stream: IO[str]) -> None:
-            stream.write(dumps(redactor.header(capture.header)) + "\n")
-            for item in capture.iter_records():
-                record = _redacted(redactor, item, lost)
-                if record is not None:
-                    stream.write(dumps(record) + "\n")
-            lost.extend(str(problem) for problem in capture.problems)
-
-        return atomic_write(dest, write_redacted)
-
-
-def _redacted(redactor: Any, item: Any, dropped: list[str] | None) -> dict[str, Any] | None:
-    """The item's record redacted, or None (its reason added to `dropped`)."""
-    reason = str(item.error) if item.error is not None else None
-    if reason is None and item.raw is not None:
-        try:
-            return redactor.record(item.raw)  # type: ignore[no-any-return]
-        except (ValueError, OverflowError) as err:  # CaptureError is a ValueError
-            reason = f"line {item.line}: cannot be redacted: {err}"
-    if dropped is not None:
-        dropped.append(f"{reason or f'line {item.line}: unreadable'}; left out")
-    return None
+    return atomic_write(dest, copy, binary=True)

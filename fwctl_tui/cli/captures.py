@@ -1,7 +1,7 @@
 """`fwctl-tui replay`, `diff` and `export`: read, re-send, compare and share captures.
 
-All three work headless over the captures package, so scripts get exactly what the
-capture browser and diff view show. A damaged capture is never a traceback: a missing
+All three work headless over captures/ and capture_analysis/, so scripts get exactly what
+the capture browser and diff view show. A damaged capture is never a traceback: a missing
 header exits 2 with the line and reason; broken records are listed and warned about.
 """
 
@@ -10,28 +10,27 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-from fwctl_tui.captures import checks, decoding
-from fwctl_tui.captures.content_filter import Query, parse_query
-from fwctl_tui.captures.diff import Change, DiffReport, Pair, diff_captures, diff_records
-from fwctl_tui.captures.findings import FAILED, Findings, FindingsBuilder, analyse
-from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.captures.loader import (
-    Capture,
+from fwctl_tui.capture_analysis import decoding, listing
+from fwctl_tui.capture_analysis.content_filter import Query, parse_query
+from fwctl_tui.capture_analysis.diff import Change, DiffReport, Pair, diff_captures, diff_records
+from fwctl_tui.capture_analysis.filters import (
     RecordFilter,
-    RecordItem,
     check_scope,
     check_status,
-    load_capture,
     outcome_text,
     parse_time,
 )
+from fwctl_tui.capture_analysis.findings import FAILED, Findings, FindingsBuilder, analyse
+from fwctl_tui.capture_analysis.redact import save_redacted
+from fwctl_tui.captures.format import CaptureError
+from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
 from fwctl_tui.captures.recorder import save_as
-from fwctl_tui.captures.resend import RATES_NOTE, ResendReport, resend
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -47,8 +46,10 @@ from fwctl_tui.cli.capture_output import (
     write_json_document,
     write_table,
 )
-from fwctl_tui.decoders.mlx5.status import status_report
+from fwctl_tui.decoders.mlx5.status import SyndromeTable, status_report
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.resend import RATES_NOTE, ResendReport, resend
+from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.textsafe import printable
 
 
@@ -171,11 +172,14 @@ def run_replay(args: argparse.Namespace) -> int:
     with _open(args.capture) as capture:
         if args.against:
             return _run_against(args, capture, flt)
+        syndromes = syndromes_for(capture.simulated)  # the header says who made the replies
         if args.json:
-            head = {"header": capture.describe(), "findings": analyse(capture).as_json()}
-            write_json_document(head, "records", _selected(capture, flt), _item_json)
+            head = {"header": capture.describe(),
+                    "findings": analyse(capture, syndromes).as_json()}
+            write_json_document(head, "records", _selected(capture, flt),
+                                partial(_item_json, syndromes=syndromes))
             return EXIT_OK
-        builder, rows = FindingsBuilder(capture), []
+        builder, rows = FindingsBuilder(capture, syndromes), []
         for item in capture.iter_records():  # one pass: findings first, rows kept as text
             outcome = outcome_text(item.exchange) if item.exchange is not None else None
             builder.add(item, outcome)
@@ -202,7 +206,7 @@ def print_findings(writer: LineWriter, findings: Findings) -> None:
         writer.line(f"  {text}", style)
 
 
-def _item_json(item: RecordItem) -> dict[str, Any]:
+def _item_json(item: RecordItem, syndromes: SyndromeTable | None) -> dict[str, Any]:
     if item.exchange is None:
         return {"seq": item.recorded_seq, "line": item.line,
                 "error": item.error.reason if item.error else None, "text": item.text}
@@ -220,23 +224,24 @@ def _item_json(item: RecordItem) -> dict[str, Any]:
         "errno": ex.errno,
         "status": ex.status,
         "syndrome": ex.syndrome,
-        **_status_json(ex),
+        **_status_json(ex, syndromes),
         "out_cap": ex.out_cap,
         "out_len": ex.out_len,
         "duration_ns": ex.duration_ns,
-        "summary": decoding.summary(ex, decoded),
-        "problems": checks.problems(ex),
+        "summary": listing.summary(ex, decoded),
+        "problems": decoding.problems(ex),
         "decode_error": decoded.error,
         "request": ex.request.hex(),
         "reply": ex.reply.hex() if ex.reply is not None else None,
     }
 
 
-def _status_json(ex: Exchange) -> dict[str, str | None]:
-    """The send command's status explanations, null where the record has no reply status."""
+def _status_json(ex: Exchange, syndromes: SyndromeTable | None) -> dict[str, str | None]:
+    """The send command's status explanations, null where the record has no reply status;
+    `syndromes`: the capture's own table (the simulator's when its header says simulated)."""
     if ex.status is None:
         return {"status_name": None, "status_text": None, "syndrome_text": None}
-    return status_report(ex.status, ex.syndrome or 0, ex.opcode)
+    return status_report(ex.status, ex.syndrome or 0, ex.opcode, syndromes)
 
 
 def _print_header(writer: LineWriter, capture: Capture) -> None:
@@ -259,7 +264,7 @@ def _row(item: RecordItem, outcome: str | None = None) -> tuple[str, ...]:
                 f"line {item.line}: {reason}: {item.text[:60]}")
     return (str(item.seq), _time_of(item)[11:26], ex.scope.name, ex.command,
             outcome or outcome_text(ex),
-            f"{ex.duration_ns / 1000:.1f}", decoding.summary(ex))
+            f"{ex.duration_ns / 1000:.1f}", listing.summary(ex))
 
 
 def _time_of(item: RecordItem) -> str:
@@ -385,7 +390,8 @@ def run_export(args: argparse.Namespace) -> int:
     _open(args.src).close()
     dropped: list[str] = []
     try:
-        dest = save_as(args.src, args.dest, redact=args.redact, dropped=dropped)
+        dest = (save_redacted(args.src, args.dest, dropped) if args.redact
+                else save_as(args.src, args.dest))
     except CaptureError as err:
         raise CliError(str(err), EXIT_USAGE) from None
     except OSError as err:

@@ -18,7 +18,12 @@ from rich.text import Text
 
 from fwctl_tui.decoders import Node
 from fwctl_tui.decoders.catalogue import Command
-from fwctl_tui.decoders.mlx5.status import explain_status, explain_syndrome, status_name
+from fwctl_tui.decoders.mlx5.status import (
+    SyndromeTable,
+    explain_status,
+    explain_syndrome,
+    status_name,
+)
 from fwctl_tui.decoders.present import View, iter_rows, meaning, present
 from fwctl_tui.textsafe import printable
 
@@ -47,10 +52,12 @@ def _value_text(view: View) -> str:
     return f"{value} ({value:#x})" if value > 9 else str(value)
 
 
-def print_tree(root: Node, cmd: Command, *, is_reply: bool) -> None:
+def print_tree(root: Node, cmd: Command, *, is_reply: bool,
+               syndromes: SyndromeTable | None = None) -> None:
     """A decoded mailbox as a rich table (status line first for replies), at most
     MAX_TABLE_ROWS rows: a 2 MiB reply prints in a blink and --json keeps every field.
-    A reply whose status is not OK shows its header; the rest is marked not valid."""
+    A reply whose status is not OK shows its header; the rest is marked not valid.
+    `syndromes`: the device's own syndrome table (a simulated one's), if it has one."""
     console = _console()
     if is_reply:
         status = next((c.value for c in root.children if c.name == "status"), None)
@@ -58,7 +65,7 @@ def print_tree(root: Node, cmd: Command, *, is_reply: bool) -> None:
         if isinstance(status, int):
             console.print(Text(f"status {status_name(status)}: {explain_status(status)}"))
         if isinstance(syndrome, int) and syndrome:
-            console.print(Text(explain_syndrome(syndrome, cmd.opcode) or ""))
+            console.print(Text(explain_syndrome(syndrome, cmd.opcode, syndromes) or ""))
     table = Table(title=Text(f"{cmd.name} {'reply' if is_reply else 'request'}"))
     for col in ("offset", "width", "field", "value", "meaning"):
         table.add_column(col)

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui import policy
-from fwctl_tui.captures.replay import ANSWERED, answered_text
+from fwctl_tui.capture_analysis.replay import ANSWERED, answered_text
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -39,7 +39,7 @@ from fwctl_tui.decoders import (
     reply_buffer_size,
 )
 from fwctl_tui.decoders.catalogue import Command
-from fwctl_tui.decoders.mlx5.status import status_report
+from fwctl_tui.decoders.mlx5.status import SyndromeTable, status_report
 from fwctl_tui.decoders.present import present
 from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
@@ -140,7 +140,7 @@ def _send(args: argparse.Namespace) -> int:
             _say_enable_bits(args, enable)
             out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
             exchange = session.send(cmd.name, scope, request, out_cap)
-    return exit_code(_report(args, cmd, exchange, enable), unrecorded)
+    return exit_code(_report(args, cmd, exchange, enable, conn.syndromes), unrecorded)
 
 
 def _refuse_other_command_sets(refusal: str | None) -> None:
@@ -343,7 +343,8 @@ def _refusal_text(cmd: Command, preview: policy.Preview) -> str:
     )
 
 
-def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: EnableBits) -> int:
+def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: EnableBits,
+            syndromes: SyndromeTable | None) -> int:
     """Print the outcome. JSON always carries `auto_set` (enable-bit path -> why it was set
     for you) and `warnings` on success; on an errno only when there is something to say."""
     extra: dict[str, Any] = {"auto_set": enable.auto_set, "warnings": enable.warnings}
@@ -367,7 +368,7 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
             "device": ex.device, "command": cmd.name, "opcode": cmd.opcode, "op_mod": ex.op_mod,
             "scope": ex.scope.name, "scope_value": int(ex.scope), "errno": 0,
             "status": status, "syndrome": syndrome,
-            **status_report(status, syndrome, cmd.opcode),
+            **status_report(status, syndrome, cmd.opcode, syndromes),
             "out_len": ex.out_len, "truncated": ex.truncated,
             "duration_us": round(ex.duration_ns / 1000, 1), **extra,
             **({"answered_by": ex.meta[ANSWERED]} if ANSWERED in ex.meta else {}),
@@ -375,7 +376,7 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
         })
     else:
         _print_summary(ex, cmd)
-        print_tree(root, cmd, is_reply=True)
+        print_tree(root, cmd, is_reply=True, syndromes=syndromes)
     return EXIT_OK if status == 0 else EXIT_DEVICE
 
 

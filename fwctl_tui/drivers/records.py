@@ -1,7 +1,7 @@
 """Outcome and one-line summary of a recorded cxl/pds/bnxt exchange, for capture listings.
 
-A record made through a plug-in carries `meta["driver"]`; captures/checks.outcome and
-captures/decoding.summary ask here first and fall back to mlx5 for records without it.
+A record made through a plug-in carries `meta["driver"]`; capture_analysis/decoding.outcome
+and capture_analysis/listing.summary ask here first and fall back to mlx5 for records without it.
 """
 
 from __future__ import annotations

@@ -23,13 +23,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.content_filter import parse_query
-from fwctl_tui.captures.findings import Findings, analyse
+from fwctl_tui.capture_analysis import decoding, listing
+from fwctl_tui.capture_analysis.content_filter import parse_query
+from fwctl_tui.capture_analysis.filters import outcome_text
+from fwctl_tui.capture_analysis.findings import Findings, analyse
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.captures.loader import Capture, RecordItem, load_capture, outcome_text
+from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
+from fwctl_tui.decoders.mlx5.status import SyndromeTable
 from fwctl_tui.errors import explain
+from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.textsafe import printable
+from fwctl_tui.widgets.capped_tree import Capped
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.findings_list import FindingsList
@@ -126,7 +130,7 @@ class CaptureBrowserScreen(Screen[None]):
         self._show_rows(range(len(self.capture)), "")
         records.focus()
         self.query_one("#capture-findings", FindingsList).show_analysing()
-        self._analyse(self.capture)
+        self._analyse(self.capture, syndromes_for(self.capture.simulated))
 
     class Analysed(Message):
         """The findings worker's result."""
@@ -136,10 +140,11 @@ class CaptureBrowserScreen(Screen[None]):
             self.findings = findings
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-findings")
-    def _analyse(self, capture: Capture) -> None:
+    def _analyse(self, capture: Capture, syndromes: SyndromeTable | None) -> None:
         """The scan reads through its own file handle; record() lookups take the
-        capture's lock, so the list's reads never move under it."""
-        self.post_message(self.Analysed(analyse(capture)))
+        capture's lock, so the list's reads never move under it. `syndromes`: the
+        simulator's table when the capture's header says it was simulated."""
+        self.post_message(self.Analysed(analyse(capture, syndromes)))
 
     def on_capture_browser_screen_analysed(self, event: Analysed) -> None:
         self.findings = event.findings
@@ -194,7 +199,7 @@ class CaptureBrowserScreen(Screen[None]):
         line = Text(f"{mark}{item.seq:>4} {time_text:<8} {scope:<6} {command:<8} ")
         line.append(outcome.removesuffix("_ERR"), style="green" if outcome == "OK" else "bold red")
         # what was asked (page, group, index) and the key result tell rows apart
-        line.append(" " + printable(decoding.summary(ex, limit=2, compact=True)))
+        line.append(" " + printable(listing.summary(ex, limit=2, compact=True)))
         return line
 
     def _show_rows(self, rows: Sequence[int], filter_text: str) -> None:
@@ -265,7 +270,7 @@ class CaptureBrowserScreen(Screen[None]):
         side = "request" if self.show_request or ex.reply is None else "reply"
         data = ex.request if side == "request" else ex.reply or b""
         node = decoded.input if side == "request" else decoded.output
-        root = decoding.Capped(node) if node is not None else None
+        root = Capped(node) if node is not None else None
         title = printable(f"#{item.seq} {ex.command} {side} · {len(data)} B · "
                           f"{ex.duration_ns / 1e6:.2f} ms · {outcome_text(ex)}")
         self.tree_title = title
@@ -277,7 +282,7 @@ class CaptureBrowserScreen(Screen[None]):
         tree.border_title = Text(title)  # capture files are untrusted: never markup
         hex_view.set_data(data)
         hex_view.border_title = f"{side} hex"
-        line = decoding.summary(ex, decoded)  # damage flags (⚠ short reply ...) first
+        line = listing.summary(ex, decoded)  # damage flags (⚠ short reply ...) first
         if decoded.error and decoded.error not in line:
             line = f"{line} · {decoded.error}" if line else decoded.error
         status = Text(line, style="yellow" if line.startswith("⚠") else "")

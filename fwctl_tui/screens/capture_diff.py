@@ -22,8 +22,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from fwctl_tui.captures import render
-from fwctl_tui.captures.diff import DiffReport, Pair, diff_captures, diff_records
+from fwctl_tui.capture_analysis import render
+from fwctl_tui.capture_analysis.diff import DiffReport, Pair, diff_captures, diff_records
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fwctl_tui import register_writes
 from fwctl_tui.exchange import mbox_op_mod, mbox_opcode
 from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
+
+if TYPE_CHECKING:
+    from fwctl_tui.decoders.mlx5.status import SyndromeTable
 
 GROUP_ORDER = (
     "capabilities",
@@ -257,10 +260,10 @@ def explain_status(status: int) -> tuple[str, str]:
     return mlx5_status.status_name(status), mlx5_status.explain_status(status)
 
 
-def explain_syndrome(opcode: int, syndrome: int) -> str:
+def explain_syndrome(opcode: int, syndrome: int, defined: SyndromeTable | None = None) -> str:
     from fwctl_tui.decoders.mlx5.status import explain_syndrome as explain
 
-    return explain(syndrome, opcode) or "no explanation known for this syndrome"
+    return explain(syndrome, opcode, defined) or "no explanation known for this syndrome"
 
 
 def field_values(root: Any) -> dict[str, Any]:

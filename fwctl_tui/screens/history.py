@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
-from fwctl_tui.captures.replay import ANSWERED
+from fwctl_tui.capture_analysis.replay import ANSWERED
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange

@@ -12,7 +12,7 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from fwctl_tui.captures.replay import answered_text
+from fwctl_tui.capture_analysis.replay import answered_text
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import catalogue_model, cli_line, result_watch
@@ -37,6 +37,9 @@ from fwctl_tui.widgets.hex_view import (
     pane_width,
 )
 from fwctl_tui.widgets.watched_tree import WatchedTree
+
+if TYPE_CHECKING:
+    from fwctl_tui.decoders.mlx5.status import SyndromeTable
 
 HEX_BORDER = 1  # the hex pane's left border, between it and the tree
 
@@ -57,8 +60,9 @@ def result_title(exchange: Exchange) -> str:
             f"{exchange.outcome()}" + (f" · from {answered}" if answered else ""))
 
 
-def status_text(exchange: Exchange) -> Text:
-    """The status line: status and syndrome named and explained, truncation noted."""
+def status_text(exchange: Exchange, syndromes: SyndromeTable | None = None) -> Text:
+    """The status line: status and syndrome named and explained (with the device's own
+    syndrome table, a simulated one's, when it has one), truncation noted."""
     text = Text()
     status = exchange.status
     if status is None:
@@ -71,7 +75,7 @@ def status_text(exchange: Exchange) -> Text:
     syndrome = exchange.syndrome
     if status != 0 and syndrome is not None:
         text.append(f"\nsyndrome 0x{syndrome:08x}: ", style="bold")
-        text.append(catalogue_model.explain_syndrome(exchange.opcode, syndrome))
+        text.append(catalogue_model.explain_syndrome(exchange.opcode, syndrome, syndromes))
     if exchange.truncated:
         text.append(f"\nreply truncated: the kernel had {exchange.out_len} B, the buffer "
                     f"held {exchange.out_cap} B", style="yellow")
@@ -143,10 +147,12 @@ class ResultScreen(Screen[None]):
         "(through the preview)."
     )
 
-    def __init__(self, exchange: Exchange, plan: PlannedRpc | None) -> None:
+    def __init__(self, exchange: Exchange, plan: PlannedRpc | None,
+                 syndromes: SyndromeTable | None = None) -> None:
         super().__init__()
         self.exchange = exchange
         self.plan = plan
+        self.syndromes = syndromes  # the device's syndrome table (a simulated one's)
         row = catalogue_model.find(exchange.command)
         self.command = row.command if row is not None else None
         self.root: Any = None
@@ -176,7 +182,7 @@ class ResultScreen(Screen[None]):
             except ValueError as err:
                 self.decode_problem = f"could not decode the reply: {err}"
         tree.show(self.root, f"{exchange.command} reply")
-        status = status_text(exchange)
+        status = status_text(exchange, self.syndromes)
         if self.decode_problem:
             status.append(f"\n{self.decode_problem}", style="yellow")
         self.query_one("#result-status", Static).update(status)

@@ -1,4 +1,4 @@
-"""FindingsList: a capture's findings (captures/findings.py) above its records, each line
+"""FindingsList: a capture's findings (capture_analysis/findings.py) above its records, each line
 a link to the record it comes from (Enter or a click posts RecordChosen)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from fwctl_tui.textsafe import printable
 
 if TYPE_CHECKING:
-    from fwctl_tui.captures.findings import Findings
+    from fwctl_tui.capture_analysis.findings import Findings
 
 _STYLE = {"failed": "bold red", "link": "yellow", "module": "yellow", "errors": "yellow",
           "taint": "bold magenta"}

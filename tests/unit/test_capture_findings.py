@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fwctl_tui.captures.findings import analyse
+from fwctl_tui.capture_analysis.findings import analyse
 from fwctl_tui.captures.loader import load_capture
 
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
@@ -72,7 +72,7 @@ def test_replay_prints_findings_before_records_and_in_json() -> None:
 
 def full_parse(path: Path):
     """The findings from every record parsed in full (what FastScan must agree with)."""
-    from fwctl_tui.captures.findings import FindingsBuilder
+    from fwctl_tui.capture_analysis.findings import FindingsBuilder
 
     with load_capture(path) as capture:
         builder = FindingsBuilder(capture)
@@ -105,7 +105,7 @@ def test_fast_scan_agrees_with_the_full_parse(tmp_path: Path) -> None:
 def troubleshooting(message: bytes):
     """02-link-down's troubleshooting page (#7) with a monitor opcode and a message set
     where the decoder says those fields are."""
-    from fwctl_tui.captures import decoding
+    from fwctl_tui.capture_analysis import decoding
     from fwctl_tui.decoders import iter_leaves
 
     with load_capture(CAPTURES / "02-link-down.jsonl") as capture:

@@ -190,8 +190,8 @@ def test_damaged_records_are_flagged_in_listings(tmp_path: Path, capsys) -> None
 
 def test_a_mismatched_record_decodes_as_its_opcode(tmp_path: Path, capsys) -> None:
     """Named QUERY_HCA_CAP, but the bytes are a QUERY_ISSI request: decoded as QUERY_ISSI."""
-    from fwctl_tui.captures import decoding
-    from fwctl_tui.captures.checks import outcome
+    from fwctl_tui.capture_analysis import decoding, listing
+    from fwctl_tui.capture_analysis.decoding import outcome
     from fwctl_tui.exchange import Exchange
     from fwctl_tui.uapi import Scope
 
@@ -201,7 +201,7 @@ def test_a_mismatched_record_decodes_as_its_opcode(tmp_path: Path, capsys) -> No
     assert decoding.command_for(ex).name == "QUERY_ISSI"
     assert decoding.command_name(ex) == "QUERY_ISSI" and outcome(ex) == "OPCODE_MISMATCH"
     assert "current_issi" in " ".join(decoding.decode(ex).output_fields)
-    assert "(QUERY_ISSI)" in decoding.summary(ex)
+    assert "(QUERY_ISSI)" in listing.summary(ex)
 
 
 def test_diff_carries_broken_lines_and_flags(tmp_path: Path, capsys) -> None:

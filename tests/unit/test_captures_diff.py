@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from helpers.captures import PPCNT_REPLY, access_reg, hca_cap, record_sample
 
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.diff import diff_captures, diff_exchanges, diff_pair, is_counter
+from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.capture_analysis.diff import diff_captures, diff_exchanges, diff_pair, is_counter
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import Scope
 
@@ -127,8 +127,10 @@ def test_counter_names() -> None:
 
 
 def test_core_modules_do_not_import_textual() -> None:
-    code = ("import sys, fwctl_tui.captures, fwctl_tui.captures.diff, fwctl_tui.captures.redact,"
-            " fwctl_tui.captures.resend, fwctl_tui.captures.replay, fwctl_tui.replay_device,"
+    code = ("import sys, fwctl_tui.captures, fwctl_tui.capture_analysis.diff,"
+            " fwctl_tui.capture_analysis.redact, fwctl_tui.resend,"
+            " fwctl_tui.capture_analysis.replay, fwctl_tui.replay_device,"
+            " fwctl_tui.capture_analysis.findings,"
             " fwctl_tui.cli.captures; assert 'textual' not in sys.modules, 'textual loaded'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -188,22 +190,6 @@ def test_capability_differences_between_two_cards(tmp_path: Path) -> None:
     assert all(c.delta is None for c in pair.changes)  # capabilities are not counters
 
 
-def test_capped_trees_stop_long_child_lists() -> None:
-    from fwctl_tui.decoders import catalogue, decode_output, encode_input
-
-    command = catalogue.find("QUERY_NIC_VPORT_CONTEXT")
-    request = encode_input(command, {})
-    reply = bytes(16) + bytes(1024 * 1024)
-    root = decoding.Capped(decode_output(command, reply, in_=request))
-    context = next(c for c in root.children if c.name == "nic_vport_context")
-    macs = next(c for c in context.children if c.name == "current_uc_mac_address")
-    assert len(macs.children) == decoding.TREE_CHILDREN + 1
-    more = macs.children[-1]
-    assert more.name.startswith("… ") and "more (see the hex view)" in more.name
-    assert not more.children and macs.children[0].bit_offset < more.bit_offset
-    assert context.name == "nic_vport_context" and context.path == "nic_vport_context"
-
-
 def test_text_arrays_and_split_macs_render_whole(tmp_path: Path, capsys) -> None:
     """MGIR's PSID as one string change, NIC vport permanent_address as one MAC."""
     from fwctl_tui.__main__ import main
@@ -239,7 +225,7 @@ def test_text_arrays_and_split_macs_render_whole(tmp_path: Path, capsys) -> None
 
 
 def test_render_keeps_binary_arrays_and_value_pairs_apart() -> None:
-    from fwctl_tui.captures import render
+    from fwctl_tui.capture_analysis import render
 
     def fld(path: str, width: int) -> decoding.Field:
         return decoding.Field(path, path.rsplit(".", 1)[-1], 0, 0, width)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from helpers.captures import MAC, record_sample
 
-from fwctl_tui.captures import decoding, load_capture, save_as
-from fwctl_tui.captures.redact import MAC_BASE, Redactor, _set_bits, classify
+from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.capture_analysis.redact import MAC_BASE, Redactor, _set_bits, classify, save_redacted
+from fwctl_tui.captures import load_capture, save_as
 
 
 def fake_fields(exchange) -> decoding.Decoded:
@@ -53,7 +54,7 @@ def test_same_mac_same_placeholder_in_header_and_payloads(tmp_path: Path, monkey
     record_sample(src, polls=2)
     plant(src)
     monkeypatch.setattr(decoding, "decode", fake_fields)
-    save_as(src, dest, redact=True)
+    save_redacted(src, dest)
     text = dest.read_text()
     assert "b8:ce:f6:12:34:56" not in text and "lab-host-7" not in text
     assert "MT_0000000838" not in text and MAC.to_bytes(6, "big").hex() not in text
@@ -119,7 +120,7 @@ SAMPLES = Path(__file__).parents[2] / "captures"
 
 def test_real_payload_fields_share_the_header_placeholders(tmp_path: Path) -> None:
     """The bring-up sample: NIC vport MACs/GUIDs and MGIR's PSID match the header's."""
-    dest = save_as(SAMPLES / "01-bring-up.jsonl", tmp_path / "shared.jsonl", redact=True)
+    dest = save_redacted(SAMPLES / "01-bring-up.jsonl", tmp_path / "shared.jsonl")
     with load_capture(dest) as capture:
         header = capture.header
         by_command = {ex.command: ex for ex in capture.exchanges()}
@@ -251,7 +252,7 @@ def test_byte_search_catches_identifiers_the_decoders_cannot_see(tmp_path: Path)
            "request": "0999" + "00" * 14, "reply": payload.hex(), "out_cap": len(payload),
            "out_len": len(payload), "detail": "port b8:ce:f6:12:34:56 (MT2301X00042)"}
     src.write_text("\n".join([json.dumps(head), *lines[1:], json.dumps(odd)]) + "\n")
-    save_as(src, dest, redact=True)
+    save_redacted(src, dest)
     text = dest.read_text()
     for form in ("MT2301X00042", b"MT2301X00042".hex(), mac.hex(), eui.hex(), guid.hex(),
                  "b8:ce:f6:12:34:56"):

@@ -56,7 +56,7 @@ def test_recorded_firmware_errors_and_errnos_come_back(tmp_path: Path) -> None:
 def test_unrecorded_request_fails_and_says_why(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     record_sample(path, polls=1)
-    _entry, emulator, firmware = build_replay(path)
+    _entry, emulator, firmware, _syndromes = build_replay(path)
     session = Session(emulator.open_device("replay"), "replay",
                       detail_source=lambda: emulator.last_detail)
     miss = session.send("ACCESS_REG:PPLM", Scope.DEBUG_READ_ONLY, access_reg(0x5023), 64)

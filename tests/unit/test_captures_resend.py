@@ -9,7 +9,7 @@ import pytest
 
 from fwctl_tui.__main__ import main
 from fwctl_tui.captures import load_capture
-from fwctl_tui.captures.resend import resend
+from fwctl_tui.resend import resend
 from fwctl_tui.session import Session
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.uapi import TAINT_FWCTL_MASK, Scope
@@ -103,7 +103,7 @@ def clearing_reads(tmp_path: Path) -> Path:
 
 
 def test_reads_that_clear_counters_are_writes(clearing_reads: Path) -> None:
-    from fwctl_tui.captures.resend import is_write
+    from fwctl_tui.resend import is_write
 
     recorded = records(clearing_reads)
     assert [is_write(ex) for _, ex in recorded] == [True, True, True, False, False]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.captures.content_filter import parse_query
+from fwctl_tui.capture_analysis.content_filter import parse_query
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import load_capture
 

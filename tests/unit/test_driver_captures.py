@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.captures.checks import outcome
-from fwctl_tui.captures.decoding import summary
-from fwctl_tui.captures.diff import diff_captures
+from fwctl_tui.capture_analysis.decoding import outcome
+from fwctl_tui.capture_analysis.diff import diff_captures
+from fwctl_tui.capture_analysis.listing import summary
 from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.connect import open_device
 from fwctl_tui.drivers import plugin_for

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.captures.replay import ANSWERED
+from fwctl_tui.capture_analysis.replay import ANSWERED
 from fwctl_tui.connect import open_device
 from fwctl_tui.decoders import catalogue, encode_input, reply_buffer_size
 from fwctl_tui.uapi import Scope

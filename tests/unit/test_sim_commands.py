@@ -26,6 +26,7 @@ from fwctl_tui.sim.connectx import ConnectXFirmware
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.sim.mlx5.syndromes import ErrorKind, explain, syndrome, table
 from fwctl_tui.sim.profile import load_profile
+from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.uapi import Scope
 
 PROFILE_NAMES = ("cx6dx", "cx7", "bf3")
@@ -250,14 +251,15 @@ def test_syndromes_are_unique_and_explained() -> None:
 
 @pytest.mark.parametrize("kind", list(ErrorKind), ids=[k.name for k in ErrorKind])
 def test_status_decoder_explains_simulator_syndromes(kind: ErrorKind) -> None:
-    text = explain_syndrome(syndrome(0x100, kind), 0x100) or ""
+    text = explain_syndrome(syndrome(0x100, kind), 0x100, syndromes_for(True)) or ""
     assert kind.name in text and "QUERY_HCA_CAP" in text
     assert "simulator" in text and "not publicly documented" not in text
 
 
 def test_real_unknown_syndromes_stay_undocumented() -> None:
     unknown = next(v for v in range(0x1234ABCD, 0x1234ABFF) if explain(v) is None)
-    assert "not publicly documented" in (explain_syndrome(unknown, 0x100) or "")
+    assert "not publicly documented" in (explain_syndrome(unknown, 0x100, syndromes_for(True))
+                                         or "")
 
 
 def test_decoders_explain_without_importing_the_simulator() -> None:

@@ -3,13 +3,15 @@
 Status values and names come from the generated data (kernel device.h via the facts);
 the explanations are ours. A syndrome is a firmware-build-specific code for the exact
 check that failed; no public table maps syndromes to causes, so we explain what it is
-and how to use it rather than guess. Sources that define their own syndromes (the
-simulator) register them with `register_syndromes`; this package never imports them.
+and how to use it rather than guess. A source that defines its own syndromes (the
+simulator) is passed in as a SyndromeTable by whoever opened the device or capture
+(syndrome_source.py); this package never imports it and keeps no global registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from fwctl_tui.decoders.mlx5.data import document
@@ -49,18 +51,18 @@ EXPLANATIONS: dict[str, str] = {
 
 # (opcode or None for any, syndrome) -> explanation; empty until confirmed from public facts.
 KNOWN_SYNDROMES: dict[tuple[int | None, int], str] = {}
-# source -> {syndrome: explanation}: syndromes a non-firmware source defines (see below).
-REGISTERED_SYNDROMES: dict[str, Mapping[int, str]] = {}
 
 
-def register_syndromes(source: str, table: Mapping[int, str]) -> None:
-    """Let `explain_syndrome` explain syndromes that `source` defines, not NVIDIA firmware.
+@dataclass(frozen=True)
+class SyndromeTable:
+    """Syndromes that `source` defines, not NVIDIA firmware: {syndrome: meaning}.
 
-    The simulator registers its table when it is imported, so a reply from a simulated
-    device is explained without the decoders importing the simulator. Registering the
-    same source again replaces its table; the mapping may compute its entries lazily.
+    Handed to `explain_syndrome` with the replies of a device or capture that source
+    made (a simulated one); the mapping may compute its entries lazily.
     """
-    REGISTERED_SYNDROMES[source] = table
+
+    source: str
+    meanings: Mapping[int, str]
 
 
 @cache
@@ -85,28 +87,32 @@ def explain_status(code: int) -> str:
     return EXPLANATIONS.get(name, f"Firmware status {name}.")
 
 
-def explain_syndrome(syndrome: int, opcode: int | None = None) -> str | None:
-    """Plain words for a syndrome: None when it is 0, else what we know (or how to use it)."""
+def explain_syndrome(syndrome: int, opcode: int | None = None,
+                     defined: SyndromeTable | None = None) -> str | None:
+    """Plain words for a syndrome: None when it is 0, else what we know (or how to use it).
+
+    `defined`: the syndromes of the source that made the reply (the simulator's for a
+    simulated device or capture), None for real firmware."""
     if syndrome == 0:
         return None
     known = KNOWN_SYNDROMES.get((opcode, syndrome)) or KNOWN_SYNDROMES.get((None, syndrome))
     if known:
         return known
-    for source, table in REGISTERED_SYNDROMES.items():
-        text = table.get(syndrome)
-        if text:
-            return (f"Syndrome {syndrome:#010x} is defined by the {source}, not by NVIDIA "
-                    f"firmware: {text}. Real firmware reports its own, undocumented values.")
+    text = defined.meanings.get(syndrome) if defined is not None else None
+    if text and defined is not None:
+        return (f"Syndrome {syndrome:#010x} is defined by the {defined.source}, not by NVIDIA "
+                f"firmware: {text}. Real firmware reports its own, undocumented values.")
     return (f"Syndrome {syndrome:#010x} identifies the firmware check that failed. It is "
             "specific to the firmware build and not publicly documented: search the firmware "
             "release notes or quote it, with the opcode and firmware version (MGIR), in a "
             "support case.")
 
 
-def status_report(status: int, syndrome: int, opcode: int | None) -> dict[str, str | None]:
+def status_report(status: int, syndrome: int, opcode: int | None,
+                  defined: SyndromeTable | None = None) -> dict[str, str | None]:
     """status_name, status_text and syndrome_text of a reply, as the CLI's JSON gives them."""
     return {
         "status_name": status_name(status),
         "status_text": explain_status(status),
-        "syndrome_text": explain_syndrome(syndrome, opcode),
+        "syndrome_text": explain_syndrome(syndrome, opcode, defined),
     }

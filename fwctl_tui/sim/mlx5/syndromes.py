@@ -4,9 +4,10 @@ Real firmware puts a 32-bit syndrome beside a failed status; the values are priv
 firmware build, so the simulator makes its own: a CRC-32 of the opcode and the error kind.
 They are deterministic (the same mistake always gives the same syndrome, so a capture or a
 training note can quote it), obviously not NVIDIA's, and `explain()` maps one back to its
-opcode and kind. Importing this module registers the table with the decoders' status
-explanations (`register_syndromes`), so `send sim:...` and the TUI explain a simulated
-refusal; the decoders never import the simulator.
+opcode and kind. `MEANINGS` is the table as a status explanation reads it: whoever
+opens a simulated device (or a capture recorded on one) hands it to the decoders
+(syndrome_source.py), so `send sim:...` and the TUI explain a simulated refusal; the
+decoders never import the simulator, and nothing is registered globally.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from fwctl_tui import allowlist
-from fwctl_tui.decoders.mlx5.status import register_syndromes
 from fwctl_tui.facts import facts
 
 SYNDROME_ORIGIN = "fwctl-tui simulator"
@@ -105,7 +105,7 @@ def explain(value: int) -> SyndromeInfo | None:
 
 
 class _Explanations(Mapping[int, str]):
-    """The syndrome table as the decoders consult it, built on first use."""
+    """The syndrome table as a status explanation consults it, built on first use."""
 
     def __getitem__(self, value: int) -> str:
         info = explain(value)
@@ -120,4 +120,4 @@ class _Explanations(Mapping[int, str]):
         return len(table())
 
 
-register_syndromes(SYNDROME_ORIGIN, _Explanations())
+MEANINGS: Mapping[int, str] = _Explanations()  # {syndrome: meaning}, for the decoders

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from fwctl_tui.captures.decoding import Field
+from fwctl_tui.capture_analysis.decoding import Field
 
 TEXT_CLASSES = frozenset({"serial", "psid", "board_id", "host", "vuid"})
 MIN_BITS = {"mac": 48, "guid": 64, "gid": 128}  # narrower fields with these names are flags

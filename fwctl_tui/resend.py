@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fwctl_tui import allowlist, policy
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.diff import Change, diff_pair
-from fwctl_tui.captures.loader import outcome_text
+from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.capture_analysis.diff import Change, diff_pair
+from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.decoders import changes_device_state
 from fwctl_tui.drivers.records import resend_refusal
 from fwctl_tui.errors import explain

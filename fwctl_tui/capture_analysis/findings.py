@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.loader import Capture, RecordItem, outcome_text
+from fwctl_tui.capture_analysis import decoding, listing
+from fwctl_tui.capture_analysis.filters import outcome_text
+from fwctl_tui.captures.loader import Capture, RecordItem
 from fwctl_tui.decoders import decode_output, iter_leaves
-from fwctl_tui.decoders.mlx5.status import status_report
+from fwctl_tui.decoders.mlx5.status import SyndromeTable, status_report
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import Scope
@@ -107,10 +108,12 @@ class Findings:
         }
 
 
-def analyse(capture: Capture) -> Findings:
+def analyse(capture: Capture, syndromes: SyndromeTable | None = None) -> Findings:
     """One pass over the capture; see the module docstring. Lines in the form our recorder
-    writes are read by a few keys (FastScan); any other line is parsed in full."""
-    builder = FindingsBuilder(capture)
+    writes are read by a few keys (FastScan); any other line is parsed in full.
+    `syndromes`: the table that explains the capture's syndromes (the simulator's for a
+    simulated capture), chosen by whoever opened it."""
+    builder = FindingsBuilder(capture, syndromes)
     scan = FastScan(builder, capture)
     for index, text in capture.iter_lines():
         if not scan.add(index, text):
@@ -167,14 +170,14 @@ class FastScan:
 class FindingsBuilder:
     """Findings fed record by record, so a listing can build them in its own pass."""
 
-    def __init__(self, capture: Capture) -> None:
+    def __init__(self, capture: Capture, syndromes: SyndromeTable | None = None) -> None:
         info = capture.describe()
         self.found = Findings(
             device=str(info["device"] or "?"), profile=_profile(capture.header),
             firmware=str(info["firmware_version"] or "?"), host=str(info["host"] or "?"),
             kernel=str(info["kernel_release"] or "?"), records=len(capture))
         # request key -> ((index, seq, exchange) of its first read, of its last read)
-        self.capture = capture
+        self.capture, self.syndromes = capture, syndromes
         self._counters: dict[bytes, tuple[_Read, _Read]] = {}
         self._first_wall: float | None = None
         self._last_wall: float | None = None
@@ -189,7 +192,8 @@ class FindingsBuilder:
         self._time(item, ex)
         outcome = outcome or outcome_text(ex)
         if outcome != "OK":
-            found.failures.append(Finding(FAILED, item.seq, item.index, _failure(ex, outcome)))
+            found.failures.append(Finding(FAILED, item.seq, item.index,
+                                          _failure(ex, outcome, self.syndromes)))
             return
         if ex.scope >= Scope.DEBUG_WRITE:
             found.problems.append(Finding(TAINT, item.seq, item.index, _taint(ex)))
@@ -263,17 +267,17 @@ def _profile(header: dict[str, Any]) -> str:
     return " ".join(parts) + (f", {board}" if board else "") if parts or board else "unknown"
 
 
-def _failure(ex: Exchange, outcome: str) -> str:
+def _failure(ex: Exchange, outcome: str, syndromes: SyndromeTable | None) -> str:
     """The record's command, what failed and what that means."""
     if ex.errno:
         why = explain(ex.errno)
         detail = f" ({ex.detail})" if ex.detail else ""
         return f"{ex.command} [{ex.scope.name}]: {why.name}: {why.meaning}{detail}"
     if ex.status:
-        report = status_report(ex.status, ex.syndrome or 0, ex.opcode)
+        report = status_report(ex.status, ex.syndrome or 0, ex.opcode, syndromes)
         return (f"{ex.command}: {report['status_name']}: {report['status_text']}; syndrome "
                 f"0x{ex.syndrome or 0:08x}: {report['syndrome_text']}")
-    from fwctl_tui.captures.checks import problems
+    from fwctl_tui.capture_analysis.decoding import problems
 
     return f"{ex.command}: {outcome}: {'; '.join(problems(ex)) or 'damaged record'}"
 
@@ -373,7 +377,7 @@ def _rising(first: tuple[int, int, Exchange], last: tuple[int, int, Exchange]
             and not _NOT_ERROR.search(name)]
     if not rose:
         return []
-    asked = " ".join(decoding._asked(last[2].command, decoding.match_key_of(
+    asked = " ".join(listing._asked(last[2].command, decoding.match_key_of(
         last[2].request))[1])
     return [Finding(ERRORS, last[1], last[0],
                     f"{last[2].command} {asked}: errors rising since #{first[1]}: "

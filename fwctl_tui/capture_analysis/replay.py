@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fwctl_tui import allowlist
-from fwctl_tui.captures import checks
+from fwctl_tui.capture_analysis import decoding
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.uapi import MLX5_UCTX_CAPS
@@ -130,7 +130,8 @@ def _command_name(request: bytes) -> str:
 
 
 def _asked(name: str, request: bytes) -> tuple[str, ...]:
-    from fwctl_tui.captures.decoding import match_key_of, request_selectors
+    from fwctl_tui.capture_analysis.decoding import match_key_of
+    from fwctl_tui.capture_analysis.listing import request_selectors
 
     return request_selectors(name, match_key_of(request))
 
@@ -140,13 +141,13 @@ _ACCESS_REG = (0x805).to_bytes(2, "big")
 
 def _damage(exchange: Exchange) -> str | None:
     """Why a recorded reply cannot be served as it is: no status byte at all, or fewer
-    bytes than the kernel returned or the reply layout needs (checks.outcome's flags)."""
+    bytes than the kernel returned or the reply layout needs (decoding.outcome's flags)."""
     if exchange.errno:
         return None
-    flag = checks.outcome(exchange)
-    if flag not in (checks.NO_STATUS, checks.SHORT_REPLY):
+    flag = decoding.outcome(exchange)
+    if flag not in (decoding.NO_STATUS, decoding.SHORT_REPLY):
         return None
-    detail = "; ".join(checks.problems(exchange))
+    detail = "; ".join(decoding.problems(exchange))
     return f"{flag}: {detail}" if detail else flag
 
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fwctl_tui.captures import checks, decoding, render
-from fwctl_tui.captures.loader import load_capture, outcome_text
-from fwctl_tui.captures.replay import match_key
+from fwctl_tui.capture_analysis import decoding, render
+from fwctl_tui.capture_analysis.filters import outcome_text
+from fwctl_tui.capture_analysis.replay import match_key
+from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.drivers.records import changes as driver_changes
 from fwctl_tui.drivers.records import question as driver_question
 from fwctl_tui.exchange import Exchange
@@ -177,7 +178,7 @@ def diff_pair(a: Exchange, b: Exchange, *, same_timeline: bool = False
         changes.append(Change("status", a.status, b.status, a_label=_status_name(a.status),
                               b_label=_status_name(b.status)))
     notes = [f"{side}: {problem}" for side, ex in (("A", a), ("B", b))
-             for problem in checks.problems(ex)]
+             for problem in decoding.problems(ex)]
     if a.reply is None or b.reply is None or a.reply == b.reply:
         return changes, "; ".join(notes) or None
     da, db = decoding.decode(a), decoding.decode(b)
@@ -262,7 +263,7 @@ def _plain(value: Any) -> Any:
 def _brief(seq: int, exchange: Exchange, key: dict[str, Any]) -> dict[str, Any]:
     return {"seq": seq, "key": key, "command": exchange.command,
             "outcome": outcome_text(exchange), "time": exchange.wall_time,
-            "problems": checks.problems(exchange)}
+            "problems": decoding.problems(exchange)}
 
 
 def diff_exchanges(

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.format import SCHEMA, exchange_to_record, record_to_exchange
-from fwctl_tui.captures.identifiers import (
+from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.capture_analysis.identifiers import (
     TEXT_CLASSES,
     Group,
     classify,
@@ -33,9 +33,12 @@ from fwctl_tui.captures.identifiers import (
     groups,
     is_mcia,
 )
-from fwctl_tui.captures.identifiers import set_bits as _set_bits
+from fwctl_tui.capture_analysis.identifiers import set_bits as _set_bits
+from fwctl_tui.captures.format import SCHEMA, dumps, exchange_to_record, record_to_exchange
+from fwctl_tui.captures.loader import RecordItem, load_capture
+from fwctl_tui.captures.recorder import atomic_write
 
-__all__ = ["GUID_BASE", "MAC_BASE", "Redactor", "_set_bits", "classify"]
+__all__ = ["GUID_BASE", "MAC_BASE", "Redactor", "_set_bits", "classify", "save_redacted"]
 
 MAC_BASE = 0x02_00_00_00_00_00
 GUID_BASE = 0x02_00_00_00_00_00_00_00
@@ -274,3 +277,43 @@ class Redactor:
             return text  # already a placeholder
         new = _mac_text(self.placeholder("mac", mac), sep)
         return new.upper() if text.isupper() else new
+
+
+def save_redacted(src: Path | str, dest: Path | str, dropped: list[str] | None = None) -> Path:
+    """Copy a capture to `dest` atomically with its identifiers replaced.
+
+    A line that cannot be read cannot be checked for identifiers either, so it is left
+    out, and said so: each such line's reason is appended to `dropped` (the header's own
+    damage too). Every readable record is written, blank lines between records included
+    in the count of none.
+    """
+    lost = dropped if dropped is not None else []
+    with load_capture(Path(src)) as capture:
+        redactor = Redactor()
+        redactor.header(capture.header)  # first pass: header values get the first placeholders
+        for item in capture.iter_records():  # ...then learn every class the records hold
+            _redacted(redactor, item, None)
+
+        def write_redacted(stream: IO[str]) -> None:
+            stream.write(dumps(redactor.header(capture.header)) + "\n")
+            for item in capture.iter_records():
+                record = _redacted(redactor, item, lost)
+                if record is not None:
+                    stream.write(dumps(record) + "\n")
+            lost.extend(str(problem) for problem in capture.problems)
+
+        return atomic_write(dest, write_redacted)
+
+
+def _redacted(redactor: Redactor, item: RecordItem, dropped: list[str] | None
+              ) -> dict[str, Any] | None:
+    """The item's record redacted, or None (its reason added to `dropped`)."""
+    reason = str(item.error) if item.error is not None else None
+    if reason is None and item.raw is not None:
+        try:
+            return redactor.record(item.raw)
+        except (ValueError, OverflowError) as err:  # CaptureError is a ValueError
+            reason = f"line {item.line}: cannot be redacted: {err}"
+    if dropped is not None:
+        dropped.append(f"{reason or f'line {item.line}: unreadable'}; left out")
+    return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fwctl_tui.captures.decoding import Field
-from fwctl_tui.captures.identifiers import classify
+from fwctl_tui.capture_analysis.decoding import Field
+from fwctl_tui.capture_analysis.identifiers import classify
 
 TEXT, MAC, HEX = "text", "mac", "hex"
 MIN_TEXT_BYTES = 4  # shorter arrays are more likely small numbers than words

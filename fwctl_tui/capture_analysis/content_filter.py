@@ -2,7 +2,7 @@
 
 The capture browser's filter and `replay --filter EXPR` share this syntax. Words are
 ANDed. `command=`, `status=`/`status!=`, `scope=`, `since=`, `until=` test the record
-(loader.RecordFilter); any other `name OP value` tests the decoded fields of that short
+(filters.RecordFilter); any other `name OP value` tests the decoded fields of that short
 name in the request or (for a reply that succeeded) the reply: `=`/`!=` against the
 number (decimal or 0x) or the enum label (case-insensitive), `>`, `<`, `>=`, `<=` against
 the number; `x_high`/`x_low` halves count as one 64-bit `x`. A word without an operator
@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from fwctl_tui.captures import decoding
-from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.captures.loader import (
+from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.capture_analysis.filters import (
     RecordFilter,
-    RecordItem,
     check_status,
     outcome_text,
     parse_filter,
 )
+from fwctl_tui.captures.format import CaptureError
+from fwctl_tui.captures.loader import RecordItem
 from fwctl_tui.decoders import iter_leaves
 
 RECORD_KEYS = ("command", "status", "scope", "since", "until")
