@@ -13,11 +13,13 @@ from __future__ import annotations
 import errno as _errno
 from functools import lru_cache
 
+from fwctl_tui import mbox_header
 from fwctl_tui.captures import decoding
 from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.exchange import Exchange
 
-REPLY_HEADER = 8  # status byte and syndrome: the least a reply needs to say how it went
+# status byte and syndrome: the least a reply needs to say how it went
+REPLY_HEADER = max(mbox_header.STATUS.end, mbox_header.SYNDROME.end)
 SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH = "SHORT_REPLY", "NO_STATUS", "OPCODE_MISMATCH"
 FLAGS = (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)
 
@@ -81,9 +83,8 @@ def _layout_size(exchange: Exchange) -> int:
     command = decoding.command_for(exchange)
     if command is None:
         return 0
-    head = exchange.request[:32]
-    head = head[:2] + b"\0\0" + head[4:] if len(head) >= 4 else head  # uid masked
-    return _layout_size_of(command, bytes(head))
+    head = mbox_header.without_uid(exchange.request[:32])
+    return _layout_size_of(command, head)
 
 
 @lru_cache(maxsize=4096)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import Any, ClassVar
 
+from fwctl_tui import mbox_header
 from fwctl_tui.decoders import catalogue, decode_input, decode_output
 from fwctl_tui.decoders.node import LEAF_KINDS
 from fwctl_tui.exchange import Exchange
@@ -275,7 +276,7 @@ _NOT_COMPACT = frozenset({"time_since_last_clear"})  # true of every counter rea
 
 def match_key_of(request: bytes) -> bytes:
     """Request bytes with the uid zeroed (what two equivalent requests share)."""
-    return request[:2] + b"\0\0" + request[4:] if len(request) >= 4 else request
+    return mbox_header.without_uid(request)
 
 
 @lru_cache(maxsize=1024)

@@ -44,8 +44,9 @@ from fwctl_tui.decoders.present import present
 from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
-from fwctl_tui.exchange import Exchange, mbox_op_mod
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.ioctl import U32_MAX
+from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.register_writes import REGISTER_DATA, EnableBits
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
@@ -127,7 +128,7 @@ def _send(args: argparse.Namespace) -> int:
         session = conn.session()
         with recording(session, conn, args.capture) as unrecorded:
             request, write, enable = _build(cmd, op_mod, values, given, session, state)
-            op_mod = mbox_op_mod(request)
+            op_mod = OP_MOD.get(request, 0)
             scope = _choose_scope(args.scope, cmd, op_mod, state)
             preview = policy.preview(
                 cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request)
@@ -263,7 +264,7 @@ def _build(cmd: Command, op_mod: int | None, values: dict[str, Any], given: dict
         raise CliError(err.message, field=err.field) from None
     warnings = []
     ignored = [p.removeprefix(REGISTER_DATA) for p in write_only_given(cmd, given)]
-    if ignored and not cmd.is_write(mbox_op_mod(request)):
+    if ignored and not cmd.is_write(OP_MOD.get(request, 0)):
         warnings.append(f"a read ignores {', '.join(ignored)} (only a write uses it); "
                         "this changes nothing")
     return request, None, EnableBits(values, {}, warnings)

@@ -3,8 +3,9 @@
 Order (from the facts' mlx5.rpc_steps): mailbox-length check (EMSGSIZE), allow-list and
 scope check on opcode and op_mod (EBADMSG), a separate reply buffer when out_len > in_len
 (ENOMEM if that allocation fails; otherwise the request buffer is reused), uid stamped
-into bytes 2..3, then the firmware runs the command. Firmware failures travel as
-status/syndrome inside a successful ioctl; only an undeliverable command becomes an errno.
+into the header's uid field (mbox_header), then the firmware runs the command. Firmware
+failures travel as status/syndrome inside a successful ioctl; only an undeliverable
+command becomes an errno.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import ctypes
 import errno
 from dataclasses import dataclass
 
-from fwctl_tui import allowlist
+from fwctl_tui import allowlist, mbox_header
 from fwctl_tui.sim.firmware import CommandLayerError, FirmwareModel
 from fwctl_tui.sim.kernel import SimKernel
 from fwctl_tui.uapi import (
@@ -75,13 +76,13 @@ class Mlx5Driver:
     def rpc(self, uctx: Mlx5Uctx, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
         if len(request) < MLX5_MIN_IN_LEN or out_len < MLX5_MIN_OUT_LEN:
             return RpcOutcome(errno.EMSGSIZE)
-        opcode = int.from_bytes(request[0:2], "big")
-        op_mod = int.from_bytes(request[6:8], "big")
-        if not allowlist.accepts(opcode, op_mod, scope, self.kernel.state().version):
+        header = mbox_header.parse_request(request)  # whole: MLX5_MIN_IN_LEN checked above
+        if not allowlist.accepts(header.opcode, header.op_mod, scope,
+                                 self.kernel.state().version):
             return RpcOutcome(errno.EBADMSG)
         if out_len > len(request) and not self.kernel.allocate("rpc_out"):
             return RpcOutcome(errno.ENOMEM, detail="mlx5 fwctl: reply buffer allocation failed")
-        stamped = request[:2] + uctx.uid.to_bytes(2, "big") + request[4:]
+        stamped = mbox_header.UID.write(request, uctx.uid)
         try:
             output = self.firmware.execute(stamped, out_len)
         except CommandLayerError as exc:

@@ -8,7 +8,7 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
     rules and data    policy.py, register_writes.py, exchange.py, captures/, decoders/
     device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
                       allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/
-    facts             facts.py, textsafe.py, the package itself
+    facts             facts.py, textsafe.py, mbox_header.py, the package itself
 
 A module may import its own layer or any lower one. The graph is read from the source
 (ast), not by importing, so function-level imports count, and so do module names written
@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui": FACTS,
     "fwctl_tui.facts": FACTS,
     "fwctl_tui.textsafe": FACTS,
+    "fwctl_tui.mbox_header": FACTS,  # the mlx5 mailbox headers at the facts' offsets
     "fwctl_tui.uapi": DEVICE,
     "fwctl_tui.allowlist": DEVICE,
     "fwctl_tui.errors": DEVICE,
@@ -107,7 +108,6 @@ ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset({
     ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.catalogue"),
     ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.context"),
     ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.data"),
-    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.envelope"),
     ("fwctl_tui.sim.mlx5.commands.caps", "fwctl_tui.decoders.mlx5.catalogue"),
     ("fwctl_tui.sim.mlx5.commands.common", "fwctl_tui.decoders.mlx5.data"),
     ("fwctl_tui.sim.mlx5.commands.registry", "fwctl_tui.decoders.mlx5.catalogue"),
