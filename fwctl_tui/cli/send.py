@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui import policy
-from fwctl_tui.captures.replay import ANSWERED, answered_text
+from fwctl_tui.captures.replay import answered_text
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -39,12 +39,10 @@ from fwctl_tui.decoders import (
     reply_buffer_size,
 )
 from fwctl_tui.decoders.catalogue import Command
-from fwctl_tui.decoders.mlx5.status import status_report
-from fwctl_tui.decoders.present import present
-from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.ioctl import U32_MAX
 from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.register_writes import REGISTER_DATA, EnableBits
@@ -345,8 +343,9 @@ def _refusal_text(cmd: Command, preview: policy.Preview) -> str:
 
 
 def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: EnableBits) -> int:
-    """Print the outcome. JSON always carries `auto_set` (enable-bit path -> why it was set
-    for you) and `warnings` on success; on an errno only when there is something to say."""
+    """Print the outcome; JSON is the exchange schema (exchange_json) plus `auto_set`
+    (enable-bit path -> why it was set for you) and `warnings`: always on success, on an
+    errno only when there is something to say, which then also carries `error`."""
     extra: dict[str, Any] = {"auto_set": enable.auto_set, "warnings": enable.warnings}
     if ex.errno:
         why = explain(ex.errno)
@@ -354,30 +353,19 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
         if ex.detail:
             error += f" ({ex.detail})"
         if args.json:
-            print_json({"device": ex.device, "command": cmd.name, "scope": ex.scope.name,
-                        "errno": ex.errno, "errno_name": why.name, "error": error,
+            print_json({**exchange_json(ex, None), "error": error,
                         **(extra if enable.auto_set or enable.warnings else {})})
         else:
             sys.stderr.write(f"fwctl-tui: {cmd.name} failed: {printable(error)}\n")
         return EXIT_DEVICE
     assert ex.reply is not None
     root = decode_output(cmd, ex.reply, ex.request)
-    status, syndrome = ex.status or 0, ex.syndrome or 0
     if args.json:
-        print_json({
-            "device": ex.device, "command": cmd.name, "opcode": cmd.opcode, "op_mod": ex.op_mod,
-            "scope": ex.scope.name, "scope_value": int(ex.scope), "errno": 0,
-            "status": status, "syndrome": syndrome,
-            **status_report(status, syndrome, cmd.opcode),
-            "out_len": ex.out_len, "truncated": ex.truncated,
-            "duration_us": round(ex.duration_ns / 1000, 1), **extra,
-            **({"answered_by": ex.meta[ANSWERED]} if ANSWERED in ex.meta else {}),
-            "reply": view_json(present(root, is_reply=True)),
-        })
+        print_json({**exchange_json(ex, root), **extra})
     else:
         _print_summary(ex, cmd)
         print_tree(root, cmd, is_reply=True)
-    return EXIT_OK if status == 0 else EXIT_DEVICE
+    return EXIT_OK if (ex.status or 0) == 0 else EXIT_DEVICE
 
 
 def _print_summary(ex: Exchange, cmd: Command) -> None:

@@ -5,7 +5,8 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
     front ends        cli/, screens/, widgets/, app.py, __main__.py, config.py
     session           connect.py, session.py, replay_device.py (and the headless workspace,
                       which today still lives in screens/ and so counts as a front end)
-    rules and data    policy.py, register_writes.py, exchange.py, captures/, decoders/
+    rules and data    policy.py, register_writes.py, exchange.py, exchange_json.py, captures/,
+                      decoders/
     device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
                       allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/
     facts             facts.py, textsafe.py, mbox_header.py, the package itself
@@ -62,6 +63,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.policy": RULES,
     "fwctl_tui.register_writes": RULES,
     "fwctl_tui.exchange": RULES,
+    "fwctl_tui.exchange_json": RULES,  # one JSON shape for an exchange (docs/exchange-json.md)
     "fwctl_tui.captures": RULES,
     "fwctl_tui.decoders": RULES,
     "fwctl_tui.drivers": RULES,  # one plug-in per device type: catalogue, framing, decoders
