@@ -9,20 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fwctl_tui.errors import explain
+from fwctl_tui.mbox_header import OP_MOD, OPCODE, STATUS, SYNDROME
 from fwctl_tui.uapi import Scope
-
-MBOX_STATUS_BYTE = 0
-MBOX_SYNDROME = slice(4, 8)
-MBOX_OPCODE = slice(0, 2)
-MBOX_OP_MOD = slice(6, 8)
-
-
-def mbox_opcode(request: bytes) -> int:
-    return int.from_bytes(request[MBOX_OPCODE], "big") if len(request) >= 2 else -1
-
-
-def mbox_op_mod(request: bytes) -> int:
-    return int.from_bytes(request[MBOX_OP_MOD], "big") if len(request) >= 8 else 0
 
 
 @dataclass
@@ -48,24 +36,22 @@ class Exchange:
 
     @property
     def opcode(self) -> int:
-        return mbox_opcode(self.request)
+        """The request's opcode; -1 when the request is too short to hold one."""
+        return OPCODE.get(self.request, -1)
 
     @property
     def op_mod(self) -> int:
-        return mbox_op_mod(self.request)
+        """The request's op_mod; 0 when the request is too short to hold one."""
+        return OP_MOD.get(self.request, 0)
 
     @property
     def status(self) -> int | None:
         """mlx5 status byte of the reply (0 = OK); None without a reply."""
-        if self.reply is None or len(self.reply) < 1:
-            return None
-        return self.reply[MBOX_STATUS_BYTE]
+        return None if self.reply is None else STATUS.read(self.reply)
 
     @property
     def syndrome(self) -> int | None:
-        if self.reply is None or len(self.reply) < 8:
-            return None
-        return int.from_bytes(self.reply[MBOX_SYNDROME], "big")
+        return None if self.reply is None else SYNDROME.read(self.reply)
 
     @property
     def truncated(self) -> bool:

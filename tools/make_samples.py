@@ -18,7 +18,8 @@ from typing import Any
 from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.captures import open_recorder
 from fwctl_tui.decoders import catalogue, encode_input, reply_buffer_size
-from fwctl_tui.exchange import Exchange, mbox_op_mod
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.session import Session
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.sim.mlx5.faults import FaultPlan
@@ -86,7 +87,7 @@ class Lab:
         request = encode_input(command, values or {}, op_mod=op_mod)
         out_cap = out_cap or reply_buffer_size(command, in_=request)
         if scope is None:
-            scope = command.min_scope(mbox_op_mod(request))
+            scope = command.min_scope(OP_MOD.get(request, 0))
         exchange = self.session.send(command.name, scope, request, out_cap)
         self.clock.advance(0.05)
         return exchange

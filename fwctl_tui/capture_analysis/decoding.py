@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import Any
 
+from fwctl_tui import mbox_header
 from fwctl_tui.decoders import catalogue, decode_input, decode_output
 from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.exchange import Exchange
@@ -213,11 +214,12 @@ NOT_SUMMARY = frozenset({"register_id", "argument"})
 
 def match_key_of(request: bytes) -> bytes:
     """Request bytes with the uid zeroed (what two equivalent requests share)."""
-    return request[:2] + b"\0\0" + request[4:] if len(request) >= 4 else request
+    return mbox_header.without_uid(request)
 
 
 # -- integrity checks: is a record what it claims to be? ----------------------------
-REPLY_HEADER = 8  # status byte and syndrome: the least a reply needs to say how it went
+# status byte and syndrome: the least a reply needs to say how it went
+REPLY_HEADER = max(mbox_header.STATUS.end, mbox_header.SYNDROME.end)
 SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH = "SHORT_REPLY", "NO_STATUS", "OPCODE_MISMATCH"
 FLAGS = (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)
 
@@ -281,9 +283,8 @@ def _layout_size(exchange: Exchange) -> int:
     command = command_for(exchange)
     if command is None:
         return 0
-    head = exchange.request[:32]
-    head = head[:2] + b"\0\0" + head[4:] if len(head) >= 4 else head  # uid masked
-    return _layout_size_of(command, bytes(head))
+    head = mbox_header.without_uid(exchange.request[:32])
+    return _layout_size_of(command, head)
 
 
 @lru_cache(maxsize=4096)

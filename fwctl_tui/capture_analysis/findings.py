@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from fwctl_tui import mbox_header
 from fwctl_tui.capture_analysis import decoding, listing
 from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.captures.loader import Capture, RecordItem
@@ -121,6 +122,11 @@ def analyse(capture: Capture, syndromes: SyndromeTable | None = None) -> Finding
     return builder.result()
 
 
+# The header fields as hex digits of the line (two per byte): the reply's status, the
+# request's uid (masked: equivalent requests from different open files share a key).
+_STATUS_HEX = slice(2 * mbox_header.STATUS.offset, 2 * mbox_header.STATUS.end)
+_UID_HEX = slice(2 * mbox_header.UID.offset, 2 * mbox_header.UID.end)
+_NO_UID_HEX = b"0" * (_UID_HEX.stop - _UID_HEX.start)
 # The keys a recorded line holds, in the recorder's order (format.exchange_to_record).
 _LINE = re.compile(
     rb'^\{"type":"rpc","seq":(?P<seq>[1-9]\d{0,11}),"time":"(?P<time>[0-9T:.+-]{0,40})",'
@@ -148,9 +154,9 @@ class FastScan:
         if match is None or int(match["scope"]) >= Scope.DEBUG_WRITE:
             return False
         request, reply = match["request"], match["reply"]
-        if reply[:2] != b"00" or len(reply) % 2 or len(request) % 2:
+        if reply[_STATUS_HEX] != b"00" or len(reply) % 2 or len(request) % 2:
             return False  # the reply's own status byte decides, not the JSON's
-        masked = request[:4] + b"0000" + request[8:]
+        masked = request[:_UID_HEX.start] + _NO_UID_HEX + request[_UID_HEX.stop:]
         key = (match["command"], masked, str(len(reply)).encode(), match["cap"], match["len"])
         sound = self._sound.get(key)
         if sound is None:

@@ -1,6 +1,6 @@
 """A firmware model that answers from a capture: replay as a device, never inventing replies.
 
-Requests are matched on their bytes with the uid (bytes 2..3, stamped by the driver per
+Requests are matched on their bytes with the uid (mbox_header.UID, stamped by the driver per
 open file) masked, whatever the scope: the kernel and driver rules in front of this model
 decide scope acceptance as they would live. Identical requests recorded several times are
 answered in recorded order, then the last answer repeats (a counter poll replayed longer
@@ -20,7 +20,7 @@ import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fwctl_tui import allowlist
+from fwctl_tui import allowlist, mbox_header
 from fwctl_tui.capture_analysis import decoding
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.sim.firmware import CommandLayerError
@@ -39,9 +39,7 @@ _TOOLS_RESOURCES = MLX5_UCTX_CAPS["MLX5_UCTX_OBJECT_CAP_TOOLS_RESOURCES"]
 
 def match_key(request: bytes) -> bytes:
     """Request bytes with the uid field zeroed: what two equivalent requests share."""
-    if len(request) < 4:
-        return bytes(request)
-    return bytes(request[:2]) + b"\0\0" + bytes(request[4:])
+    return mbox_header.without_uid(request)
 
 
 @dataclass
@@ -73,8 +71,8 @@ class _Queue:
 
 def describe_request(request: bytes) -> str:
     """The command (and register), op_mod and the request's index fields, in words."""
-    opcode = int.from_bytes(request[0:2], "big") if len(request) >= 2 else -1
-    op_mod = int.from_bytes(request[6:8], "big") if len(request) >= 8 else 0
+    opcode = mbox_header.OPCODE.get(request, -1)
+    op_mod = _op_mod(request)
     name = _command_name(request)
     asked = " ".join(_asked(name, request))
     return f"{name} (opcode 0x{opcode:04x}) op_mod 0x{op_mod:x}" + (f" {asked}" if asked else "")
@@ -106,26 +104,30 @@ def _records(queue: _Queue) -> str:
 
 def _family(request: bytes) -> bytes:
     """Opcode, and for ACCESS_REG the register id: what 'the same command' means here."""
-    opcode = request[0:2]
-    return opcode + (request[10:12] if opcode == _ACCESS_REG else b"")
+    opcode = bytes(request[mbox_header.OPCODE.offset:mbox_header.OPCODE.end])
+    if not mbox_header.is_access_reg(request):
+        return opcode
+    register = mbox_header.REGISTER_ID
+    return opcode + bytes(request[register.offset:register.end])
 
 
 def _op_mod(request: bytes) -> int:
-    return int.from_bytes(request[6:8], "big") if len(request) >= 8 else 0
+    return mbox_header.OP_MOD.get(request, 0)
 
 
 def _command_name(request: bytes) -> str:
-    opcode = int.from_bytes(request[0:2], "big") if len(request) >= 2 else -1
+    opcode = mbox_header.OPCODE.get(request, -1)
     entry = allowlist.entries().get(opcode)
     name = entry.name if entry else "unknown opcode"
-    if request[0:2] == _ACCESS_REG and len(request) >= 12:
+    register_id = mbox_header.REGISTER_ID.read(request)
+    if mbox_header.is_access_reg(request) and register_id is not None:
         from fwctl_tui.decoders import catalogue
 
         try:
-            register = catalogue.find_register(str(int.from_bytes(request[10:12], "big")))
+            register = catalogue.find_register(str(register_id))
             return f"{name}:{register.name}"
         except (LookupError, ValueError):
-            return f"{name}:0x{int.from_bytes(request[10:12], 'big'):04x}"
+            return f"{name}:0x{register_id:04x}"
     return name
 
 
@@ -134,9 +136,6 @@ def _asked(name: str, request: bytes) -> tuple[str, ...]:
     from fwctl_tui.capture_analysis.listing import request_selectors
 
     return request_selectors(name, match_key_of(request))
-
-
-_ACCESS_REG = (0x805).to_bytes(2, "big")
 
 
 def _damage(exchange: Exchange) -> str | None:

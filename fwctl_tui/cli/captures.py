@@ -46,8 +46,8 @@ from fwctl_tui.cli.capture_output import (
     write_json_document,
     write_table,
 )
-from fwctl_tui.decoders.mlx5.status import SyndromeTable, status_report
-from fwctl_tui.exchange import Exchange
+from fwctl_tui.decoders.mlx5.status import SyndromeTable
+from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.resend import RATES_NOTE, ResendReport, resend
 from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.textsafe import printable
@@ -207,6 +207,9 @@ def print_findings(writer: LineWriter, findings: Findings) -> None:
 
 
 def _item_json(item: RecordItem, syndromes: SyndromeTable | None) -> dict[str, Any]:
+    """A record: `seq` and `line`, the exchange schema (exchange_json), and what replay
+    adds (`summary`, `problems`, `decode_error`); an unreadable line says why instead.
+    `syndromes`: the capture's own table (the simulator's when its header says simulated)."""
     if item.exchange is None:
         return {"seq": item.recorded_seq, "line": item.line,
                 "error": item.error.reason if item.error else None, "text": item.text}
@@ -215,33 +218,11 @@ def _item_json(item: RecordItem, syndromes: SyndromeTable | None) -> dict[str, A
     return {
         "seq": item.seq,
         "line": item.line,
-        "time": _time_of(item) or None,
-        "scope": ex.scope.name,
-        "command": ex.command,
-        "opcode": ex.opcode,
-        "op_mod": ex.op_mod,
-        "outcome": outcome_text(ex),
-        "errno": ex.errno,
-        "status": ex.status,
-        "syndrome": ex.syndrome,
-        **_status_json(ex, syndromes),
-        "out_cap": ex.out_cap,
-        "out_len": ex.out_len,
-        "duration_ns": ex.duration_ns,
+        **exchange_json(ex, decoded.output, syndromes),
         "summary": listing.summary(ex, decoded),
         "problems": decoding.problems(ex),
         "decode_error": decoded.error,
-        "request": ex.request.hex(),
-        "reply": ex.reply.hex() if ex.reply is not None else None,
     }
-
-
-def _status_json(ex: Exchange, syndromes: SyndromeTable | None) -> dict[str, str | None]:
-    """The send command's status explanations, null where the record has no reply status;
-    `syndromes`: the capture's own table (the simulator's when its header says simulated)."""
-    if ex.status is None:
-        return {"status_name": None, "status_text": None, "syndrome_text": None}
-    return status_report(ex.status, ex.syndrome or 0, ex.opcode, syndromes)
 
 
 def _print_header(writer: LineWriter, capture: Capture) -> None:

@@ -43,10 +43,7 @@ from fwctl_tui.decoders.present import present
 from fwctl_tui.decoders.present_json import view_json
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.drivers.registry import TYPE_NAMES
-from fwctl_tui.facts import facts
-
-MBOX_HEADER_BYTES: int = facts()["mlx5"]["mbox_hdr_size_bytes"]["mbox_in_hdr"]
-
+from fwctl_tui.mbox_header import OP_MOD, OPCODE, REQUEST_SIZE
 
 UNIT_CAPTION = ("unit: as the PRM states it; blank where the PRM gives no unit or scale "
                 "(such values are shown raw, never in a guessed unit)")
@@ -286,7 +283,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
         raise CliError(err.message, field=err.field) from None
     if args.json:
         print_json({"command": cmd.name, "opcode": cmd.opcode,
-                    "op_mod": int.from_bytes(data[6:8], "big") if len(data) >= 8 else None,
+                    "op_mod": OP_MOD.read(data),
                     "length": len(data), "hex": data.hex()})
     else:
         sys.stdout.write(data.hex() + "\n")
@@ -298,8 +295,8 @@ def cmd_decode(args: argparse.Namespace) -> int:
         raise CliError("give --in HEX, --out HEX, or both")
     in_ = None if args.in_hex is None else _read_hex(args.in_hex, "--in")
     out = None if args.out_hex is None else _read_hex(args.out_hex, "--out")
-    if in_ is not None and len(in_) < MBOX_HEADER_BYTES:
-        raise CliError(f"--in has {len(in_)} bytes, fewer than the {MBOX_HEADER_BYTES}-byte "
+    if in_ is not None and len(in_) < REQUEST_SIZE:
+        raise CliError(f"--in has {len(in_)} bytes, fewer than the {REQUEST_SIZE}-byte "
                        "mailbox header (opcode, uid, op_mod); give the whole request",
                        position=len(in_))
     problems: list[str] = []
@@ -352,7 +349,7 @@ def _request_mismatch(cmd: Command, in_: bytes) -> list[str]:
         raise CliError(f"{cmd.name} is register {cmd.register.name} ({cmd.register.id:#06x}) "
                        f"but --in names register {reg_id:#06x}{named}; decode it as {instead}",
                        field="register_id")
-    opcode = int.from_bytes(in_[:2], "big")
+    opcode = OPCODE.get(in_, -1)  # cmd_decode refused an --in shorter than the header
     if opcode != cmd.opcode:
         known = catalogue.generic_command(opcode).name
         return [f"--in is opcode {opcode:#06x} ({known}), not {cmd.name}'s {cmd.opcode:#06x}; "

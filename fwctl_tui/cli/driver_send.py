@@ -28,6 +28,7 @@ from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
 from fwctl_tui.drivers.pds_entries import EntryError, load_book
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.kernel_rules.core import Verdict
 from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import TAINTING_SCOPES, Scope, parse_scope
@@ -153,29 +154,29 @@ def _out_len(text: str | None, built: Built) -> int:
 
 def _report(args: argparse.Namespace, plugin: DriverPlugin, built: Built, ex: Exchange,
             preview: dict[str, Any]) -> int:
-    head = {"device": ex.device, "type": plugin.type_name, "command": built.command.name,
-            "scope": ex.scope.name, "scope_value": int(ex.scope), "preview": preview}
+    """JSON: the exchange schema (exchange_json, `reply` the plug-in's decode) plus the
+    `preview`; an errno raises with the same object and its `error`."""
     if ex.errno:
         error = plugin.explain(built, ex.errno)
         if ex.detail:
             error += f" ({ex.detail})"
-        raise CliError(error, EXIT_DEVICE, errno=ex.errno, **head)
+        raise CliError(error, EXIT_DEVICE, **exchange_json(ex, None), preview=preview)
     assert ex.reply is not None
     decoded = plugin.decode(built, ex.reply)
     failed = bool(decoded.get("retval")) or bool(decoded.get("error_code"))
     if args.json:
-        print_json({**head, "errno": 0, "out_len": ex.out_len,
-                    "duration_us": round(ex.duration_ns / 1000, 1), "reply": decoded})
+        print_json({**exchange_json(ex, decoded), "preview": preview})
     else:
-        _print_human(head, ex, decoded)
+        _print_human(plugin, ex, decoded)
     return EXIT_DEVICE if failed else EXIT_OK
 
 
-def _print_human(head: dict[str, Any], ex: Exchange, decoded: dict[str, Any]) -> None:
+def _print_human(plugin: DriverPlugin, ex: Exchange, decoded: dict[str, Any]) -> None:
     console = Console(highlight=False, soft_wrap=True)
     table = Table.grid(padding=(0, 2))
-    for key in ("device", "type", "command", "scope"):
-        table.add_row(Text(key), Text(printable(str(head[key]))))
+    for key, value in (("device", ex.device), ("type", plugin.type_name),
+                       ("command", ex.command), ("scope", ex.scope.name)):
+        table.add_row(Text(key), Text(printable(value)))
     table.add_row(Text("reply"), Text(f"{ex.out_len} B in {ex.duration_ns / 1e6:.2f} ms"))
     console.print(table)
     _print_value(console, decoded, "")

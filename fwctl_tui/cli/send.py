@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwctl_tui import policy
-from fwctl_tui.capture_analysis.replay import ANSWERED, answered_text
+from fwctl_tui.capture_analysis.replay import answered_text
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -39,13 +39,13 @@ from fwctl_tui.decoders import (
     reply_buffer_size,
 )
 from fwctl_tui.decoders.catalogue import Command
-from fwctl_tui.decoders.mlx5.status import SyndromeTable, status_report
-from fwctl_tui.decoders.present import present
-from fwctl_tui.decoders.present_json import view_json
+from fwctl_tui.decoders.mlx5.status import SyndromeTable
 from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
-from fwctl_tui.exchange import Exchange, mbox_op_mod
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.ioctl import U32_MAX
+from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.register_writes import REGISTER_DATA, EnableBits
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
@@ -127,7 +127,7 @@ def _send(args: argparse.Namespace) -> int:
         session = conn.session()
         with recording(session, conn, args.capture) as unrecorded:
             request, write, enable = _build(cmd, op_mod, values, given, session, state)
-            op_mod = mbox_op_mod(request)
+            op_mod = OP_MOD.get(request, 0)
             scope = _choose_scope(args.scope, cmd, op_mod, state)
             preview = policy.preview(
                 cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request)
@@ -263,7 +263,7 @@ def _build(cmd: Command, op_mod: int | None, values: dict[str, Any], given: dict
         raise CliError(err.message, field=err.field) from None
     warnings = []
     ignored = [p.removeprefix(REGISTER_DATA) for p in write_only_given(cmd, given)]
-    if ignored and not cmd.is_write(mbox_op_mod(request)):
+    if ignored and not cmd.is_write(OP_MOD.get(request, 0)):
         warnings.append(f"a read ignores {', '.join(ignored)} (only a write uses it); "
                         "this changes nothing")
     return request, None, EnableBits(values, {}, warnings)
@@ -345,8 +345,9 @@ def _refusal_text(cmd: Command, preview: policy.Preview) -> str:
 
 def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: EnableBits,
             syndromes: SyndromeTable | None) -> int:
-    """Print the outcome. JSON always carries `auto_set` (enable-bit path -> why it was set
-    for you) and `warnings` on success; on an errno only when there is something to say."""
+    """Print the outcome; JSON is the exchange schema (exchange_json) plus `auto_set`
+    (enable-bit path -> why it was set for you) and `warnings`: always on success, on an
+    errno only when there is something to say, which then also carries `error`."""
     extra: dict[str, Any] = {"auto_set": enable.auto_set, "warnings": enable.warnings}
     if ex.errno:
         why = explain(ex.errno)
@@ -354,30 +355,19 @@ def _report(args: argparse.Namespace, cmd: Command, ex: Exchange, enable: Enable
         if ex.detail:
             error += f" ({ex.detail})"
         if args.json:
-            print_json({"device": ex.device, "command": cmd.name, "scope": ex.scope.name,
-                        "errno": ex.errno, "errno_name": why.name, "error": error,
+            print_json({**exchange_json(ex, None, syndromes), "error": error,
                         **(extra if enable.auto_set or enable.warnings else {})})
         else:
             sys.stderr.write(f"fwctl-tui: {cmd.name} failed: {printable(error)}\n")
         return EXIT_DEVICE
     assert ex.reply is not None
     root = decode_output(cmd, ex.reply, ex.request)
-    status, syndrome = ex.status or 0, ex.syndrome or 0
     if args.json:
-        print_json({
-            "device": ex.device, "command": cmd.name, "opcode": cmd.opcode, "op_mod": ex.op_mod,
-            "scope": ex.scope.name, "scope_value": int(ex.scope), "errno": 0,
-            "status": status, "syndrome": syndrome,
-            **status_report(status, syndrome, cmd.opcode, syndromes),
-            "out_len": ex.out_len, "truncated": ex.truncated,
-            "duration_us": round(ex.duration_ns / 1000, 1), **extra,
-            **({"answered_by": ex.meta[ANSWERED]} if ANSWERED in ex.meta else {}),
-            "reply": view_json(present(root, is_reply=True)),
-        })
+        print_json({**exchange_json(ex, root, syndromes), **extra})
     else:
         _print_summary(ex, cmd)
         print_tree(root, cmd, is_reply=True, syndromes=syndromes)
-    return EXIT_OK if status == 0 else EXIT_DEVICE
+    return EXIT_OK if (ex.status or 0) == 0 else EXIT_DEVICE
 
 
 def _print_summary(ex: Exchange, cmd: Command) -> None:

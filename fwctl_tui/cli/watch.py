@@ -24,7 +24,7 @@ from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, add_json_flag, open_co
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
 from fwctl_tui.connect import Connection
 from fwctl_tui.decoders import EncodeError, changes_device_state, encode_input, reply_buffer_size
-from fwctl_tui.exchange import mbox_op_mod
+from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.monitor.sampling import RateTracker, Sample, Watcher
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
@@ -77,7 +77,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
         start_scenario(args.device, None if args.scenario == "none" else args.scenario)
     with open_connection(args.device, getattr(args, "root", None)) as conn:
-        scope = _scope(args.scope, cmd.opcode, mbox_op_mod(request), conn.kernel_state())
+        scope = _scope(args.scope, cmd.opcode, OP_MOD.get(request, 0), conn.kernel_state())
         session = conn.session()
         if args.capture:
             record_to(session, conn, Path(args.capture))

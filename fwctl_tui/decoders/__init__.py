@@ -54,8 +54,9 @@ Trees::
                          # "0x.." for wider fields/raw bytes, null when missing
 
 Status: ``fwctl_tui.decoders.mlx5.status`` -> status_name, explain_status, explain_syndrome.
-Headers only: ``fwctl_tui.decoders.mlx5.envelope`` -> parse_request_header (opcode, uid,
-op_mod), parse_reply_header (status, syndrome): construct Structs built from the facts.
+Headers only: ``fwctl_tui.mbox_header`` (below the decoders, for the device layer too) ->
+parse_request (opcode, uid, op_mod), parse_reply (status, syndrome), and the fields
+OPCODE, UID, OP_MOD, STATUS, SYNDROME, REGISTER_ID at the facts' offsets.
 The first search() builds its index (~0.1 s); warm it in a worker if latency matters.
 Errors: DecodeError (has .position), EncodeError (has .field); both are ValueError.
 """

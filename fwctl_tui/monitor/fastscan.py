@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 from fwctl_tui.captures.format import MAX_LINE_BYTES, SCHEMA, CaptureError, check_header
 from fwctl_tui.captures.loader import Capture, load_capture
-from fwctl_tui.exchange import MBOX_STATUS_BYTE, Exchange
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.mbox_header import STATUS
 from fwctl_tui.uapi import Scope
 
 CHUNK = 8 << 20
@@ -199,7 +200,7 @@ class _Scan:
                 reply = checked
                 last[request] = (reply_hex, reply)
             self.index += 1
-            if reply and reply[MBOX_STATUS_BYTE] == 0:
+            if reply and reply[STATUS.offset] == 0:  # a one-byte field: its byte is it
                 yield Read(probe[0], command.decode("ascii"), probe[1], reply, int(mono),
                            float(wall) or 0.0, int(duration))
 

@@ -28,8 +28,8 @@ from fwctl_tui.decoders.mlx5.link_names import (
     speed_names,
     temperature_c,
 )
-from fwctl_tui.exchange import mbox_op_mod
 from fwctl_tui.kernelstate import KernelState
+from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.monitor.extract import Extractor
 from fwctl_tui.monitor.sampling import failure_text
 from fwctl_tui.session import Session
@@ -171,7 +171,7 @@ class PortReader:
         cmd = find(f"ACCESS_REG:{probe.register}")
         values = {**({"local_port": self.port} if probe.per_port else {}), **probe.values}
         request = encode_input(cmd, values, op_mod=1)
-        scope = policy.least_scope(cmd.opcode, mbox_op_mod(request), state)
+        scope = policy.least_scope(cmd.opcode, OP_MOD.get(request, 0), state)
         return probe, cmd, request, scope or Scope.DEBUG_READ_ONLY, reply_buffer_size(
             cmd, request)
 

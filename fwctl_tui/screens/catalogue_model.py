@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fwctl_tui import register_writes
-from fwctl_tui.exchange import mbox_op_mod, mbox_opcode
+from fwctl_tui.mbox_header import OP_MOD, OPCODE
 from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
 
@@ -291,8 +291,8 @@ def plan(
     for what it really asks, not for the command the form was opened on; with
     `from_bytes` (raw hex) the command itself is the one the bytes name.
     """
-    opcode = mbox_opcode(request) if len(request) >= 2 else command.opcode
-    op_mod = mbox_op_mod(request) if len(request) >= 8 else op_mod
+    opcode = OPCODE.get(request, command.opcode)
+    op_mod = OP_MOD.get(request, op_mod)
     if from_bytes:
         command = command_for_request(request) or command
     least = least_scope(command, op_mod)
@@ -321,7 +321,7 @@ def command_for_request(request: bytes) -> Any:
         return None
     catalogue = _catalogue()
     try:
-        command = catalogue.find(str(mbox_opcode(request)))
+        command = catalogue.find(str(OPCODE.get(request, -1)))
     except LookupError:
         return None
     if command.register is None and command.name == "ACCESS_REG":

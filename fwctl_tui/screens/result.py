@@ -25,6 +25,7 @@ from textual.widgets import Footer, Static
 from fwctl_tui.capture_analysis.replay import answered_text
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.screens import catalogue_model, cli_line, result_watch
 from fwctl_tui.screens.messages import RpcRequested
 from fwctl_tui.screens.workspace import PlannedRpc
@@ -100,17 +101,6 @@ def write_new(folder: Path, stem: str, text: str) -> Path:
             continue
         return path
     raise FileExistsError(f"too many exports named {stem} in {folder}")
-
-
-def _decoded_json(root: Any) -> Any:
-    """The export's `decoded`: the same shape as `send --json`'s `reply` (meanings beside
-    the raw values; a failed reply's header and `data_valid: false`)."""
-    if root is None:
-        return None
-    from fwctl_tui.decoders.present import present
-    from fwctl_tui.decoders.present_json import view_json
-
-    return view_json(present(root, is_reply=True))
 
 
 class ResultScreen(Screen[None]):
@@ -226,16 +216,7 @@ class ResultScreen(Screen[None]):
 
     def action_export_json(self) -> None:
         exchange = self.exchange
-        document = {
-            "command": exchange.command,
-            "device": exchange.device,
-            "scope": exchange.scope.name,
-            "outcome": exchange.outcome(),
-            "duration_ns": exchange.duration_ns,
-            "request_hex": exchange.request.hex(),
-            "reply_hex": exchange.reply.hex() if exchange.reply is not None else None,
-            "decoded": _decoded_json(self.root),
-        }
+        document = exchange_json(exchange, self.root, self.syndromes)  # send --json's shape
         app: Any = self.app
         folder: Path = getattr(app, "data_dir", None) or data_dir() / "exports"
         try:

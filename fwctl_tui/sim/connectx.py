@@ -23,11 +23,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from fwctl_tui import mbox_header
 from fwctl_tui.decoders.errors import DecodeError
 from fwctl_tui.decoders.mlx5.catalogue import REGISTER_COMMANDS, Command, find
 from fwctl_tui.decoders.mlx5.context import register_by_id
 from fwctl_tui.decoders.mlx5.data import layouts
-from fwctl_tui.decoders.mlx5.envelope import parse_request_header
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.sim.mlx5.device import Device
 from fwctl_tui.sim.mlx5.dispatch import HANDLERS
@@ -105,13 +105,14 @@ class ConnectXFirmware:
     # -- the command pipeline --------------------------------------------------------------
     def _execute(self, raw: bytes, out_len: int) -> bytes:
         try:
-            header = parse_request_header(raw)
-        except DecodeError:
+            header = mbox_header.parse_request(raw)
+        except mbox_header.HeaderError:
             # Not even a whole header: firmware cannot tell what was asked. Refuse it as a
             # short input under whatever opcode the first bytes hold.
-            return self._refuse(int.from_bytes(raw[:2].ljust(2, b"\0"), "big"),
+            opcode_bytes = raw[:mbox_header.OPCODE.end].ljust(mbox_header.OPCODE.end, b"\0")
+            return self._refuse(mbox_header.OPCODE.get(opcode_bytes, 0),
                                 ErrorKind.INPUT_TOO_SHORT)
-        opcode, op_mod = header["opcode"], header["op_mod"]
+        opcode, op_mod = header.opcode, header.op_mod
         try:
             command = find(str(opcode))
         except LookupError:

@@ -3,9 +3,9 @@
 Order (from the facts' mlx5.rpc_steps): the driver's rules from kernel_rules.mlx5
 (mailbox length: EMSGSIZE; allow-list and scope on opcode and op_mod: EBADMSG), a
 separate reply buffer when out_len > in_len (ENOMEM if that allocation fails; otherwise
-the request buffer is reused), uid stamped into bytes 2..3, then the firmware runs the
-command. Firmware failures travel as status/syndrome inside a successful ioctl; only an
-undeliverable command becomes an errno.
+the request buffer is reused), uid stamped into the header's uid field (mbox_header),
+then the firmware runs the command. Firmware failures travel as status/syndrome inside a
+successful ioctl; only an undeliverable command becomes an errno.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import ctypes
 import errno
 from dataclasses import dataclass
 
+from fwctl_tui import mbox_header
 from fwctl_tui.kernel_rules import mlx5 as mlx5_rules
 from fwctl_tui.sim.firmware import CommandLayerError, FirmwareModel
 from fwctl_tui.sim.kernel import SimKernel
@@ -67,15 +68,15 @@ class Mlx5Driver:
         return ctypes.string_at(ctypes.addressof(info), ctypes.sizeof(info))
 
     def rpc(self, uctx: Mlx5Uctx, scope: Scope, request: bytes, out_len: int) -> RpcOutcome:
-        opcode = int.from_bytes(request[0:2], "big")
-        op_mod = int.from_bytes(request[6:8], "big")
+        opcode = mbox_header.OPCODE.get(request, 0)
+        op_mod = mbox_header.OP_MOD.get(request, 0)
         refusal = mlx5_rules.check(opcode, op_mod, scope, self.kernel.state().version,
                                    len(request), out_len)
         if refusal is not None:
             return RpcOutcome(refusal.errno)
         if out_len > len(request) and not self.kernel.allocate("rpc_out"):
             return RpcOutcome(errno.ENOMEM, detail="mlx5 fwctl: reply buffer allocation failed")
-        stamped = request[:2] + uctx.uid.to_bytes(2, "big") + request[4:]
+        stamped = mbox_header.UID.write(request, uctx.uid)
         try:
             output = self.firmware.execute(stamped, out_len)
         except CommandLayerError as exc:

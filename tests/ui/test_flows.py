@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import json
 from pathlib import Path
 
+from helpers.exchange_schema import check_exchange
 from textual.widgets import Button, Checkbox, DataTable, OptionList, Select
 from ui_support import (
     make_app,
@@ -307,7 +309,10 @@ async def test_help_export_copy_and_keymap(tmp_path: Path, pinned_time: None) ->
         await pilot.press("j")
         await pilot.pause()
         exports = list((tmp_path / "exports").glob("QUERY_HCA_CAP-*.json"))
-        assert len(exports) == 1 and '"decoded"' in exports[0].read_text()
+        assert len(exports) == 1
+        exported = json.loads(exports[0].read_text())
+        check_exchange(exported, "export")  # the documented exchange schema, as send --json
+        assert exported["command"] == "QUERY_HCA_CAP" and exported["reply"]["data_valid"]
         copied: list[str] = []
         app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
         await pilot.press("y")

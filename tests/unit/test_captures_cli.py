@@ -37,7 +37,7 @@ def test_replay_json_with_filters(tmp_path: Path, capsys) -> None:
     doc = json.loads(out)
     assert doc["header"]["device"] == "sim:test" and doc["header"]["records"] == 4
     assert [r["seq"] for r in doc["records"]] == [1, 2]
-    assert doc["records"][0]["opcode"] == 0x805 and doc["records"][0]["reply"]
+    assert doc["records"][0]["opcode"] == 0x805 and doc["records"][0]["reply_hex"]
     code, out, _ = run(capsys, "replay", str(path), "--json", "--status", "error")
     assert [r["outcome"] for r in json.loads(out)["records"]] == [
         json.loads(out)["records"][0]["outcome"], "EBADMSG"]
@@ -126,7 +126,8 @@ def test_records_the_decoders_cannot_read_still_list_with_hex(tmp_path: Path, ca
     assert code == 0
     (record,) = json.loads(out)["records"]
     assert record["decode_error"] == "MYSTERY is not in the catalogue: raw bytes only"
-    assert record["reply"].endswith("deadbeef") and record["opcode"] == 0x999
+    assert record["reply_hex"].endswith("deadbeef") and record["opcode"] == 0x999
+    assert record["reply"] is None  # the hex is there, the decode is not
 
 
 def test_default_capture_location_is_the_user_data_dir(tmp_path: Path, monkeypatch) -> None:

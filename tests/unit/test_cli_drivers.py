@@ -52,7 +52,7 @@ def test_describe_cxl_set_feature(capsys) -> None:
 
 def test_cxl_supported_features_are_named(capsys) -> None:
     code, doc = run(capsys, "send", "sim:cxl-mem", "GET_SUPPORTED_FEATURES")
-    assert code == EXIT_OK and doc["type"] == "cxl"
+    assert code == EXIT_OK and doc["device_type"] == "cxl"
     names = {f["name"] for f in doc["reply"]["features"]}
     assert {"Patrol Scrub Control", "DDR5 Error Check Scrub (ECS)"} <= names
 

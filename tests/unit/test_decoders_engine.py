@@ -263,21 +263,24 @@ def test_unknown_layout_is_a_decode_error() -> None:
         decode_layout("no_such_layout", b"")
 
 
-def test_construct_envelopes_agree_with_the_engine() -> None:
+def test_mailbox_header_parser_agrees_with_the_engine() -> None:
     import random
 
-    from fwctl_tui.decoders.mlx5.envelope import parse_reply_header, parse_request_header
+    from fwctl_tui.mbox_header import HeaderError, parse_reply, parse_request
 
     rng = random.Random(4)
     cmd = catalogue.generic_command(0x999)
     for _ in range(20):
         buf = rng.randbytes(16)
         tree = node_to_json(decode_input(cmd, buf))
-        assert parse_request_header(buf) == {k: tree[k] for k in ("opcode", "uid", "op_mod")}
+        head = parse_request(buf)
+        assert (head.opcode, head.uid, head.op_mod) == tuple(
+            tree[k] for k in ("opcode", "uid", "op_mod"))
         out = node_to_json(decode_output(cmd, buf))
-        assert parse_reply_header(buf) == {"status": out["status"], "syndrome": out["syndrome"]}
-    with pytest.raises(DecodeError, match="needs 16"):
-        parse_reply_header(bytes(7))
+        reply = parse_reply(buf)
+        assert (reply.status, reply.syndrome) == (out["status"], out["syndrome"])
+    with pytest.raises(HeaderError, match="needs 16"):
+        parse_reply(bytes(7))
 
 
 def test_open_ended_flex_element_is_decoded_once() -> None:

@@ -6,13 +6,13 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
     session           connect.py, session.py, replay_device.py, resend.py,
                       syndrome_source.py (and the headless workspace,
                       which today still lives in screens/ and so counts as a front end)
-    rules and data    policy.py, register_writes.py, exchange.py, captures/ (storage),
-                      capture_analysis/, decoders/, drivers/
+    rules and data    policy.py, register_writes.py, exchange.py, exchange_json.py,
+                      captures/ (storage), capture_analysis/, decoders/, drivers/
     device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
                       allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/,
                       kernel_rules/ (the one copy of the kernel's rules: the emulator
                       executes them, the preview above reports them)
-    facts             facts.py, textsafe.py, the package itself
+    facts             facts.py, textsafe.py, mbox_header.py, the package itself
 
 A module may import its own layer or any lower one. The graph is read from the source
 (ast), not by importing, so function-level imports count, and so do module names written
@@ -51,6 +51,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui": FACTS,
     "fwctl_tui.facts": FACTS,
     "fwctl_tui.textsafe": FACTS,
+    "fwctl_tui.mbox_header": FACTS,  # the mlx5 mailbox headers at the facts' offsets
     "fwctl_tui.uapi": DEVICE,
     "fwctl_tui.allowlist": DEVICE,
     "fwctl_tui.errors": DEVICE,
@@ -66,6 +67,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.policy": RULES,
     "fwctl_tui.register_writes": RULES,
     "fwctl_tui.exchange": RULES,
+    "fwctl_tui.exchange_json": RULES,  # one JSON shape for an exchange (docs/exchange-json.md)
     "fwctl_tui.captures": RULES,  # capture storage: format, files, loader, recorder
     "fwctl_tui.capture_analysis": RULES,  # decode, check, list, filter, diff, redact, replay
     "fwctl_tui.decoders": RULES,
@@ -117,7 +119,6 @@ ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset({
     ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.catalogue"),
     ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.context"),
     ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.data"),
-    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.envelope"),
     ("fwctl_tui.sim.mlx5.commands.caps", "fwctl_tui.decoders.mlx5.catalogue"),
     ("fwctl_tui.sim.mlx5.commands.common", "fwctl_tui.decoders.mlx5.data"),
     ("fwctl_tui.sim.mlx5.commands.registry", "fwctl_tui.decoders.mlx5.catalogue"),

@@ -31,6 +31,7 @@ from fwctl_tui.decoders.mlx5.shown import field_unit_text
 from fwctl_tui.decoders.node import Node, decode_plan, iter_leaves
 from fwctl_tui.decoders.plan import RAW, Plan, compile_plan
 from fwctl_tui.decoders.values import coerce, flatten, parse_number
+from fwctl_tui.mbox_header import OP_MOD
 
 HIDDEN_INPUTS = frozenset({"opcode", "uid"})
 
@@ -173,8 +174,7 @@ _CLEAR_FLAG = re.compile(r"(^|_)(clr|clear)($|_)")
 def changes_device_state(cmd: Command, request: bytes) -> bool:
     """Whether sending `request` changes the device: a writing op_mod, or a read that sets
     a clear-on-read flag (PPCNT clr, QUERY_VPORT_COUNTER/Q_COUNTER clear reset counters)."""
-    op_mod = int.from_bytes(request[6:8], "big") if len(request) >= 8 else None
-    if cmd.is_write(op_mod):
+    if cmd.is_write(OP_MOD.read(request)):
         return True
     try:
         leaves = list(iter_leaves(decode_input(cmd, request)))

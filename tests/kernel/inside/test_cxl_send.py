@@ -60,7 +60,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
 
 def test_cli_lists_reads_refuses_and_sets(capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = run(capsys, "send", "fwctl2", "GET_SUPPORTED_FEATURES")
-    assert code == EXIT_OK and doc["type"] == "cxl"
+    assert code == EXIT_OK and doc["device_type"] == "cxl"
     [entry] = doc["reply"]["features"]
     assert entry["uuid"] == MOCK and entry["set_feature_scope"] == "DEBUG_WRITE"
     code, doc = run(capsys, "send", "fwctl2", "GET_FEATURE", f"feature={MOCK}")
