@@ -270,8 +270,9 @@ class FwctlApp(LearnActions, CaptureActions):
         self._update_recording_label()
         self._announce_recording()
         from fwctl_tui.screens.catalogue import CatalogueScreen
+        from fwctl_tui.screens.driver_catalogue import driver_catalogue
 
-        self.push_screen(CatalogueScreen())
+        self.push_screen(driver_catalogue(connection) or CatalogueScreen())  # cxl/pds/bnxt
         if self.dashboard_after_open:
             self.dashboard_after_open = False
             self.action_dashboard()
@@ -421,19 +422,23 @@ def run_tui(args: argparse.Namespace) -> int:
     --simulate`), found before the screen is taken over: inside the TUI it could only
     surface as a failed device scan."""
     from fwctl_tui.cli import CliError
-    from fwctl_tui.connect import sim_profiles
+    from fwctl_tui.connect import driver_sim_host, sim_profiles
+    from fwctl_tui.drivers import simulator_profiles
 
-    profiles = sim_profiles()
+    profiles = (*sim_profiles(), *simulator_profiles())
     if args.simulate is not None and args.simulate not in profiles:
         raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
                        f"{', '.join(profiles)}")
+    # --simulate cxl-mem / pds: that plug-in's simulated device is the host listed
+    host = driver_sim_host(args.simulate) if args.simulate in simulator_profiles() else None
     scenario = getattr(args, "scenario", None)
     if scenario is not None:  # before the screen is taken over: a bad name is exit 2
         from fwctl_tui.cli.sim import start_scenario
 
         device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
         start_scenario(device, None if scenario == "none" else scenario)
-    app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
+    app = FwctlApp(host=host, root=args.root, profile=None if host else args.simulate,
+                   capture=args.capture,
                    device=getattr(args, "start_device", None),
                    # a named --device is a task already chosen: no tour in its way
                    first_start_tour=getattr(args, "start_device", None) is None,
