@@ -23,7 +23,8 @@ from fwctl_tui.cli.recording import exit_code, recording
 from fwctl_tui.cli.send_preview import CANCELLED, is_terminal
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
-from fwctl_tui.drivers.pds_entries import EntryError, load_book
+from fwctl_tui.drivers.flow import device_context
+from fwctl_tui.drivers.pds_entries import EntryError
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import TAINTING_SCOPES, Scope, parse_scope
@@ -93,18 +94,10 @@ def _confirm(args: argparse.Namespace, built: Built, scope: Scope,
 
 
 def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, Any]:
-    if plugin.type_name == "pds":
-        try:
-            return {"entries": load_book(conn.name)}
-        except EntryError as err:
-            raise CliError(str(err)) from None
-    if plugin.type_name != "cxl" or command.upper() == "GET_SUPPORTED_FEATURES":
-        return {}
-    listing = plugin.build("GET_SUPPORTED_FEATURES", {})
-    result = conn.device.rpc(Scope.CONFIGURATION, listing.request, listing.out_len)
-    if result.errno:
-        return {}  # the command itself will meet (and explain) the same refusal
-    return {"features": plugin.decode(listing, result.data()).get("features", [])}
+    try:
+        return device_context(plugin, conn.name, conn.device, command)
+    except EntryError as err:
+        raise CliError(str(err)) from None
 
 
 def _scope(text: str | None, built: Built) -> Scope:

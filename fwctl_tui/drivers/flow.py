@@ -83,16 +83,19 @@ def scope_cost(scope: Scope) -> str:
     return cost
 
 
-def send_built(session: Sender, plugin: DriverPlugin, built: Built) -> Exchange:
-    """Send `built` at its scope; the exchange is ready for a capture (prepare_record)
-    before the session's other listeners (the recorder) see it."""
+def send_built(session: Sender, plugin: DriverPlugin, built: Built,
+               label: str | None = None) -> Exchange:
+    """Send `built` at its scope, named `label` (default: the command's name; a re-sent
+    record keeps its recorded name); the exchange is ready for a capture
+    (prepare_record) before the session's other listeners (the recorder) see it."""
 
     def prepare(exchange: Exchange) -> None:
         plugin.prepare_record(built, exchange)
 
     session.listeners.insert(0, prepare)
     try:
-        return session.send(built.command.name, built.scope, built.request, built.out_len)
+        return session.send(label or built.command.name, built.scope, built.request,
+                            built.out_len)
     finally:
         session.listeners.remove(prepare)
 
