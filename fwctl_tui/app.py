@@ -364,7 +364,11 @@ class FwctlApp(LearnActions, CaptureActions):
 
     def on_show_exchange(self, message: ShowExchange) -> None:
         """Re-open a past RPC: its result, or the explanation of the errno it got."""
+        from fwctl_tui.screens.driver_result import show_recorded
         from fwctl_tui.screens.result import ResultScreen
+
+        if show_recorded(self, message.exchange):  # cxl/pds/bnxt: their plug-in's screens
+            return
 
         if message.exchange.errno:
             self._show_errno(message.exchange, from_history=True)

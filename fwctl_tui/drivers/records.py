@@ -40,6 +40,12 @@ def _decoded(kind: str, exchange: Exchange) -> dict[str, Any]:
     return plugin.decode(built, exchange.reply or b"")
 
 
+def decoded(exchange: Exchange) -> dict[str, Any] | None:
+    """A cxl/pds/bnxt record's reply as its plug-in decodes it; None for mlx5 records."""
+    kind = _driver(exchange)
+    return None if kind is None or exchange.errno else _decoded(kind, exchange)
+
+
 def outcome(exchange: Exchange) -> str | None:
     """OK, the errno name, or the driver's return code; None for mlx5 records."""
     kind = _driver(exchange)

@@ -10,7 +10,7 @@ shown as a tree beside the bytes that crossed the ioctl.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar, Protocol, cast
+from typing import ClassVar, Protocol, TypeVar, cast
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -19,9 +19,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from fwctl_tui.drivers import Built, DriverPlugin
+from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import send_built
 from fwctl_tui.drivers.plain_tree import plain_tree
+from fwctl_tui.drivers.records import Resend, decoded, rebuild
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.detached import run_detached
@@ -33,6 +34,7 @@ from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView, pane_width
 
 HEX_BYTES_PER_LINE = 8
+R = TypeVar("R")  # whatever the App returns
 
 
 class DriverHost(Protocol):
@@ -43,7 +45,24 @@ class DriverHost(Protocol):
     rpc_in_flight: str | None
 
 
-def send_in_worker(app: App[object], plugin: DriverPlugin, built: Built) -> None:
+def show_recorded(app: App[R], exchange: Exchange) -> bool:
+    """Re-open a cxl/pds/bnxt exchange of the history as its plug-in sees it; False for
+    an mlx5 one (the mlx5 result screen shows it)."""
+    again = rebuild_or_none(exchange)
+    if again is None:
+        return False
+    show_answer(app, again.plugin, again.built, exchange)
+    return True
+
+
+def rebuild_or_none(exchange: Exchange) -> Resend | None:
+    try:
+        return rebuild(exchange)
+    except DriverInputError:
+        return None
+
+
+def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built) -> None:
     """Send `built` in the App's device worker; the result (or error) screen follows."""
     host = cast(DriverHost, app)
     session = host.workspace.session
@@ -66,7 +85,7 @@ def send_in_worker(app: App[object], plugin: DriverPlugin, built: Built) -> None
                    exclusive=True, exit_on_error=False)
 
 
-def show_answer(app: App[object], plugin: DriverPlugin, built: Built,
+def show_answer(app: App[R], plugin: DriverPlugin, built: Built,
                 exchange: Exchange) -> None:
     """The result screen, or the plug-in's explanation of the errno."""
     if exchange.errno:
@@ -114,7 +133,8 @@ class DriverResultScreen(Screen[None]):
         self.plugin = plugin
         self.built = built
         self.exchange = exchange
-        self.decoded = plugin.decode(built, exchange.reply or b"")
+        # a recorded exchange decodes from what was recorded (pds: meta's payloads)
+        self.decoded = decoded(exchange) or plugin.decode(built, exchange.reply or b"")
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()

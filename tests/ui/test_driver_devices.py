@@ -125,6 +125,22 @@ async def test_pds_entries_catalogue_and_eperm_explained(
         assert "failed with EPERM at scope CONFIGURATION" in said
         assert "needs a higher scope" in said and "not EBADMSG" in said
 
+        await pilot.press("escape", "f2")  # the history re-opens it, explained the same way
+        await wait_until(pilot, lambda: "history · 1 RPCs" in shown(app), "the history")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the re-opened")
+        assert "needs a higher scope" in shown(app)
+
+
+async def test_replay_of_a_cxl_capture_opens_the_cxl_catalogue(tmp_path: Path) -> None:
+    capture = Path(__file__).parents[2] / "captures" / "07-cxl-features.jsonl"
+    app = make_app(tmp_path, device=f"replay:{capture}")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _catalogue(pilot, opened=True)  # its features read from the recorded answer
+        text = shown(app)
+        assert "REPLAY" in text and "SET_FEATURE" in text and "QUERY_HCA_CAP" not in text
+        assert "from the device: 6 features" in text
+
 
 def test_simulate_pds_starts_the_tui_on_the_pds_simulator(
         monkeypatch: pytest.MonkeyPatch) -> None:
