@@ -72,6 +72,19 @@ def matches(command: DriverCommand, query: str) -> bool:
     return all(word in text for word in query.lower().split())
 
 
+def search(rows: Sequence[DriverCommand], query: str) -> list[DriverCommand]:
+    """The rows `query` finds, those whose name holds every word first (`set feature`
+    puts SET_FEATURE before a summary that mentions Set Feature)."""
+    words = query.lower().replace("_", " ").split()
+    found = [row for row in rows if matches(row, query)]
+
+    def in_name(row: DriverCommand) -> bool:
+        name = row.name.lower().replace("_", " ")
+        return all(word in name for word in words)
+
+    return sorted(found, key=lambda row: not in_name(row))
+
+
 def scope_cost(scope: Scope) -> str:
     """What sending at `scope` costs the running kernel, in words."""
     if scope not in TAINTING_SCOPES:

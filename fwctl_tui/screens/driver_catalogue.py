@@ -21,10 +21,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import TYPE_NAMES, DriverCommand, DriverPlugin, plugin_for
-from fwctl_tui.drivers.flow import catalogue, device_context, matches
+from fwctl_tui.drivers.flow import catalogue, device_context, search
 from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
@@ -104,6 +105,7 @@ class DriverCatalogueScreen(Screen[None]):
         self.rows: list[DriverCommand] = list(plugin.commands())
         self.shown_rows: list[DriverCommand] = list(self.rows)
         self.context_note = "reading what the device tells about itself ..."
+        self.context_ready = False  # forms open once the context is read
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
@@ -130,21 +132,24 @@ class DriverCatalogueScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="driver-context")
     def _load_context(self) -> None:
-        """Read the device's context (a read at scope 0 for CXL; a file for pds)."""
+        """Read the device's context (a read at scope 0 for CXL; a file for pds). No form
+        opens before it is read, so no send shares the device with this read."""
         conn = self.connection
-        try:
-            context = device_context(self.plugin, conn.name, conn.device)
-        except ValueError as err:  # a pds entries file that cannot be used, said precisely
-            self.app.call_from_thread(self._context_failed, str(err))
-            return
+        context = device_context(self.plugin, conn.name, conn.device)
         self.app.call_from_thread(self._context_loaded, context)
 
-    def _context_failed(self, problem: str) -> None:
-        self.context_note = f"saved entries not loaded: {problem}"
-        self.query_one("#driver-note", Static).update(self._note())
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A context that cannot be read (an unusable pds entries file, said precisely):
+        the plug-in's own commands still work, without it."""
+        if event.worker.group == "driver-context" and event.state is WorkerState.ERROR:
+            self.context_note = f"not read from the device: {event.worker.error}"
+            self.context_ready = True
+            self.query_one("#driver-note", Static).update(self._note())
 
     def _context_loaded(self, context: Mapping[str, Any]) -> None:
-        self.context = context
+        if not self.is_attached:
+            return
+        self.context, self.context_ready = context, True
         self.rows = catalogue(self.plugin, context)
         said = [f"{len(v)} {k}" for k, v in context.items() if isinstance(v, list)]
         self.context_note = ("from the device: " + ", ".join(said)) if said else (
@@ -154,7 +159,7 @@ class DriverCatalogueScreen(Screen[None]):
 
     def _fill(self, query: str) -> None:
         commands = self.query_one("#driver-commands", OptionList)
-        self.shown_rows = [row for row in self.rows if matches(row, query)]
+        self.shown_rows = search(self.rows, query)
         commands.clear_options()
         commands.add_options([Option(row_text(row), id=str(i))
                               for i, row in enumerate(self.shown_rows)])
@@ -190,6 +195,10 @@ class DriverCatalogueScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#driver-commands")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if not self.context_ready:
+            self.notify("Still reading the device (its features or saved entries); "
+                        "open the command in a moment.", severity="warning")
+            return
         if 0 <= event.option_index < len(self.shown_rows):
             conn = self.connection
             self.app.push_screen(DriverCommandScreen(

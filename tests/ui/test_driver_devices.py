@@ -22,6 +22,7 @@ from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.driver_result import DriverResultScreen
 from fwctl_tui.screens.error import ErrorScreen
+from fwctl_tui.screens.history import HistoryScreen
 from fwctl_tui.sim.cxl.simdev import build_host as cxl_host
 from fwctl_tui.sim.pds.simdev import build_host as pds_host
 
@@ -34,7 +35,8 @@ async def _catalogue(pilot: Pilot[Any], *, opened: bool = False) -> DriverCatalo
     if not opened:
         await open_first_device(pilot)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, DriverCatalogueScreen)
-                     and "from the device" in shown(pilot.app), "the device's own catalogue")
+                     and pilot.app.screen.context_ready, "the device's own catalogue")
+    await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, DriverCatalogueScreen)
     return screen
@@ -118,7 +120,8 @@ async def test_pds_entries_catalogue_and_eperm_explained(
         form = await _open_form(pilot, "counters")
         assert form.query_one("#driver-field-op", Input).value == "0x2"  # the entry's
         await _preview(pilot)
-        assert "endpoint" in shown(app) and "0x1" in shown(app)
+        said = shown(app)
+        assert "endpoint" in said and "0x1" in said
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the refusal")
         said = shown(app)
@@ -126,7 +129,7 @@ async def test_pds_entries_catalogue_and_eperm_explained(
         assert "needs a higher scope" in said and "not EBADMSG" in said
 
         await pilot.press("escape", "f2")  # the history re-opens it, explained the same way
-        await wait_until(pilot, lambda: "history · 1 RPCs" in shown(app), "the history")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the re-opened")
         assert "needs a higher scope" in shown(app)
