@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
@@ -73,14 +73,25 @@ class DriverPreviewScreen(ModalScreen[bool]):
         self.device = device
         self.simulated = simulated
 
+    DEFAULT_CSS = """
+    #driver-preview-dialog { height: 90%; }
+    #driver-preview-facts { height: 1fr; }
+    #driver-preview-actions { dock: bottom; height: auto; background: $surface; }
+    #driver-preview-buttons { height: auto; align-horizontal: right; }
+    #driver-preview-buttons Button { margin-left: 2; }
+    """
+
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="driver-preview-dialog", classes="dialog"):
-            yield Static(preview_table(self.built, self.device, self.simulated),
-                         id="driver-preview-facts")
-            yield Checkbox(ACK_LABEL, id="driver-preview-ack")
-            with Horizontal(id="driver-preview-buttons"):
-                yield Button("Send", id="driver-preview-send", variant="warning")
-                yield Button("Cancel", id="driver-preview-cancel", variant="primary")
+        # the facts scroll; the acknowledgement and the buttons stay in view at 80x24
+        with Vertical(id="driver-preview-dialog", classes="dialog"):
+            with VerticalScroll(id="driver-preview-facts"):
+                yield Static(preview_table(self.built, self.device, self.simulated))
+            with Vertical(id="driver-preview-actions"):
+                yield Checkbox(ACK_LABEL, id="driver-preview-ack")
+                with Horizontal(id="driver-preview-buttons"):
+                    yield Button("Send", id="driver-preview-send", variant="warning")
+                    yield Button("Cancel", id="driver-preview-cancel", variant="primary")
+                yield Static(id="driver-preview-hint")
 
     def on_mount(self) -> None:
         self.query_one("#driver-preview-dialog").border_title = "Preview before sending"
@@ -91,6 +102,11 @@ class DriverPreviewScreen(ModalScreen[bool]):
         send.disabled = taints
         careful = taints or self.built.command.is_write
         send.variant = "error" if careful else "success"
+        hint = ("Enter cancels (the default) · tick the acknowledgement (space), then Send"
+                if taints else "Enter cancels: Cancel is the default · Tab to Send, then "
+                "Enter, to send" if careful else "Enter sends (Send has the focus) · Escape "
+                "cancels")
+        self.query_one("#driver-preview-hint", Static).update(Text(hint, style="dim"))
         (self.query_one("#driver-preview-cancel", Button) if careful else send).focus()
 
     @on(Checkbox.Changed, "#driver-preview-ack")

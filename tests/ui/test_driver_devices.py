@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
-from ui_support import make_app, open_first_device, settle, shown, wait_until
+from textual.widgets import Button, Checkbox, Input
+from ui_support import make_app, open_first_device, shown, wait_until
 
 from fwctl_tui.app import FwctlApp, run_tui
 from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
@@ -92,10 +92,15 @@ async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> Non
         said = shown(app)
         assert "DEBUG_WRITE" in said and "taints the running kernel" in said
         assert "CONFIG_CHANGE_COLD_RESET" in said  # the feature's effects, from the device
-        assert preview.query_one("#driver-preview-send", Button).disabled  # until ticked
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, DriverCommandScreen)
+        send = preview.query_one("#driver-preview-send", Button)
+        assert send.disabled  # until the acknowledgement is ticked
+        preview.query_one("#driver-preview-ack", Checkbox).value = True
+        await wait_until(pilot, lambda: not send.disabled, "Send enabled by the tick")
+        send.press()
+        await wait_until(pilot, lambda: isinstance(app.screen, DriverResultScreen),
+                         "the Set Feature result")
+        assert "SET_FEATURE · 16 B · 0.4 ms · OK" in shown(app)
+        assert app.workspace.kernel_state().tainted  # the simulated kernel, J set
 
 
 async def test_pds_entries_catalogue_and_eperm_explained(
