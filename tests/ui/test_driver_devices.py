@@ -17,6 +17,9 @@ from textual.widgets import Button, Checkbox, Input
 from ui_support import make_app, open_first_device, shown, wait_until
 
 from fwctl_tui.app import FwctlApp, run_tui
+from fwctl_tui.captures.checks import outcome
+from fwctl_tui.captures.decoding import summary
+from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
 from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
@@ -61,7 +64,9 @@ async def _preview(pilot: Pilot[Any]) -> DriverPreviewScreen:
 
 
 async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> None:
-    app = make_app(tmp_path, host=cxl_host(persistent=False))  # type: ignore[arg-type]
+    capture = tmp_path / "cxl-session.jsonl"
+    app = make_app(tmp_path, host=cxl_host(persistent=False),  # type: ignore[arg-type]
+                   capture=capture)
     async with app.run_test(size=(120, 40)) as pilot:
         await _catalogue(pilot)
         text = shown(app)
@@ -101,6 +106,11 @@ async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> Non
                          "the Set Feature result")
         assert "SET_FEATURE · 16 B · 0.4 ms · OK" in shown(app)
         assert app.workspace.kernel_state().tainted  # the simulated kernel, J set
+    with load_capture(capture) as recorded:  # recorded as `send` records them
+        listed = [(ex.command, outcome(ex), summary(ex)) for ex in recorded.exchanges()]
+    assert [row[:2] for row in listed] == [("GET_SUPPORTED_FEATURES", "OK"),
+                                           ("SET_FEATURE", "OK")]
+    assert listed[0][2].startswith("6 features: Patrol Scrub Control")
 
 
 async def test_pds_entries_catalogue_and_eperm_explained(
