@@ -54,7 +54,7 @@ def test_cxl_writes_resent_with_consent_answer_as_recorded(capsys) -> None:
 
 def test_pds_records_resent_with_new_payload_buffers(capsys, tmp_path: Path) -> None:
     code, doc = replay(capsys, str(PDS), "--against", "sim:pds")
-    assert doc["sent"] == 0 and all("known only to the firmware" in r["reason"]
+    assert code == 0 and doc["sent"] == 0 and all("known only to the firmware" in r["reason"]
                                     for r in doc["records"])
     changed = tmp_path / "08-changed.jsonl"
     lines, answered = [], ""
@@ -67,7 +67,7 @@ def test_pds_records_resent_with_new_payload_buffers(capsys, tmp_path: Path) -> 
     changed.write_text("\n".join(lines) + "\n")
     code, doc = replay(capsys, str(changed), "--against", "sim:pds", "--allow-writes", "--yes")
     items = {r["seq"]: r for r in doc["records"]}
-    assert doc["sent"] == 7 and doc["newly_failed"] == 0
+    assert code == 1 and doc["sent"] == 7 and doc["newly_failed"] == 0  # 2 refused, as recorded
     assert [(c["field"], c["a"], c["b"]) for c in items[2]["changes"]] == [
         ("response", "00200000", answered)]
     assert items[5]["outcome_now"] == "EPERM" and "as recorded" in items[5]["reason"]
