@@ -286,6 +286,8 @@ class FwctlApp(LearnActions, CaptureActions):
         if self.workspace.connection is None:
             self.notify(f"Open a device first ({key_of(self, 'devices')}).", severity="warning")
             return
+        if self._not_mlx5():  # an mlx5 plan (palette, history re-send) on a cxl/pds device
+            return
         if message.plan.form_write is not None:  # a register write: read the device first
             self.busy = True
             self._prepare_worker(message.plan, message.origin)
@@ -405,9 +407,21 @@ class FwctlApp(LearnActions, CaptureActions):
             self.dashboard_after_open = True  # on the device list: open it, then watch
             self.post_message(OpenDeviceRequested(highlighted.name))
             return
+        if self._not_mlx5():  # the dashboard reads mlx5 port registers
+            return
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(session, connection.kernel_state(), port=port,
                                              clock=self.dashboard_clock))
+
+    def _not_mlx5(self) -> bool:
+        """Said and True when the open device is a cxl/pds/bnxt one (its own screens)."""
+        from fwctl_tui.connect import not_mlx5
+
+        connection = self.workspace.connection
+        why = not_mlx5(connection.entry) if connection is not None else None
+        if why:
+            self.notify(why, severity="warning", timeout=8)
+        return bool(why)
 
     def action_help(self) -> None:
         from fwctl_tui.screens.help import HelpScreen

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input
-from ui_support import make_app, open_first_device, shown, wait_until
+from ui_support import make_app, messages, open_first_device, shown, wait_until
 
 from fwctl_tui.app import FwctlApp, run_tui
 from fwctl_tui.captures.checks import outcome
@@ -125,7 +125,7 @@ async def test_pds_entries_catalogue_and_eperm_explained(
     monkeypatch.setattr("fwctl_tui.connect.driver_sim_host",
                         lambda profile: pds_host(persistent=False))
     app = make_app(tmp_path, device="sim:pds")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _catalogue(pilot, opened=True)
         text = shown(app)
         assert "pds device" in text and "RPC" in text and "counters-low" in text
@@ -148,6 +148,10 @@ async def test_pds_entries_catalogue_and_eperm_explained(
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the re-opened")
         assert "needs a higher scope" in shown(app)
+        await pilot.press("escape", "ctrl+j", "f6")  # mlx5 re-send and dashboard: refused
+        await wait_until(pilot, lambda: len(messages(app)) >= 2, "the refusals said")
+        assert all("sim:pds is a pds fwctl device" in m for m in messages(app))
+        assert isinstance(app.screen, HistoryScreen)  # no mlx5 preview, no dashboard
 
 
 async def test_replay_of_a_cxl_capture_opens_the_cxl_catalogue(tmp_path: Path) -> None:
