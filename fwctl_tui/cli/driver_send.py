@@ -23,7 +23,7 @@ from fwctl_tui.cli.recording import exit_code, recording
 from fwctl_tui.cli.send_preview import CANCELLED, is_terminal
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
-from fwctl_tui.drivers.flow import device_context
+from fwctl_tui.drivers.flow import DeviceContext, device_context
 from fwctl_tui.drivers.pds_entries import EntryError
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.textsafe import printable
@@ -93,7 +93,7 @@ def _confirm(args: argparse.Namespace, built: Built, scope: Scope,
         raise CliError(CANCELLED, scope=scope.name, cancelled=True)
 
 
-def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, Any]:
+def _context(plugin: DriverPlugin, conn: Connection, command: str) -> DeviceContext:
     try:
         return device_context(plugin, conn.name, conn.device, command)
     except EntryError as err:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverPlugin, InputField
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.uapi import CAP_SYS_RAWIO_SCOPES, TAINTING_SCOPES, Scope
+
+# build()'s `context`: {"features": [...]} (cxl) or {"entries": [...]} (pds)
+DeviceContext = Mapping[str, object]
 
 
 class Sender(Protocol):
@@ -29,7 +32,7 @@ class Sender(Protocol):
 
 
 def device_context(plugin: DriverPlugin, device_name: str, device: FwctlDevice,
-                   command: str | None = None) -> dict[str, Any]:
+                   command: str | None = None) -> DeviceContext:
     """What build() needs to know about this device (read-only, not recorded).
 
     pds: the user's saved entries for it (EntryError for an unusable file). CXL: the
@@ -49,11 +52,12 @@ def device_context(plugin: DriverPlugin, device_name: str, device: FwctlDevice,
     return {"features": plugin.decode(listing, result.data()).get("features", [])}
 
 
-def catalogue(plugin: DriverPlugin, context: Mapping[str, Any]) -> list[DriverCommand]:
+def catalogue(plugin: DriverPlugin, context: DeviceContext) -> list[DriverCommand]:
     """The commands to list for the device: the plug-in's, then (pds) each saved entry,
     with the entry's endpoint, operation, payload, length and scope as input defaults."""
     rows = list(plugin.commands())
-    for entry in context.get("entries", ()):
+    entries = context.get("entries")
+    for entry in entries if isinstance(entries, list) else ():
         from fwctl_tui.drivers.pds import entry_command
 
         defaults = {"ep": f"{entry.endpoint:#x}", "op": f"{entry.operation:#x}",

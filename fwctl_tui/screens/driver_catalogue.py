@@ -10,8 +10,7 @@ needs no change to this screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -25,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import TYPE_NAMES, DriverCommand, DriverPlugin, plugin_for
-from fwctl_tui.drivers.flow import catalogue, device_context, search
+from fwctl_tui.drivers.flow import DeviceContext, catalogue, device_context, search
 from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
@@ -101,7 +100,7 @@ class DriverCatalogueScreen(Screen[None]):
         super().__init__()
         self.plugin = plugin
         self.connection = connection
-        self.context: Mapping[str, Any] = {}
+        self.context: DeviceContext = {}
         self.rows: list[DriverCommand] = list(plugin.commands())
         self.shown_rows: list[DriverCommand] = list(self.rows)
         self.context_note = "reading what the device tells about itself ..."
@@ -146,7 +145,7 @@ class DriverCatalogueScreen(Screen[None]):
             self.context_ready = True
             self.query_one("#driver-note", Static).update(self._note())
 
-    def _context_loaded(self, context: Mapping[str, Any]) -> None:
+    def _context_loaded(self, context: DeviceContext) -> None:
         if not self.is_attached:
             return
         self.context, self.context_ready = context, True

@@ -9,8 +9,7 @@ to the preview, then (confirmed) to the send.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -22,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from fwctl_tui.drivers import Built, DriverCommand, DriverPlugin
-from fwctl_tui.drivers.flow import input_values
+from fwctl_tui.drivers.flow import DeviceContext, input_values
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.driver_result import send_in_worker
 from fwctl_tui.textsafe import printable
@@ -75,7 +74,7 @@ class DriverCommandScreen(Screen[None]):
     )
 
     def __init__(self, plugin: DriverPlugin, command: DriverCommand,
-                 context: Mapping[str, Any], device: str, simulated: bool) -> None:
+                 context: DeviceContext, device: str, simulated: bool) -> None:
         super().__init__()
         self.plugin = plugin
         self.command = command
