@@ -52,6 +52,19 @@ def device_context(plugin: DriverPlugin, device_name: str, device: FwctlDevice,
     return {"features": plugin.decode(listing, result.data()).get("features", [])}
 
 
+def context_summary(context: DeviceContext, device_name: str) -> str:
+    """What was learnt about the device, for the catalogue's note."""
+    said = []
+    features, entries = context.get("features"), context.get("entries")
+    if isinstance(features, list):
+        said.append(f"{len(features)} features read from the device (a Set Feature's "
+                    "scope follows from their effects)")
+    if isinstance(entries, list):
+        said.append(f"{len(entries)} saved entries (`fwctl-tui pds-entries {device_name} "
+                    "--import FILE` adds them)")
+    return "; ".join(said) or "nothing more to read from the device"
+
+
 def catalogue(plugin: DriverPlugin, context: DeviceContext) -> list[DriverCommand]:
     """The commands to list for the device: the plug-in's, then (pds) each saved entry,
     with the entry's endpoint, operation, payload, length and scope as input defaults."""

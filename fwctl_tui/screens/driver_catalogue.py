@@ -24,7 +24,13 @@ from textual.worker import Worker, WorkerState
 
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import TYPE_NAMES, DriverCommand, DriverPlugin, plugin_for
-from fwctl_tui.drivers.flow import DeviceContext, catalogue, device_context, search
+from fwctl_tui.drivers.flow import (
+    DeviceContext,
+    catalogue,
+    context_summary,
+    device_context,
+    search,
+)
 from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
@@ -150,9 +156,7 @@ class DriverCatalogueScreen(Screen[None]):
             return
         self.context, self.context_ready = context, True
         self.rows = catalogue(self.plugin, context)
-        said = [f"{len(v)} {k}" for k, v in context.items() if isinstance(v, list)]
-        self.context_note = ("from the device: " + ", ".join(said)) if said else (
-            "nothing more to read from the device")
+        self.context_note = context_summary(context, self.connection.name)
         self.query_one("#driver-note", Static).update(self._note())
         self._fill(self.query_one("#driver-search", Input).value)
 

@@ -73,7 +73,7 @@ async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> Non
         for name in ("GET_SUPPORTED_FEATURES", "GET_FEATURE", "SET_FEATURE"):
             assert name in text
         assert "QUERY_HCA_CAP" not in text and "ACCESS_REG" not in text
-        assert "from the device: 6 features" in text
+        assert "6 features read from the device" in text
 
         await _open_form(pilot, "supported")
         await _preview(pilot)
@@ -130,7 +130,7 @@ async def test_pds_entries_catalogue_and_eperm_explained(
         text = shown(app)
         assert "pds device" in text and "RPC" in text and "counters-low" in text
         assert "QUERY_HCA_CAP" not in text
-        assert "1 entries" in text
+        assert "1 saved entries" in text
 
         form = await _open_form(pilot, "counters")
         assert form.query_one("#driver-field-op", Input).value == "0x2"  # the entry's
@@ -161,7 +161,7 @@ async def test_replay_of_a_cxl_capture_opens_the_cxl_catalogue(tmp_path: Path) -
         await _catalogue(pilot, opened=True)  # its features read from the recorded answer
         text = shown(app)
         assert "REPLAY" in text and "SET_FEATURE" in text and "QUERY_HCA_CAP" not in text
-        assert "from the device: 6 features" in text
+        assert "6 features read from the device" in text
 
 
 def test_simulate_pds_starts_the_tui_on_the_pds_simulator(
