@@ -24,7 +24,6 @@ class PlainNode:
     value: Leaf = None
     kind: str = "leaf"  # struct | array | leaf
     children: tuple[PlainNode, ...] = field(default=())
-    bit_offset: int = 0  # no byte linking: the whole node stands at the start
 
 
 def _label(index: int, item: object) -> str:
