@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="cx7",
         metavar="PROFILE",
-        help="start the TUI on a simulated device (cx6dx, cx7, bf3; default cx7)",
+        help="start the TUI on a simulated device (cx6dx, cx7, bf3, cxl-mem, pds; "
+        "default cx7)",
     )
     parser.add_argument("--root", help="sysfs/dev root to scan instead of / (for testing)")
     parser.add_argument("--capture", metavar="FILE", help="TUI: record the session to FILE")

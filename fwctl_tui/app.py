@@ -273,8 +273,9 @@ class FwctlApp(LearnActions, CaptureActions):
         self._update_recording_label()
         self._announce_recording()
         from fwctl_tui.screens.catalogue import CatalogueScreen
+        from fwctl_tui.screens.driver_catalogue import driver_catalogue
 
-        self.push_screen(CatalogueScreen())
+        self.push_screen(driver_catalogue(connection) or CatalogueScreen())  # cxl/pds/bnxt
         if self.dashboard_after_open:
             self.dashboard_after_open = False
             self.action_dashboard()
@@ -287,6 +288,8 @@ class FwctlApp(LearnActions, CaptureActions):
             return
         if self.workspace.connection is None:
             self.notify(f"Open a device first ({key_of(self, 'devices')}).", severity="warning")
+            return
+        if self._not_mlx5():  # an mlx5 plan (palette, history re-send) on a cxl/pds device
             return
         if message.plan.form_write is not None:  # a register write: read the device first
             self.busy = True
@@ -366,7 +369,11 @@ class FwctlApp(LearnActions, CaptureActions):
 
     def on_show_exchange(self, message: ShowExchange) -> None:
         """Re-open a past RPC: its result, or the explanation of the errno it got."""
+        from fwctl_tui.screens.driver_result import show_recorded
         from fwctl_tui.screens.result import ResultScreen
+
+        if show_recorded(self, message.exchange):  # cxl/pds/bnxt: their plug-in's screens
+            return
 
         if message.exchange.errno:
             self._show_errno(message.exchange, from_history=True)
@@ -408,9 +415,21 @@ class FwctlApp(LearnActions, CaptureActions):
             self.dashboard_after_open = True  # on the device list: open it, then watch
             self.post_message(OpenDeviceRequested(highlighted.name))
             return
+        if self._not_mlx5():  # the dashboard reads mlx5 port registers
+            return
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(session, connection.kernel_state(), port=port,
                                              clock=self.dashboard_clock))
+
+    def _not_mlx5(self) -> bool:
+        """Said and True when the open device is a cxl/pds/bnxt one (its own screens)."""
+        from fwctl_tui.connect import not_mlx5
+
+        connection = self.workspace.connection
+        why = not_mlx5(connection.entry) if connection is not None else None
+        if why:
+            self.notify(why, severity="warning", timeout=8)
+        return bool(why)
 
     def action_help(self) -> None:
         from fwctl_tui.screens.help import HelpScreen
@@ -429,19 +448,23 @@ def run_tui(args: argparse.Namespace) -> int:
     --simulate`), found before the screen is taken over: inside the TUI it could only
     surface as a failed device scan."""
     from fwctl_tui.cli import CliError
-    from fwctl_tui.connect import sim_profiles
+    from fwctl_tui.connect import driver_sim_host, sim_profiles
+    from fwctl_tui.drivers import simulator_profiles
 
-    profiles = sim_profiles()
+    profiles = (*sim_profiles(), *simulator_profiles())
     if args.simulate is not None and args.simulate not in profiles:
         raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
                        f"{', '.join(profiles)}")
+    # --simulate cxl-mem / pds: that plug-in's simulated device is the host listed
+    host = driver_sim_host(args.simulate) if args.simulate in simulator_profiles() else None
     scenario = getattr(args, "scenario", None)
     if scenario is not None:  # before the screen is taken over: a bad name is exit 2
         from fwctl_tui.cli.sim import start_scenario
 
         device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
         start_scenario(device, None if scenario == "none" else scenario)
-    app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
+    app = FwctlApp(host=host, root=args.root, profile=None if host else args.simulate,
+                   capture=args.capture,
                    device=getattr(args, "start_device", None),
                    # a named --device is a task already chosen: no tour in its way
                    first_start_tour=getattr(args, "start_device", None) is None,

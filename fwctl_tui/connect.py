@@ -103,9 +103,8 @@ class Connection:
 
 
 def sim_profiles() -> tuple[str, ...]:
-    """ConnectX profiles (the TUI's --simulate); sim:cxl-mem and sim:pds are
-    drivers.registry.simulator_profiles(), opened by DEVICE name until the TUI has their
-    screens."""
+    """ConnectX profiles; the TUI's --simulate also takes sim:cxl-mem and sim:pds
+    (drivers.registry.simulator_profiles())."""
     return tuple(_sim_module().PROFILES)
 
 
@@ -172,8 +171,8 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     if name == SIM_PREFIX:
         name += module.DEFAULT_PROFILE
     profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
-    if profile in SIM_DEVICES and host is None:
-        host = driver_sim_host(profile)
+    if profile in SIM_DEVICES and getattr(host, "profile", None) != profile:
+        host = driver_sim_host(profile)  # the ConnectX host given does not serve it
     elif profile not in SIM_DEVICES:
         _check_profile(module, profile)  # also with a host given: it knows only its own
     if host is None:

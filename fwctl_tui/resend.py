@@ -19,11 +19,15 @@ from fwctl_tui.capture_analysis import decoding
 from fwctl_tui.capture_analysis.diff import Change, diff_pair
 from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.decoders import changes_device_state
-from fwctl_tui.drivers.records import resend_refusal
+from fwctl_tui.drivers.base import DriverInputError
+from fwctl_tui.drivers.flow import scope_cost, send_built
+from fwctl_tui.drivers.records import Resend, rebuild
+from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.session import Session
+from fwctl_tui.uapi import TAINTING_SCOPES
 
 
 @dataclass
@@ -40,8 +44,14 @@ class ResendItem:
 
     @property
     def failed(self) -> bool:
-        """Re-sent and refused: an errno, or a firmware status other than OK."""
-        return self.now is not None and (self.now.errno != 0 or self.now.status != 0)
+        """Re-sent and refused: an errno, or a firmware status (cxl/pds/bnxt: return
+        code) other than OK."""
+        if self.now is None:
+            return False
+        driver = driver_outcome(self.now)
+        if driver is not None:
+            return driver != "OK"
+        return self.now.errno != 0 or self.now.status != 0
 
     @property
     def outcome_changed(self) -> bool:
@@ -84,7 +94,8 @@ class ResendReport:
     @property
     def newly_failed(self) -> int:
         """Re-sent records that fail now and did not in the recording (OK -> BAD_PARAM)."""
-        return sum(1 for item in self.items if item.failed and item.recorded.ok)
+        return sum(1 for item in self.items
+                   if item.failed and outcome_text(item.recorded) == "OK")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -126,19 +137,34 @@ def resend(
     *,
     allow_writes: bool = False,
     acknowledge_taint: bool = False,
+    device_type: str | None = None,
 ) -> ResendReport:
-    """Send each allowed record through `session` and diff the answer with the recording."""
+    """Send each allowed record through `session` and diff the answer with the recording;
+    with `device_type` (the target's), a record of another type is skipped, not sent."""
     report = ResendReport(session.device_name)
     for seq, recorded in records:
+        kind = str(recorded.meta.get("driver") or "mlx5")
+        if device_type not in (None, "unknown", kind):
+            report.items.append(ResendItem(seq, recorded, False, (
+                f"skipped: recorded on a {kind} device; {session.device_name} is a {device_type} "
+                "device")))
+            continue
+        try:
+            again = rebuild(recorded)  # a cxl/pds/bnxt record: its plug-in rebuilds it
+        except DriverInputError as err:
+            report.items.append(ResendItem(seq, recorded, False,
+                                           f"skipped: cannot rebuild it: {err.message}"))
+            continue
+        if again is not None:
+            report.items.append(_resend_driver(seq, recorded, again, session, allow_writes,
+                                               acknowledge_taint))
+            continue
         writes = is_write(recorded)
         preview = policy.preview(
             recorded.opcode, recorded.op_mod, recorded.scope, kernel_state(), is_write=writes
         )
         item = ResendItem(seq, recorded, False, "", preview=preview.facts())
-        driver_refusal = resend_refusal(recorded)  # cxl/pds/bnxt: not an mlx5 mailbox
-        if driver_refusal is not None:
-            item.reason = driver_refusal
-        elif writes and not allow_writes:
+        if writes and not allow_writes:
             item.reason = "skipped: writes device state (use --allow-writes)"
         elif preview.taints and not acknowledge_taint:
             item.reason = f"skipped: scope {recorded.scope.name} taints the kernel (use --yes)"
@@ -158,6 +184,28 @@ def resend(
     return report
 
 
+def _resend_driver(seq: int, recorded: Exchange, again: Resend, session: Session,
+                   allow_writes: bool, acknowledge_taint: bool) -> ResendItem:
+    """A cxl/pds/bnxt record: judged by its plug-in's rule, sent at the recorded scope,
+    and diffed field by field as the plug-in decodes both answers."""
+    built = again.built
+    item = ResendItem(seq, recorded, False, "", preview=[
+        ("Driver", f"{again.plugin.type_name}: {built.command.scope_rule}"),
+        ("Taint", scope_cost(recorded.scope))])
+    if again.writes and not allow_writes:
+        item.reason = f"skipped: writes device state ({again.why_write}; use --allow-writes)"
+    elif recorded.scope in TAINTING_SCOPES and not acknowledge_taint:
+        item.reason = f"skipped: scope {recorded.scope.name} taints the kernel (use --yes)"
+    else:
+        item.now = send_built(session, again.plugin, built, label=recorded.command)
+        item.sent = True
+        item.changes, note = diff_pair(recorded, item.now)
+        item.reason = _sent_reason(item)
+        if note:
+            item.reason += f"; {note}"
+    return item
+
+
 def _sent_reason(item: ResendItem) -> str:
     """What happened to a re-sent record, failures first, with how the outcome moved."""
     now, recorded = item.now, item.recorded
@@ -172,7 +220,7 @@ def _sent_reason(item: ResendItem) -> str:
             reason = f"sent: status changed {before} -> {after}"
         if now.errno and now.detail:
             reason += f" ({now.detail})"
-        elif not now.errno and now.syndrome:
+        elif not now.errno and now.syndrome and driver_outcome(now) is None:  # mlx5 only
             reason += f" (syndrome 0x{now.syndrome:08x})"
         return reason
     if before != after:

@@ -260,7 +260,8 @@ def _run_against(args: argparse.Namespace, capture: Capture, flt: _Both) -> int:
         records = ((item.seq, item.exchange) for item in _selected(capture, flt)
                    if item.exchange is not None)
         report = resend(records, session, connection.kernel_state,
-                        allow_writes=args.allow_writes, acknowledge_taint=args.yes)
+                        allow_writes=args.allow_writes, acknowledge_taint=args.yes,
+                        device_type=connection.entry.device_type)
     if args.json:
         print_json(report.as_json())
     else:

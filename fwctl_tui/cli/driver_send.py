@@ -26,7 +26,8 @@ from fwctl_tui.cli.recording import exit_code, recording
 from fwctl_tui.cli.send_preview import CANCELLED, is_terminal
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
-from fwctl_tui.drivers.pds_entries import EntryError, load_book
+from fwctl_tui.drivers.flow import DeviceContext, device_context
+from fwctl_tui.drivers.pds_entries import EntryError
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.kernel_rules.core import Verdict
@@ -113,21 +114,11 @@ def _kernel_answer(type_name: str, verdict: Verdict) -> dict[str, Any]:
     return {"accepted": True, "verdict": "accepted"}
 
 
-def _context(plugin: DriverPlugin, conn: Connection, command: str) -> dict[str, Any]:
-    if plugin.type_name == "pds":
-        try:
-            return {"entries": load_book(conn.name)}
-        except EntryError as err:
-            raise CliError(str(err)) from None
-    if plugin.type_name != "cxl" or command.upper() == "GET_SUPPORTED_FEATURES":
-        return {}
-    listing = plugin.build("GET_SUPPORTED_FEATURES", {})
-    result = conn.device.rpc(Scope.CONFIGURATION, listing.request, listing.out_len)
-    if result.errno:
-        return {}  # the command itself will meet (and explain) the same refusal
-    decoded = plugin.decode(listing, result.data())
-    return {"features": decoded.get("features", []),
-            "supported_feats": decoded.get("supported_feats")}
+def _context(plugin: DriverPlugin, conn: Connection, command: str) -> DeviceContext:
+    try:
+        return device_context(plugin, conn.name, conn.device, command)
+    except EntryError as err:
+        raise CliError(str(err)) from None
 
 
 def _scope(text: str | None, built: Built) -> Scope:

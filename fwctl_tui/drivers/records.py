@@ -6,9 +6,10 @@ and capture_analysis/listing.summary ask here first and fall back to mlx5 for re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from fwctl_tui.drivers.base import Built, DriverInputError
+from fwctl_tui.drivers.base import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.registry import TYPE_NAMES, plugin_for
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.textsafe import printable
@@ -37,6 +38,12 @@ def _decoded(kind: str, exchange: Exchange) -> dict[str, Any]:
         command = plugin.commands()[0]
     built = Built(command, exchange.request, exchange.out_cap, exchange.scope)
     return plugin.decode(built, exchange.reply or b"")
+
+
+def decoded(exchange: Exchange) -> dict[str, Any] | None:
+    """A cxl/pds/bnxt record's reply as its plug-in decodes it; None for mlx5 records."""
+    kind = _driver(exchange)
+    return None if kind is None or exchange.errno else _decoded(kind, exchange)
 
 
 def outcome(exchange: Exchange) -> str | None:
@@ -138,12 +145,42 @@ def question(exchange: Exchange) -> dict[str, Any] | None:
     return {"command": exchange.command, "scope": exchange.scope.name, "index": index}
 
 
-def resend_refusal(exchange: Exchange) -> str | None:
-    """Why `replay --against` does not re-send this record (None: an mlx5 record it
-    judges itself). Re-sending needs the plug-in's scope rule and, for pds, new payload
-    buffers; until then cxl/pds/bnxt records are listed as skipped with this reason."""
+@dataclass(frozen=True)
+class Resend:
+    """A cxl/pds/bnxt record made ready to send again (`replay --against`)."""
+
+    plugin: DriverPlugin
+    built: Built  # at the recorded scope; pds: new payload buffers, pointers set
+    writes: bool  # may change the device: skipped without --allow-writes
+    why_write: str  # what makes it count as a write, for the skip reason
+
+
+def rebuild(exchange: Exchange) -> Resend | None:
+    """The request of a recorded cxl/pds/bnxt exchange, rebuilt by its plug-in from the
+    recorded bytes (and, for pds, the payload prepare_record kept in meta); None for an
+    mlx5 record. DriverInputError when the record cannot be rebuilt (says why)."""
     kind = _driver(exchange)
     if kind is None:
         return None
-    return (f"skipped: re-sending {kind} records is not offered (replay:FILE answers them; "
-            f"send them again with `fwctl-tui send DEVICE {exchange.command} ...`)")
+    plugin = plugin_for(kind)
+    if kind != "pds":
+        try:
+            command = plugin.command(exchange.command)
+        except DriverInputError:
+            command = plugin.commands()[0]
+        built = Built(command, exchange.request, exchange.out_cap, exchange.scope)
+        return Resend(plugin, built, command.is_write, f"{command.name} writes the device")
+    from fwctl_tui.sim.pds import layout
+
+    meta = exchange.meta.get("pds")
+    if len(exchange.request) < layout.SIZE or not isinstance(meta, dict):
+        raise DriverInputError(f"the record holds no {layout.SIZE}-byte struct fwctl_rpc_pds "
+                               "with its payload (meta pds.in_payload)", "request")
+    values = {"ep": str(layout.get(exchange.request, "in.ep")),
+              "op": str(layout.get(exchange.request, "in.op")),
+              "payload": str(meta.get("in_payload", "")),
+              "response_len": str(layout.get(exchange.request, "out.len")),
+              "scope": exchange.scope.name}
+    built = plugin.build("RPC", values)
+    return Resend(plugin, built, True, "what a pds operation does is known only to the "
+                  "firmware (fwctl cannot tell a read from a write)")

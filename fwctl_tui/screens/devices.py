@@ -254,8 +254,10 @@ class DevicesScreen(Screen[None]):
         entry = self.entries[table.cursor_row]
         if self._is_open(entry):  # back to its catalogue: the session and history go on
             from fwctl_tui.screens.catalogue import CatalogueScreen
+            from fwctl_tui.screens.driver_catalogue import driver_catalogue
 
-            self.app.push_screen(CatalogueScreen())
+            app: Any = self.app
+            self.app.push_screen(driver_catalogue(app.workspace.connection) or CatalogueScreen())
             return
         if not entry.can_open:
             self.app.push_screen(ErrorScreen(

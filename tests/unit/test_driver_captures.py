@@ -101,11 +101,3 @@ def test_diff_sees_a_pds_payload_change(tmp_path) -> None:
     assert pair.key["index"] == {"ep": 2, "op": 1, "payload": "01000000", "response_len": 4}
     assert [(c.field, c.a, c.b) for c in pair.changes] == [("response", "00100000",
                                                             "00200000")]
-
-
-def test_resend_of_cxl_records_is_refused_clearly(capsys) -> None:
-    code = main(["replay", str(CXL), "--against", "sim:cxl-mem", "--json"])
-    doc = json.loads(capsys.readouterr().out)
-    assert code == 0 and doc["skipped"] == 7
-    assert all("re-sending cxl records is not offered" in item["reason"]
-               for item in doc["records"]), doc

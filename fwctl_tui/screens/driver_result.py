@@ -1,0 +1,174 @@
+"""Sending a cxl, pds or bnxt request off the UI thread, and the screen of its answer.
+
+The send runs in the App's "device" worker group (so the App's one failure handler, its
+busy badge and its quit question cover it, as for mlx5) and through the open session,
+so it lands in the history and, prepared by the plug-in, in the capture. An errno is
+explained by the plug-in in its driver's terms; a reply is decoded by the plug-in and
+shown as a tree beside the bytes that crossed the ioctl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, Protocol, TypeVar, cast
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
+from fwctl_tui.drivers.flow import send_built
+from fwctl_tui.drivers.plain_tree import plain_tree
+from fwctl_tui.drivers.records import Resend, decoded, rebuild
+from fwctl_tui.errors import explain
+from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.detached import run_detached
+from fwctl_tui.screens.error import ErrorScreen
+from fwctl_tui.screens.workspace import Workspace
+from fwctl_tui.textsafe import printable
+from fwctl_tui.widgets.decoded_tree import DecodedTree
+from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.hex_view import HexView, pane_width
+
+HEX_BYTES_PER_LINE = 8
+R = TypeVar("R")  # whatever the App returns
+
+
+class DriverHost(Protocol):
+    """What the send needs of the App (FwctlApp): the workspace and its busy state."""
+
+    workspace: Workspace
+    busy: bool
+    rpc_in_flight: str | None
+
+
+def show_recorded(app: App[R], exchange: Exchange) -> bool:
+    """Re-open a cxl/pds/bnxt exchange of the history as its plug-in sees it; False for
+    an mlx5 one (the mlx5 result screen shows it)."""
+    again = rebuild_or_none(exchange)
+    if again is None:
+        return False
+    show_answer(app, again.plugin, again.built, exchange)
+    return True
+
+
+def rebuild_or_none(exchange: Exchange) -> Resend | None:
+    try:
+        return rebuild(exchange)
+    except DriverInputError:
+        return None
+
+
+def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built) -> None:
+    """Send `built` in the App's device worker; the result (or error) screen follows."""
+    host = cast(DriverHost, app)
+    session = host.workspace.session
+    if session is None:
+        app.notify("Open a device first.", severity="warning")
+        return
+    if host.busy:
+        app.notify("An RPC is still in flight; wait for it.", severity="warning")
+        return
+    host.busy = True
+    host.rpc_in_flight = built.command.name
+
+    async def run() -> None:
+        exchange = await run_detached("fwctl-rpc", send_built, session, plugin, built)
+        for problem in host.workspace.take_unrecorded():
+            app.notify(problem, title="recording", severity="error", timeout=10)
+        show_answer(app, plugin, built, exchange)
+
+    app.run_worker(run(), name=f"send {built.command.name}", group="device",
+                   exclusive=True, exit_on_error=False)
+
+
+def show_answer(app: App[R], plugin: DriverPlugin, built: Built,
+                exchange: Exchange) -> None:
+    """The result screen, or the plug-in's explanation of the errno."""
+    if exchange.errno:
+        name = explain(exchange.errno).name
+        detail = f"\n\nDriver detail: {exchange.detail}" if exchange.detail else ""
+        app.push_screen(ErrorScreen(
+            f"{built.command.name} failed with {name} at scope {exchange.scope.name}",
+            printable(plugin.explain(built, exchange.errno)) + printable(detail),
+            "Nothing changed on the device. Change the request or its scope and send it "
+            "again; the rule above is the kernel driver's."))
+        return
+    app.push_screen(DriverResultScreen(plugin, built, exchange))
+
+
+def outcome(decoded: Mapping[str, object]) -> tuple[str, bool]:
+    """('OK', True), or the firmware's return code as the plug-in named it, False."""
+    for key in ("retval", "error_code"):
+        code = decoded.get(key)
+        if code:
+            return str(decoded.get(f"{key}_name") or f"{key} {code}"), False
+    return "OK", True
+
+
+class DriverResultScreen(Screen[None]):
+    """The decoded reply (tree) beside its bytes (hex)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="driver_result_back",
+                tooltip="Back to the command's form"),
+    ]
+    DEFAULT_CSS = """
+    #driver-result-head { height: auto; padding: 0 1; }
+    #driver-result-body { height: 1fr; border: round $primary; }
+    #driver-result-tree { width: 1fr; }
+    #driver-result-hex { border-left: solid $secondary; }
+    """
+    HELP = (
+        "Result\n\nThe reply as the device type's plug-in decodes it (left) and the bytes "
+        "the kernel returned (right). The title says the command, the reply length, the "
+        "time and the outcome: OK, or the firmware's return code by name."
+    )
+
+    def __init__(self, plugin: DriverPlugin, built: Built, exchange: Exchange) -> None:
+        super().__init__()
+        self.plugin = plugin
+        self.built = built
+        self.exchange = exchange
+        # a recorded exchange decodes from what was recorded (pds: meta's payloads)
+        self.decoded = decoded(exchange) or plugin.decode(built, exchange.reply or b"")
+
+    def compose(self) -> ComposeResult:
+        yield DeviceBar()
+        yield Static(self._head(), id="driver-result-head")
+        with Horizontal(id="driver-result-body"):
+            yield DecodedTree("reply", id="driver-result-tree")
+            hex_view = HexView(self.exchange.reply or b"", id="driver-result-hex")
+            hex_view.styles.width = pane_width(HEX_BYTES_PER_LINE) + 1
+            yield hex_view
+        yield Footer()
+
+    def _head(self) -> Text:
+        text = Text()
+        problems = self.decoded.get("problems") or []
+        for problem in problems if isinstance(problems, list) else []:
+            text.append(f"not decoded: {printable(str(problem))}\n", style="yellow")
+        said, ok = outcome(self.decoded)
+        if not ok:
+            text.append(f"The firmware answered {printable(said)}: the command did not "
+                        "succeed.", style="bold red")
+        else:
+            text.append(f"{self.plugin.type_name} · {printable(self.built.command.summary)}",
+                        style="dim")
+        return text
+
+    def on_mount(self) -> None:
+        ex = self.exchange
+        said, _ = outcome(self.decoded)
+        title = (f"{ex.command} · {ex.out_len} B · {ex.duration_ns / 1e6:.1f} ms · "
+                 f"{printable(said)}")
+        self.query_one("#driver-result-body").border_title = title
+        tree = self.query_one("#driver-result-tree", DecodedTree)
+        tree.show(plain_tree("reply", self.decoded), f"{ex.command} ({self.plugin.type_name})")
+        tree.focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,180 @@
+"""cxl and pds devices in the TUI: their own catalogue, form, preview, send and result.
+
+Each test drives one whole flow on a simulated device (sim:cxl-mem, sim:pds) through the
+driver plug-in screens and asserts on what the screen shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Checkbox, Input
+from ui_support import make_app, messages, open_first_device, shown, wait_until
+
+from fwctl_tui.app import FwctlApp, run_tui
+from fwctl_tui.capture_analysis.decoding import outcome
+from fwctl_tui.capture_analysis.listing import summary
+from fwctl_tui.captures.loader import load_capture
+from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
+from fwctl_tui.screens.driver_command import DriverCommandScreen
+from fwctl_tui.screens.driver_preview import DriverPreviewScreen
+from fwctl_tui.screens.driver_result import DriverResultScreen
+from fwctl_tui.screens.error import ErrorScreen
+from fwctl_tui.screens.history import HistoryScreen
+from fwctl_tui.sim.cxl.simdev import build_host as cxl_host
+from fwctl_tui.sim.pds.simdev import build_host as pds_host
+
+pytestmark = pytest.mark.usefixtures("pinned_time")
+MOCK_FEATURE = "ffffffff-ffff-ffff-ffff-ffffffffffff"  # cxl_test's mock: COLD_RESET effects
+
+
+async def _catalogue(pilot: Pilot[Any], *, opened: bool = False) -> DriverCatalogueScreen:
+    """The catalogue, once the device's context is read; `opened`: --device opened it."""
+    if not opened:
+        await open_first_device(pilot)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, DriverCatalogueScreen)
+                     and pilot.app.screen.context_ready, "the device's own catalogue")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DriverCatalogueScreen)
+    return screen
+
+
+async def _open_form(pilot: Pilot[Any], query: str) -> DriverCommandScreen:
+    await pilot.press("slash", *query, "enter", "enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, DriverCommandScreen),
+                     f"the form of {query}")
+    screen = pilot.app.screen
+    assert isinstance(screen, DriverCommandScreen)
+    return screen
+
+
+async def _preview(pilot: Pilot[Any]) -> DriverPreviewScreen:
+    await pilot.press("ctrl+j")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, DriverPreviewScreen),
+                     "the preview")
+    screen = pilot.app.screen
+    assert isinstance(screen, DriverPreviewScreen)
+    return screen
+
+
+async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> None:
+    capture = tmp_path / "cxl-session.jsonl"
+    app = make_app(tmp_path, host=cxl_host(persistent=False),  # type: ignore[arg-type]
+                   capture=capture)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _catalogue(pilot)
+        text = shown(app)
+        for name in ("GET_SUPPORTED_FEATURES", "GET_FEATURE", "SET_FEATURE"):
+            assert name in text
+        assert "QUERY_HCA_CAP" not in text and "ACCESS_REG" not in text
+        assert "6 features read from the device" in text
+
+        await _open_form(pilot, "supported")
+        await _preview(pilot)
+        assert "no taint" in shown(app)
+        await pilot.press("enter")  # a read: Send has the focus
+        await wait_until(pilot, lambda: isinstance(app.screen, DriverResultScreen),
+                         "the Get Supported Features result")
+        result = shown(app)
+        assert "Patrol Scrub Control" in result and "GET_SUPPORTED_FEATURES" in result
+        assert "SUCCESS" in result or "OK" in result
+        assert app.workspace.session is not None
+        assert app.workspace.session.history[-1].meta["driver"] == "cxl"
+
+        await pilot.press("escape", "escape")  # result -> form -> catalogue
+        await wait_until(pilot, lambda: isinstance(app.screen, DriverCatalogueScreen),
+                         "back on the catalogue")
+        form = await _open_form(pilot, "set_feature")
+        form.query_one("#driver-field-feature", Input).value = MOCK_FEATURE
+        form.query_one("#driver-field-data", Input).value = "01020304"
+        preview = await _preview(pilot)
+        said = shown(app)
+        assert "DEBUG_WRITE" in said and "taints the running kernel" in said
+        assert "CONFIG_CHANGE_COLD_RESET" in said  # the feature's effects, from the device
+        send = preview.query_one("#driver-preview-send", Button)
+        assert send.disabled  # until the acknowledgement is ticked
+        preview.query_one("#driver-preview-ack", Checkbox).value = True
+        await wait_until(pilot, lambda: not send.disabled, "Send enabled by the tick")
+        send.press()
+        await wait_until(pilot, lambda: isinstance(app.screen, DriverResultScreen),
+                         "the Set Feature result")
+        assert "SET_FEATURE · 16 B · 0.4 ms · OK" in shown(app)
+        assert app.workspace.kernel_state().tainted  # the simulated kernel, J set
+    with load_capture(capture) as recorded:  # recorded as `send` records them
+        listed = [(ex.command, outcome(ex), summary(ex)) for ex in recorded.exchanges()]
+    assert [row[:2] for row in listed] == [("GET_SUPPORTED_FEATURES", "OK"),
+                                           ("SET_FEATURE", "OK")]
+    assert listed[0][2].startswith("6 features: Patrol Scrub Control")
+
+
+async def test_pds_entries_catalogue_and_eperm_explained(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--device sim:pds opens the pds catalogue (the ConnectX host stays for the rest);
+    a saved entry whose scope is below its operation's is refused with EPERM, explained."""
+    monkeypatch.setenv("FWCTL_TUI_PDS_ENTRIES_DIR", str(tmp_path / "entries"))
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "sim_pds.json").write_text(json.dumps({"entries": [
+        {"name": "counters-low", "endpoint": 1, "operation": 2, "scope": "CONFIGURATION",
+         "response_len": 16, "summary": "debug counters, asked at too low a scope"}]}))
+    monkeypatch.setattr("fwctl_tui.connect.driver_sim_host",
+                        lambda profile: pds_host(persistent=False))
+    app = make_app(tmp_path, device="sim:pds")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _catalogue(pilot, opened=True)
+        text = shown(app)
+        assert "pds device" in text and "RPC" in text and "counters-low" in text
+        assert "QUERY_HCA_CAP" not in text
+        assert "1 saved entries" in text
+
+        form = await _open_form(pilot, "counters")
+        assert form.query_one("#driver-field-op", Input).value == "0x2"  # the entry's
+        await _preview(pilot)
+        said = shown(app)
+        assert "endpoint" in said and "0x1" in said
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the refusal")
+        said = shown(app)
+        assert "failed with EPERM at scope CONFIGURATION" in said
+        assert "needs a higher scope" in said and "not EBADMSG" in said
+
+        await pilot.press("escape", "f2")  # the history re-opens it, explained the same way
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the re-opened")
+        assert "needs a higher scope" in shown(app)
+        await pilot.press("escape", "ctrl+j", "f6")  # mlx5 re-send and dashboard: refused
+        await wait_until(pilot, lambda: len(messages(app)) >= 2, "the refusals said")
+        assert all("sim:pds is a pds fwctl device" in m for m in messages(app))
+        assert isinstance(app.screen, HistoryScreen)  # no mlx5 preview, no dashboard
+
+
+async def test_replay_of_a_cxl_capture_opens_the_cxl_catalogue(tmp_path: Path) -> None:
+    capture = Path(__file__).parents[2] / "captures" / "07-cxl-features.jsonl"
+    app = make_app(tmp_path, device=f"replay:{capture}")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _catalogue(pilot, opened=True)  # its features read from the recorded answer
+        text = shown(app)
+        assert "REPLAY" in text and "SET_FEATURE" in text and "QUERY_HCA_CAP" not in text
+        assert "6 features read from the device" in text
+
+
+def test_simulate_pds_starts_the_tui_on_the_pds_simulator(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[FwctlApp] = []
+    monkeypatch.setattr(FwctlApp, "run", lambda self: started.append(self))
+    monkeypatch.setattr("fwctl_tui.connect.driver_sim_host",
+                        lambda profile: {"pds": pds_host, "cxl-mem": cxl_host}[profile](
+                            persistent=False))
+    for profile, kind in (("pds", "pds"), ("cxl-mem", "cxl")):
+        args = argparse.Namespace(simulate=profile, root=None, capture=None,
+                                  start_device=None, scenario=None, open_lessons=False)
+        assert run_tui(args) == 0
+        entries = started[-1].workspace.source.entries()
+        assert [(e.name, e.kind, e.device_type) for e in entries] == [
+            (f"sim:{profile}", "simulated", kind)]
