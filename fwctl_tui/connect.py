@@ -24,7 +24,7 @@ from fwctl_tui.discovery import (
     sysfs_root,
     with_info,
 )
-from fwctl_tui.drivers.registry import SIM_DEVICES, simulator_profiles
+from fwctl_tui.drivers.registry import SIM_DEVICES, TYPE_NAMES, simulator_profiles
 from fwctl_tui.errors import Explanation, explain
 from fwctl_tui.hoststate import read_host_state
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
@@ -251,7 +251,8 @@ _DRIVER_SIM_TYPES = {"cxl-mem": "cxl", "pds": "pds"}
 
 
 def _capture_type(path: str) -> str | None:
-    """The device type a capture's header names (None: unreadable, opening says why)."""
+    """The device type a capture's header names, when it is one we have a plug-in for
+    (None: unreadable or unknown; opening the capture says why)."""
     from fwctl_tui.captures.loader import load_capture
 
     try:
@@ -260,7 +261,7 @@ def _capture_type(path: str) -> str | None:
     except (OSError, ValueError):
         return None
     kind = device.get("device_type") if isinstance(device, dict) else None
-    return kind if isinstance(kind, str) and kind != "unknown" else None
+    return kind if kind in TYPE_NAMES else None  # a stranger's header names anything
 
 
 def boot_id() -> str:
