@@ -391,6 +391,7 @@ wall_time(Scanner *s, const char *digits, Py_ssize_t len, double *out)
     return 0.0 <= *out && *out <= s->max_wall;
 }
 
+/* The line's Read; NULL with no error set when the loader must read it after all. */
 static PyObject *
 build_read(Scanner *s, const char *data, const Line *line)
 {
@@ -399,7 +400,7 @@ build_read(Scanner *s, const char *data, const Line *line)
     if (usable < 0)
         return NULL;
     if (!usable)
-        return PyLong_FromSsize_t(line->index);
+        return NULL;  /* no error set: the careful loader's */
     Wanted *w = &s->wanted[line->wanted];
     PyObject *read = s->read_type->tp_alloc(s->read_type, READ_FIELDS);
     if (read == NULL)
@@ -424,11 +425,11 @@ build_read(Scanner *s, const char *data, const Line *line)
 }
 
 PyDoc_STRVAR(scan_doc,
-"scan(buffer, position, final) -> (items, position)\n\n"
+"scan(buffer, position, final) -> (items, position, deferred)\n\n"
 "The records of the whole lines of `buffer` (bytes) from `position` (and its unterminated\n"
 "rest when `final`), up to `batch` items: a Read for each successful reply to a wanted\n"
-"request, the record index (int) of each line the careful loader must read.  Call again\n"
-"from the returned position while a full batch comes back.");
+"request, the record index (int) of each line the careful loader must read (`deferred`\n"
+"of them).  Call again from the returned position while a full batch comes back.");
 
 static PyObject *
 Scanner_scan(Scanner *s, PyObject *const *args, Py_ssize_t nargs)
@@ -463,20 +464,26 @@ Scanner_scan(Scanner *s, PyObject *const *args, Py_ssize_t nargs)
     Py_BEGIN_ALLOW_THREADS
     count = match_lines(s, data, size, &position, final);
     Py_END_ALLOW_THREADS
-    PyObject *result = NULL, *at = NULL, *items = PyList_New(count);
+    PyObject *result = NULL, *at = NULL, *deferred = NULL, *items = PyList_New(count);
+    Py_ssize_t indexes = 0;
     for (Py_ssize_t i = 0; items != NULL && i < count; i++) {
         const Line *line = &s->lines[i];  /* still ours: busy until the end */
-        PyObject *item = line->kind == READ ? build_read(s, data, line)
-                                            : PyLong_FromSsize_t(line->index);
+        PyObject *item = line->kind == READ ? build_read(s, data, line) : NULL;
+        if (item == NULL && !PyErr_Occurred()) {  /* the careful loader's */
+            item = PyLong_FromSsize_t(line->index);
+            indexes++;
+        }
         if (item == NULL)
             Py_CLEAR(items);
         else
             PyList_SET_ITEM(items, i, item);
     }
-    if (items != NULL && (at = PyLong_FromSsize_t(position)) != NULL)
-        result = PyTuple_Pack(2, items, at);
+    if (items != NULL && (at = PyLong_FromSsize_t(position)) != NULL &&
+        (deferred = PyLong_FromSsize_t(indexes)) != NULL)
+        result = PyTuple_Pack(3, items, at, deferred);
     Py_XDECREF(items);
     Py_XDECREF(at);
+    Py_XDECREF(deferred);
     s->busy = 0;
     return result;
 }

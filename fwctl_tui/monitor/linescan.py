@@ -62,10 +62,12 @@ class Scanner:
         self.index += 1
         return self.index - 1
 
-    def scan(self, buffer: bytes, position: int, final: bool) -> tuple[list[Any], int]:
+    def scan(self, buffer: bytes, position: int, final: bool) -> tuple[list[Any], int, int]:
         """Up to `batch` items of the whole lines of `buffer` from `position` (and its
-        unterminated rest when `final`), and where the next call starts."""
+        unterminated rest when `final`), where the next call starts, and how many of the
+        items are record indexes for the careful loader."""
         items: list[Any] = []
+        deferred = 0
         size = len(buffer)
         while len(items) < self._batch and position < size:
             newline = buffer.find(b"\n", position)
@@ -79,9 +81,12 @@ class Scanner:
             index = self.index
             self.index += 1
             read = self._line(line)
-            if read is not None:
-                items.append(index if read is True else read)
-        return items, position
+            if read is True:
+                items.append(index)
+                deferred += 1
+            elif read is not None:
+                items.append(read)
+        return items, position, deferred
 
     def _line(self, line: bytes) -> Any:
         """None (skipped), True (the careful loader's) or the Read of one line."""
