@@ -173,7 +173,7 @@ class _Scan:
     def resolved(self, items: list[Any]) -> list[Read]:
         """The items with each record index replaced by what the careful loader reads
         there (up to where the loader stopped)."""
-        out = []
+        out: list[Read] = []
         for item in items:
             if type(item) is int:
                 out += self.careful(item)
