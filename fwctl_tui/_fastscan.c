@@ -267,16 +267,14 @@ match(const Scanner *s, const char *line, Py_ssize_t n, Line *out)
         return SKIP;
     Py_ssize_t reply_len = close - reply;
     if (reply_len % 2 != 0 || reply_len > s->max_hex)
-        return CAREFUL;
-    for (Py_ssize_t i = 0; i < reply_len; i++)
-        if (HEX[(unsigned char)reply[i]] < 0)
-            return CAREFUL;
+        return CAREFUL;  /* (its digits are checked as they are decoded, in build_read) */
     out->reply = reply - line;
     out->reply_len = reply_len;
     Py_ssize_t at = 2 * s->status_byte;
     if (at + 1 >= reply_len || HEX[(unsigned char)reply[at]] != 0 ||
         HEX[(unsigned char)reply[at + 1]] != 0)
-        return SKIP;  /* empty, or the firmware's status is not 0 */
+        return SKIP;  /* empty, or the firmware's status is not 0: never read, whether or
+                         not the rest is hex (the loader reads nothing of it either) */
     return READ;
 }
 
@@ -337,7 +335,8 @@ scratch(Scanner *s, Py_ssize_t size)
     return s->scratch;
 }
 
-/* The reply's bytes: the last one of the same request again when unchanged. */
+/* The reply's bytes: the last one of the same request again when unchanged; NULL with
+ * no error set when a digit is not hex (the careful loader's). */
 static PyObject *
 reply_bytes(Scanner *s, Wanted *w, const char *hex, Py_ssize_t hex_len)
 {
@@ -345,8 +344,14 @@ reply_bytes(Scanner *s, Wanted *w, const char *hex, Py_ssize_t hex_len)
     char *out = scratch(s, size + 1);
     if (out == NULL)
         return NULL;
-    for (Py_ssize_t i = 0; i < size; i++)
-        out[i] = (char)(HEX[(unsigned char)hex[2 * i]] << 4 | HEX[(unsigned char)hex[2 * i + 1]]);
+    int bad = 0;  /* HEX is -1 for a non-digit: any one makes it negative */
+    for (Py_ssize_t i = 0; i < size; i++) {
+        int high = HEX[(unsigned char)hex[2 * i]], low = HEX[(unsigned char)hex[2 * i + 1]];
+        bad |= high | low;
+        out[i] = (char)((unsigned)high << 4 | (unsigned)low);
+    }
+    if (bad < 0)
+        return NULL;
     if (w->last_reply != NULL && PyBytes_GET_SIZE(w->last_reply) == size &&
         memcmp(PyBytes_AS_STRING(w->last_reply), out, (size_t)size) == 0)
         return Py_NewRef(w->last_reply);
@@ -409,8 +414,10 @@ build_read(Scanner *s, const char *data, const Line *line)
     PyObject *item = Py_NewRef(w->key);
     for (int i = 0; item != NULL; i++) {
         PyTuple_SET_ITEM(read, i, item);
-        if (i == READ_FIELDS - 1)
+        if (i == READ_FIELDS - 1) {
+            PyObject_GC_UnTrack(read);  /* str, bytes, int, float: it can hold no cycle */
             return read;
+        }
         switch (i + 1) {
         case 1: item = command_text(w, data + line->command, line->command_len); break;
         case 2: item = Py_NewRef(w->request); break;

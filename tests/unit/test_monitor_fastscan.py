@@ -116,7 +116,7 @@ def _damaged(lines: list[bytes]) -> list[bytes]:
     out = [lines[0]]
     records = [line for line in lines[1:] if line]
     for i, line in enumerate(records):
-        kind = i % 32
+        kind = i % 33
         doc = json.loads(line)
         if kind == 1:
             line = line[: len(line) // 2]  # broken JSON
@@ -183,6 +183,9 @@ def _damaged(lines: list[bytes]) -> list[bytes]:
             line = _edit(line, b'"out_len":', b'"out_len":-0')  # -0 is 0: valid, read
         elif kind == 31:
             line = b" \t" + line  # leading whitespace: valid JSON, careful only
+        elif kind == 32:  # a letter past f inside the reply: valid JSON, not hex
+            line = line.replace(b'"reply":"' + doc["reply"].encode(),
+                                b'"reply":"' + doc["reply"][:-3].encode() + b"g00")
         out.append(line)
         if kind == 3:
             out.append(b" \t\r\x0b\x0c")  # a blank line: no record, no index
