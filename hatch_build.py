@@ -6,7 +6,7 @@ built in place (so an editable install imports it from the source tree) and, for
 regular wheel, added to it. Without a C compiler or the Python headers the install
 still succeeds, with a warning, and each has a pure-Python twin doing the same work:
 fwctl_tui/marshal.py, about 1.4 µs slower per RPC, and fwctl_tui/monitor/linescan.py,
-about 6 µs slower per record (BENCHMARKS.md).
+about 4 µs slower per record (BENCHMARKS.md).
 """
 
 from __future__ import annotations

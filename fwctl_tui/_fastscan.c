@@ -271,10 +271,14 @@ match(const Scanner *s, const char *line, Py_ssize_t n, Line *out)
     out->reply = reply - line;
     out->reply_len = reply_len;
     Py_ssize_t at = 2 * s->status_byte;
-    if (at + 1 >= reply_len || HEX[(unsigned char)reply[at]] != 0 ||
-        HEX[(unsigned char)reply[at + 1]] != 0)
-        return SKIP;  /* empty, or the firmware's status is not 0: never read, whether or
-                         not the rest is hex (the loader reads nothing of it either) */
+    if (at + 1 >= reply_len)
+        return SKIP;  /* empty, or too short to hold a status: the loader reads nothing */
+    for (Py_ssize_t i = 0; i <= at + 1; i++)
+        if (HEX[(unsigned char)reply[i]] < 0)
+            return CAREFUL;  /* (bytes.fromhex skips white space: the loader decides) */
+    if (HEX[(unsigned char)reply[at]] != 0 || HEX[(unsigned char)reply[at + 1]] != 0)
+        return SKIP;  /* the firmware's status is not 0: never read, whether or not the
+                         rest is hex (the loader reads nothing of it either) */
     return READ;
 }
 

@@ -3,8 +3,9 @@
 It accepts exactly the lines the compiled scan accepts (the recorder's canonical form,
 every value in the careful loader's range) with one regular expression over the summary
 keys, and hands back the same items: a Read per successful reply to a wanted request,
-the record index of every line the careful loader must read. About 6 µs a record slower
-than the compiled scan (BENCHMARKS.md); tests/unit/test_monitor_fastscan.py runs both.
+the record index of every line the careful loader must read. About 4 µs a record slower
+than the compiled scan in a whole replay (BENCHMARKS.md);
+tests/unit/test_monitor_fastscan.py runs both.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ def _damaged(lines: list[bytes]) -> list[bytes]:
     out = [lines[0]]
     records = [line for line in lines[1:] if line]
     for i, line in enumerate(records):
-        kind = i % 33
+        kind = i % 34
         doc = json.loads(line)
         if kind == 1:
             line = line[: len(line) // 2]  # broken JSON
@@ -186,6 +186,9 @@ def _damaged(lines: list[bytes]) -> list[bytes]:
         elif kind == 32:  # a letter past f inside the reply: valid JSON, not hex
             line = line.replace(b'"reply":"' + doc["reply"].encode(),
                                 b'"reply":"' + doc["reply"][:-3].encode() + b"g00")
+        elif kind == 33:  # white space around the hex: bytes.fromhex reads it, a shorter reply
+            line = line.replace(b'"reply":"' + doc["reply"].encode(),
+                                b'"reply":" ' + doc["reply"][:-2].encode() + b" ")
         out.append(line)
         if kind == 3:
             out.append(b" \t\r\x0b\x0c")  # a blank line: no record, no index
