@@ -356,3 +356,19 @@ def test_the_compiled_scan_is_built_from_the_current_source() -> None:
         pytest.skip("no compiled scan")
     source = ROOT / hatch_build.SOURCES[1]
     assert hatch_build.source_digest(source) == _fastscan.SOURCE_DIGEST
+
+
+@pytest.mark.parametrize(("chunk", "long_line"), [(97, 600), (1000, fastscan.LONG_LINE),
+                                                  (4096, 1000)])
+def test_lines_across_chunks_and_long_lines_read_the_same(
+        tmp_path: Path, now: list[float], monkeypatch: pytest.MonkeyPatch, chunk: int,
+        long_line: int) -> None:
+    """Small chunks split every line (the carry), a small long_line makes lines longer
+    than it the loader's (the skipping of their rest): the same reads either way."""
+    path = tmp_path / "watch.jsonl"
+    record_watch(path, 6, now)
+    damaged = _damaged(_lines(path))
+    path.write_bytes(b"\n".join(damaged) + b"\n" + damaged[5][:40])
+    monkeypatch.setattr(fastscan, "CHUNK", chunk)
+    monkeypatch.setattr(fastscan, "LONG_LINE", long_line)
+    assert len(_same(path)) > 20
