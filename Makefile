@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-kernel lint bench fuzz snapshot-update generate clean
 
-$(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c fwctl_tui/_fastscan.c
+$(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c fwctl_tui/_fastscan.c \
+		fwctl_tui/_fastscan_match.h
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -30,8 +30,10 @@ FLAGS = ("-O2", "-fPIC", "-shared", "-Wall", "-Wextra", "-Wno-missing-field-init
 
 
 def source_digest(source: Path) -> str:
-    """The digest compiled into the extension, so a stale build can be told apart."""
-    return hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    """The digest compiled into the extension, so a stale build can be told apart: of the
+    source and the headers it includes (named <stem>_*.h beside it)."""
+    parts = [source, *sorted(source.parent.glob(f"{source.stem}_*.h"))]
+    return hashlib.sha256(b"".join(part.read_bytes() for part in parts)).hexdigest()[:16]
 
 
 def extension_path(root: Path, source: Path = SOURCE) -> Path:
