@@ -170,7 +170,7 @@ Scanner_scan(Scanner *s, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "position is outside the buffer");
         return NULL;
     }
-    if (s->lines == NULL) {
+    if (s->lines == NULL || s->read_type == NULL) {  /* (or cleared by the GC) */
         PyErr_SetString(PyExc_RuntimeError, "the Scanner was never initialised");
         return NULL;
     }
@@ -275,7 +275,8 @@ Scanner_init(Scanner *s, PyObject *args, PyObject *kwargs)
                                      &i64_max, &max_wall))
         return -1;
     if (batch < 1 || batch > (1 << 20) || long_line < 0 || max_hex < 0 || status_byte < 0 ||
-        i64_max > (unsigned long long)LLONG_MAX) {
+        status_byte > (1 << 20) || i64_max > (unsigned long long)LLONG_MAX ||
+        PyTuple_GET_SIZE(wanted) > (1 << 16)) {
         PyErr_SetString(PyExc_ValueError, "a Scanner limit is out of range");
         return -1;
     }

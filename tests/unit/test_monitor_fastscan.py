@@ -372,3 +372,17 @@ def test_lines_across_chunks_and_long_lines_read_the_same(
     monkeypatch.setattr(fastscan, "CHUNK", chunk)
     monkeypatch.setattr(fastscan, "LONG_LINE", long_line)
     assert len(_same(path)) > 20
+
+
+def test_the_compiled_scanner_refuses_limits_out_of_range() -> None:
+    if _fastscan is None:
+        pytest.skip("no compiled scan")
+    good = ((), fastscan.SCOPES, fastscan.Read, 1, 1, 1, 0, 1, 1, 1.0)
+    for at, bad in ((3, 0), (3, 1 << 21), (6, -1), (6, 1 << 21), (8, 1 << 63)):
+        args = list(good)
+        args[at] = bad
+        with pytest.raises(ValueError, match="limit is out of range"):
+            _fastscan.Scanner(*args)
+    scanner = _fastscan.Scanner.__new__(_fastscan.Scanner)  # never initialised
+    with pytest.raises(RuntimeError, match="never initialised"):
+        scanner.scan(b"", 0, True)
