@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-kernel lint bench fuzz snapshot-update generate clean
 
-$(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c
+$(STAMP): pyproject.toml hatch_build.py fwctl_tui/_fastrpc.c fwctl_tui/_fastscan.c \
+		fwctl_tui/_fastscan_match.h
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -47,4 +48,4 @@ generate: $(STAMP)
 	$(BIN)/python -m tools.generate
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache fwctl_tui/_fastrpc*.so
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache fwctl_tui/_fastrpc*.so fwctl_tui/_fastscan*.so

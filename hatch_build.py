@@ -1,10 +1,12 @@
-"""Build hook: compile fwctl_tui/_fastrpc.c, the ioctl layer's fast path, into the wheel.
+"""Build hook: compile the C fast paths into the wheel: fwctl_tui/_fastrpc.c (the ioctl
+layer) and fwctl_tui/_fastscan.c (the watch-capture scan behind a day's replay).
 
-Hatchling runs this for `pip install` and `pip install -e` alike. The extension is
+Hatchling runs this for `pip install` and `pip install -e` alike. Each extension is
 built in place (so an editable install imports it from the source tree) and, for a
 regular wheel, added to it. Without a C compiler or the Python headers the install
-still succeeds, with a warning, and fwctl_tui/marshal.py does the same work in Python,
-about 1.4 µs slower per RPC (BENCHMARKS.md).
+still succeeds, with a warning, and each has a pure-Python twin doing the same work:
+fwctl_tui/marshal.py, about 1.4 µs slower per RPC, and fwctl_tui/monitor/linescan.py,
+about 4 µs slower per record (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -21,16 +23,21 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 SOURCE = Path("fwctl_tui", "_fastrpc.c")
+SOURCES = (SOURCE, Path("fwctl_tui", "_fastscan.c"))
+TWINS = ("RPCs go through the slower pure-Python marshalling",
+         "watch captures replay through the slower pure-Python scan")
 FLAGS = ("-O2", "-fPIC", "-shared", "-Wall", "-Wextra", "-Wno-missing-field-initializers")
 
 
 def source_digest(source: Path) -> str:
-    """The digest compiled into the extension, so a stale build can be told apart."""
-    return hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    """The digest compiled into the extension, so a stale build can be told apart: of the
+    source and the headers it includes (named <stem>_*.h beside it)."""
+    parts = [source, *sorted(source.parent.glob(f"{source.stem}_*.h"))]
+    return hashlib.sha256(b"".join(part.read_bytes() for part in parts)).hexdigest()[:16]
 
 
-def extension_path(root: Path) -> Path:
-    return root / SOURCE.with_name("_fastrpc" + sysconfig.get_config_var("EXT_SUFFIX"))
+def extension_path(root: Path, source: Path = SOURCE) -> Path:
+    return root / source.with_name(source.stem + sysconfig.get_config_var("EXT_SUFFIX"))
 
 
 def compilers(explicit: str | None = None) -> list[list[str]]:
@@ -45,13 +52,18 @@ def compilers(explicit: str | None = None) -> list[list[str]]:
     return [command for i, command in enumerate(found) if command and command not in found[:i]]
 
 
-def compile_extension(root: Path, compiler: str | None = None) -> str | None:
+def compile_extension(root: Path, compiler: str | None = None,
+                      source: Path = SOURCE) -> str | None:
     """Build the extension next to its source: None when built, else why it was not.
 
     A failed build also removes an earlier one, so what is imported is what was built.
+    The source's digest is compiled in as <STEM>_SOURCE_DIGEST (FASTRPC_..., FASTSCAN_...).
     """
-    source, target = root / SOURCE, extension_path(root)
-    with tempfile.TemporaryDirectory(prefix=".fastrpc-build-", dir=target.parent) as scratch:
+    target = extension_path(root, source)
+    digest_macro = source.stem.lstrip("_").upper() + "_SOURCE_DIGEST"
+    source = root / source
+    with tempfile.TemporaryDirectory(prefix=f".{source.stem.lstrip('_')}-build-",
+                                     dir=target.parent) as scratch:
         built = Path(scratch, target.name)
         problems = []
         for cc in compilers(compiler):
@@ -59,7 +71,7 @@ def compile_extension(root: Path, compiler: str | None = None) -> str | None:
                 *cc,
                 *FLAGS,
                 f"-I{sysconfig.get_paths()['include']}",
-                f'-DFASTRPC_SOURCE_DIGEST="{source_digest(source)}"',
+                f'-D{digest_macro}="{source_digest(source)}"',
                 str(source),
                 "-o",
                 str(built),
@@ -85,15 +97,15 @@ class FastRpcBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
             return
-        problem = compile_extension(Path(self.root))
-        if problem is not None:
-            self.app.display_warning(
-                "fwctl-tui: the compiled ioctl fast path was not built, so RPCs go through "
-                f"the slower pure-Python marshalling.\n{problem}"
-            )
-            return
-        build_data["pure_python"] = False
-        build_data["infer_tag"] = True
-        if version != "editable":
-            target = extension_path(Path(self.root))
-            build_data["force_include"][str(target)] = str(target.relative_to(self.root))
+        root = Path(self.root)
+        for source, twin in zip(SOURCES, TWINS, strict=True):
+            problem = compile_extension(root, source=source)
+            if problem is not None:
+                self.app.display_warning(
+                    f"fwctl-tui: {source.name} was not compiled, so {twin}.\n{problem}")
+                continue
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True
+            if version != "editable":
+                target = extension_path(root, source)
+                build_data["force_include"][str(target)] = str(target.relative_to(root))

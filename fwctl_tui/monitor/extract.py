@@ -9,7 +9,7 @@ or rebuilding a day of samples costs a few shifts per field, not a decode tree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from fwctl_tui.decoders import decode_output, iter_leaves
@@ -18,6 +18,7 @@ from fwctl_tui.monitor.sampling import HIGH, LOW
 
 DATA = "register_data."
 Field = tuple[str, int, int]  # (path within register_data, bit offset, width)
+Shift = tuple[str, int, int]  # (path, right shift from the reply's end, mask)
 
 
 class Reply(Protocol):
@@ -38,6 +39,7 @@ class Extractor:
     wanted: set[str]
     fields: list[Field]
     labels: dict[str, dict[int, str]]
+    shifts: dict[int, list[Shift]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, wanted: set[str], exchange: Reply) -> Extractor:
@@ -58,18 +60,25 @@ class Extractor:
                     self.labels.setdefault(path, {})[leaf.value] = leaf.label
         if positions:
             self.fields = _positions(found, self.wanted)
+            self.shifts.clear()
 
     def read(self, exchange: Reply) -> tuple[dict[str, int], dict[str, str]]:
         """(values, enum names) of the wanted fields of a reply."""
         reply = exchange.reply or b""
         whole = int.from_bytes(reply, "big")
-        total = len(reply) * 8
-        values = {}
-        for path, offset, width in self.fields:
-            if offset + width <= total:
-                values[path] = whole >> (total - offset - width) & ((1 << width) - 1)
-        if any(values.get(path) not in names for path, names in self.labels.items()
-               if path in values):
+        shifts = self.shifts.get(len(reply))
+        if shifts is None:  # the fields that fit a reply of this length, once per length
+            total = len(reply) * 8
+            shifts = self.shifts[len(reply)] = [
+                (path, total - offset - width, (1 << width) - 1)
+                for path, offset, width in self.fields if offset + width <= total]
+        values = {path: whole >> shift & mask for path, shift, mask in shifts}
+        unnamed = False
+        for path, names in self.labels.items():
+            if path in values and values[path] not in names:
+                unnamed = True
+                break
+        if unnamed:
             self.learn(exchange)  # a value not seen before: its name, once
             for path, names in self.labels.items():
                 names.setdefault(values.get(path, -1), "")  # no name: never asked again

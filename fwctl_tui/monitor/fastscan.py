@@ -3,48 +3,52 @@
 A day of 1 Hz samples is ~600k records; the careful loader (captures/loader.py: a JSON
 decode and full validation of every record into an Exchange) costs ~40 µs each, so a day
 cannot replay in seconds through it. A watch capture's lines are the recorder's canonical
-form (captures/format.py `exchange_to_record`, keys in a fixed order), so this scan reads
-the file in big chunks and accepts only lines of exactly that form: one regular expression
-over the summary keys (JSON numbers, scope name and value that agree, printable strings
-without escapes), the hex payloads checked as the loader checks them (bytes.fromhex), and
-no `detail` or `meta`. Every other non-blank line goes to the careful loader by its record
-index (opened only then), so `reads()` yields what `Capture.exchanges()` yields, in order,
-restricted to the successful replies of the wanted requests.
+form (captures/format.py `exchange_to_record`, keys in a fixed order), so a Scanner reads
+the file in big chunks and accepts only lines of exactly that form with every value in
+the loader's range (JSON numbers, scope name and value that agree, printable strings
+without escapes, hex the loader reads the same way, no `detail` or `meta`). The Scanner
+is compiled from _fastscan.c (well under a microsecond a record), or its pure-Python twin
+monitor/linescan.py where no C compiler was there. Every other non-blank line goes to the
+careful loader by its record index (opened only then), so `reads()` yields what
+`Capture.exchanges()` yields, in order, restricted to the successful replies of the
+wanted requests.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from fwctl_tui.captures.format import MAX_LINE_BYTES, SCHEMA, CaptureError, check_header
+from fwctl_tui.captures.format import (
+    I64_MAX,
+    MAX_LINE_BYTES,
+    MAX_PAYLOAD,
+    MAX_WALL_TIME,
+    SCHEMA,
+    U32_MAX,
+    CaptureError,
+    check_header,
+)
 from fwctl_tui.captures.loader import Capture, load_capture
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.mbox_header import STATUS
+from fwctl_tui.monitor import linescan
 from fwctl_tui.uapi import Scope
 
-CHUNK = 8 << 20
-LONG_LINE = MAX_LINE_BYTES // 2  # longer lines: the loader's own rules apply
+try:
+    from fwctl_tui import _fastscan
+except ImportError:  # built without a C compiler (the build hook warned): the twin
+    _fastscan = None  # type: ignore[assignment]
 
-# possessive quantifiers (`*+`): each stops at a character it cannot take, so there is
-# nothing to backtrack into, and the match is a quarter faster
-_INT = rb"-?(?:0|[1-9][0-9]*+)"
-_NUMBER = _INT + rb"(?:\.[0-9]++)?(?:[eE][-+]?[0-9]++)?"
-_OPTIONAL = rb"(?:null|" + _INT + rb")"
-_TEXT = rb'"[ !#-\[\]-~]*+"'  # printable ASCII, no quote, no backslash: no escapes
-_SCOPES = b"|".join(b'"%s","scope_value":%d' % (s.name.encode(), s) for s in Scope)
-_HEAD = re.compile(
-    rb'\{"type":"rpc","seq":' + _INT + rb',"time":' + _TEXT
-    + rb',"wall_time":(' + _NUMBER + rb'),"mono_ns":(' + _INT + rb'),"scope":(?:' + _SCOPES
-    + rb'),"command":"([!#-\[\]-~]++)","opcode":' + _OPTIONAL
-    + rb',"op_mod":' + _OPTIONAL + rb',"errno":(0|-?[1-9][0-9]*+),"errno_name":(?:null|'
-    + _TEXT + rb'),"status":' + _OPTIONAL + rb',"syndrome":' + _OPTIONAL + rb',"out_cap":'
-    + _INT + rb',"out_len":' + _INT + rb',"duration_ns":(' + _INT
-    + rb'),"request":"')  # the request by find: a charset loop over it costs more
-_TAIL = re.compile(rb'"(?:,"session":' + _TEXT + rb")?\}")
+SCANNER: Any = _fastscan.Scanner if _fastscan else linescan.Scanner
+SCANNING = "compiled" if _fastscan else "python"
+CHUNK = 8 << 20
+BATCH = 4096  # items a Scanner hands back at once: memory bounded whatever the lines
+LONG_LINE = MAX_LINE_BYTES // 2  # longer lines: the loader's own rules apply
+SCOPES = tuple(b'"%s","scope_value":%d' % (s.name.encode(), s) for s in Scope)
 
 
 class Read(NamedTuple):
@@ -59,35 +63,61 @@ class Read(NamedTuple):
     duration_ns: int
 
 
+def new_scanner(wanted: dict[bytes, str], kind: Any = None) -> Any:
+    """A Scanner (`kind`, else the compiled one when built) for the `wanted` requests."""
+    return (kind or SCANNER)(
+        tuple((request.hex().encode(), key, request) for request, key in wanted.items()),
+        SCOPES, Read, BATCH, LONG_LINE, 2 * MAX_PAYLOAD, STATUS.offset, U32_MAX, I64_MAX,
+        MAX_WALL_TIME)
+
+
 def reads(path: Path | str, wanted: dict[bytes, str]) -> Iterator[Read]:
     """The successful replies to the `wanted` requests (request bytes -> key), in file
     order; raises CaptureError as load_capture does for a file without a usable header."""
+    for batch in batches(path, wanted):
+        yield from batch
+
+
+def batches(path: Path | str, wanted: dict[bytes, str]) -> Iterator[list[Read]]:
+    """`reads()` in lists of up to BATCH (a loop over lists costs less per read than a
+    generator: a day is ~600k reads)."""
     path = Path(path)
     with path.open("rb") as stream:
         if not _current_header(stream.readline(MAX_LINE_BYTES + 1)):
-            yield from careful_reads(path, wanted)  # raises for a bad header; reads old schemas
+            careful = careful_reads(path, wanted)  # raises for a bad header; reads old schemas
+            while batch := list(islice(careful, BATCH)):
+                yield batch
             return
-        scan = _Scan(path, {request.hex().encode(): key for request, key in wanted.items()})
+        scan = _Scan(path, wanted, new_scanner(wanted))
         try:
             carry, skipping = b"", False
             while chunk := stream.read(CHUNK):
-                if skipping:  # the rest of a long line the loader read
+                start = 0
+                if skipping or carry:  # end the line begun in the last chunk first
                     newline = chunk.find(b"\n")
                     if newline < 0:
-                        continue
-                    chunk, skipping = chunk[newline + 1:], False
-                lines = (carry + chunk).split(b"\n")
-                carry = lines.pop()
-                yield from scan.lines(lines)
+                        if not skipping:
+                            carry += chunk
+                    elif skipping:  # the rest of a long line the loader read
+                        start, skipping = newline + 1, False
+                    else:
+                        yield from scan.buffer(carry + chunk[:newline + 1], 0, final=False)
+                        start, carry = newline + 1, b""
+                    if newline < 0 or scan.stopped:
+                        chunk = b""
+                if chunk:
+                    end = yield from scan.buffer(chunk, start, final=False)
+                    carry = chunk[end:]
                 if scan.stopped:
                     return
                 if len(carry) > LONG_LINE:
-                    yield from scan.careful_line()
+                    if read := list(scan.careful(scan.scanner.take_index())):
+                        yield read
                     carry, skipping = b"", True
                     if scan.stopped:
                         return
-            if carry:
-                yield from scan.lines([carry])
+            if carry and not skipping:
+                yield from scan.buffer(carry, 0, final=True)
         finally:
             scan.close()
 
@@ -98,8 +128,8 @@ def _current_header(first: bytes) -> bool:
         header = json.loads(first)
         return isinstance(header, dict) and header.get("schema") == SCHEMA and bool(
             check_header(header))
-    except (ValueError, UnicodeDecodeError, CaptureError):
-        return False
+    except (ValueError, UnicodeDecodeError, RecursionError, CaptureError):
+        return False  # (nested too deeply to read: the loader says so)
 
 
 def careful_reads(path: Path | str, wanted: dict[bytes, str]) -> Iterator[Read]:
@@ -119,96 +149,44 @@ def _from_exchange(exchange: Exchange, wanted: dict[bytes, str]) -> Read | None:
                 exchange.wall_time, exchange.duration_ns)
 
 
-def _hex(text: bytes) -> bytes | None:
-    """A JSON string's hex as the loader reads it (bytes.fromhex), None when the loader
-    would refuse it or read it differently (anything but letters and digits)."""
-    if text and not text.isalnum():
-        return None
-    try:
-        return bytes.fromhex(text.decode("ascii"))
-    except ValueError:
-        return None
-
-
 class _Scan:
-    """Line by line: the canonical form read here, anything else by the careful loader."""
+    """The Scanner's items: its Reads, and the careful loader's reading of the rest."""
 
-    def __init__(self, path: Path, wanted_hex: dict[bytes, str]) -> None:
-        self.path = path
-        self.wanted_hex = {h: (key, bytes.fromhex(h.decode())) for h, key in wanted_hex.items()}
-        self.wanted = {request: key for key, request in self.wanted_hex.values()}
-        self.index = 0  # record index, counted as the loader counts (non-blank lines)
+    def __init__(self, path: Path, wanted: dict[bytes, str], scanner: Any) -> None:
+        self.path, self.wanted, self.scanner = path, wanted, scanner
         self.capture: Capture | None = None
         self.stopped = False
-        self.last: dict[bytes, tuple[bytes, bytes]] = {}  # request hex -> reply hex, bytes
-        self.tails: dict[bytes, bool] = {}  # what follows the reply hex: canonical or not
 
-    def lines(self, lines: list[bytes]) -> Iterator[Read]:
-        """The reads of whole lines (the hot loop: locals only, no call per line).
+    def buffer(self, data: bytes, position: int, *,
+               final: bool) -> Generator[list[Read], None, int]:
+        """The reads of `data`'s whole lines from `position` (and of its unterminated rest
+        when `final`), in batches; returns where the lines not read yet begin."""
+        while True:
+            items, position, deferred = self.scanner.scan(data, position, final)
+            full = len(items) == BATCH
+            if deferred:
+                items = self.resolved(items)
+            if items:
+                yield items
+            if self.stopped or not full:
+                return position
 
-        A line of canonical form (head and tail: no key can come twice) whose request is
-        not wanted, or whose errno is not 0, is skipped before its reply is looked at: the
-        loader would skip it too, readable or not. A reply's hex equal to the last one of
-        the same request was checked then."""
-        match, wanted, tails, last = _HEAD.match, self.wanted_hex, self.tails, self.last
-        for line in lines:
-            head = match(line) if len(line) <= LONG_LINE else None
-            if head is None:
-                if line.strip():
-                    yield from self.careful_line()
-                    if self.stopped:
-                        return
-                continue
-            wall, mono, command, errno, duration = head.groups()
-            start = head.end()
-            quote = line.find(b'"', start)
-            request = line[start:quote]
-            start = quote + 11  # len('","reply":"')
-            end = line.find(b'"', start)
-            if not (line.startswith(b'","reply":"', quote) and request.isalnum()
-                    and request == request.lower()):  # lower-case hex is as read by JSON
-                yield from self.careful_line()
+    def resolved(self, items: list[Any]) -> list[Read]:
+        """The items with each record index replaced by what the careful loader reads
+        there (up to where the loader stopped)."""
+        out: list[Read] = []
+        for item in items:
+            if type(item) is int:
+                out += self.careful(item)
                 if self.stopped:
-                    return
-                continue
-            tail = line[end:]
-            known = tails.get(tail)
-            if known is None:
-                if len(tails) > 64:  # a session per line: not worth remembering
-                    tails.clear()
-                known = tails[tail] = end >= 0 and _TAIL.fullmatch(tail) is not None
-            if not known:  # (a later duplicate key would override what the head says)
-                yield from self.careful_line()
-                if self.stopped:
-                    return
-                continue
-            probe = wanted.get(request)
-            if probe is None or errno != b"0":
-                self.index += 1
-                continue
-            reply_hex = line[start:end]
-            previous = last.get(request)
-            if previous is not None and previous[0] == reply_hex:
-                reply = previous[1]
+                    break
             else:
-                checked = _hex(reply_hex)
-                if checked is None:
-                    yield from self.careful_line()
-                    if self.stopped:
-                        return
-                    continue
-                reply = checked
-                last[request] = (reply_hex, reply)
-            self.index += 1
-            if reply and reply[STATUS.offset] == 0:  # a one-byte field: its byte is it
-                yield Read(probe[0], command.decode("ascii"), probe[1], reply, int(mono),
-                           float(wall) or 0.0, int(duration))
+                out.append(item)
+        return out
 
-    def careful_line(self) -> Iterator[Read]:
-        """The current record as the careful loader reads it (skipped when broken; when
-        the loader stopped before it, so does the scan)."""
-        index = self.index
-        self.index += 1
+    def careful(self, index: int) -> Iterator[Read]:
+        """Record `index` as the careful loader reads it (skipped when broken; when the
+        loader stopped before it, so does the scan)."""
         if self.capture is None:
             self.capture = load_capture(self.path)
         if index >= len(self.capture):

@@ -117,6 +117,9 @@ def needed_fields(probe: str) -> set[str]:
     return counters | SUMMARY_FIELDS.get(probe, set())
 
 
+_NONE: dict[str, int] = {}
+
+
 @dataclass
 class PortSample:
     """One pass over the probes: joined numeric fields and enum labels per probe, errors."""
@@ -132,9 +135,9 @@ class PortSample:
 
     def counters(self) -> dict[str, int]:
         """The dashboard's counters by label (those this sample has)."""
-        out = {}
-        for _section, label, probe, path in COUNTERS:
-            value = self.get(probe, path)
+        out, values = {}, self.values
+        for _section, label, probe, path in COUNTERS:  # (get() inline: a day has 86k samples)
+            value = values.get(probe, _NONE).get(path)
             if value is not None:
                 out[label] = value
         return out

@@ -15,7 +15,7 @@ from pathlib import Path
 from fwctl_tui.decoders import encode_input
 from fwctl_tui.decoders.mlx5.catalogue import find
 from fwctl_tui.monitor.extract import Extractor
-from fwctl_tui.monitor.fastscan import reads
+from fwctl_tui.monitor.fastscan import batches
 from fwctl_tui.monitor.link import MODULE_SENSOR_BASE, PROBES, PortSample, Probe, needed_fields
 from fwctl_tui.monitor.series import PortDashboard
 
@@ -41,24 +41,26 @@ def samples(path: Path | str, port: int = 1) -> Iterator[tuple[PortSample, float
     last: dict[str, tuple[bytes, dict[str, int], dict[str, str]]] = {}
     current: PortSample | None = None
     at = 0.0
-    for read in reads(path, probe_requests(port)):
-        key = read.key
-        if current is None or key in current.values:
-            if current is not None:
-                yield current, at
-            at = read.mono_ns / 1e9
-            current = PortSample(read.wall_time, 0.0)
-        seen = last.get(key)
-        if seen is not None and seen[0] == read.reply:  # unchanged since the last sample
-            values, labels = seen[1], seen[2]
-        else:
-            extractor = extractors.get(key)
-            if extractor is None:
-                extractor = extractors[key] = Extractor.build(needed_fields(key), read)
-            values, labels = extractor.read(read)
-            last[key] = (read.reply, values, labels)
-        current.values[key], current.labels[key] = values, labels
-        current.duration_ms += read.duration_ns / 1e6
+    for batch in batches(path, probe_requests(port)):
+        for read in batch:  # the hot loop: ~600k reads a day
+            key = read.key
+            if current is None or key in current.values:
+                if current is not None:
+                    yield current, at
+                at = read.mono_ns / 1e9
+                current = PortSample(read.wall_time, 0.0)
+            reply = read.reply
+            seen = last.get(key)
+            if seen is not None and (seen[0] is reply or seen[0] == reply):  # unchanged
+                values, labels = seen[1], seen[2]
+            else:
+                extractor = extractors.get(key)
+                if extractor is None:
+                    extractor = extractors[key] = Extractor.build(needed_fields(key), read)
+                values, labels = extractor.read(read)
+                last[key] = (reply, values, labels)
+            current.values[key], current.labels[key] = values, labels
+            current.duration_ms += read.duration_ns / 1e6
     if current is not None:
         yield current, at
 

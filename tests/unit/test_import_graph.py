@@ -78,6 +78,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.resend": SESSION,  # re-send a capture's requests through a Session
     "fwctl_tui.syndrome_source": SESSION,  # a device's or capture's syndrome table
     "fwctl_tui.monitor": SESSION,
+    "fwctl_tui._fastscan": SESSION,  # the compiled scan monitor.fastscan reads captures with
     "fwctl_tui.write_intent": SESSION,  # a register write as both front ends build it
     "fwctl_tui.object_hints": SESSION,  # object numbers an open device can answer for
     "fwctl_tui.learn": FRONT,  # lessons and glossary: read the user's data dir (config)
