@@ -27,8 +27,6 @@ from fwctl_tui.config import Config, load_config
 from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens.capture_actions import CaptureActions
-from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of
@@ -42,8 +40,10 @@ from fwctl_tui.screens.messages import (
     RpcRequested,
     ShowExchange,
 )
-from fwctl_tui.screens.workspace import DeviceSource, PlannedRpc, Workspace
 from fwctl_tui.uapi import Scope
+from fwctl_tui.workbench.capture_controller import CaptureController
+from fwctl_tui.workbench.detached import run_detached
+from fwctl_tui.workbench.workspace import DeviceSource, PlannedRpc, Workspace
 
 
 def _catalogue_commands() -> type[Any]:
@@ -71,7 +71,7 @@ def _learn_commands() -> type[Any]:
     return LearnCommands
 
 
-class FwctlApp(LearnActions, CaptureActions):
+class FwctlApp(LearnActions):
     """Devices -> catalogue -> form -> preview -> result, with history and captures."""
 
     CSS_PATH = "app.tcss"
@@ -108,6 +108,7 @@ class FwctlApp(LearnActions, CaptureActions):
     device_kind: reactive[str] = reactive("")
     device_name: reactive[str] = reactive("")
     busy: reactive[bool] = reactive(False)
+    recording_label: reactive[str] = reactive("")
 
     def __init__(
         self,
@@ -143,6 +144,7 @@ class FwctlApp(LearnActions, CaptureActions):
             capture_path=capture,
             clock=clock,
         )
+        self.captures = CaptureController(self.workspace, self)  # f4, ctrl+s, ctrl+o
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
@@ -208,7 +210,7 @@ class FwctlApp(LearnActions, CaptureActions):
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm")
     def warm_catalogue(self) -> None:
         """Build the catalogue and its search index while the user reads the device list."""
-        from fwctl_tui.screens import catalogue_model
+        from fwctl_tui.workbench import catalogue_model
 
         catalogue_model.warm()
 
@@ -267,8 +269,8 @@ class FwctlApp(LearnActions, CaptureActions):
     def on_device_opened(self, message: DeviceOpened) -> None:
         connection = message.connection
         self.device_kind, self.device_name = connection.kind, connection.name
-        self._update_recording_label()
-        self._announce_recording()
+        self.captures.update_label()
+        self.captures.announce()
         from fwctl_tui.screens.catalogue import CatalogueScreen
 
         self.push_screen(CatalogueScreen())
@@ -356,7 +358,7 @@ class FwctlApp(LearnActions, CaptureActions):
     def _device_gone(self) -> None:
         self.workspace.close()
         self.device_kind = self.device_name = ""
-        self._update_recording_label()
+        self.captures.update_label()
         self.action_devices()
 
     # --- results and history -------------------------------------------------------
@@ -403,6 +405,43 @@ class FwctlApp(LearnActions, CaptureActions):
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(session, connection.kernel_state(), port=port,
                                              clock=self.dashboard_clock))
+
+    # --- captures: the controller decides, the App shows ----------------------------
+
+    def action_toggle_recording(self) -> None:
+        self.captures.toggle_recording()
+
+    def action_save_capture(self) -> None:
+        self.captures.save_capture()
+
+    def action_open_capture(self) -> None:
+        self.captures.open_capture()
+
+    def key_for(self, action: str) -> str:
+        return key_of(self, action)
+
+    def show_recording(self, label: str) -> None:
+        self.recording_label = label
+
+    def ask_path(self, title: str, placeholder: str, hint: str,
+                 then: Callable[[str | None], None]) -> None:
+        from fwctl_tui.screens.prompt import PathPrompt
+
+        self.push_screen(PathPrompt(title, placeholder, hint=hint), then)
+
+    def ask_yes(self, title: str, body: str, yes_label: str,
+                then: Callable[[bool | None], None]) -> None:
+        from fwctl_tui.screens.confirm import ConfirmScreen
+
+        self.push_screen(ConfirmScreen(title, body, yes_label), then)
+
+    def show_error(self, title: str, what: str, todo: str) -> None:
+        self.push_screen(ErrorScreen(title, what, todo))
+
+    def browse_capture(self, path: Path) -> None:
+        from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
+
+        self.push_screen(CaptureBrowserScreen(path))
 
     def action_help(self) -> None:
         from fwctl_tui.screens.help import HelpScreen

@@ -23,8 +23,6 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model
-from fwctl_tui.screens.catalogue_model import Row
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of, with_keys
 from fwctl_tui.screens.messages import RpcRequested
@@ -32,6 +30,8 @@ from fwctl_tui.widgets.command_form import CommandForm, field_summary
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
 from fwctl_tui.widgets.scope_badge import scope_text
+from fwctl_tui.workbench import catalogue_model
+from fwctl_tui.workbench.catalogue_model import Row
 
 
 def _tail(path: str) -> str:

@@ -18,11 +18,11 @@ from textual.widgets import DataTable, Footer
 
 from fwctl_tui.captures.replay import ANSWERED
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange
 from fwctl_tui.screens.result import duration_text
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.scope_badge import scope_text
+from fwctl_tui.workbench import catalogue_model
 
 COLUMNS = ("#", "Time (UTC)", "Command", "Scope", "Outcome", "Duration", "In/Out")
 

@@ -14,7 +14,7 @@ from textual.message import Message
 from fwctl_tui.connect import Connection
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens.workspace import PlannedRpc
+from fwctl_tui.workbench.workspace import PlannedRpc
 
 
 class OpenDeviceRequested(Message):

@@ -23,11 +23,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Select, Static
 
 from fwctl_tui.policy import Confirm, Preview
-from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.keys import with_keys
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
 from fwctl_tui.widgets.scope_badge import scope_text
+from fwctl_tui.workbench import catalogue_model
+from fwctl_tui.workbench.workspace import PlannedRpc
 
 UNREAD_WARNING = (
     "This register write was not read first: every field you left empty is written as 0. "

@@ -25,9 +25,8 @@ from textual.widgets import Footer, Static
 from fwctl_tui.captures.replay import answered_text
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model, cli_line, result_watch
+from fwctl_tui.screens import result_watch
 from fwctl_tui.screens.messages import RpcRequested
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import (
@@ -37,6 +36,8 @@ from fwctl_tui.widgets.hex_view import (
     pane_width,
 )
 from fwctl_tui.widgets.watched_tree import WatchedTree
+from fwctl_tui.workbench import catalogue_model, cli_line
+from fwctl_tui.workbench.workspace import PlannedRpc
 
 HEX_BORDER = 1  # the hex pane's left border, between it and the tree
 

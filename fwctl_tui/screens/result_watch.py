@@ -51,7 +51,7 @@ def why_not_watchable(screen: ResultScreen) -> str | None:
         return f"this result came from {exchange.device}, not the open device"
     if changes_device_state(command, exchange.request):
         return f"{exchange.command} changes the device (a write or a clear-on-read)"
-    from fwctl_tui.screens import catalogue_model
+    from fwctl_tui.workbench import catalogue_model
 
     plan = screen.plan or catalogue_model.plan_from_exchange(exchange)
     if app.workspace.preview(plan, exchange.scope).taints:
@@ -99,7 +99,7 @@ class ResultWatch:
         self.last_error = failure_text(exchange)
         if self.last_error is not None or exchange.reply is None or command is None:
             return None
-        from fwctl_tui.screens import catalogue_model
+        from fwctl_tui.workbench import catalogue_model
 
         root = catalogue_model.decode_reply(command, exchange.reply, exchange.request)
         self.samples += 1

@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 from fwctl_tui import register_writes
 from fwctl_tui.exchange import mbox_op_mod, mbox_opcode
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
+from fwctl_tui.workbench.workspace import PlannedRpc
 
 GROUP_ORDER = (
     "capabilities",

@@ -11,9 +11,9 @@ import shlex
 from typing import Any
 
 from fwctl_tui import register_writes
-from fwctl_tui.screens.catalogue_model import fields, find, least_scope
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import TAINTING_SCOPES, Scope
+from fwctl_tui.workbench.catalogue_model import fields, find, least_scope
+from fwctl_tui.workbench.workspace import PlannedRpc
 
 HEADER_INPUTS = frozenset({"opcode", "uid", "op_mod", "register_id"})
 

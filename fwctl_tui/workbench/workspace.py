@@ -70,6 +70,8 @@ class DeviceSource:
         self.root = root
         self.profile = profile
         self.host = host
+        # what the last scan found: the device list and the palette show the same devices
+        self.scanned: list[DeviceEntry] = []
 
     def _sim_host(self, live: list[DeviceEntry]) -> Any:
         if self.host is None and (self.profile or not live):
@@ -85,7 +87,8 @@ class DeviceSource:
             host = self._sim_host(live)
         except LookupError as err:  # an unknown profile: bad input, not a device fault
             raise UnknownDeviceError(str(err)) from None
-        return live + (host.entries() if host is not None else [])
+        self.scanned = live + (host.entries() if host is not None else [])
+        return self.scanned
 
     def open(self, name: str) -> Connection:
         """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
