@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fwctl_tui.discovery import (
     DeviceEntry,
@@ -30,6 +30,10 @@ from fwctl_tui.hoststate import read_host_state
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.session import Session
+
+if TYPE_CHECKING:
+    from fwctl_tui.captures.replay import CaptureFirmware
+    from fwctl_tui.sim.emulator import KernelEmulator
 
 SIM_PREFIX = "sim:"
 REPLAY_PREFIX = "replay:"
@@ -60,7 +64,12 @@ class Connection:
     entry: DeviceEntry
     device: FwctlDevice
     kernel: Callable[[], KernelState]
-    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific: "emulator" for sim
+    # simulated and replayed devices: the emulator, so an errno carries the driver's why
+    emulator: KernelEmulator | None = None
+    # replayed devices: the capture's firmware, which says which record answered each RPC
+    replay_firmware: CaptureFirmware | None = None
+    # one counter clock: the host's boot (live) or the saved simulated card (sim)
+    state_id: str = ""
 
     @property
     def name(self) -> str:
@@ -81,12 +90,11 @@ class Connection:
 
     def session(self) -> Session:
         """A Session on this device; simulated and replay errnos carry the emulator's why."""
-        emulator = self.extra.get("emulator")
+        emulator, firmware = self.emulator, self.replay_firmware
         detail = (lambda: emulator.last_detail) if emulator is not None else None
-        firmware = self.extra.get("replay_firmware")
         answer = (lambda: firmware.answered) if firmware is not None else None
         return Session(self.device, self.name, detail_source=detail, answer_source=answer,
-                       state_id=self.extra.get("state_id", ""))
+                       state_id=self.state_id)
 
     def close(self) -> None:
         self.device.close()
@@ -156,9 +164,9 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {entry.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(entry, device)
-    connection = Connection(entry=entry, device=device, kernel=lambda: read_host_state(base))
-    connection.extra["state_id"] = boot_id()  # counters and CLOCK_MONOTONIC run until reboot
-    return connection
+    # counters and CLOCK_MONOTONIC run until reboot
+    return Connection(entry=entry, device=device, kernel=lambda: read_host_state(base),
+                      state_id=boot_id())
 
 
 def _open_simulated(name: str, host: Any = None) -> Connection:
@@ -181,10 +189,9 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {function.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(function.entry(), device)
-    connection = Connection(entry=entry, device=device, kernel=host.kernel.state)
-    connection.extra["emulator"] = function.emulator  # the session shows the driver's detail
-    connection.extra["state_id"] = host.instance_id  # one simulated card per saved host
-    return connection
+    # one simulated card per saved host: its instance id is the counters' clock
+    return Connection(entry=entry, device=device, kernel=host.kernel.state,
+                      emulator=function.emulator, state_id=host.instance_id)
 
 
 def _open_replay(path: str) -> Connection:
@@ -208,10 +215,9 @@ def _open_replay(path: str) -> Connection:
     except ValueError as err:  # CaptureError: not a capture this tool can read (bad input)
         raise UnknownDeviceError(f"cannot replay {path}: {err}") from None
     entry = _with_device_info(entry, device)
-    connection = Connection(entry=entry, device=device, kernel=emulator.kernel.state)
-    connection.extra["emulator"] = emulator  # "not in this capture" details reach the user
-    connection.extra["replay_firmware"] = firmware  # which record answered each RPC
-    return connection
+    # the emulator's detail says "not in this capture"; the firmware which record answered
+    return Connection(entry=entry, device=device, kernel=emulator.kernel.state,
+                      emulator=emulator, replay_firmware=firmware)
 
 
 def not_mlx5(entry: DeviceEntry) -> str | None:
