@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -36,6 +37,7 @@ from fwctl_tui.screens.messages import (
     DevicesScanned,
     OpenDeviceRequested,
     PlanPrepared,
+    ReadBack,
     RpcFinished,
     RpcRequested,
     ShowExchange,
@@ -219,12 +221,13 @@ class FwctlApp(LearnActions):
         self.post_message(DeviceOpened(self.workspace.open(name)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="device")
-    def _prepare_worker(self, plan: PlannedRpc, origin: Any) -> None:
+    def _prepare_worker(self, plan: PlannedRpc, origin: MessagePump | None) -> None:
         """Read the register now and build the form's write over it (workspace.prepare)."""
         self.post_message(PlanPrepared(self.workspace.prepare(plan), origin))
 
     @work(exclusive=True, exit_on_error=False, group="device")
-    async def _rpc_worker(self, plan: PlannedRpc, scope: Scope, origin: Any) -> None:
+    async def _rpc_worker(self, plan: PlannedRpc, scope: Scope,
+                          origin: MessagePump | None) -> None:
         self.rpc_in_flight = plan.label
         exchange = await run_detached("fwctl-rpc", self.workspace.send, plan, scope)
         self.post_message(RpcFinished(plan, exchange, origin))
@@ -296,7 +299,7 @@ class FwctlApp(LearnActions):
     def on_plan_prepared(self, message: PlanPrepared) -> None:
         self._show_preview(message.plan, message.origin)
 
-    def _show_preview(self, plan: PlannedRpc, origin: Any) -> None:
+    def _show_preview(self, plan: PlannedRpc, origin: MessagePump | None) -> None:
         """The preview; it answers a scope to send at, None (cancelled) or REREAD."""
         from fwctl_tui.screens.preview import CANCELLED, REREAD, PreviewScreen
 
@@ -327,7 +330,7 @@ class FwctlApp(LearnActions):
         if message.plan.purpose == "read-current" and message.origin is not None:
             origin = message.origin
             if origin.is_attached and origin in self.screen_stack:
-                origin.apply_read_back(exchange)
+                origin.post_message(ReadBack(exchange))
             else:  # the form was closed while the read was in flight: nothing to refill
                 self.notify(f"{exchange.command} read finished after its form was closed; "
                             f"see it in the history ({key_of(self, 'history')}).",
