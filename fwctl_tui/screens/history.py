@@ -11,6 +11,7 @@ import time
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -110,7 +111,8 @@ class HistoryScreen(Screen[None]):
         row = self.query_one(DataTable).cursor_row
         return self.history[row] if 0 <= row < len(self.history) else None
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected, "#history-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         exchange = self._current()
         if exchange is not None:
