@@ -15,11 +15,12 @@ import errno
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -44,30 +45,33 @@ from fwctl_tui.screens.messages import (
 )
 from fwctl_tui.uapi import Scope
 from fwctl_tui.workbench.capture_controller import CaptureController
+
+if TYPE_CHECKING:
+    from fwctl_tui.screens.confirm import ConfirmScreen
+    from fwctl_tui.sim.host import SimHost
 from fwctl_tui.workbench.detached import run_detached
 from fwctl_tui.workbench.workspace import DeviceSource, PlannedRpc, Workspace
 
 
-def _catalogue_commands() -> type[Any]:
+def _catalogue_commands() -> type[Provider]:
     from fwctl_tui.screens.palette import CatalogueCommands
 
     return CatalogueCommands
 
 
-def _device_commands() -> type[Any]:
+def _device_commands() -> type[Provider]:
     from fwctl_tui.screens.palette import DeviceCommands
 
     return DeviceCommands
 
 
-def _dashboard_commands() -> type[Any]:
+def _dashboard_commands() -> type[Provider]:
     from fwctl_tui.screens.palette import DashboardCommands
 
     return DashboardCommands
 
 
-
-def _learn_commands() -> type[Any]:
+def _learn_commands() -> type[Provider]:
     from fwctl_tui.screens.learn_palette import LearnCommands
 
     return LearnCommands
@@ -83,8 +87,8 @@ class FwctlApp(LearnActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     # Screens beyond the device list are imported on first use: start-up stays close to
     # a bare Textual app (bench/tui_bench.py measures it).
-    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands,
-                                                    _dashboard_commands, _learn_commands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        _catalogue_commands, _device_commands, _dashboard_commands, _learn_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit fwctl-tui (the capture file is kept)"),
@@ -115,7 +119,7 @@ class FwctlApp(LearnActions):
     def __init__(
         self,
         *,
-        host: Any = None,
+        host: SimHost | None = None,
         root: str | Path | None = None,
         profile: str | None = None,
         capture: str | Path | None = None,
@@ -135,7 +139,7 @@ class FwctlApp(LearnActions):
         self.dashboard_clock: Callable[[], float] = time.monotonic  # tests pin the card's
         self.dashboard_after_open = False  # f6 on the device list opens, then watches
         self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
-        self._quit_question: Any = None  # the open "Quit while ... in flight?" dialog
+        self._quit_question: ConfirmScreen | None = None  # "Quit while ... in flight?"
         self.keymap_in_use: dict[str, str] = {}
         self._theme_problem: str | None = None
         self.config = config if config is not None else load_config()
@@ -205,7 +209,7 @@ class FwctlApp(LearnActions):
     # --- device workers (the only place RPCs and opens run) ------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
-    def scan_devices(self, target: Any) -> None:
+    def scan_devices(self, target: MessagePump) -> None:
         """List devices (live ones are probed with FWCTL_INFO) and post them to `target`."""
         target.post_message(DevicesScanned(self.workspace.source.entries()))
 

@@ -9,7 +9,7 @@ The panel is docked into each ordinary screen the trainee visits.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.screen import ModalScreen, Screen
@@ -19,6 +19,9 @@ from fwctl_tui.learn.lessons import Lesson
 from fwctl_tui.learn.progress import Progress
 from fwctl_tui.screens.messages import OpenDeviceRequested
 from fwctl_tui.widgets.lesson_panel import LessonPanel
+
+if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
 
 
 def named_text(text: str) -> Text:
@@ -32,7 +35,7 @@ def named_text(text: str) -> Text:
 class LessonCoach:
     """One per app; `start(lesson)` begins or resumes, `stop()` ends the guidance."""
 
-    def __init__(self, app: Any, progress: Progress) -> None:
+    def __init__(self, app: FwctlApp, progress: Progress) -> None:
         self.app = app
         self.progress = progress
         self.lesson: Lesson | None = None

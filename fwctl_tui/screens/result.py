@@ -231,8 +231,8 @@ class ResultScreen(Screen[None]):
             "reply_hex": exchange.reply.hex() if exchange.reply is not None else None,
             "decoded": _decoded_json(self.root),
         }
-        app: Any = self.app
-        folder: Path = getattr(app, "data_dir", None) or data_dir() / "exports"
+        # FwctlApp's data_dir (tests pin it); any other host App: the user data dir
+        folder: Path = getattr(self.app, "data_dir", None) or data_dir() / "exports"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = write_new(folder, export_stem(exchange), json.dumps(document, indent=2))
