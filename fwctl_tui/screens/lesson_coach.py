@@ -9,7 +9,7 @@ The panel is docked into each ordinary screen the trainee visits.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.screen import ModalScreen, Screen
@@ -22,6 +22,8 @@ from fwctl_tui.widgets.lesson_panel import LessonPanel
 
 if TYPE_CHECKING:
     from fwctl_tui.app import FwctlApp
+    from fwctl_tui.screens.preview import PreviewScreen
+    from fwctl_tui.session import Session
 
 
 def named_text(text: str) -> Text:
@@ -42,8 +44,8 @@ class LessonCoach:
         self.step = 0
         self.verdict = Verdict("waiting")
         self.previews: list[tuple[str, bool]] = []
-        self._open_previews: list[Any] = []
-        self._session: Any = None
+        self._open_previews: list[PreviewScreen] = []
+        self._session: Session | None = None
         self._since = 0
         self._judged_at: tuple[int, str | None] | None = None
         self.answer: str | None = None
@@ -78,7 +80,7 @@ class LessonCoach:
         self.verdict = Verdict("waiting")
 
     # -- observing ---------------------------------------------------------------------
-    def _screen_changed(self, screen: Screen[Any]) -> None:
+    def _screen_changed(self, screen: Screen[object]) -> None:
         from fwctl_tui.screens.preview import PreviewScreen
 
         if self.lesson is None:
