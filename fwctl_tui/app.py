@@ -45,12 +45,12 @@ from fwctl_tui.screens.messages import (
 )
 from fwctl_tui.uapi import Scope
 from fwctl_tui.workbench.capture_controller import CaptureController
+from fwctl_tui.workbench.detached import run_detached
+from fwctl_tui.workbench.workspace import DeviceSource, PlannedRpc, Workspace
 
 if TYPE_CHECKING:
     from fwctl_tui.screens.confirm import ConfirmScreen
     from fwctl_tui.sim.host import SimHost
-from fwctl_tui.workbench.detached import run_detached
-from fwctl_tui.workbench.workspace import DeviceSource, PlannedRpc, Workspace
 
 
 def _catalogue_commands() -> type[Provider]:
