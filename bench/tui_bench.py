@@ -118,7 +118,7 @@ def run() -> dict[str, Any]:
             bare.append(_startup("bare", data_dir))
             ours.append(_startup("fwctl", data_dir))
         filters = asyncio.run(_filter_timings(data_dir))
-    from fwctl_tui.screens import catalogue_model
+    from fwctl_tui.workbench import catalogue_model
 
     def median_ms(runs: list[dict[str, float]], mark: str) -> float:
         return statistics.median(run[mark] for run in runs) * 1000

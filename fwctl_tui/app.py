@@ -15,11 +15,13 @@ import errno
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -27,8 +29,6 @@ from fwctl_tui.config import Config, load_config
 from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens.capture_actions import CaptureActions
-from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of
@@ -38,43 +38,49 @@ from fwctl_tui.screens.messages import (
     DevicesScanned,
     OpenDeviceRequested,
     PlanPrepared,
+    ReadBack,
     RpcFinished,
     RpcRequested,
     ShowExchange,
 )
-from fwctl_tui.screens.workspace import DeviceSource, PlannedRpc, Workspace
 from fwctl_tui.uapi import Scope
+from fwctl_tui.workbench.capture_controller import CaptureController
+from fwctl_tui.workbench.detached import run_detached
+from fwctl_tui.workbench.workspace import DeviceSource, PlannedRpc, Workspace
+
+if TYPE_CHECKING:
+    from fwctl_tui.screens.confirm import ConfirmScreen
+    from fwctl_tui.sim.host import SimHost
 
 if TYPE_CHECKING:
     from fwctl_tui.decoders.mlx5.status import SyndromeTable
 
 
-def _catalogue_commands() -> type[Any]:
+def _catalogue_commands() -> type[Provider]:
     from fwctl_tui.screens.palette import CatalogueCommands
 
     return CatalogueCommands
 
 
-def _device_commands() -> type[Any]:
+def _device_commands() -> type[Provider]:
     from fwctl_tui.screens.palette import DeviceCommands
 
     return DeviceCommands
 
 
-def _dashboard_commands() -> type[Any]:
+def _dashboard_commands() -> type[Provider]:
     from fwctl_tui.screens.palette import DashboardCommands
 
     return DashboardCommands
 
 
-
-def _learn_commands() -> type[Any]:
+def _learn_commands() -> type[Provider]:
     from fwctl_tui.screens.learn_palette import LearnCommands
 
     return LearnCommands
 
 
-class FwctlApp(LearnActions, CaptureActions):
+class FwctlApp(LearnActions):
     """Devices -> catalogue -> form -> preview -> result, with history and captures."""
 
     CSS_PATH = "app.tcss"
@@ -84,8 +90,8 @@ class FwctlApp(LearnActions, CaptureActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     # Screens beyond the device list are imported on first use: start-up stays close to
     # a bare Textual app (bench/tui_bench.py measures it).
-    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {_catalogue_commands, _device_commands,
-                                                    _dashboard_commands, _learn_commands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        _catalogue_commands, _device_commands, _dashboard_commands, _learn_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Quit fwctl-tui (the capture file is kept)"),
@@ -111,11 +117,12 @@ class FwctlApp(LearnActions, CaptureActions):
     device_kind: reactive[str] = reactive("")
     device_name: reactive[str] = reactive("")
     busy: reactive[bool] = reactive(False)
+    recording_label: reactive[str] = reactive("")
 
     def __init__(
         self,
         *,
-        host: Any = None,
+        host: SimHost | None = None,
         root: str | Path | None = None,
         profile: str | None = None,
         capture: str | Path | None = None,
@@ -135,7 +142,7 @@ class FwctlApp(LearnActions, CaptureActions):
         self.dashboard_clock: Callable[[], float] = time.monotonic  # tests pin the card's
         self.dashboard_after_open = False  # f6 on the device list opens, then watches
         self.rpc_in_flight: str | None = None  # the command an RPC worker waits for
-        self._quit_question: Any = None  # the open "Quit while ... in flight?" dialog
+        self._quit_question: ConfirmScreen | None = None  # "Quit while ... in flight?"
         self.keymap_in_use: dict[str, str] = {}
         self._theme_problem: str | None = None
         self.config = config if config is not None else load_config()
@@ -146,6 +153,7 @@ class FwctlApp(LearnActions, CaptureActions):
             capture_path=capture,
             clock=clock,
         )
+        self.captures = CaptureController(self.workspace, self)  # f4, ctrl+s, ctrl+o
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
@@ -204,14 +212,14 @@ class FwctlApp(LearnActions, CaptureActions):
     # --- device workers (the only place RPCs and opens run) ------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan")
-    def scan_devices(self, target: Any) -> None:
+    def scan_devices(self, target: MessagePump) -> None:
         """List devices (live ones are probed with FWCTL_INFO) and post them to `target`."""
         target.post_message(DevicesScanned(self.workspace.source.entries()))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm")
     def warm_catalogue(self) -> None:
         """Build the catalogue and its search index while the user reads the device list."""
-        from fwctl_tui.screens import catalogue_model
+        from fwctl_tui.workbench import catalogue_model
 
         catalogue_model.warm()
 
@@ -220,12 +228,13 @@ class FwctlApp(LearnActions, CaptureActions):
         self.post_message(DeviceOpened(self.workspace.open(name)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="device")
-    def _prepare_worker(self, plan: PlannedRpc, origin: Any) -> None:
+    def _prepare_worker(self, plan: PlannedRpc, origin: MessagePump | None) -> None:
         """Read the register now and build the form's write over it (workspace.prepare)."""
         self.post_message(PlanPrepared(self.workspace.prepare(plan), origin))
 
     @work(exclusive=True, exit_on_error=False, group="device")
-    async def _rpc_worker(self, plan: PlannedRpc, scope: Scope, origin: Any) -> None:
+    async def _rpc_worker(self, plan: PlannedRpc, scope: Scope,
+                          origin: MessagePump | None) -> None:
         self.rpc_in_flight = plan.label
         exchange = await run_detached("fwctl-rpc", self.workspace.send, plan, scope)
         self.post_message(RpcFinished(plan, exchange, origin))
@@ -270,8 +279,8 @@ class FwctlApp(LearnActions, CaptureActions):
     def on_device_opened(self, message: DeviceOpened) -> None:
         connection = message.connection
         self.device_kind, self.device_name = connection.kind, connection.name
-        self._update_recording_label()
-        self._announce_recording()
+        self.captures.update_label()
+        self.captures.announce()
         from fwctl_tui.screens.catalogue import CatalogueScreen
         from fwctl_tui.screens.driver_catalogue import driver_catalogue
 
@@ -300,7 +309,7 @@ class FwctlApp(LearnActions, CaptureActions):
     def on_plan_prepared(self, message: PlanPrepared) -> None:
         self._show_preview(message.plan, message.origin)
 
-    def _show_preview(self, plan: PlannedRpc, origin: Any) -> None:
+    def _show_preview(self, plan: PlannedRpc, origin: MessagePump | None) -> None:
         """The preview; it answers a scope to send at, None (cancelled) or REREAD."""
         from fwctl_tui.screens.preview import CANCELLED, REREAD, PreviewScreen
 
@@ -331,7 +340,7 @@ class FwctlApp(LearnActions, CaptureActions):
         if message.plan.purpose == "read-current" and message.origin is not None:
             origin = message.origin
             if origin.is_attached and origin in self.screen_stack:
-                origin.apply_read_back(exchange)
+                origin.post_message(ReadBack(exchange))
             else:  # the form was closed while the read was in flight: nothing to refill
                 self.notify(f"{exchange.command} read finished after its form was closed; "
                             f"see it in the history ({key_of(self, 'history')}).",
@@ -362,7 +371,7 @@ class FwctlApp(LearnActions, CaptureActions):
     def _device_gone(self) -> None:
         self.workspace.close()
         self.device_kind = self.device_name = ""
-        self._update_recording_label()
+        self.captures.update_label()
         self.action_devices()
 
     # --- results and history -------------------------------------------------------
@@ -430,6 +439,43 @@ class FwctlApp(LearnActions, CaptureActions):
         if why:
             self.notify(why, severity="warning", timeout=8)
         return bool(why)
+
+    # --- captures: the controller decides, the App shows ----------------------------
+
+    def action_toggle_recording(self) -> None:
+        self.captures.toggle_recording()
+
+    def action_save_capture(self) -> None:
+        self.captures.save_capture()
+
+    def action_open_capture(self) -> None:
+        self.captures.open_capture()
+
+    def key_for(self, action: str) -> str:
+        return key_of(self, action)
+
+    def show_recording(self, label: str) -> None:
+        self.recording_label = label
+
+    def ask_path(self, title: str, placeholder: str, hint: str,
+                 then: Callable[[str | None], None]) -> None:
+        from fwctl_tui.screens.prompt import PathPrompt
+
+        self.push_screen(PathPrompt(title, placeholder, hint=hint), then)
+
+    def ask_yes(self, title: str, body: str, yes_label: str,
+                then: Callable[[bool | None], None]) -> None:
+        from fwctl_tui.screens.confirm import ConfirmScreen
+
+        self.push_screen(ConfirmScreen(title, body, yes_label), then)
+
+    def show_error(self, title: str, what: str, todo: str) -> None:
+        self.push_screen(ErrorScreen(title, what, todo))
+
+    def browse_capture(self, path: Path) -> None:
+        from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
+
+        self.push_screen(CaptureBrowserScreen(path))
 
     def action_help(self) -> None:
         from fwctl_tui.screens.help import HelpScreen

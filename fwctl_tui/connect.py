@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,9 @@ from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.session import Session
 
 if TYPE_CHECKING:
+    from fwctl_tui.capture_analysis.replay import CaptureFirmware
     from fwctl_tui.decoders.mlx5.status import SyndromeTable
+    from fwctl_tui.sim.emulator import KernelEmulator
 
 SIM_PREFIX = "sim:"
 REPLAY_PREFIX = "replay:"
@@ -63,8 +65,14 @@ class Connection:
     entry: DeviceEntry
     device: FwctlDevice
     kernel: Callable[[], KernelState]
-    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific: "emulator" for sim
-    syndromes: SyndromeTable | None = None  # who explains its syndromes: the simulator or none
+    # simulated and replayed devices: the emulator, so an errno carries the driver's why
+    emulator: KernelEmulator | None = None
+    # replayed devices: the capture's firmware, which says which record answered each RPC
+    replay_firmware: CaptureFirmware | None = None
+    # one counter clock: the host's boot (live) or the saved simulated card (sim)
+    state_id: str = ""
+    # who explains its syndromes: the simulator's table, or none (firmware's own)
+    syndromes: SyndromeTable | None = None
 
     @property
     def name(self) -> str:
@@ -85,12 +93,11 @@ class Connection:
 
     def session(self) -> Session:
         """A Session on this device; simulated and replay errnos carry the emulator's why."""
-        emulator = self.extra.get("emulator")
+        emulator, firmware = self.emulator, self.replay_firmware
         detail = (lambda: emulator.last_detail) if emulator is not None else None
-        firmware = self.extra.get("replay_firmware")
         answer = (lambda: firmware.answered) if firmware is not None else None
         return Session(self.device, self.name, detail_source=detail, answer_source=answer,
-                       state_id=self.extra.get("state_id", ""))
+                       state_id=self.state_id)
 
     def close(self) -> None:
         self.device.close()
@@ -159,9 +166,9 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {entry.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(entry, device)
-    connection = Connection(entry=entry, device=device, kernel=lambda: read_host_state(base))
-    connection.extra["state_id"] = boot_id()  # counters and CLOCK_MONOTONIC run until reboot
-    return connection
+    # counters and CLOCK_MONOTONIC run until reboot
+    return Connection(entry=entry, device=device, kernel=lambda: read_host_state(base),
+                      state_id=boot_id())
 
 
 def _open_simulated(name: str, host: Any = None) -> Connection:
@@ -186,11 +193,10 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {function.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(function.entry(), device)
-    connection = Connection(entry=entry, device=device, kernel=host.kernel.state,
-                            syndromes=syndromes_for(True))
-    connection.extra["emulator"] = function.emulator  # the session shows the driver's detail
-    connection.extra["state_id"] = host.instance_id  # one simulated card per saved host
-    return connection
+    # one simulated card per saved host: its instance id is the counters' clock
+    return Connection(entry=entry, device=device, kernel=host.kernel.state,
+                      emulator=function.emulator, state_id=host.instance_id,
+                      syndromes=syndromes_for(True))
 
 
 def _open_replay(path: str) -> Connection:
@@ -214,11 +220,9 @@ def _open_replay(path: str) -> Connection:
     except ValueError as err:  # CaptureError: not a capture this tool can read (bad input)
         raise UnknownDeviceError(f"cannot replay {path}: {err}") from None
     entry = _with_device_info(entry, device)
-    connection = Connection(entry=entry, device=device, kernel=emulator.kernel.state,
-                            syndromes=syndromes)
-    connection.extra["emulator"] = emulator  # "not in this capture" details reach the user
-    connection.extra["replay_firmware"] = firmware  # which record answered each RPC
-    return connection
+    # the emulator's detail says "not in this capture"; the firmware which record answered
+    return Connection(entry=entry, device=device, kernel=emulator.kernel.state,
+                      emulator=emulator, replay_firmware=firmware, syndromes=syndromes)
 
 
 def not_mlx5(entry: DeviceEntry) -> str | None:

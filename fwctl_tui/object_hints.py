@@ -72,7 +72,7 @@ def _paths(cmd: Command) -> dict[str, str]:
 
 def _firmware(connection: Connection | None) -> Any:
     """A simulated function's firmware model (its inventory), or None (live, replay)."""
-    emulator = connection.extra.get("emulator") if connection is not None else None
+    emulator = connection.emulator if connection is not None else None
     firmware = getattr(getattr(emulator, "driver", None), "firmware", None)
     return firmware if hasattr(firmware, "inventory") else None
 

@@ -1,1 +1,1 @@
-"""TUI screens, one per file; `workspace` and `catalogue_model` are their headless helpers."""
+"""TUI screens, one per file; their headless helpers live in fwctl_tui.workbench."""

@@ -21,11 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fwctl_tui.screens import catalogue_model
-from fwctl_tui.screens.catalogue_model import Row
 from fwctl_tui.screens.keys import key_of
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.scope_badge import scope_text, short_scope_text, taint_badge
+from fwctl_tui.workbench import catalogue_model
+from fwctl_tui.workbench.catalogue_model import Row
 
 MAX_LAYOUT_ROWS = 60
 

@@ -23,15 +23,15 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model
-from fwctl_tui.screens.catalogue_model import Row
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of, with_keys
-from fwctl_tui.screens.messages import RpcRequested
+from fwctl_tui.screens.messages import ReadBack, RpcRequested
 from fwctl_tui.widgets.command_form import CommandForm, field_summary
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
 from fwctl_tui.widgets.scope_badge import scope_text
+from fwctl_tui.workbench import catalogue_model
+from fwctl_tui.workbench.catalogue_model import Row
 
 
 def _tail(path: str) -> str:
@@ -366,6 +366,9 @@ class CommandScreen(Screen[None]):
             return
         plan = catalogue_model.plan(cmd, read, index, request, purpose="read-current")
         self.post_message(RpcRequested(plan, origin=self))
+
+    def on_read_back(self, message: ReadBack) -> None:
+        self.apply_read_back(message.exchange)
 
     def apply_read_back(self, exchange: Exchange) -> None:
         """The App hands back the register read: refill the form, remember for the diff.

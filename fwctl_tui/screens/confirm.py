@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -46,9 +47,15 @@ class ConfirmScreen(ModalScreen[bool]):
         self.query_one("#confirm-dialog").border_title = self.title_text
         self.query_one("#confirm-cancel", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm-yes")
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-cancel")
+    def _cancel(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(False)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -29,15 +29,15 @@ from textual.worker import get_current_worker
 from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.monitor.link import COUNTERS, PortReader, PortSample
 from fwctl_tui.monitor.series import SLOW_SAMPLE_S, DashboardView, PortDashboard
-from fwctl_tui.screens.dashboard_view import (
+from fwctl_tui.session import Session
+from fwctl_tui.textsafe import printable
+from fwctl_tui.widgets.series_plot import SeriesPlot
+from fwctl_tui.workbench.dashboard_view import (
     counters_title,
     link_text,
     module_text,
     status_text,
 )
-from fwctl_tui.session import Session
-from fwctl_tui.textsafe import printable
-from fwctl_tui.widgets.series_plot import SeriesPlot
 
 DEFAULT_INTERVAL_S = 1.0
 MIN_INTERVAL_S = 0.05

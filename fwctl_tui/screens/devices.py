@@ -7,9 +7,10 @@ stays listed with the reason and what to do. Scanning probes live nodes with FWC
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -22,6 +23,9 @@ from fwctl_tui.screens.keys import key_of
 from fwctl_tui.screens.messages import DevicesScanned, OpenDeviceRequested
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import KIND_BADGES, DeviceBar
+
+if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
 
 # Access right after the name: on 80 columns the later columns scroll off, never this one.
 # Firmware before the PCI address, driver and links: at 80 columns it stays in view.
@@ -172,16 +176,14 @@ class DevicesScreen(Screen[None]):
             self.refresh_devices()
 
     def refresh_devices(self) -> None:
-        app: Any = self.app
-        app.scan_devices(self)
+        cast("FwctlApp", self.app).scan_devices(self)
 
     def action_refresh(self) -> None:
         self.refresh_devices()
 
     def on_devices_scanned(self, message: DevicesScanned) -> None:
         if not self.entries:
-            app: Any = self.app
-            app.warm_catalogue()
+            cast("FwctlApp", self.app).warm_catalogue()
         table = self.query_one(DataTable)
         previous = self.entries[table.cursor_row].name if self._has_row(table.cursor_row) else None
         self.entries = message.entries
@@ -210,13 +212,15 @@ class DevicesScreen(Screen[None]):
         return 0 <= row < len(self.entries)
 
     def _is_open(self, entry: DeviceEntry) -> bool:
-        app: Any = self.app
-        return bool(getattr(app, "device_name", "")) and app.device_name == entry.name
+        name = cast("FwctlApp", self.app).device_name
+        return bool(name) and name == entry.name
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(DataTable.RowHighlighted, "#device-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show(event.cursor_row)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected, "#device-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_device()
 
@@ -256,8 +260,8 @@ class DevicesScreen(Screen[None]):
             from fwctl_tui.screens.catalogue import CatalogueScreen
             from fwctl_tui.screens.driver_catalogue import driver_catalogue
 
-            app: Any = self.app
-            self.app.push_screen(driver_catalogue(app.workspace.connection) or CatalogueScreen())
+            connection = cast("FwctlApp", self.app).workspace.connection
+            self.app.push_screen(driver_catalogue(connection) or CatalogueScreen())
             return
         if not entry.can_open:
             self.app.push_screen(ErrorScreen(

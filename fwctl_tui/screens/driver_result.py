@@ -25,13 +25,13 @@ from fwctl_tui.drivers.plain_tree import plain_tree
 from fwctl_tui.drivers.records import Resend, decoded, rebuild
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens.detached import run_detached
 from fwctl_tui.screens.error import ErrorScreen
-from fwctl_tui.screens.workspace import Workspace
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView, pane_width
+from fwctl_tui.workbench.detached import run_detached
+from fwctl_tui.workbench.workspace import Workspace
 
 HEX_BYTES_PER_LINE = 8
 R = TypeVar("R")  # whatever the App returns

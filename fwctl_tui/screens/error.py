@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -54,7 +55,8 @@ class ErrorScreen(ModalScreen[None]):
         self.query_one("#error-dialog").border_title = "Error"
         self.query_one(Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#error-close")
+    def _close(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(None)
 

@@ -87,7 +87,8 @@ class GlossaryScreen(Screen[None]):
         with suppress(KeyError):  # filtered out of the list: the entry still shows
             terms.highlighted = terms.get_option_index(entry_id)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(Input.Changed, "#glossary-filter")
+    def _filter(self, event: Input.Changed) -> None:
         self.fill(event.value)
         terms = self.query_one("#glossary-list", OptionList)
         if terms.option_count:

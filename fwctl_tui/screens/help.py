@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from fwctl_tui.screens.keys import key_text, with_keys
-from fwctl_tui.screens.term_links import TermLinks
+from fwctl_tui.widgets.term_links import TermLinks
 
 GENERAL = (
     "Keys everywhere: {key:help} help, ctrl+p command palette (jump to a command, register "

@@ -11,6 +11,7 @@ import time
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -18,11 +19,11 @@ from textual.widgets import DataTable, Footer
 
 from fwctl_tui.capture_analysis.replay import ANSWERED
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange
 from fwctl_tui.screens.result import duration_text
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.scope_badge import scope_text
+from fwctl_tui.workbench import catalogue_model
 
 COLUMNS = ("#", "Time (UTC)", "Command", "Scope", "Outcome", "Duration", "In/Out")
 
@@ -110,7 +111,8 @@ class HistoryScreen(Screen[None]):
         row = self.query_one(DataTable).cursor_row
         return self.history[row] if 0 <= row < len(self.history) else None
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected, "#history-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         exchange = self._current()
         if exchange is not None:

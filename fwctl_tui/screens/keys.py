@@ -13,7 +13,6 @@ import importlib
 import pkgutil
 import re
 import unicodedata
-from typing import Any
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -113,8 +112,9 @@ def key_text(keys: str) -> str:
     return "+".join([*modifiers, _NAMED.get(key) or format_key(key)])
 
 
-def key_of(app: Any, binding_id: str, default: str = "?") -> str:
-    """The key that triggers `binding_id` now: the user's keymap, else the BINDINGS default."""
+def key_of(app: object, binding_id: str, default: str = "?") -> str:
+    """The key that triggers `binding_id` now: the user's keymap (FwctlApp's
+    keymap_in_use; any other App has none), else the BINDINGS default."""
     keymap: dict[str, str] = getattr(app, "keymap_in_use", None) or {}
     if binding_id not in _defaults:  # a screen imported since the last look
         _defaults.update(_defined_bindings())
@@ -122,6 +122,6 @@ def key_of(app: Any, binding_id: str, default: str = "?") -> str:
     return key_text(keys)
 
 
-def with_keys(app: Any, text: str) -> str:
+def with_keys(app: object, text: str) -> str:
     """Replace `{key:ID}` placeholders with the key that triggers binding ID right now."""
     return _PLACEHOLDER.sub(lambda match: key_of(app, match.group(1)), text)

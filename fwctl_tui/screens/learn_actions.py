@@ -1,6 +1,6 @@
 """The App's learning actions: lessons, glossary, tour, and the lesson panel's answers.
 
-A mixin like CaptureActions, so app.py only names it: the App gets `lesson_progress`
+A mixin, so app.py only names it: the App gets `lesson_progress`
 (learn.progress, in the user data directory or the folder the App was given) and a
 `lesson_coach`, shows the tour on the very first start when asked to, and opens the
 lessons at start for `fwctl-tui learn`.
@@ -9,19 +9,23 @@ lessons at start for `fwctl-tui learn`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from textual.app import App
 
 from fwctl_tui.learn.progress import Progress
 from fwctl_tui.widgets.lesson_panel import LessonPanel
 
+if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
+    from fwctl_tui.screens.lesson_coach import LessonCoach
+
 
 class LearnActions(App[int]):
     """Actions and start-up for the learning aids (see the module docstring)."""
 
     lesson_progress: Progress
-    _coach: Any
+    _coach: LessonCoach | None
 
     def setup_learning(self, learn_dir: Path | None) -> None:
         """Called from __init__: load progress (a bad file is set aside and reported)."""
@@ -29,12 +33,12 @@ class LearnActions(App[int]):
         self._coach = None
 
     @property
-    def lesson_coach(self) -> Any:
+    def lesson_coach(self) -> LessonCoach:
         """The coach, made on first use: start-up never pays for the checker's imports."""
         if self._coach is None:
             from fwctl_tui.screens.lesson_coach import LessonCoach
 
-            self._coach = LessonCoach(self, self.lesson_progress)
+            self._coach = LessonCoach(cast("FwctlApp", self), self.lesson_progress)
         return self._coach
 
     def start_learning(self, *, first_start_tour: bool, open_lessons: bool) -> None:

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from fwctl_tui.learn import glossary, lessons
 
+if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
+
 LIMIT = 8
 
 
-def _screens(app: Any) -> list[tuple[str, str, Callable[[], None]]]:
+def _screens(app: FwctlApp) -> list[tuple[str, str, Callable[[], None]]]:
     return [
         ("Lessons: guided practice on a simulated device", "lesson learn course",
          app.action_lessons),
@@ -32,11 +35,11 @@ class LearnCommands(Provider):
     """Glossary, help topics, lessons and the tour, found by words."""
 
     async def discover(self) -> Hits:
-        for label, _words, action in _screens(self.app):
+        for label, _words, action in _screens(cast("FwctlApp", self.app)):
             yield DiscoveryHit(Text(label), action)
 
     async def search(self, query: str) -> Hits:
-        app: Any = self.app
+        app = cast("FwctlApp", self.app)
         matcher = self.matcher(query)
         typed = query.strip().lower()
         for label, words, action in _screens(app):

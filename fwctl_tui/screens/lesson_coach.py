@@ -9,7 +9,7 @@ The panel is docked into each ordinary screen the trainee visits.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.screen import ModalScreen, Screen
@@ -19,6 +19,11 @@ from fwctl_tui.learn.lessons import Lesson
 from fwctl_tui.learn.progress import Progress
 from fwctl_tui.screens.messages import OpenDeviceRequested
 from fwctl_tui.widgets.lesson_panel import LessonPanel
+
+if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
+    from fwctl_tui.screens.preview import PreviewScreen
+    from fwctl_tui.session import Session
 
 
 def named_text(text: str) -> Text:
@@ -32,15 +37,15 @@ def named_text(text: str) -> Text:
 class LessonCoach:
     """One per app; `start(lesson)` begins or resumes, `stop()` ends the guidance."""
 
-    def __init__(self, app: Any, progress: Progress) -> None:
+    def __init__(self, app: FwctlApp, progress: Progress) -> None:
         self.app = app
         self.progress = progress
         self.lesson: Lesson | None = None
         self.step = 0
         self.verdict = Verdict("waiting")
         self.previews: list[tuple[str, bool]] = []
-        self._open_previews: list[Any] = []
-        self._session: Any = None
+        self._open_previews: list[PreviewScreen] = []
+        self._session: Session | None = None
         self._since = 0
         self._judged_at: tuple[int, str | None] | None = None
         self.answer: str | None = None
@@ -75,7 +80,7 @@ class LessonCoach:
         self.verdict = Verdict("waiting")
 
     # -- observing ---------------------------------------------------------------------
-    def _screen_changed(self, screen: Screen[Any]) -> None:
+    def _screen_changed(self, screen: Screen[object]) -> None:
         from fwctl_tui.screens.preview import PreviewScreen
 
         if self.lesson is None:

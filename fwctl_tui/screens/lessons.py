@@ -6,7 +6,7 @@ else), so a trainee can follow them on a production host without touching its ca
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -20,6 +20,9 @@ from textual.widgets.option_list import Option
 from fwctl_tui.learn import lessons
 from fwctl_tui.learn.progress import Progress
 from fwctl_tui.screens.lesson_coach import named_text
+
+if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
 
 
 def progress_text(lesson: lessons.Lesson, progress: Progress) -> str:
@@ -111,7 +114,7 @@ class LessonsScreen(Screen[None]):
     def _start(self, event: OptionList.OptionSelected) -> None:
         lesson = lessons.find(event.option.id or "")
         if lesson is not None:
-            coach: Any = self.app.lesson_coach  # type: ignore[attr-defined]
+            coach = cast("FwctlApp", self.app).lesson_coach
             self.dismiss(None)
             coach.start(lesson)
 

@@ -1,19 +1,24 @@
 """Command palette providers: jump to a command or register, or open a device.
 
 ctrl+p then a few letters is the fastest way around: the catalogue provider opens the
-command form directly, the device provider opens a listed device.
+command form directly, the device provider opens a device the device source's last scan
+found (the devices the device list shows).
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from fwctl_tui.screens import catalogue_model
+from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.screens.messages import OpenDeviceRequested
+from fwctl_tui.workbench import catalogue_model
+
+if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
 
 PALETTE_LIMIT = 40
 
@@ -26,8 +31,7 @@ class CatalogueCommands(Provider):
     name as listed (`ACCESS_REG:PAOS`, any case) alone scores 1.0, so it comes first."""
 
     async def search(self, query: str) -> Hits:
-        app: Any = self.app
-        if app.workspace.session is None:
+        if _app(self).workspace.session is None:
             return
         matcher = self.matcher(query)
         hits = catalogue_model.ranked(query, limit=PALETTE_LIMIT)
@@ -48,15 +52,10 @@ class CatalogueCommands(Provider):
 
 
 class DeviceCommands(Provider):
-    """Open any device the device list shows."""
+    """Open any device the device list shows: what the device source's last scan found."""
 
-    def _entries(self) -> list[Any]:
-        from fwctl_tui.screens.devices import DevicesScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, DevicesScreen):
-                return screen.entries
-        return []
+    def _entries(self) -> list[DeviceEntry]:
+        return _app(self).workspace.source.scanned
 
     async def discover(self) -> Hits:
         for entry in self._entries():
@@ -83,8 +82,7 @@ class DashboardCommands(Provider):
     LABEL = "Port dashboard: watch port 1 live (link, module, errors, rates)"
 
     def _available(self) -> bool:
-        app: Any = self.app
-        return app.workspace.session is not None
+        return _app(self).workspace.session is not None
 
     async def discover(self) -> Hits:
         if self._available():
@@ -99,5 +97,9 @@ class DashboardCommands(Provider):
             yield Hit(score, matcher.highlight(self.LABEL), self._open, help="f6")
 
     def _open(self) -> None:
-        app: Any = self.app
-        app.action_dashboard()
+        _app(self).action_dashboard()
+
+
+def _app(provider: Provider) -> FwctlApp:
+    """The provider's App, typed (providers only ever run inside FwctlApp)."""
+    return cast("FwctlApp", provider.app)

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,11 +23,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Select, Static
 
 from fwctl_tui.policy import Confirm, Preview
-from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.keys import with_keys
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
 from fwctl_tui.widgets.scope_badge import scope_text
+from fwctl_tui.workbench import catalogue_model
+from fwctl_tui.workbench.workspace import PlannedRpc
 
 UNREAD_WARNING = (
     "This register write was not read first: every field you left empty is written as 0. "
@@ -244,22 +244,27 @@ class PreviewScreen(ModalScreen[Scope | str | None]):
         """Whatever gets the focus (Cancel, the acknowledgement) is scrolled into view."""
         event.widget.scroll_visible(animate=False)
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    @on(Select.Changed, "#preview-scope")
+    def _scope_chosen(self, event: Select.Changed) -> None:
         event.stop()
         if isinstance(event.value, Scope) and event.value != self.preview.scope:
             self._apply(self.preview_fn(self.plan, event.value))
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    @on(Checkbox.Changed, "#preview-ack")
+    def _acknowledged(self, event: Checkbox.Changed) -> None:
         event.stop()
         if self.preview.confirm is Confirm.ACKNOWLEDGE:
             self.query_one("#preview-send", Button).disabled = not event.value
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#preview-send")
+    def _send(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "preview-send" and not event.button.disabled:
-            self.dismiss(self.preview.scope)
-        else:
-            self.dismiss(None)
+        self.dismiss(None if event.button.disabled else self.preview.scope)
+
+    @on(Button.Pressed, "#preview-cancel")
+    def _cancel(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,12 +10,14 @@ cut off at the edge (`^o Op`), none of which work while the prompt waits.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from fwctl_tui.textsafe import printable
@@ -52,7 +54,8 @@ class PathPrompt(ModalScreen[str | None]):
         self.query_one("#prompt-dialog").border_title = self.prompt_title
         self.query_one(Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#prompt-input")
+    def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value.strip() or None)
 
@@ -60,7 +63,7 @@ class PathPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def ask_interval(screen: Screen[Any], prompt: PathPrompt, shortest: float,
+def ask_interval(screen: Widget, prompt: PathPrompt, shortest: float,
                  accept: Callable[[float], object]) -> None:
     """Push `prompt`; a number of seconds from `shortest` to an hour goes to `accept`,
     anything else is said as an error on `screen` (escape: nothing happens)."""

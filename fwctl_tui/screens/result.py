@@ -26,9 +26,8 @@ from fwctl_tui.capture_analysis.replay import answered_text
 from fwctl_tui.config import data_dir
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.exchange_json import exchange_json
-from fwctl_tui.screens import catalogue_model, cli_line, result_watch
+from fwctl_tui.screens import result_watch
 from fwctl_tui.screens.messages import RpcRequested
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import (
@@ -38,6 +37,8 @@ from fwctl_tui.widgets.hex_view import (
     pane_width,
 )
 from fwctl_tui.widgets.watched_tree import WatchedTree
+from fwctl_tui.workbench import catalogue_model, cli_line
+from fwctl_tui.workbench.workspace import PlannedRpc
 
 if TYPE_CHECKING:
     from fwctl_tui.decoders.mlx5.status import SyndromeTable
@@ -217,8 +218,8 @@ class ResultScreen(Screen[None]):
     def action_export_json(self) -> None:
         exchange = self.exchange
         document = exchange_json(exchange, self.root, self.syndromes)  # send --json's shape
-        app: Any = self.app
-        folder: Path = getattr(app, "data_dir", None) or data_dir() / "exports"
+        # FwctlApp's data_dir (tests pin it); any other host App: the user data dir
+        folder: Path = getattr(self.app, "data_dir", None) or data_dir() / "exports"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = write_new(folder, export_stem(exchange), json.dumps(document, indent=2))

@@ -15,17 +15,19 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from fwctl_tui.decoders import changes_device_state
+from fwctl_tui.decoders import Node, changes_device_state
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.monitor.sampling import RateTracker, failure_text, numeric_fields
+from fwctl_tui.monitor.sampling import FieldChange, RateTracker, failure_text, numeric_fields
+from fwctl_tui.workbench import catalogue_model
 
 if TYPE_CHECKING:
+    from fwctl_tui.app import FwctlApp
     from fwctl_tui.screens.result import ResultScreen
 
 MIN_INTERVAL_S = 0.1
@@ -42,7 +44,7 @@ class WatchedReply(Message):
 def why_not_watchable(screen: ResultScreen) -> str | None:
     """None when the result's command can be re-sent on a timer, else why not."""
     exchange, command = screen.exchange, screen.command
-    app: Any = screen.app
+    app = cast("FwctlApp", screen.app)
     if command is None:
         return f"{exchange.command} is not in the catalogue: it cannot be decoded"
     if app.workspace.session is None or app.workspace.connection is None:
@@ -51,7 +53,6 @@ def why_not_watchable(screen: ResultScreen) -> str | None:
         return f"this result came from {exchange.device}, not the open device"
     if changes_device_state(command, exchange.request):
         return f"{exchange.command} changes the device (a write or a clear-on-read)"
-    from fwctl_tui.screens import catalogue_model
 
     plan = screen.plan or catalogue_model.plan_from_exchange(exchange)
     if app.workspace.preview(plan, exchange.scope).taints:
@@ -85,22 +86,21 @@ class ResultWatch:
     def loop(self) -> None:
         """Runs in a thread worker: re-send, post, wait; until stopped."""
         worker = get_current_worker()
-        app: Any = self.screen.app
+        app = cast("FwctlApp", self.screen.app)
         session = app.workspace.session
+        assert session is not None  # why_not_watchable: no watch starts without one
         command = self.screen.exchange.command
         while not (self._stop.wait(self.interval) or worker.is_cancelled):
             at = self.clock()
             exchange = session.send(command, self.scope, self.request, self.out_cap)
             self.screen.post_message(WatchedReply(exchange, at))
 
-    def take(self, message: WatchedReply) -> tuple[Any, dict[str, Any]] | None:
+    def take(self, message: WatchedReply) -> tuple[Node, dict[str, FieldChange]] | None:
         """The decoded reply and changes of a re-send (None when it failed)."""
         exchange, command = message.exchange, self.screen.command
         self.last_error = failure_text(exchange)
         if self.last_error is not None or exchange.reply is None or command is None:
             return None
-        from fwctl_tui.screens import catalogue_model
-
         root = catalogue_model.decode_reply(command, exchange.reply, exchange.request)
         self.samples += 1
         return root, self.tracker.update(numeric_fields(root), message.at)

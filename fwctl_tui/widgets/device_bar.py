@@ -7,8 +7,6 @@ changes anything.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.widgets import Static
 
@@ -80,8 +78,8 @@ class DeviceBar(Static):
     def on_resize(self) -> None:
         self._refresh_bar()
 
-    def _refresh_bar(self, _value: Any = None) -> None:
-        app: Any = self.app
+    def _refresh_bar(self, _value: object = None) -> None:
+        app = self.app  # FwctlApp's reactives; another host App may have some or none
         self.update(
             badge_text(
                 getattr(app, "device_kind", ""),

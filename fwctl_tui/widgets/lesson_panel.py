@@ -8,6 +8,7 @@ it and posts the typed answer up; it judges nothing itself.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -50,6 +51,7 @@ class LessonPanel(VerticalScroll):
         answer = self.query_one("#lesson-answer", Input)
         answer.display = asks
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#lesson-answer")
+    def _answered(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(self.Answered(event.value))

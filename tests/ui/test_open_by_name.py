@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Static
-from ui_support import make_app, open_command, open_first_device, send_from_form, settle
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input, OptionList, Static
+from ui_support import (
+    make_app,
+    open_command,
+    open_first_device,
+    send_from_form,
+    settle,
+    wait_until,
+)
 
 from fwctl_tui.__main__ import build_parser
 from fwctl_tui.screens.catalogue import CatalogueScreen
@@ -104,3 +112,21 @@ async def test_device_list_marks_the_open_device_and_shows_enter(tmp_path: Path)
         await settle(pilot)
         assert isinstance(app.screen, CatalogueScreen)
         assert app.workspace.session is history, "same session, history kept"
+
+
+async def test_the_palette_opens_a_device_the_device_source_found(tmp_path: Path,
+                                                                   pinned_time: None) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: len(app.workspace.source.scanned) > 1, "the scan")
+        second = app.workspace.source.scanned[1].name  # not the row the list highlights
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*f"open device {second}")
+        await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count > 0,
+                         "the palette's hits")
+        hit = app.screen.query_one(OptionList).get_option_at_index(0)
+        assert str(hit.prompt).splitlines()[0] == f"Open device {second}"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CatalogueScreen), "the catalogue")
+        assert app.device_name == second

@@ -22,12 +22,12 @@ from ui_support import (
     settle,
 )
 
-from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.command import CommandScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.messages import RpcFinished
 from fwctl_tui.screens.preview import PreviewScreen
 from fwctl_tui.screens.result import ResultScreen
+from fwctl_tui.workbench import catalogue_model
 
 ADMIN_UP, ADMIN_DOWN = 1, 2
 

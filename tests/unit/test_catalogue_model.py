@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from fwctl_tui.exchange import Exchange
-from fwctl_tui.screens import catalogue_model, cli_line
 from fwctl_tui.uapi import Scope
+from fwctl_tui.workbench import catalogue_model, cli_line
 
 ROWS = catalogue_model.rows()
 

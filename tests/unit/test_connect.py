@@ -137,7 +137,7 @@ def test_replay_opens_a_capture_as_a_device() -> None:
         assert connection.kind == "replay" and connection.simulated
         assert connection.entry.info is not None
         assert connection.kernel_state().simulated
-        assert "emulator" in connection.extra
+        assert connection.emulator is not None
 
 
 def test_replay_missing_file(tmp_path) -> None:

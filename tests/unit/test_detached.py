@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from fwctl_tui.screens.detached import run_detached
+from fwctl_tui.workbench.detached import run_detached
 
 
 async def test_the_result_comes_back_from_a_daemon_thread() -> None:

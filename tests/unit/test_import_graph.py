@@ -4,8 +4,9 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
 
     front ends        cli/, screens/, widgets/, app.py, __main__.py, config.py
     session           connect.py, session.py, replay_device.py, resend.py,
-                      syndrome_source.py (and the headless workspace,
-                      which today still lives in screens/ and so counts as a front end)
+                      syndrome_source.py, monitor/, write_intent.py, object_hints.py,
+                      workbench/ (the TUI's headless half: the workspace, the catalogue
+                      facade, the CLI line, the capture controller)
     rules and data    policy.py, register_writes.py, exchange.py, exchange_json.py,
                       captures/ (storage), capture_analysis/, decoders/, drivers/
     device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
@@ -81,6 +82,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui._fastscan": SESSION,  # the compiled scan monitor.fastscan reads captures with
     "fwctl_tui.write_intent": SESSION,  # a register write as both front ends build it
     "fwctl_tui.object_hints": SESSION,  # object numbers an open device can answer for
+    "fwctl_tui.workbench": SESSION,  # the TUI's headless half (plan, preview, record)
     "fwctl_tui.learn": FRONT,  # lessons and glossary: read the user's data dir (config)
     "fwctl_tui.config": FRONT,
     "fwctl_tui.cli": FRONT,

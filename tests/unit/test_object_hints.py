@@ -16,7 +16,7 @@ def test_live_device_offers_numbers_seen_in_earlier_replies() -> None:
     with open_device("sim:cx7", sim_host=host) as conn:
         session = conn.session()
         tir = catalogue.find("QUERY_TIR")
-        tirn = conn.extra["emulator"].driver.firmware.example("QUERY_TIR").values["tirn"]
+        tirn = conn.emulator.driver.firmware.example("QUERY_TIR").values["tirn"]
         request = encode_input(tir, {"tirn": tirn})
         exchange = session.send(tir.name, Scope.DEBUG_READ_ONLY, request, 4096)
         assert exchange.status == 0

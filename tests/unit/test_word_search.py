@@ -9,8 +9,8 @@ import pytest
 from fwctl_tui.__main__ import main
 from fwctl_tui.decoders import catalogue
 from fwctl_tui.decoders.mlx5.data import layouts
-from fwctl_tui.screens import catalogue_model
 from fwctl_tui.wordmatch import query_words, stem
+from fwctl_tui.workbench import catalogue_model
 
 
 def names(query: str, limit: int = 200) -> list[str]:

@@ -16,9 +16,9 @@ import pytest
 from fwctl_tui.__main__ import main
 from fwctl_tui.decoders import catalogue, decode_input, iter_leaves
 from fwctl_tui.register_writes import ALSO_NEEDS, ENABLE_BITS, REGISTER_DATA
-from fwctl_tui.screens import catalogue_model
-from fwctl_tui.screens.workspace import DeviceSource, Workspace
 from fwctl_tui.sim import host as sim_host
+from fwctl_tui.workbench import catalogue_model
+from fwctl_tui.workbench.workspace import DeviceSource, Workspace
 from fwctl_tui.write_intent import build_write, write_only_given
 
 CASES = [(register, governed) for register, table in ENABLE_BITS.items() for governed in table]

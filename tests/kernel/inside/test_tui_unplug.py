@@ -17,9 +17,9 @@ from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.messages import RpcRequested
 from fwctl_tui.screens.preview import PreviewScreen
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.sim.cxl import layout
 from fwctl_tui.uapi import Scope
+from fwctl_tui.workbench.workspace import PlannedRpc
 from tests.kernel.scenarios import GSF
 
 

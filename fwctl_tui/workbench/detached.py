@@ -13,34 +13,35 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import partial
+from typing import TypeVar, TypeVarTuple
 
 T = TypeVar("T")
+Args = TypeVarTuple("Args")
 
 
-async def run_detached(name: str, fn: Callable[..., T], *args: Any) -> T:
+async def run_detached(name: str, fn: Callable[[*Args], T], *args: *Args) -> T:
     """`fn(*args)` in a new daemon thread called `name`; its result or exception."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def settle(outcome: Any, failed: bool) -> None:
-        if future.cancelled():  # the worker was cancelled while waiting
-            return
-        if failed:
-            future.set_exception(outcome)
-        else:
-            future.set_result(outcome)
+    def settle(done: Callable[[], None]) -> None:
+        if not future.cancelled():  # else the worker was cancelled while waiting
+            done()
 
     def run() -> None:
-        outcome: Any
+        done: Callable[[], None]
         try:
-            outcome, failed = fn(*args), False
+            result = fn(*args)
         except StopIteration as exc:  # a Future refuses StopIteration itself (PEP 479)
-            outcome, failed = RuntimeError(f"{name} raised StopIteration: {exc}"), True
+            done = partial(future.set_exception,
+                           RuntimeError(f"{name} raised StopIteration: {exc}"))
         except BaseException as exc:  # handed to the awaiting worker, as a thread worker would
-            outcome, failed = exc, True
+            done = partial(future.set_exception, exc)
+        else:
+            done = partial(future.set_result, result)
         with contextlib.suppress(RuntimeError):  # the loop is closed: the app has quit
-            loop.call_soon_threadsafe(settle, outcome, failed)
+            loop.call_soon_threadsafe(settle, done)
 
     threading.Thread(target=run, name=name, daemon=True).start()
     return await future

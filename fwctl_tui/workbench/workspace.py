@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fwctl_tui.connect import (
     Connection,
@@ -29,7 +29,10 @@ from fwctl_tui.uapi import Scope
 from fwctl_tui.write_intent import FormWrite, prepare_write
 
 if TYPE_CHECKING:
+    from fwctl_tui.captures.recorder import Recorder
+    from fwctl_tui.decoders import Command
     from fwctl_tui.object_hints import Hints
+    from fwctl_tui.sim.host import SimHost
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ class PlannedRpc:
     out_cap: int
     is_write: bool
     default_scope: Scope
-    values: dict[str, Any] = field(default_factory=dict)  # form values, for the CLI line
-    before: dict[str, Any] | None = None  # read-modify-write: the values read back
+    values: dict[str, object] = field(default_factory=dict)  # form values, for the CLI line
+    before: dict[str, object] | None = None  # read-modify-write: the values read back
     purpose: str = "send"  # send | read-current (an RMW read whose reply refills the form)
     register_write: bool = False  # an ACCESS_REG write: the preview wants a read-back
     original_scope: Scope | None = None  # a re-send: the scope the first send used
@@ -65,13 +68,16 @@ class DeviceSource:
     """
 
     def __init__(
-        self, root: str | Path | None = None, profile: str | None = None, host: Any = None
+        self, root: str | Path | None = None, profile: str | None = None,
+        host: SimHost | None = None,
     ) -> None:
         self.root = root
         self.profile = profile
         self.host = host
+        # what the last scan found: the device list and the palette show the same devices
+        self.scanned: list[DeviceEntry] = []
 
-    def _sim_host(self, live: list[DeviceEntry]) -> Any:
+    def _sim_host(self, live: list[DeviceEntry]) -> SimHost | None:
         if self.host is None and (self.profile or not live):
             from fwctl_tui.sim import host as sim_host
 
@@ -85,7 +91,8 @@ class DeviceSource:
             host = self._sim_host(live)
         except LookupError as err:  # an unknown profile: bad input, not a device fault
             raise UnknownDeviceError(str(err)) from None
-        return live + (host.entries() if host is not None else [])
+        self.scanned = live + (host.entries() if host is not None else [])
+        return self.scanned
 
     def open(self, name: str) -> Connection:
         """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
@@ -109,7 +116,7 @@ class Workspace:
         self.clock = clock
         self.connection: Connection | None = None
         self.session: Session | None = None
-        self.recorder: Any = None
+        self.recorder: Recorder | None = None
         self.recorder_path: Path | None = None
         self.recording_problem: str | None = None  # why recording is wanted but not running
         self.unrecorded: list[str] = []  # records a full disk refused, not yet said
@@ -180,7 +187,7 @@ class Workspace:
             read_problem=write.read_problem, stale=write.stale,
             warnings=tuple(write.warnings))
 
-    def hints(self, command: Any) -> Hints:
+    def hints(self, command: Command) -> Hints:
         """Defaults for a form: objects that exist, selectors that fit, INDEX values last
         used in this session (object_hints)."""
         from fwctl_tui.object_hints import hints_for
@@ -207,7 +214,7 @@ class Workspace:
         entry, kernel = self.connection.entry, self.connection.kernel_state()
         target = self.resume_path or self.capture_path
 
-        def open_at(path: Path | None) -> Any:
+        def open_at(path: Path | None) -> Recorder:
             return captures.open_recorder(path, entry, kernel, created_at=self.clock())
 
         try:
@@ -294,7 +301,7 @@ class Workspace:
         return self.start_recording() is not None
 
 
-def _command(label: str) -> Any:
+def _command(label: str) -> Command | None:
     """The catalogue command a plan's label names (None for an opcode it lacks)."""
     from fwctl_tui.decoders import catalogue
 

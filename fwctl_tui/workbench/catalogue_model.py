@@ -2,20 +2,47 @@
 
 Screens and widgets ask this module, never the layout engine, so the data flow stays
 form values -> encoder -> bytes -> device -> bytes -> decoder -> tree, and no screen
-ever builds or slices bytes itself. Headless (no textual import).
+ever builds or slices bytes itself. Headless (no textual import). Form values are
+`Values` (field path -> int, or text for the codec to parse), as the decoders take them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from fwctl_tui import register_writes
+from fwctl_tui.decoders import (
+    Command,
+    DecodeError,
+    EncodeError,
+    FieldSpec,
+    Node,
+    catalogue,
+    changes_device_state,
+    decode_input,
+    decode_output,
+    encode_input,
+    input_fields,
+    iter_leaves,
+    node_to_json,
+    reply_buffer_size,
+)
+from fwctl_tui.decoders import node_at_bit as find_at
+from fwctl_tui.decoders.layout import LayoutSet
+from fwctl_tui.decoders.mlx5 import status as mlx5_status
+from fwctl_tui.decoders.mlx5.data import layouts as mlx5_layouts
+from fwctl_tui.decoders.values import parse_hex as parse
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.mbox_header import OP_MOD, OPCODE
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import Scope
+from fwctl_tui.workbench.workspace import PlannedRpc
+from fwctl_tui.write_intent import CurrentValue, FormWrite, write_only_given
+
+Values = Mapping[str, object]  # field path -> value as a form holds it
 
 if TYPE_CHECKING:
     from fwctl_tui.decoders.mlx5.status import SyndromeTable
@@ -44,17 +71,15 @@ class Row:
     min_scope: Scope | None
     taints: bool
     since: str
-    command: Any
+    command: Command
 
 
-def layouts() -> Any:
+def layouts() -> LayoutSet:
     """The mlx5 layout tables (for the catalogue's layout listings)."""
-    from fwctl_tui.decoders.mlx5.data import layouts as mlx5_layouts
-
     return mlx5_layouts()
 
 
-def _row(command: Any) -> Row:
+def _row(command: Command) -> Row:
     op_mod = command.default_op_mod
     register = command.register
     return Row(
@@ -73,19 +98,12 @@ def _row(command: Any) -> Row:
 @cache
 def rows() -> tuple[Row, ...]:
     """Every command and every register (bound to ACCESS_REG), grouped in GROUP_ORDER."""
-    catalogue = _catalogue()
     items = list(catalogue.commands())
     items += [catalogue.bind_register("ACCESS_REG", reg.name) for reg in catalogue.registers()]
     out = [_row(cmd) for cmd in items]
     order = {g: i for i, g in enumerate(GROUP_ORDER)}
     out.sort(key=lambda r: (order.get(r.group, len(order)), r.name))
     return tuple(out)
-
-
-def _catalogue() -> Any:
-    from fwctl_tui.decoders import catalogue
-
-    return catalogue
 
 
 @cache
@@ -132,7 +150,7 @@ def _hits(query: str, limit: int) -> list[tuple[Row, str]]:
     found = _by_full_name(query)
     head, colon, tail = query.strip().partition(":")
     envelope, asked = (f"{head.lower()}:", tail.strip()) if colon else ("", head)
-    for match in _catalogue().find_words(asked, limit=limit) if asked else []:
+    for match in catalogue.find_words(asked, limit=limit) if asked else []:
         row = find(match.name)
         if row is not None and row.name.lower().startswith(envelope):
             found.append((row, match.why))
@@ -168,7 +186,7 @@ def ranked(query: str, limit: int = 40) -> list[tuple[Row, str]]:
 def warm() -> None:
     """Build the rows and the search index ahead of the first keystroke (worker thread)."""
     rows()
-    _catalogue().find_words("warm")
+    catalogue.find_words("warm")
 
 
 def find(name: str) -> Row | None:
@@ -176,67 +194,51 @@ def find(name: str) -> Row | None:
     return row_index().get(name)
 
 
-def fields(command: Any, op_mod: int) -> list[Any]:
+def fields(command: Command, op_mod: int) -> list[FieldSpec]:
     """FieldSpecs of the input at `op_mod` (INDEX first for registers); op_mod itself is
     chosen by the screen's op_mod selector, so it is not a form field."""
-    from fwctl_tui.decoders import input_fields
-
     specs = input_fields(command, _op_mod_arg(command, op_mod))
     return [spec for spec in specs if spec.path != "op_mod"]
 
 
-def _op_mod_arg(command: Any, op_mod: int) -> int | None:
+def _op_mod_arg(command: Command, op_mod: int) -> int | None:
     """Commands without named op_mods leave it to the codec (some inputs have none)."""
     return op_mod if command.op_mods else None
 
 
-def encode(command: Any, values: dict[str, Any], op_mod: int) -> bytes:
+def encode(command: Command, values: Values, op_mod: int) -> bytes:
     """Input bytes from form values; raises EncodeError naming the field."""
-    from fwctl_tui.decoders import encode_input
-
     return encode_input(command, values, op_mod=_op_mod_arg(command, op_mod))
 
 
 def encode_error_type() -> type[Exception]:
-    from fwctl_tui.decoders import EncodeError
-
     return EncodeError
 
 
-def out_cap(command: Any, request: bytes, op_mod: int) -> int:
+def out_cap(command: Command, request: bytes, op_mod: int) -> int:
     """Output buffer size: the reply layout for this request plus room for a trailing
     list, per the decoders (from the command alone when raw hex is too short to say which
     page or register)."""
-    from fwctl_tui.decoders import DecodeError, reply_buffer_size
-
     try:
         return reply_buffer_size(command, request, _op_mod_arg(command, op_mod))
     except (DecodeError, LookupError):
         return reply_buffer_size(command, None, _op_mod_arg(command, op_mod))
 
 
-def writes(command: Any, request: bytes) -> bool:
+def writes(command: Command, request: bytes) -> bool:
     """Whether the request changes the device (a write, or a counter-clearing read)."""
-    from fwctl_tui.decoders import changes_device_state
-
     return changes_device_state(command, request)
 
 
-def decode_reply(command: Any, reply: bytes, request: bytes) -> Any:
-    from fwctl_tui.decoders import decode_output
-
+def decode_reply(command: Command, reply: bytes, request: bytes) -> Node:
     return decode_output(command, reply, request)
 
 
-def to_json(node: Any) -> Any:
-    from fwctl_tui.decoders import node_to_json
-
+def to_json(node: Node) -> object:
     return node_to_json(node)
 
 
-def node_at_bit(root: Any, bit: int) -> Any:
-    from fwctl_tui.decoders import node_at_bit as find_at
-
+def node_at_bit(root: Node, bit: int) -> Node | None:
     return find_at(root, bit)
 
 
@@ -244,8 +246,6 @@ def parse_hex(text: str) -> bytes:
     """Raw-hex mode: the decoders' parser (spaces, 0x and newlines allowed).
 
     Its complaints name a position in what was typed ("position 7", counted from 1)."""
-    from fwctl_tui.decoders.values import parse_hex as parse
-
     try:
         return parse(text, "raw hex")
     except ValueError as err:
@@ -255,20 +255,17 @@ def parse_hex(text: str) -> bytes:
 
 def explain_status(status: int) -> tuple[str, str]:
     """(name, what it means) of an mlx5 command status."""
-    from fwctl_tui.decoders.mlx5 import status as mlx5_status
-
     return mlx5_status.status_name(status), mlx5_status.explain_status(status)
 
 
 def explain_syndrome(opcode: int, syndrome: int, defined: SyndromeTable | None = None) -> str:
-    from fwctl_tui.decoders.mlx5.status import explain_syndrome as explain
+    return (mlx5_status.explain_syndrome(syndrome, opcode, defined)
+            or "no explanation known for this syndrome")
 
-    return explain(syndrome, opcode, defined) or "no explanation known for this syndrome"
 
-
-def field_values(root: Any) -> dict[str, Any]:
+def field_values(root: Node) -> dict[str, object]:
     """Leaf path -> raw value of a decoded tree (to refill a form after a read)."""
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     stack = [root]
     while stack:
         node = stack.pop()
@@ -281,9 +278,9 @@ def field_values(root: Any) -> dict[str, Any]:
 
 
 def plan(
-    command: Any, op_mod: int, values: dict[str, Any], request: bytes, *, purpose: str = "send",
-    before: dict[str, Any] | None = None, from_bytes: bool = False,
-    auto_set: dict[str, str] | None = None, form_write: Any = None,
+    command: Command, op_mod: int, values: Values, request: bytes, *, purpose: str = "send",
+    before: Values | None = None, from_bytes: bool = False,
+    auto_set: dict[str, str] | None = None, form_write: FormWrite | None = None,
 ) -> PlannedRpc:
     """A PlannedRpc for the preview: the scope defaults to the least accepted one.
 
@@ -305,7 +302,7 @@ def plan(
         is_write=writes(command, request),
         default_scope=least,
         values=dict(values),
-        before=before,
+        before=None if before is None else dict(before),
         purpose=purpose,
         register_write=(not from_bytes and command.register is not None
                         and command.is_write(op_mod)),
@@ -314,19 +311,16 @@ def plan(
     )
 
 
-def command_for_request(request: bytes) -> Any:
+def command_for_request(request: bytes) -> Command | None:
     """The catalogue command the bytes ask for (ACCESS_REG:<register> for a register
     access), or None when the opcode is not in the catalogue."""
     if len(request) < 2:
         return None
-    catalogue = _catalogue()
     try:
         command = catalogue.find(str(OPCODE.get(request, -1)))
     except LookupError:
         return None
     if command.register is None and command.name == "ACCESS_REG":
-        from fwctl_tui.decoders import decode_input, iter_leaves
-
         try:
             ids = [leaf.value for leaf in iter_leaves(decode_input(command, request))
                    if leaf.path == "register_id"]
@@ -351,15 +345,15 @@ def field_labels(label: str, op_mod: int) -> dict[str, dict[int, str]]:
             if getattr(spec, "choices", None)}
 
 
-def enable_bit_docs(command: Any) -> dict[str, str]:
+def enable_bit_docs(command: Command) -> dict[str, str]:
     """path -> one sentence for a register's governed fields and enable bits (the form)."""
     register = getattr(command, "register", None)
     return register_writes.enable_bit_docs(register.name if register is not None else None)
 
 
 def apply_enable_bits(
-    command: Any, values: dict[str, Any], given: set[str], before: dict[str, Any] | None
-) -> tuple[dict[str, Any], dict[str, str]]:
+    command: Command, values: Values, given: set[str], before: Values | None
+) -> tuple[dict[str, object], dict[str, str]]:
     """The form's values with update-enable bits set (register_writes has the rule, so
     the TUI and `send` set the same bits); `given` are the fields the user edited.
     Returns the values and path -> why."""
@@ -369,28 +363,23 @@ def apply_enable_bits(
     return result.values, result.auto_set
 
 
-def write_only_fields(command: Any, paths: set[str]) -> list[str]:
+def write_only_fields(command: Command, paths: set[str]) -> list[str]:
     """The fields among `paths` only a register write uses (a read ignores them)."""
-    from fwctl_tui.write_intent import write_only_given
-
     return [path.removeprefix("register_data.") for path in write_only_given(command, paths)]
 
 
-def current_value(values: dict[str, Any], read_at: float | None) -> Any:
+def current_value(values: Values, read_at: float | None) -> CurrentValue:
     """A form's read-back as write_intent's CurrentValue (for a stale comparison)."""
-    from fwctl_tui.write_intent import CurrentValue
-
     return CurrentValue(dict(values), read_at or 0.0)
 
 
-def form_write(given: dict[str, Any], form_values: dict[str, Any], earlier: Any) -> Any:
+def form_write(given: Values, form_values: Values,
+               earlier: CurrentValue | None) -> FormWrite:
     """What a form's register write asks for, built at preview time (write_intent)."""
-    from fwctl_tui.write_intent import FormWrite
-
     return FormWrite(dict(given), dict(form_values), earlier)
 
 
-def least_scope(command: Any, op_mod: int) -> Scope:
+def least_scope(command: Command, op_mod: int) -> Scope:
     """The least scope the kernel accepts (CONFIGURATION stands in when none does)."""
     try:
         scope: Scope = command.min_scope(op_mod)
@@ -399,13 +388,14 @@ def least_scope(command: Any, op_mod: int) -> Scope:
     return scope
 
 
-def plan_from_exchange(exchange: Any) -> PlannedRpc:
+def plan_from_exchange(exchange: Exchange) -> PlannedRpc:
     """Re-send an earlier RPC byte for byte. The preview starts at the least scope the
     command needs, not the one it was sent with (that one is remembered and shown)."""
     row = find(exchange.command)
     is_write = bool(row and writes(row.command, exchange.request))
     least = least_scope(row.command, exchange.op_mod) if row is not None else exchange.scope
-    values = dict(exchange.meta.get("values", {})) if exchange.meta else {}
+    recorded = exchange.meta.get("values") if exchange.meta else None
+    values = dict(recorded) if isinstance(recorded, dict) else {}
     return PlannedRpc(
         label=exchange.command,
         opcode=exchange.opcode,

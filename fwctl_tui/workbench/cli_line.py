@@ -8,17 +8,20 @@ leaves out what was only read back. Headless (no textual import).
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fwctl_tui import register_writes
-from fwctl_tui.screens.catalogue_model import fields, find, least_scope
-from fwctl_tui.screens.workspace import PlannedRpc
 from fwctl_tui.uapi import TAINTING_SCOPES, Scope
+from fwctl_tui.workbench.catalogue_model import fields, find, least_scope
+from fwctl_tui.workbench.workspace import PlannedRpc
+
+if TYPE_CHECKING:
+    from fwctl_tui.decoders import Command
 
 HEADER_INPUTS = frozenset({"opcode", "uid", "op_mod", "register_id"})
 
 
-def _worth_saying(command: Any, plan_: PlannedRpc) -> dict[str, Any]:
+def _worth_saying(command: Command, plan_: PlannedRpc) -> dict[str, object]:
     """The form values a CLI line needs: INDEX fields (which port), enable bits set for
     you, and fields whose value is not their default. A read-only field is left out
     unless the user changed it: after "Read current" the form holds every field read
@@ -36,7 +39,7 @@ def _worth_saying(command: Any, plan_: PlannedRpc) -> dict[str, Any]:
     # could bring a port back up)
     unwritten = {register_writes.REGISTER_DATA + governed for governed, (enable, _) in
                  table.items() if not plan_.values.get(register_writes.REGISTER_DATA + enable)}
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     for path, value in plan_.values.items():
         if path in unwritten and before is not None and value == before.get(path):
             continue
@@ -50,12 +53,12 @@ def _worth_saying(command: Any, plan_: PlannedRpc) -> dict[str, Any]:
     return out
 
 
-def cli_values(plan_: PlannedRpc) -> dict[str, Any]:
+def cli_values(plan_: PlannedRpc) -> dict[str, object]:
     """field=value pairs that reproduce the request: the form's values worth saying, or
     (for re-sends and raw hex) the non-zero fields the request decodes to; op_mod by
     name first."""
     row = find(plan_.label)
-    values: dict[str, Any] = dict(plan_.values)
+    values: dict[str, object] = dict(plan_.values)
     if row is None:
         return values
     command = row.command

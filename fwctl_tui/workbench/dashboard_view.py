@@ -6,8 +6,6 @@ textsafe.printable, and Text is built by parts, never from markup.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
 from fwctl_tui.monitor.series import DashboardView
@@ -16,7 +14,7 @@ from fwctl_tui.textsafe import printable
 UP_STYLE, DOWN_STYLE, WARN_STYLE = "bold green", "bold red", "bold yellow"
 
 
-def _v(value: Any) -> str:
+def _v(value: object) -> str:
     return "n/a" if value is None else printable(str(value))
 
 
