@@ -123,12 +123,8 @@ class CaptureActions(App[int]):
         def open_path(path: str | None) -> None:
             if not path:
                 return
-            try:
-                from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
-            except ImportError:
-                self.notify("The capture browser is not available in this build.",
-                            severity="warning")
-                return
+            from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
+
             self.push_screen(CaptureBrowserScreen(Path(path).expanduser()))
 
         self.push_screen(PathPrompt(

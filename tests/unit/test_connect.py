@@ -152,11 +152,10 @@ def test_replay_of_a_broken_file_is_a_clear_device_error(tmp_path) -> None:
         open_device(f"replay:{junk}")
 
 
-# --- simulated (needs fwctl_tui.sim.host) ----------------------------------------------
+# --- simulated -------------------------------------------------------------------------
 
 
 def test_open_simulated_device() -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     with open_device("sim:cx7") as connection:
         assert connection.kind == "simulated" and connection.simulated
         assert connection.entry.device_type == "mlx5"
@@ -168,13 +167,11 @@ def test_open_simulated_device() -> None:
 
 @pytest.mark.parametrize("name", ["sim:nope", "sim:cx7.9", "sim:cx7.x"])
 def test_open_unknown_simulated_device(name: str) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     with pytest.raises(UnknownDeviceError):
         open_device(name)
 
 
 def test_list_devices_adds_simulated(fake_sysfs, tmp_path: Path) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     fake_sysfs.mlx5_dual_port()
     names = [e.name for e in list_devices(fake_sysfs.root, simulate=True, profile="cx7")]
     assert names[:2] == ["fwctl0", "fwctl1"] and "sim:cx7" in names
@@ -185,7 +182,6 @@ def test_list_devices_adds_simulated(fake_sysfs, tmp_path: Path) -> None:
 
 
 def test_unknown_live_name_hints_simulation(tmp_path: Path) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     with pytest.raises(UnknownDeviceError, match="sim:cx7"):
         open_device("cx7", root=tmp_path)
 
