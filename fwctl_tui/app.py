@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from fwctl_tui.config import Config, load_config
-from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError
+from fwctl_tui.connect import DeviceOpenError, SimHosts, UnknownDeviceError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.capture_actions import CaptureActions
@@ -113,6 +113,7 @@ class FwctlApp(LearnActions, CaptureActions):
         self,
         *,
         host: Any = None,
+        hosts: SimHosts | None = None,
         root: str | Path | None = None,
         profile: str | None = None,
         capture: str | Path | None = None,
@@ -138,7 +139,7 @@ class FwctlApp(LearnActions, CaptureActions):
         self.config = config if config is not None else load_config()
         self.data_dir = data_dir
         self.workspace = Workspace(
-            DeviceSource(root=root, profile=profile, host=host),
+            DeviceSource(root=root, profile=profile, host=host, hosts=hosts),
             recording=self.config.recording if recording is None else recording,
             capture_path=capture,
             clock=clock,
@@ -432,8 +433,9 @@ def run_tui(args: argparse.Namespace) -> int:
         from fwctl_tui.cli.sim import start_scenario
 
         device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
-        start_scenario(device, None if scenario == "none" else scenario)
+        start_scenario(args.sim_hosts, device, None if scenario == "none" else scenario)
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
+                   hosts=args.sim_hosts,  # the one --scenario started on
                    device=getattr(args, "start_device", None),
                    # a named --device is a task already chosen: no tour in its way
                    first_start_tour=getattr(args, "start_device", None) is None,

@@ -75,8 +75,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     if args.scenario is not None:
         from fwctl_tui.cli.sim import start_scenario
 
-        start_scenario(args.device, None if args.scenario == "none" else args.scenario)
-    with open_connection(args.device, getattr(args, "root", None)) as conn:
+        scenario = None if args.scenario == "none" else args.scenario
+        start_scenario(args.sim_hosts, args.device, scenario)
+    with open_connection(args, args.device) as conn:
         scope = _scope(args.scope, cmd.opcode, mbox_op_mod(request), conn.kernel_state())
         session = conn.session()
         if args.capture:

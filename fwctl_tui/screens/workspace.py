@@ -3,7 +3,7 @@
 Headless on purpose (no textual import): the App owns one Workspace and its thread
 worker calls `send`, so the screens only ever see DeviceEntry, Preview and Exchange
 values. A test injects a deterministic SimHost; a normal run lists live devices and
-falls back to the process-wide simulated host, exactly as `fwctl-tui devices` does.
+falls back to the App's simulated host, exactly as `fwctl-tui devices` does.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fwctl_tui.connect import (
     Connection,
+    SimHosts,
     UnknownDeviceError,
     list_devices,
     open_device,
@@ -60,22 +61,26 @@ class PlannedRpc:
 class DeviceSource:
     """Lists and opens devices: live ones under `root`, plus a simulated host.
 
-    With an injected `host` (tests, `--simulate`) its functions are listed and opened
-    directly, so a seeded SimHost with a fixed clock drives the whole UI.
+    With an injected `host` (tests) its functions are listed and opened directly, so a
+    seeded SimHost with a fixed clock drives the whole UI. Simulated hosts come from
+    `hosts`, the registry of whoever owns this source (the App; a CLI run's for `--scenario`).
     """
 
     def __init__(
-        self, root: str | Path | None = None, profile: str | None = None, host: Any = None
+        self, root: str | Path | None = None, profile: str | None = None, host: Any = None,
+        hosts: SimHosts | None = None,
     ) -> None:
         self.root = root
         self.profile = profile
         self.host = host
+        seeded = {host.profile.name: host} if host is not None else None
+        self.hosts = hosts if hosts is not None else SimHosts(seeded)
 
     def _sim_host(self, live: list[DeviceEntry]) -> Any:
         if self.host is None and (self.profile or not live):
-            from fwctl_tui.sim import host as sim_host
+            from fwctl_tui.sim.host import DEFAULT_PROFILE
 
-            self.host = sim_host.get_host(self.profile or sim_host.DEFAULT_PROFILE)
+            self.host = self.hosts.get(self.profile or DEFAULT_PROFILE)
         return self.host
 
     def entries(self) -> list[DeviceEntry]:
@@ -89,7 +94,7 @@ class DeviceSource:
 
     def open(self, name: str) -> Connection:
         """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
-        return open_device(name, self.root, sim_host=self.host)
+        return open_device(name, self.root, hosts=self.hosts)
 
 
 class Workspace:

@@ -4,9 +4,10 @@
 its own fwctl index and PCI BDF, so the device list looks like a real dual-port host.
 All functions share one SimKernel: taint is system-wide, as on a real machine.
 
-`get_host` gives the persistent host of a profile: its state lives in the user state
-directory (sim/store.py, sim/state.py), every RPC loads what other processes changed and
-saves what it changed, and its clock is wall time since the simulated boot, so counters
+`SimHost.persistent` gives the persistent host of a profile (each front end keeps one per
+profile in its connect.SimHosts registry): its state lives in the user state directory
+(sim/store.py, sim/state.py), every RPC loads what other processes changed and saves what
+it changed, and its clock is wall time since the simulated boot, so counters
 keep rising and an admin-down port stays down from one `fwctl-tui` run to the next.
 Hosts built directly (tests) are seeded and clocked as given and keep nothing.
 """
@@ -20,7 +21,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from fwctl_tui.ioctl import FwctlDevice
@@ -40,7 +40,7 @@ DEFAULT_PROFILE = "cx7"
 Clock = Callable[[], float]
 
 __all__ = ["DEFAULT_PROFILE", "PROFILES", "SCENARIOS", "SimFunction", "SimHost", "StoreError",
-           "get_host", "split_name"]
+           "split_name"]
 
 
 def split_name(name: str) -> tuple[str, int]:
@@ -229,9 +229,3 @@ class SimHost:
         """Rows for the device list: unplugged functions vanish, as from sysfs."""
         return [f.entry() for f in self.functions if f.plugged]
 
-
-@cache
-def get_host(profile: str = DEFAULT_PROFILE) -> SimHost:
-    """The process-wide simulated host for a profile, persisted between runs (StoreError
-    when its state file cannot be used)."""
-    return SimHost.persistent(profile)

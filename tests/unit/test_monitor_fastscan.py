@@ -17,7 +17,7 @@ import pytest
 
 from fwctl_tui.captures import open_recorder
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.connect import open_device
+from fwctl_tui.connect import SimHosts, open_device
 from fwctl_tui.monitor import fastscan, replay
 from fwctl_tui.monitor.fastscan import careful_reads, reads
 from fwctl_tui.monitor.link import PortReader
@@ -52,7 +52,7 @@ def record_watch(path: Path, samples: int, now: list[float]) -> None:
     """`samples` dashboard reads of a seeded card with rising FEC errors, 10 s apart."""
     host = SimHost("cx7", seed=5, clock=lambda: now[0])
     host.functions[0].start_scenario("fec-degrading")
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host})) as conn:
         session = conn.session()
         recorder = open_recorder(path, conn.entry, conn.kernel_state())
         session.listeners.append(recorder.record)

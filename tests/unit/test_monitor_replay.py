@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fwctl_tui.captures import open_recorder
-from fwctl_tui.connect import open_device
+from fwctl_tui.connect import SimHosts, open_device
 from fwctl_tui.monitor.link import PortReader
 from fwctl_tui.monitor.replay import dashboard_from_capture
 from fwctl_tui.sim.host import SimHost
@@ -41,7 +41,7 @@ def record_watch(path: Path, samples: int, now: list[float], *,
     """`samples` dashboard reads of a seeded card 10 s apart, recorded; the live deltas."""
     host = SimHost("cx7", seed=5, clock=lambda: now[0])
     host.functions[0].start_scenario("fec-degrading")
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host})) as conn:
         session = conn.session()
         recorder = open_recorder(path, conn.entry, conn.kernel_state())
         session.listeners.append(recorder.record)
