@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.config import Config, load_config
 from fwctl_tui.connect import DeviceOpenError, SimHosts, UnknownDeviceError
 from fwctl_tui.errors import explain
@@ -119,7 +120,7 @@ class FwctlApp(LearnActions, CaptureActions):
         capture: str | Path | None = None,
         config: Config | None = None,
         recording: bool | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
         data_dir: Path | None = None,
         device: str | None = None,
         learn_dir: Path | None = None,
@@ -139,10 +140,9 @@ class FwctlApp(LearnActions, CaptureActions):
         self.config = config if config is not None else load_config()
         self.data_dir = data_dir
         self.workspace = Workspace(
-            DeviceSource(root=root, profile=profile, host=host, hosts=hosts),
+            DeviceSource(root=root, profile=profile, host=host, hosts=hosts, clock=clock),
             recording=self.config.recording if recording is None else recording,
             capture_path=capture,
-            clock=clock,
         )
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme

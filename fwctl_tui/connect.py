@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.discovery import (
     DeviceEntry,
     resolve,
@@ -159,22 +160,24 @@ def list_devices(
 
 
 def open_device(
-    name: str, root: Path | str | None = None, *, hosts: SimHosts | None = None
+    name: str, root: Path | str | None = None, *, hosts: SimHosts | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Connection:
     """Open DEVICE (live, sim:PROFILE[.FUNC] or replay:FILE) and read FWCTL_INFO.
 
     A sim: device opens on its profile's host in `hosts`, the registry of the front end
     opening it (without one, a registry of this call's own: a host as a new run sees it).
+    The device and its sessions time and date every RPC on `clock`.
     """
     text = name.strip()
     if text.startswith(SIM_PREFIX):
-        return _open_simulated(text, hosts if hosts is not None else SimHosts())
+        return _open_simulated(text, hosts if hosts is not None else SimHosts(), clock)
     if text.startswith(REPLAY_PREFIX):
-        return _open_replay(text.removeprefix(REPLAY_PREFIX))
-    return _open_live(text, root)
+        return _open_replay(text.removeprefix(REPLAY_PREFIX), clock)
+    return _open_live(text, root, clock)
 
 
-def _open_live(name: str, root: Path | str | None) -> Connection:
+def _open_live(name: str, root: Path | str | None, clock: Clock) -> Connection:
     base = sysfs_root(root)
     entries = scan(base, probe=False)
     try:
@@ -184,7 +187,7 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
     if not entry.dev_node or entry.reason:
         raise DeviceOpenError(f"cannot open {entry.name}: {entry.reason}")
     try:
-        device = FwctlDevice.open(entry.dev_node)
+        device = FwctlDevice.open(entry.dev_node, clock=clock)
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {entry.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(entry, device)
@@ -193,7 +196,7 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
     return connection
 
 
-def _open_simulated(name: str, hosts: SimHosts) -> Connection:
+def _open_simulated(name: str, hosts: SimHosts, clock: Clock) -> Connection:
     module = _sim_module()
     if name == SIM_PREFIX:
         name += module.DEFAULT_PROFILE
@@ -206,7 +209,7 @@ def _open_simulated(name: str, hosts: SimHosts) -> Connection:
     except LookupError as err:
         raise UnknownDeviceError(str(err)) from None
     try:
-        device = function.open()
+        device = function.open(clock)
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {function.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(function.entry(), device)
@@ -216,7 +219,7 @@ def _open_simulated(name: str, hosts: SimHosts) -> Connection:
     return connection
 
 
-def _open_replay(path: str) -> Connection:
+def _open_replay(path: str, clock: Clock) -> Connection:
     if not path:
         raise UnknownDeviceError(
             "replay: needs a capture file, e.g. replay:captures/01-bring-up.jsonl"
@@ -225,7 +228,7 @@ def _open_replay(path: str) -> Connection:
 
     try:
         entry, emulator, firmware = build_replay(path)
-        device = emulator.open_device(entry.name)
+        device = emulator.open_device(entry.name, clock=clock)
     except FileNotFoundError:
         raise UnknownDeviceError(f"capture file {path!r} does not exist") from None
     except IsADirectoryError:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.sim.connectx import ConnectXFirmware
 from fwctl_tui.sim.emulator import KernelEmulator
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from fwctl_tui.discovery import DeviceEntry
 
 DEFAULT_PROFILE = "cx7"
-Clock = Callable[[], float]
+CardClock = Callable[[], float]
+"""The simulated card's own time in seconds (its counters and uptime run on it)."""
 
 __all__ = ["DEFAULT_PROFILE", "PROFILES", "SCENARIOS", "SimFunction", "SimHost", "StoreError",
            "split_name"]
@@ -75,13 +77,14 @@ class SimFunction:
     def plugged(self) -> bool:
         return not self.emulator.unplugged
 
-    def open(self) -> FwctlDevice:
-        """Open the simulated node; FwctlError(ENODEV) once unplugged."""
+    def open(self, clock: Clock = SYSTEM_CLOCK) -> FwctlDevice:
+        """Open the simulated node, its RPCs timed on `clock`; FwctlError(ENODEV) once
+        unplugged."""
         if self.host.store is None:
-            return self.emulator.open_device(self.name)
+            return self.emulator.open_device(self.name, clock=clock)
         emulator = self.emulator
         return FwctlDevice(emulator.open(), self.host.synced(emulator),
-                           close_fn=emulator.close, name=self.name)
+                           close_fn=emulator.close, name=self.name, clock=clock)
 
     @property
     def scenario(self) -> str | None:
@@ -139,13 +142,13 @@ class SimHost:
         profile: str | Profile = DEFAULT_PROFILE,
         *,
         seed: int | None = None,
-        clock: Clock | None = None,
+        clock: CardClock | None = None,
         kernel: SimKernel | None = None,
         store: HostStore | None = None,
     ) -> None:
         self.profile = profile if isinstance(profile, Profile) else load_profile(profile)
         self.kernel = kernel or SimKernel()
-        self.clock: Clock = clock or time.monotonic
+        self.clock: CardClock = clock or time.monotonic
         self.seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
         self.store = store
         # Records answered by this machine compare with each other, not with another

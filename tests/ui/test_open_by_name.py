@@ -25,8 +25,7 @@ def test_device_option_is_parsed_for_the_tui() -> None:
     assert getattr(args, "handler", None) is None, "no subcommand: the TUI starts"
 
 
-async def test_replay_device_answers_recorded_requests_only(tmp_path: Path,
-                                                            pinned_time: None) -> None:
+async def test_replay_device_answers_recorded_requests_only(tmp_path: Path) -> None:
     name = f"replay:{BRING_UP}"
     app = make_app(tmp_path, device=name)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -52,7 +51,7 @@ async def test_replay_device_answers_recorded_requests_only(tmp_path: Path,
         assert "not in this capture" in error.happened
 
 
-async def test_open_by_name_from_the_device_list(tmp_path: Path, pinned_time: None) -> None:
+async def test_open_by_name_from_the_device_list(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -97,7 +97,7 @@ def test_open_not_a_fwctl_node_is_device_error(fake_sysfs) -> None:
 def test_open_permission_denied(fake_sysfs, monkeypatch) -> None:
     fake_sysfs.mlx5_dual_port()
 
-    def denied(path: str, *args: object) -> FwctlDevice:
+    def denied(path: str, *args: object, **options: object) -> FwctlDevice:
         raise FwctlError(errno.EACCES, "open", path)
 
     monkeypatch.setattr(FwctlDevice, "open", staticmethod(denied))

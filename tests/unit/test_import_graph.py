@@ -6,7 +6,7 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
     session           connect.py, session.py, replay_device.py (and the headless workspace,
                       which today still lives in screens/ and so counts as a front end)
     rules and data    policy.py, register_writes.py, exchange.py, captures/, decoders/
-    device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
+    device access     ioctl.py, marshal.py, clock.py, discovery.py, sysfs_parent.py, uapi.py,
                       allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/
     facts             facts.py, textsafe.py, the package itself
 
@@ -52,6 +52,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.errors": DEVICE,
     "fwctl_tui.ioctl": DEVICE,
     "fwctl_tui.marshal": DEVICE,
+    "fwctl_tui.clock": DEVICE,  # the one injected clock devices and sessions read
     "fwctl_tui._fastrpc": DEVICE,
     "fwctl_tui.discovery": DEVICE,
     "fwctl_tui.sysfs_parent": DEVICE,
