@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 
 from fwctl_tui.cli import EXIT_USAGE, CliError, print_json
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.connect import SimHosts
 from fwctl_tui.textsafe import printable
 
@@ -124,9 +125,11 @@ def _usage_error(err: UsageError, as_json: bool) -> int:
     return EXIT_USAGE
 
 
-def main(argv: list[str] | None = None, *, hosts: SimHosts | None = None) -> int:
+def main(argv: list[str] | None = None, *, hosts: SimHosts | None = None,
+         clock: Clock = SYSTEM_CLOCK) -> int:
     """One `fwctl-tui` run; its simulated hosts come from `hosts` (tests pass seeded ones),
-    by default a registry of its own that reads their saved state afresh."""
+    by default a registry of its own that reads their saved state afresh, and it times,
+    dates and paces everything on `clock`."""
     parser = build_parser()
     words = sys.argv[1:] if argv is None else argv
     try:
@@ -134,6 +137,7 @@ def main(argv: list[str] | None = None, *, hosts: SimHosts | None = None) -> int
     except UsageError as err:
         return _usage_error(err, "--json" in words)
     args.sim_hosts = hosts if hosts is not None else SimHosts()
+    args.clock = clock
     handler = getattr(args, "handler", None)
     if handler is None:  # the TUI: its usage errors are reported like any subcommand's
         from fwctl_tui.app import run_tui

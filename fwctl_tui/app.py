@@ -435,7 +435,7 @@ def run_tui(args: argparse.Namespace) -> int:
         device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
         start_scenario(args.sim_hosts, device, None if scenario == "none" else scenario)
     app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
-                   hosts=args.sim_hosts,  # the one --scenario started on
+                   hosts=args.sim_hosts, clock=args.clock,  # the run's: --scenario's host
                    device=getattr(args, "start_device", None),
                    # a named --device is a task already chosen: no tour in its way
                    first_start_tour=getattr(args, "start_device", None) is None,

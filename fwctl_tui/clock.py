@@ -1,8 +1,9 @@
 """Where fwctl-tui reads the time: one Clock, passed where devices and sessions are opened.
 
-RPC durations and record order count on `monotonic_ns`; record times, capture names and
-the age of a register read on `wall`. The host's clocks are the default everywhere; tests
-hand in a fixed one, so titles, histories and captures come out the same on every run.
+RPC durations, record order and a watch loop's cadence count on `monotonic_ns`; record
+times, capture names and the age of a register read on `wall`; a watch loop waits with
+`sleep`. The host's clocks are the default everywhere; tests hand in a fixed one, so
+titles, histories and captures come out the same on every run and no test ever waits.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Protocol
 
 
 class Clock(Protocol):
-    """The two readings every device, session and workspace takes."""
+    """The readings every device, session and workspace takes, and the wait of a loop."""
 
     def wall(self) -> float:
         """Seconds since the epoch (UTC)."""
@@ -20,6 +21,10 @@ class Clock(Protocol):
 
     def monotonic_ns(self) -> int:
         """Nanoseconds on a clock that never goes back (RPC durations, record order)."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Wait `seconds` on this clock (a fake one just moves on)."""
         ...
 
 
@@ -32,6 +37,9 @@ class SystemClock:
 
     def monotonic_ns(self) -> int:
         return time.monotonic_ns()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 SYSTEM_CLOCK = SystemClock()

@@ -85,7 +85,7 @@ def run_devices(args: argparse.Namespace) -> int:
 def run_info(args: argparse.Namespace) -> int:
     try:
         connection = open_device(args.device, root=getattr(args, "root", None),
-                                 hosts=args.sim_hosts)
+                                 hosts=args.sim_hosts, clock=args.clock)
     except UnknownDeviceError as err:
         raise CliError(err.message, EXIT_USAGE, device=args.device) from None
     except DeviceOpenError as err:

@@ -19,10 +19,13 @@ class TickingClock:
     def monotonic_ns(self) -> int:
         return next(self._ticks)
 
+    def sleep(self, seconds: float) -> None:
+        """Returns at once: nothing waits on this clock."""
+
 
 class CardClock:
-    """The simulated card's time (`now[0]`, seconds, moved by the test) read as both wall
-    and monotonic: the records of a watch carry the card's own clock."""
+    """The simulated card's time (`now[0]`, seconds) read as both wall and monotonic, so
+    the records of a watch carry the card's own clock; sleeping moves it on."""
 
     def __init__(self, now: list[float]) -> None:
         self.now = now
@@ -32,3 +35,6 @@ class CardClock:
 
     def monotonic_ns(self) -> int:
         return int(self.now[0] * 1e9)
+
+    def sleep(self, seconds: float) -> None:
+        self.now[0] += seconds

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.clocks import CardClock
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.cli import watch as cli_watch
 from fwctl_tui.connect import SimHosts
 from fwctl_tui.sim.host import SimHost
 
@@ -16,17 +16,15 @@ FEC = "register_data.counter_set.phys_layer_cntrs_ext.rs_fec_corrected_blocks"
 
 
 @pytest.fixture
-def capture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:
+def capture(tmp_path: Path, capsys) -> Path:
     """A watch session recorded as an ordinary capture: three PPCNT and the sim's clock
-    moved 5 s between samples by the loop's sleeper."""
+    (the run's too) moved 5 s between samples by the loop's sleeper."""
     now = [100.0]
     host = SimHost("cx7", seed=3, clock=lambda: now[0])
-    monkeypatch.setattr(cli_watch, "clock", lambda: now[0])
-    monkeypatch.setattr(cli_watch, "sleep", lambda s: now.__setitem__(0, now[0] + s))
     path = tmp_path / "watch.jsonl"
     assert main(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1", "grp=0x12",
                  "--count", "3", "--interval", "5", "--capture", str(path), "--json"],
-                hosts=SimHosts({"cx7": host})) == 0
+                hosts=SimHosts({"cx7": host}), clock=CardClock(now)) == 0
     capsys.readouterr()
     return path
 
