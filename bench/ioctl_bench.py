@@ -69,12 +69,7 @@ def _python_ns(dev: FwctlDevice, iterations: int) -> float:
 
 def _twin_ns(fd: int, iterations: int) -> float:
     """The same loop through marshal.RpcCall, the fallback without a compiled build."""
-    installed = ioctl.RPC_CALL
-    ioctl.RPC_CALL = marshal.RpcCall
-    try:
-        twin = FwctlDevice(fd, close_fn=lambda fd: None)
-    finally:
-        ioctl.RPC_CALL = installed
+    twin = FwctlDevice(fd, close_fn=lambda fd: None, rpc_call=marshal.RpcCall)
     return min(_python_ns(twin, iterations) for _ in range(3))
 
 

@@ -133,14 +133,14 @@ def _write_day(path: Path, hours: float) -> int:
     """A watch capture of `hours` at 1 Hz built from one real sample's records, every
     counter the dashboard plots moving each second (so no reply repeats the last one)."""
     from fwctl_tui.captures import open_recorder
-    from fwctl_tui.connect import open_device
+    from fwctl_tui.connect import SimHosts, open_device
     from fwctl_tui.monitor.extract import Extractor
     from fwctl_tui.monitor.link import COUNTERS, PortReader, needed_fields
     from fwctl_tui.monitor.replay import probe_requests
     from fwctl_tui.sim.host import SimHost
 
     host = SimHost("cx7", seed=1, clock=lambda: 0.0)
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host})) as conn:
         session = conn.session()
         PortReader(session, conn.kernel_state()).read()
         entry, state = conn.entry, conn.kernel_state()

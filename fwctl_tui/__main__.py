@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 
 from fwctl_tui.cli import EXIT_USAGE, CliError, print_json
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
+from fwctl_tui.connect import SimHosts
 from fwctl_tui.textsafe import printable
 
 # Subcommand modules, each exposing register(subparsers) -> None.
@@ -104,13 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", parser_class=_SubcommandParser)
     for name in CLI_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     for subparser in sub.choices.values():
         for action in subparser._actions:  # an empty FIELD=VALUE list is never "missing"
             if not action.option_strings and action.nargs == argparse.ZERO_OR_MORE:
@@ -130,13 +126,19 @@ def _usage_error(err: UsageError, as_json: bool) -> int:
     return EXIT_USAGE
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, hosts: SimHosts | None = None,
+         clock: Clock = SYSTEM_CLOCK) -> int:
+    """One `fwctl-tui` run; its simulated hosts come from `hosts` (tests pass seeded ones),
+    by default a registry of its own that reads their saved state afresh, and it times,
+    dates and paces everything on `clock`."""
     parser = build_parser()
     words = sys.argv[1:] if argv is None else argv
     try:
         args = parser.parse_args(words)
     except UsageError as err:
         return _usage_error(err, "--json" in words)
+    args.sim_hosts = hosts if hosts is not None else SimHosts()
+    args.clock = clock
     handler = getattr(args, "handler", None)
     if handler is None:  # the TUI: its usage errors are reported like any subcommand's
         from fwctl_tui.app import run_tui

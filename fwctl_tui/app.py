@@ -25,8 +25,9 @@ from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.config import Config, load_config
-from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError
+from fwctl_tui.connect import DeviceOpenError, SimHosts, UnknownDeviceError
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.devices import DevicesScreen
@@ -123,12 +124,13 @@ class FwctlApp(LearnActions):
         self,
         *,
         host: SimHost | None = None,
+        hosts: SimHosts | None = None,
         root: str | Path | None = None,
         profile: str | None = None,
         capture: str | Path | None = None,
         config: Config | None = None,
         recording: bool | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
         data_dir: Path | None = None,
         device: str | None = None,
         learn_dir: Path | None = None,
@@ -148,10 +150,9 @@ class FwctlApp(LearnActions):
         self.config = config if config is not None else load_config()
         self.data_dir = data_dir
         self.workspace = Workspace(
-            DeviceSource(root=root, profile=profile, host=host),
+            DeviceSource(root=root, profile=profile, host=host, hosts=hosts, clock=clock),
             recording=self.config.recording if recording is None else recording,
             capture_path=capture,
-            clock=clock,
         )
         self.captures = CaptureController(self.workspace, self)  # f4, ctrl+s, ctrl+o
         if self.config.theme in self.available_themes:
@@ -494,23 +495,21 @@ def run_tui(args: argparse.Namespace) -> int:
     --simulate`), found before the screen is taken over: inside the TUI it could only
     surface as a failed device scan."""
     from fwctl_tui.cli import CliError
-    from fwctl_tui.connect import driver_sim_host, sim_profiles
+    from fwctl_tui.connect import sim_profiles
     from fwctl_tui.drivers import simulator_profiles
 
     profiles = (*sim_profiles(), *simulator_profiles())
     if args.simulate is not None and args.simulate not in profiles:
         raise CliError(f"unknown simulation profile {args.simulate!r}; choose one of "
                        f"{', '.join(profiles)}")
-    # --simulate cxl-mem / pds: that plug-in's simulated device is the host listed
-    host = driver_sim_host(args.simulate) if args.simulate in simulator_profiles() else None
     scenario = getattr(args, "scenario", None)
     if scenario is not None:  # before the screen is taken over: a bad name is exit 2
         from fwctl_tui.cli.sim import start_scenario
 
         device = getattr(args, "start_device", None) or f"sim:{args.simulate or 'cx7'}"
-        start_scenario(device, None if scenario == "none" else scenario)
-    app = FwctlApp(host=host, root=args.root, profile=None if host else args.simulate,
-                   capture=args.capture,
+        start_scenario(args.sim_hosts, device, None if scenario == "none" else scenario)
+    app = FwctlApp(root=args.root, profile=args.simulate, capture=args.capture,
+                   hosts=args.sim_hosts, clock=args.clock,  # the run's: --scenario's host
                    device=getattr(args, "start_device", None),
                    # a named --device is a task already chosen: no tour in its way
                    first_start_tour=getattr(args, "start_device", None) is None,

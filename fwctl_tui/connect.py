@@ -11,12 +11,13 @@ that does not exist) so the CLI can exit 2 instead of 1.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.discovery import (
     DeviceEntry,
     resolve,
@@ -115,44 +116,85 @@ def sim_profiles() -> tuple[str, ...]:
     return tuple(_sim_module().PROFILES)
 
 
-@cache
-def driver_sim_host(profile: str) -> Any:
-    """The process-wide simulated device of a non-mlx5 plug-in (sim:cxl-mem, sim:pds)."""
-    module = importlib.import_module(SIM_DEVICES[profile])
-    return module.build_host()
+class SimHosts:
+    """The simulated hosts of one front end (an App, one CLI run), by profile.
+
+    A profile's host is built on first use (a ConnectX profile's from its saved state,
+    sim/store.py; sim:cxl-mem's and sim:pds's by their plug-in's simulator) and every later
+    device of that profile opens on it, as the functions of one machine share it. A new
+    registry is a new `fwctl-tui` run: it reads the saved state afresh. Tests hand in
+    seeded hosts (`SimHosts({"cx7": host})`), so nothing is cached between them.
+    """
+
+    def __init__(self, hosts: Mapping[str, Any] | None = None) -> None:
+        self._hosts: dict[str, Any] = dict(hosts or {})
+        self._lock = threading.Lock()  # the TUI opens devices from worker threads
+
+    def get(self, profile: str) -> Any:
+        """The profile's host; sim.store.StoreError when its state file cannot be used,
+        LookupError for a profile no simulator has."""
+        with self._lock:
+            host = self._hosts.get(profile)
+            if host is None:
+                host = self._hosts[profile] = _build_host(profile)
+            return host
+
+    def forget(self, profile: str) -> None:
+        """Drop the profile's host: its next use reads the saved state (`sim reset`)."""
+        with self._lock:
+            self._hosts.pop(profile, None)
+
+
+def host_profile(host: Any) -> str:
+    """The `sim:` profile a simulated host serves (a ConnectX host names it in its
+    Profile, a plug-in simulator's host as text)."""
+    profile = host.profile
+    return profile if isinstance(profile, str) else str(profile.name)
+
+
+def _build_host(profile: str) -> Any:
+    if profile in SIM_DEVICES:
+        return importlib.import_module(SIM_DEVICES[profile]).build_host()
+    return _sim_module().SimHost.persistent(profile)
 
 
 def list_devices(
-    root: Path | str | None = None, simulate: bool | None = None, profile: str = "cx7"
+    root: Path | str | None = None, simulate: bool | None = None, profile: str = "cx7",
+    *, hosts: SimHosts | None = None,
 ) -> list[DeviceEntry]:
-    """Live devices, then simulated ones if asked (or by default when none is live)."""
+    """Live devices, then simulated ones if asked (or by default when none is live), from
+    `hosts` (without one, from a registry of this call's own)."""
     entries = scan(root)
     if simulate or (simulate is None and not entries):
+        hosts = hosts if hosts is not None else SimHosts()
         module = _sim_module()
         _check_profile(module, profile)
-        entries += _host(module, profile).entries()
+        entries += _host(hosts, profile).entries()
         if simulate:  # asked for: every type's simulated device (cxl-mem, pds) too
             for other in simulator_profiles():
-                entries += driver_sim_host(other).entries()
+                entries += hosts.get(other).entries()
     return entries
 
 
 def open_device(
-    name: str, root: Path | str | None = None, *, sim_host: Any = None
+    name: str, root: Path | str | None = None, *, hosts: SimHosts | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Connection:
     """Open DEVICE (live, sim:PROFILE[.FUNC] or replay:FILE) and read FWCTL_INFO.
 
-    `sim_host` stands in for the process-wide simulated host (a seeded one in tests).
+    A sim: device opens on its profile's host in `hosts`, the registry of the front end
+    opening it (without one, a registry of this call's own: a host as a new run sees it).
+    The device and its sessions time and date every RPC on `clock`.
     """
     text = name.strip()
     if text.startswith(SIM_PREFIX):
-        return _open_simulated(text, sim_host)
+        return _open_simulated(text, hosts if hosts is not None else SimHosts(), clock)
     if text.startswith(REPLAY_PREFIX):
-        return _open_replay(text.removeprefix(REPLAY_PREFIX))
-    return _open_live(text, root)
+        return _open_replay(text.removeprefix(REPLAY_PREFIX), clock)
+    return _open_live(text, root, clock)
 
 
-def _open_live(name: str, root: Path | str | None) -> Connection:
+def _open_live(name: str, root: Path | str | None, clock: Clock) -> Connection:
     base = sysfs_root(root)
     entries = scan(base, probe=False)
     try:
@@ -162,7 +204,7 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
     if not entry.dev_node or entry.reason:
         raise DeviceOpenError(f"cannot open {entry.name}: {entry.reason}")
     try:
-        device = FwctlDevice.open(entry.dev_node)
+        device = FwctlDevice.open(entry.dev_node, clock=clock)
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {entry.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(entry, device)
@@ -171,25 +213,22 @@ def _open_live(name: str, root: Path | str | None) -> Connection:
                       state_id=boot_id())
 
 
-def _open_simulated(name: str, host: Any = None) -> Connection:
+def _open_simulated(name: str, hosts: SimHosts, clock: Clock) -> Connection:
     from fwctl_tui.syndrome_source import syndromes_for  # the decoders load on first use
 
     module = _sim_module()
     if name == SIM_PREFIX:
         name += module.DEFAULT_PROFILE
     profile = name.removeprefix(SIM_PREFIX).split(".", 1)[0]
-    if profile in SIM_DEVICES and getattr(host, "profile", None) != profile:
-        host = driver_sim_host(profile)  # the ConnectX host given does not serve it
-    elif profile not in SIM_DEVICES:
-        _check_profile(module, profile)  # also with a host given: it knows only its own
-    if host is None:
-        host = _host(module, profile)
+    if profile not in SIM_DEVICES:
+        _check_profile(module, profile)
+    host = _host(hosts, profile)
     try:
         function = host.function(name)
     except LookupError as err:
         raise UnknownDeviceError(str(err)) from None
     try:
-        device = function.open()
+        device = function.open(clock)
     except FwctlError as err:
         raise DeviceOpenError(f"cannot open {function.name}: {err.strerror}", err.errno) from None
     entry = _with_device_info(function.entry(), device)
@@ -199,7 +238,7 @@ def _open_simulated(name: str, host: Any = None) -> Connection:
                       syndromes=syndromes_for(True))
 
 
-def _open_replay(path: str) -> Connection:
+def _open_replay(path: str, clock: Clock) -> Connection:
     if not path:
         raise UnknownDeviceError(
             "replay: needs a capture file, e.g. replay:captures/01-bring-up.jsonl"
@@ -208,7 +247,7 @@ def _open_replay(path: str) -> Connection:
 
     try:
         entry, emulator, firmware, syndromes = build_replay(path)
-        device = emulator.open_device(entry.name)
+        device = emulator.open_device(entry.name, clock=clock)
     except FileNotFoundError:
         raise UnknownDeviceError(f"capture file {path!r} does not exist") from None
     except IsADirectoryError:
@@ -292,11 +331,13 @@ def _sim_module() -> Any:
     return importlib.import_module(SIM_MODULE)
 
 
-def _host(module: Any, profile: str) -> Any:
-    """The profile's persistent simulated host; an unusable state file is a clear error."""
+def _host(hosts: SimHosts, profile: str) -> Any:
+    """The profile's simulated host; an unusable state file is a clear error."""
+    from fwctl_tui.sim.store import StoreError
+
     try:
-        return module.get_host(profile)
-    except module.StoreError as err:
+        return hosts.get(profile)
+    except StoreError as err:
         raise DeviceOpenError(f"simulated host {profile}: {err.message}") from None
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from fwctl_tui import marshal
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock, SystemClock
 from fwctl_tui.errors import Explanation, explain
 from fwctl_tui.marshal import BAD_ARGUMENTS, libc_ioctl
 from fwctl_tui.uapi import (
@@ -42,15 +43,11 @@ except ImportError:  # built without a C compiler: the twin does the same, more 
 
 IoctlFn = Callable[[int, int, int], int]
 """ioctl(fd, request, arg_address) -> 0 on success, else the errno value."""
-Clock = Callable[[], int]
-"""A monotonic clock in nanoseconds."""
 RpcCallType = type[marshal.RpcCall]
 
 RPC_CALL: RpcCallType = _fastrpc.RpcCall if _fastrpc else marshal.RpcCall  # type: ignore[assignment]
-"""The RpcCall implementation new devices use (tests switch it to run both)."""
+"""The RpcCall implementation devices use unless given another (tests run both twins)."""
 MARSHALLING = "compiled" if _fastrpc else "python"
-CLOCK: Clock | None = None
-"""The clock new devices time RPCs with; None is CLOCK_MONOTONIC (tests pin it)."""
 
 INFO_BUFFER_LEN = 64  # larger than any driver's info struct; the kernel reports the real length
 _INITIAL_CAPACITY = 4096
@@ -181,10 +178,12 @@ class FwctlDevice:
         *,
         close_fn: Callable[[int], None] = os.close,
         name: str = "",
-        clock: Clock | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        rpc_call: RpcCallType = RPC_CALL,
     ) -> None:
         self.fd = fd
         self.name = name
+        self.clock = clock  # RPC durations; the device's Session reads it too
         self._ioctl = ioctl_fn
         self._close = close_fn
         self._closed = False
@@ -192,22 +191,23 @@ class FwctlDevice:
         self._rpc.size = ctypes.sizeof(FwctlRpc)
         self._in = _Buffer(_INITIAL_CAPACITY)
         self._out = _Buffer(_INITIAL_CAPACITY)
-        self._call = RPC_CALL(
+        self._call = rpc_call(
             fd, FWCTL_RPC, self._rpc, RPC_OFFSETS, MAX_RPC_LEN,
             None if ioctl_fn is libc_ioctl else ioctl_fn,  # None: ioctl(2) itself
-            clock if clock is not None else CLOCK,
+            None if isinstance(clock, SystemClock) else clock.monotonic_ns,  # None: native
         )
         self._call.set_buffers(self._in.raw, self._out.raw)
         self._result = RpcResult(self._call, self._out.view)
 
     @classmethod
-    def open(cls, path: str, ioctl_fn: IoctlFn = libc_ioctl) -> FwctlDevice:
+    def open(cls, path: str, ioctl_fn: IoctlFn = libc_ioctl, *, clock: Clock = SYSTEM_CLOCK,
+             rpc_call: RpcCallType = RPC_CALL) -> FwctlDevice:
         """Open a device node; errors (EACCES, ENOENT, ENODEV...) come back explained."""
         try:
             fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
         except OSError as exc:
             raise FwctlError(exc.errno or _errno.EIO, "open", path) from None
-        return cls(fd, ioctl_fn, name=path)
+        return cls(fd, ioctl_fn, name=path, clock=clock, rpc_call=rpc_call)
 
     def close(self) -> None:
         if not self._closed:

@@ -7,7 +7,6 @@ RPC lands in history (and in the capture when recording) in one place.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,8 +32,10 @@ class Session:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def send(self, command: str, scope: Scope, request: bytes, out_cap: int) -> Exchange:
-        """One FWCTL_RPC; the device is used by one thread at a time."""
-        wall, mono = time.time(), time.monotonic_ns()
+        """One FWCTL_RPC, timed and dated on the device's clock; the device is used by one
+        thread at a time."""
+        clock = self.device.clock
+        wall, mono = clock.wall(), clock.monotonic_ns()
         with self._lock:  # the device's one result is refilled by the next rpc(): read it here
             result = self.device.rpc(scope, request, out_cap)
             err, out_len, elapsed_ns = result.errno, result.out_len, result.elapsed_ns

@@ -9,11 +9,12 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fwctl_tui import marshal
-from fwctl_tui.ioctl import FwctlDevice
+from fwctl_tui.ioctl import FwctlDevice, RpcCallType
 from fwctl_tui.uapi import FWCTL_INFO, DeviceType, FwctlInfo, FwctlInfoMlx5
 
 try:
@@ -143,25 +144,24 @@ def stub_fwctl_info(monkeypatch: pytest.MonkeyPatch) -> None:
     """Regular-file stand-ins answer FWCTL_INFO like an mlx5 device (uid 0x11, caps 0x4)."""
     real_open = FwctlDevice.open
 
-    def fake_open(path: str, ioctl_fn: object = None) -> FwctlDevice:
-        device = real_open(path)
+    def fake_open(path: str, ioctl_fn: object = None, **options: Any) -> FwctlDevice:
+        device = real_open(path, **options)
         if stat.S_ISREG(os.fstat(device.fd).st_mode):
-            return FwctlDevice(device.fd, _mlx5_info_ioctl, name=path)
+            return FwctlDevice(device.fd, _mlx5_info_ioctl, name=path, **options)
         return device
 
     monkeypatch.setattr(FwctlDevice, "open", staticmethod(fake_open))
 
 
 @pytest.fixture(params=["compiled", "python"])
-def both_marshallings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test once with _fastrpc.RpcCall and once with its twin in marshal.py."""
-    if request.param == "compiled":
-        if _fastrpc is None:
-            pytest.skip("fwctl_tui._fastrpc was not built (no C compiler at install time)")
-        monkeypatch.setattr("fwctl_tui.ioctl.RPC_CALL", _fastrpc.RpcCall)
-    else:
-        monkeypatch.setattr("fwctl_tui.ioctl.RPC_CALL", marshal.RpcCall)
-    return str(request.param)
+def both_marshallings(request: pytest.FixtureRequest) -> RpcCallType:
+    """_fastrpc.RpcCall, then its twin in marshal.py: a test passes it as `rpc_call` to
+    every device it opens, so it runs once with each."""
+    if request.param == "python":
+        return marshal.RpcCall
+    if _fastrpc is None:
+        pytest.skip("fwctl_tui._fastrpc was not built (no C compiler at install time)")
+    return _fastrpc.RpcCall  # type: ignore[return-value]
 
 
 @pytest.fixture(autouse=True)

@@ -259,10 +259,7 @@ def outcome(exchange: Exchange) -> str:
         return OPCODE_MISMATCH
     if exchange.status == 0 and len(reply) < _layout_size(exchange):
         return SHORT_REPLY
-    try:
-        return exchange.outcome()
-    except ImportError:
-        return f"status 0x{exchange.status or 0:02x}"
+    return exchange.outcome()
 
 
 def _lost_bytes_floor(exchange: Exchange) -> int:

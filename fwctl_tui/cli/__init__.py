@@ -3,6 +3,9 @@
 Contract (README "CLI"): exit 0 ok, 1 device or firmware error, 2 usage or bad input;
 `--json` prints one JSON document on stdout. Handlers raise CliError instead of printing
 tracebacks; __main__ turns it into a message on stderr (or JSON with --json) and the code.
+Every device a run opens comes through `open_connection`, from the run's own registry of
+simulated hosts (`args.sim_hosts`) and on the run's clock (`args.clock`), both set by
+__main__.main.
 """
 
 from __future__ import annotations
@@ -43,12 +46,14 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
-def open_connection(name: str, root: str | None = None) -> Connection:
-    """connect.open_device with the CLI's exit codes: unknown name 2, unusable device 1."""
+def open_connection(args: argparse.Namespace, name: str) -> Connection:
+    """connect.open_device (under `--root`, on this run's simulated hosts and clock) with
+    the CLI's exit codes: unknown name 2, unusable device 1."""
     from fwctl_tui.connect import DeviceOpenError, UnknownDeviceError, open_device
 
     try:
-        return open_device(name, root=root)
+        return open_device(name, root=getattr(args, "root", None), hosts=args.sim_hosts,
+                           clock=args.clock)
     except UnknownDeviceError as err:
         raise CliError(err.message, EXIT_USAGE) from None
     except DeviceOpenError as err:

@@ -255,7 +255,7 @@ def _time_of(item: RecordItem) -> str:
 
 
 def _run_against(args: argparse.Namespace, capture: Capture, flt: _Both) -> int:
-    with open_connection(args.against, getattr(args, "root", None)) as connection:
+    with open_connection(args, args.against) as connection:
         session = connection.session()
         records = ((item.seq, item.exchange) for item in _selected(capture, flt)
                    if item.exchange is not None)

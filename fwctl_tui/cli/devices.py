@@ -62,9 +62,9 @@ def run_devices(args: argparse.Namespace) -> int:
     root = getattr(args, "root", None)
     try:
         if profile:
-            entries = list_devices(root, simulate=True, profile=profile)
+            entries = list_devices(root, simulate=True, profile=profile, hosts=args.sim_hosts)
         else:
-            entries = list_devices(root)
+            entries = list_devices(root, hosts=args.sim_hosts)
     except UnknownDeviceError as err:
         raise CliError(err.message, EXIT_USAGE) from None
     except DeviceOpenError as err:
@@ -84,7 +84,8 @@ def run_devices(args: argparse.Namespace) -> int:
 
 def run_info(args: argparse.Namespace) -> int:
     try:
-        connection = open_device(args.device, root=getattr(args, "root", None))
+        connection = open_device(args.device, root=getattr(args, "root", None),
+                                 hosts=args.sim_hosts, clock=args.clock)
     except UnknownDeviceError as err:
         raise CliError(err.message, EXIT_USAGE, device=args.device) from None
     except DeviceOpenError as err:

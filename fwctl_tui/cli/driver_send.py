@@ -39,7 +39,7 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
     """One RPC to a cxl/pds/bnxt device; exit 0 ok, 1 errno or firmware error, 2 bad input."""
     plugin = plugin_for(type_name)
     values = dict(parse_assignments(args.values))
-    with open_connection(args.device, getattr(args, "root", None)) as conn:
+    with open_connection(args, args.device) as conn:
         if conn.entry.device_type not in (type_name, "unknown"):
             raise CliError(f"{conn.name} is a {conn.entry.device_type} device, not {type_name}",
                            EXIT_DEVICE)

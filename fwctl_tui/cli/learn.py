@@ -76,7 +76,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
     from fwctl_tui.app import FwctlApp
 
     app = FwctlApp(profile=args.simulate or "cx7", root=args.root, open_lessons=not args.tour,
-                   first_start_tour=False)
+                   first_start_tour=False, hosts=args.sim_hosts, clock=args.clock)
     if args.tour:
         app.call_later(app.action_tour)
     app.run()

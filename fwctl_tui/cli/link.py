@@ -38,8 +38,9 @@ def cmd_link(args: argparse.Namespace) -> int:
     if args.scenario is not None:
         from fwctl_tui.cli.sim import start_scenario
 
-        start_scenario(args.device, None if args.scenario == "none" else args.scenario)
-    with open_connection(args.device, getattr(args, "root", None)) as conn:
+        scenario = None if args.scenario == "none" else args.scenario
+        start_scenario(args.sim_hosts, args.device, scenario)
+    with open_connection(args, args.device) as conn:
         session = conn.session()
         if args.capture:
             from fwctl_tui.cli.watch import record_to

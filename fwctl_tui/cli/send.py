@@ -118,7 +118,7 @@ def _send(args: argparse.Namespace) -> int:
         [*args.values, *_split_list(args.indexes, "--indexes"),
          *_split_list(args.set_values, "--set")]))
     op_mod = _chosen_variant(args, cmd, values)
-    with open_connection(args.device, getattr(args, "root", None)) as conn:
+    with open_connection(args, args.device) as conn:
         _refuse_other_command_sets(not_mlx5(conn.entry))
         notes = _fill_defaults(args, cmd, conn, values)
         given = _given(cmd, values, op_mod)

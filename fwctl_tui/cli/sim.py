@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE, CliError, add_json_flag, print_json
 from fwctl_tui.textsafe import printable
+
+if TYPE_CHECKING:
+    from fwctl_tui.connect import SimHosts
 
 
 def register(subparsers: Any) -> None:
@@ -118,7 +121,6 @@ def format_status(host: dict[str, Any]) -> str:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from fwctl_tui.sim import host as sim_host
     from fwctl_tui.sim.store import HostStore, StoreError
 
     removed = []
@@ -128,7 +130,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
                 removed.append(profile)
         except StoreError as err:
             raise CliError(err.message, EXIT_DEVICE) from None
-    sim_host.get_host.cache_clear()  # this process's copy is forgotten too
+        args.sim_hosts.forget(profile)  # this run's copy is forgotten too
     if args.json:
         print_json({"reset": removed})
     elif removed:
@@ -141,7 +143,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def cmd_scenario(args: argparse.Namespace) -> int:
     name = None if args.name == "none" else args.name
-    start_scenario(args.device, name)
+    start_scenario(args.sim_hosts, args.device, name)
     if args.json:
         print_json({"device": args.device, "scenario": name})
     else:
@@ -149,9 +151,9 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def start_scenario(device: str, name: str | None) -> None:
-    """Start `name` on a sim: device's port (CliError for anything else); shared by the
-    `--scenario` options of watch and link."""
+def start_scenario(hosts: SimHosts, device: str, name: str | None) -> None:
+    """Start `name` on a sim: device's port of `hosts` (CliError for anything else); shared
+    by the `--scenario` options of watch, link and the TUI."""
     from fwctl_tui.connect import SIM_PREFIX
     from fwctl_tui.sim import host as sim_host
 
@@ -164,7 +166,7 @@ def start_scenario(device: str, name: str | None) -> None:
     try:
         profile, _ = sim_host.split_name(device)
         _profiles(profile)
-        function = sim_host.get_host(profile).function(device)
+        function = hosts.get(profile).function(device)
         function.start_scenario(name)
     except LookupError as err:
         raise CliError(str(err), EXIT_USAGE) from None

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from fwctl_tui import policy
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, add_json_flag, open_connection
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
+from fwctl_tui.clock import Clock
 from fwctl_tui.connect import Connection
 from fwctl_tui.decoders import EncodeError, changes_device_state, encode_input, reply_buffer_size
 from fwctl_tui.mbox_header import OP_MOD
@@ -30,9 +30,6 @@ from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import Scope, parse_scope
 
-# The loop's clock and sleeper: tests replace them so no test ever waits.
-clock: Callable[[], float] = time.monotonic
-sleep: Callable[[float], None] = time.sleep
 MIN_INTERVAL_S = 0.0
 
 
@@ -75,15 +72,21 @@ def cmd_watch(args: argparse.Namespace) -> int:
     if args.scenario is not None:
         from fwctl_tui.cli.sim import start_scenario
 
-        start_scenario(args.device, None if args.scenario == "none" else args.scenario)
-    with open_connection(args.device, getattr(args, "root", None)) as conn:
+        scenario = None if args.scenario == "none" else args.scenario
+        start_scenario(args.sim_hosts, args.device, scenario)
+    with open_connection(args, args.device) as conn:
         scope = _scope(args.scope, cmd.opcode, OP_MOD.get(request, 0), conn.kernel_state())
         session = conn.session()
         if args.capture:
             record_to(session, conn, Path(args.capture))
         watcher = Watcher(session, cmd, request, scope,
-                          reply_buffer_size(cmd, request, op_mod), clock=clock)
+                          reply_buffer_size(cmd, request, op_mod), clock=seconds(args.clock))
         return run_loop(args, watcher)
+
+
+def seconds(clock: Clock) -> Callable[[], float]:
+    """The run's monotonic clock in seconds, as the sampler and the loop's cadence count."""
+    return lambda: clock.monotonic_ns() / 1e9
 
 
 def record_to(session: Session, conn: Connection, path: Path) -> None:
@@ -117,14 +120,16 @@ def _scope(text: str | None, opcode: int, op_mod: int, state: Any) -> Scope:
 
 
 def run_loop(args: argparse.Namespace, watcher: Watcher) -> int:
-    """Sample on a fixed cadence until --count or Ctrl-C; then the summary."""
+    """Sample on a fixed cadence of the run's clock until --count or Ctrl-C; then the
+    summary."""
     wanted: list[str] | None = None
     failures = 0
-    start = clock()
+    now = seconds(args.clock)
+    start = now()
     try:
         while args.count is None or watcher.seq < args.count:
             if watcher.seq:
-                sleep(max(0.0, start + watcher.seq * args.interval - clock()))
+                args.clock.sleep(max(0.0, start + watcher.seq * args.interval - now()))
             sample = watcher.sample()
             failures += sample.error is not None
             if wanted is None and args.fields and sample.fields:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.sim.emulator import KernelEmulator, SimDriver
@@ -41,12 +42,12 @@ class DriverSimFunction:
     def name(self) -> str:
         return f"sim:{self.host.profile}"
 
-    def open(self) -> FwctlDevice:
+    def open(self, clock: Clock = SYSTEM_CLOCK) -> FwctlDevice:
         emulator = self.emulator
         if self.host.store is None:
-            return emulator.open_device(self.name)
+            return emulator.open_device(self.name, clock=clock)
         return FwctlDevice(emulator.open(), self.host.synced, close_fn=emulator.close,
-                           name=self.name)
+                           name=self.name, clock=clock)
 
     def entry(self) -> DeviceEntry:
         info: dict[str, object] | None

@@ -24,7 +24,8 @@ import errno
 import itertools
 from typing import Any, Protocol
 
-from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
+from fwctl_tui.ioctl import RPC_CALL, FwctlDevice, FwctlError, RpcCallType
 from fwctl_tui.kernel_rules import core as rules
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.sim.kernel import SimKernel
@@ -116,10 +117,12 @@ class KernelEmulator:
         if uctx is not None:
             self.driver.close_uctx(uctx)
 
-    def open_device(self, display_name: str = "") -> FwctlDevice:
+    def open_device(self, display_name: str = "", *, clock: Clock = SYSTEM_CLOCK,
+                    rpc_call: RpcCallType = RPC_CALL) -> FwctlDevice:
         """An FwctlDevice wired to this emulator instead of libc."""
         return FwctlDevice(
-            self.open(), self.ioctl, close_fn=self.close, name=display_name or self.name
+            self.open(), self.ioctl, close_fn=self.close, name=display_name or self.name,
+            clock=clock, rpc_call=rpc_call,
         )
 
     def unplug(self) -> None:

@@ -4,9 +4,10 @@
 its own fwctl index and PCI BDF, so the device list looks like a real dual-port host.
 All functions share one SimKernel: taint is system-wide, as on a real machine.
 
-`get_host` gives the persistent host of a profile: its state lives in the user state
-directory (sim/store.py, sim/state.py), every RPC loads what other processes changed and
-saves what it changed, and its clock is wall time since the simulated boot, so counters
+`SimHost.persistent` gives the persistent host of a profile (each front end keeps one per
+profile in its connect.SimHosts registry): its state lives in the user state directory
+(sim/store.py, sim/state.py), every RPC loads what other processes changed and saves what
+it changed, and its clock is wall time since the simulated boot, so counters
 keep rising and an admin-down port stays down from one `fwctl-tui` run to the next.
 Hosts built directly (tests) are seeded and clocked as given and keep nothing.
 """
@@ -20,9 +21,9 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.sim.connectx import ConnectXFirmware
 from fwctl_tui.sim.emulator import KernelEmulator
@@ -37,10 +38,11 @@ if TYPE_CHECKING:
     from fwctl_tui.discovery import DeviceEntry
 
 DEFAULT_PROFILE = "cx7"
-Clock = Callable[[], float]
+CardClock = Callable[[], float]
+"""The simulated card's own time in seconds (its counters and uptime run on it)."""
 
 __all__ = ["DEFAULT_PROFILE", "PROFILES", "SCENARIOS", "SimFunction", "SimHost", "StoreError",
-           "get_host", "split_name"]
+           "split_name"]
 
 
 def split_name(name: str) -> tuple[str, int]:
@@ -75,13 +77,14 @@ class SimFunction:
     def plugged(self) -> bool:
         return not self.emulator.unplugged
 
-    def open(self) -> FwctlDevice:
-        """Open the simulated node; FwctlError(ENODEV) once unplugged."""
+    def open(self, clock: Clock = SYSTEM_CLOCK) -> FwctlDevice:
+        """Open the simulated node, its RPCs timed on `clock`; FwctlError(ENODEV) once
+        unplugged."""
         if self.host.store is None:
-            return self.emulator.open_device(self.name)
+            return self.emulator.open_device(self.name, clock=clock)
         emulator = self.emulator
         return FwctlDevice(emulator.open(), self.host.synced(emulator),
-                           close_fn=emulator.close, name=self.name)
+                           close_fn=emulator.close, name=self.name, clock=clock)
 
     @property
     def scenario(self) -> str | None:
@@ -139,13 +142,13 @@ class SimHost:
         profile: str | Profile = DEFAULT_PROFILE,
         *,
         seed: int | None = None,
-        clock: Clock | None = None,
+        clock: CardClock | None = None,
         kernel: SimKernel | None = None,
         store: HostStore | None = None,
     ) -> None:
         self.profile = profile if isinstance(profile, Profile) else load_profile(profile)
         self.kernel = kernel or SimKernel()
-        self.clock: Clock = clock or time.monotonic
+        self.clock: CardClock = clock or time.monotonic
         self.seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
         self.store = store
         # Records answered by this machine compare with each other, not with another
@@ -229,9 +232,3 @@ class SimHost:
         """Rows for the device list: unplugged functions vanish, as from sysfs."""
         return [f.entry() for f in self.functions if f.plugged]
 
-
-@cache
-def get_host(profile: str = DEFAULT_PROFILE) -> SimHost:
-    """The process-wide simulated host for a profile, persisted between runs (StoreError
-    when its state file cannot be used)."""
-    return SimHost.persistent(profile)

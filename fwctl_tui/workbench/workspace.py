@@ -3,20 +3,21 @@
 Headless on purpose (no textual import): the App owns one Workspace and its thread
 worker calls `send`, so the screens only ever see DeviceEntry, Preview and Exchange
 values. A test injects a deterministic SimHost; a normal run lists live devices and
-falls back to the process-wide simulated host, exactly as `fwctl-tui devices` does.
+falls back to the App's simulated host, exactly as `fwctl-tui devices` does.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.connect import (
     Connection,
+    SimHosts,
     UnknownDeviceError,
+    host_profile,
     list_devices,
     open_device,
 )
@@ -63,25 +64,31 @@ class PlannedRpc:
 class DeviceSource:
     """Lists and opens devices: live ones under `root`, plus a simulated host.
 
-    With an injected `host` (tests, `--simulate`) its functions are listed and opened
-    directly, so a seeded SimHost with a fixed clock drives the whole UI.
+    With an injected `host` (tests) its functions are listed and opened directly, so a
+    seeded SimHost with a fixed clock drives the whole UI. Simulated hosts come from
+    `hosts`, the registry of whoever owns this source (the App; a CLI run's for `--scenario`).
+    `clock` is the one the workspace, its devices and sessions read.
     """
 
     def __init__(
         self, root: str | Path | None = None, profile: str | None = None,
-        host: SimHost | None = None,
+        host: SimHost | None = None, hosts: SimHosts | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.root = root
         self.profile = profile
         self.host = host
         # what the last scan found: the device list and the palette show the same devices
         self.scanned: list[DeviceEntry] = []
+        self.clock = clock
+        seeded = {host_profile(host): host} if host is not None else None
+        self.hosts = hosts if hosts is not None else SimHosts(seeded)
 
     def _sim_host(self, live: list[DeviceEntry]) -> SimHost | None:
         if self.host is None and (self.profile or not live):
-            from fwctl_tui.sim import host as sim_host
+            from fwctl_tui.sim.host import DEFAULT_PROFILE
 
-            self.host = sim_host.get_host(self.profile or sim_host.DEFAULT_PROFILE)
+            self.host = self.hosts.get(self.profile or DEFAULT_PROFILE)
         return self.host
 
     def entries(self) -> list[DeviceEntry]:
@@ -96,7 +103,7 @@ class DeviceSource:
 
     def open(self, name: str) -> Connection:
         """A Connection for `name`; DeviceOpenError says what went wrong and what to do."""
-        return open_device(name, self.root, sim_host=self.host)
+        return open_device(name, self.root, hosts=self.hosts, clock=self.clock)
 
 
 class Workspace:
@@ -108,12 +115,11 @@ class Workspace:
         *,
         recording: bool = True,
         capture_path: str | Path | None = None,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self.source = source
         self.recording_wanted = recording
         self.capture_path = Path(capture_path) if capture_path else None
-        self.clock = clock
+        self.clock = source.clock  # capture names and dates, the age of a register read
         self.connection: Connection | None = None
         self.session: Session | None = None
         self.recorder: Recorder | None = None
@@ -183,7 +189,7 @@ class Workspace:
             plan, request=write.request, values=write.values,
             before=None if current is None else {**current.values, **write.index},
             auto_set=write.auto_set,
-            read_age=None if current is None else current.age(self.clock()),
+            read_age=None if current is None else current.age(self.clock.wall()),
             read_problem=write.read_problem, stale=write.stale,
             warnings=tuple(write.warnings))
 
@@ -215,7 +221,7 @@ class Workspace:
         target = self.resume_path or self.capture_path
 
         def open_at(path: Path | None) -> Recorder:
-            return captures.open_recorder(path, entry, kernel, created_at=self.clock())
+            return captures.open_recorder(path, entry, kernel, created_at=self.clock.wall())
 
         try:
             try:
@@ -223,7 +229,7 @@ class Workspace:
             except captures.CaptureError as refused:
                 if target is None:
                     raise
-                name = captures.default_capture_path(entry.name, self.clock()).name
+                name = captures.default_capture_path(entry.name, self.clock.wall()).name
                 fallback = target.parent / name
                 self.recorder = open_at(fallback)
                 self.recording_notice = (

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fwctl_tui import ioctl, marshal
-from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui import marshal
+from fwctl_tui.ioctl import RPC_CALL, FwctlDevice, FwctlError, RpcCallType
 from fwctl_tui.uapi import FWCTL_INFO, FWCTL_RPC, TAINT_FWCTL_MASK, FwctlInfo, FwctlRpc
 from tests.kernel.scenarios import STEP_BY_ID, STEPS, Step
 
@@ -64,8 +64,8 @@ class RealBackend:
     def node(self, dev: int) -> str:
         return f"/dev/fwctl/fwctl{dev}"
 
-    def open(self, dev: int) -> FwctlDevice:
-        return FwctlDevice.open(self.node(dev))
+    def open(self, dev: int, rpc_call: RpcCallType = RPC_CALL) -> FwctlDevice:
+        return FwctlDevice.open(self.node(dev), rpc_call=rpc_call)
 
     def ioctl_for(self, dev: int) -> IoctlFn:
         return marshal.libc_ioctl  # FwctlDevice turns this one into ioctl(2) itself
@@ -115,8 +115,8 @@ class EmulatorBackend:
         self.host = CxlTestHost(devices=2)
         self.kernel = self.host.kernel
 
-    def open(self, dev: int) -> FwctlDevice:
-        return self.host.emulators[dev].open_device(f"fwctl{dev}")
+    def open(self, dev: int, rpc_call: RpcCallType = RPC_CALL) -> FwctlDevice:
+        return self.host.emulators[dev].open_device(f"fwctl{dev}", rpc_call=rpc_call)
 
     def ioctl_for(self, dev: int) -> IoctlFn:
         return self.host.emulators[dev].ioctl
@@ -194,16 +194,12 @@ def _layer_devices(backend: Backend, dev: int) -> list[tuple[str, FwctlDevice]]:
     for label, rpc_call in MARSHALLINGS.items():
         if rpc_call is None:
             continue
-        saved, ioctl.RPC_CALL = ioctl.RPC_CALL, rpc_call
-        try:
-            if not devices:
-                device = backend.open(dev)
-            else:
-                owner = devices[0][1]
-                device = FwctlDevice(owner.fd, backend.ioctl_for(dev), close_fn=_shared,
-                                     name=owner.name)
-        finally:
-            ioctl.RPC_CALL = saved
+        if not devices:
+            device = backend.open(dev, rpc_call)
+        else:
+            owner = devices[0][1]
+            device = FwctlDevice(owner.fd, backend.ioctl_for(dev), close_fn=_shared,
+                                 name=owner.name, rpc_call=rpc_call)
         devices.append((label, device))
     return devices
 

@@ -38,8 +38,7 @@ async def save_as(pilot: Pilot[Any], dest: Path) -> None:
     await settle(pilot)
 
 
-async def test_recording_off_and_on_again_keeps_one_capture(tmp_path: Path,
-                                                             pinned_time: None) -> None:
+async def test_recording_off_and_on_again_keeps_one_capture(tmp_path: Path) -> None:
     app = make_app(tmp_path, capture=tmp_path / "session.jsonl")
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await open_first_device(pilot)
@@ -59,8 +58,7 @@ async def test_recording_off_and_on_again_keeps_one_capture(tmp_path: Path,
         assert len(app.workspace.session.history) == 2
 
 
-async def test_save_says_what_ran_while_recording_was_off(tmp_path: Path,
-                                                          pinned_time: None) -> None:
+async def test_save_says_what_ran_while_recording_was_off(tmp_path: Path) -> None:
     app = make_app(tmp_path, capture=tmp_path / "session.jsonl")
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await open_first_device(pilot)

@@ -13,7 +13,7 @@ from fwctl_tui.screens.palette import CatalogueCommands
 from fwctl_tui.screens.prompt import PathPrompt
 
 
-async def test_record_save_and_open_capture(tmp_path: Path, pinned_time: None) -> None:
+async def test_record_save_and_open_capture(tmp_path: Path) -> None:
     capture = tmp_path / "session.jsonl"
     app = make_app(tmp_path, capture=capture)
     async with app.run_test(size=(120, 36)) as pilot:

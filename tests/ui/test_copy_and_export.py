@@ -19,7 +19,7 @@ from fwctl_tui.screens.result import ResultScreen
 
 
 async def test_copied_cli_line_after_read_current_holds_only_what_matters(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -42,8 +42,7 @@ async def test_copied_cli_line_after_read_current_holds_only_what_matters(
             assert untouched not in line, line
 
 
-async def test_copied_cli_line_of_a_tainting_send_says_yes(tmp_path: Path,
-                                                           pinned_time: None) -> None:
+async def test_copied_cli_line_of_a_tainting_send_says_yes(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_preview(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
@@ -59,7 +58,7 @@ async def test_copied_cli_line_of_a_tainting_send_says_yes(tmp_path: Path,
         assert copied[0].endswith("SET_DIAGNOSTIC_PARAMS --yes"), copied[0]
 
 
-async def test_exports_never_overwrite_each_other(tmp_path: Path, pinned_time: None) -> None:
+async def test_exports_never_overwrite_each_other(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_result(pilot, "query_hca", "QUERY_HCA_CAP")

@@ -119,7 +119,7 @@ async def test_admin_down_by_send_shows_link_down_with_its_reason(tmp_path: Path
 
 async def test_a_recorded_watch_replays_into_the_dashboard_and_plots(tmp_path: Path) -> None:
     from fwctl_tui.captures import open_recorder
-    from fwctl_tui.connect import open_device
+    from fwctl_tui.connect import SimHosts, open_device
     from fwctl_tui.monitor.link import PortReader
     from fwctl_tui.monitor.replay import dashboard_from_capture
     from fwctl_tui.screens.dashboard_replay import ReplayDashboardApp
@@ -127,7 +127,7 @@ async def test_a_recorded_watch_replays_into_the_dashboard_and_plots(tmp_path: P
     clock = StepClock()
     host = SimHost("cx7", seed=7, clock=clock)
     path = tmp_path / "watch.jsonl"
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host})) as conn:
         session = conn.session()
         recorder = open_recorder(path, conn.entry, conn.kernel_state())
         session.listeners.append(recorder.record)

@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input
-from ui_support import make_app, messages, open_first_device, shown, wait_until
+from ui_support import make_app, messages, open_first_device, pinned_clock, shown, wait_until
 
 from fwctl_tui.app import FwctlApp, run_tui
 from fwctl_tui.capture_analysis.decoding import outcome
 from fwctl_tui.capture_analysis.listing import summary
 from fwctl_tui.captures.loader import load_capture
+from fwctl_tui.connect import SimHosts
 from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
 from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
@@ -29,7 +30,6 @@ from fwctl_tui.screens.history import HistoryScreen
 from fwctl_tui.sim.cxl.simdev import build_host as cxl_host
 from fwctl_tui.sim.pds.simdev import build_host as pds_host
 
-pytestmark = pytest.mark.usefixtures("pinned_time")
 MOCK_FEATURE = "ffffffff-ffff-ffff-ffff-ffffffffffff"  # cxl_test's mock: COLD_RESET effects
 
 
@@ -122,8 +122,6 @@ async def test_pds_entries_catalogue_and_eperm_explained(
     (tmp_path / "entries" / "sim_pds.json").write_text(json.dumps({"entries": [
         {"name": "counters-low", "endpoint": 1, "operation": 2, "scope": "CONFIGURATION",
          "response_len": 16, "summary": "debug counters, asked at too low a scope"}]}))
-    monkeypatch.setattr("fwctl_tui.connect.driver_sim_host",
-                        lambda profile: pds_host(persistent=False))
     app = make_app(tmp_path, device="sim:pds")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _catalogue(pilot, opened=True)
@@ -168,12 +166,12 @@ def test_simulate_pds_starts_the_tui_on_the_pds_simulator(
         monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[FwctlApp] = []
     monkeypatch.setattr(FwctlApp, "run", lambda self: started.append(self))
-    monkeypatch.setattr("fwctl_tui.connect.driver_sim_host",
-                        lambda profile: {"pds": pds_host, "cxl-mem": cxl_host}[profile](
-                            persistent=False))
     for profile, kind in (("pds", "pds"), ("cxl-mem", "cxl")):
+        hosts = SimHosts({"pds": pds_host(persistent=False),
+                          "cxl-mem": cxl_host(persistent=False)})
         args = argparse.Namespace(simulate=profile, root=None, capture=None,
-                                  start_device=None, scenario=None, open_lessons=False)
+                                  start_device=None, scenario=None, open_lessons=False,
+                                  sim_hosts=hosts, clock=pinned_clock())
         assert run_tui(args) == 0
         entries = started[-1].workspace.source.entries()
         assert [(e.name, e.kind, e.device_type) for e in entries] == [

@@ -37,7 +37,7 @@ def facts(screen: PreviewScreen) -> dict[str, str]:
     return dict(screen.preview.facts())
 
 
-async def test_query_flow_device_to_decoded_reply(tmp_path: Path, pinned_time: None) -> None:
+async def test_query_flow_device_to_decoded_reply(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -96,7 +96,7 @@ async def test_query_flow_device_to_decoded_reply(tmp_path: Path, pinned_time: N
         assert selected.bit_offset <= 0x10 * 8 < selected.bit_offset + max(selected.width_bits, 1)
 
 
-async def test_refused_scope_shows_ebadmsg(tmp_path: Path, pinned_time: None) -> None:
+async def test_refused_scope_shows_ebadmsg(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         preview = await open_preview(pilot, "query_diagnostic_params", "QUERY_DIAGNOSTIC_PARAMS")
@@ -118,7 +118,7 @@ async def test_refused_scope_shows_ebadmsg(tmp_path: Path, pinned_time: None) ->
         assert app.workspace.session.history[-1].errno == errno.EBADMSG
 
 
-async def test_tainting_scope_needs_acknowledgement(tmp_path: Path, pinned_time: None) -> None:
+async def test_tainting_scope_needs_acknowledgement(tmp_path: Path) -> None:
     host = make_host()
     app = make_app(tmp_path, host=host)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -161,7 +161,7 @@ async def test_escape_cancels_preview(tmp_path: Path) -> None:
         assert app.workspace.session.history == []
 
 
-async def test_register_read_modify_write_with_diff(tmp_path: Path, pinned_time: None) -> None:
+async def test_register_read_modify_write_with_diff(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_first_device(pilot)
@@ -208,7 +208,7 @@ async def test_register_read_modify_write_with_diff(tmp_path: Path, pinned_time:
         assert isinstance(app.screen, ResultScreen)
 
 
-async def test_unplug_mid_session(tmp_path: Path, pinned_time: None) -> None:
+async def test_unplug_mid_session(tmp_path: Path) -> None:
     host = make_host()
     app = make_app(tmp_path, host=host)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -229,7 +229,7 @@ async def test_unplug_mid_session(tmp_path: Path, pinned_time: None) -> None:
         assert app.device_name == ""
 
 
-async def test_history_reopen_and_resend(tmp_path: Path, pinned_time: None) -> None:
+async def test_history_reopen_and_resend(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_result(pilot, "query_hca", "QUERY_HCA_CAP")
@@ -287,7 +287,7 @@ async def test_catalogue_search_filters_by_field_and_opcode(tmp_path: Path) -> N
         assert [row.name for row in screen.found] == ["ACCESS_REG:PAOS"]
 
 
-async def test_help_export_copy_and_keymap(tmp_path: Path, pinned_time: None) -> None:
+async def test_help_export_copy_and_keymap(tmp_path: Path) -> None:
     app = make_app(tmp_path, keymap={"preview_send": "f5"})
     async with app.run_test(size=(120, 36)) as pilot:
         await open_first_device(pilot)
@@ -355,8 +355,7 @@ async def test_open_failure_is_explained(tmp_path: Path) -> None:
         assert not app.busy
 
 
-async def test_firmware_status_and_syndrome_are_explained(tmp_path: Path,
-                                                          pinned_time: None) -> None:
+async def test_firmware_status_and_syndrome_are_explained(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_first_device(pilot)

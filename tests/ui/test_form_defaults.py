@@ -26,8 +26,7 @@ from fwctl_tui.screens.result import ResultScreen
 PHY_LAYER = 0x12  # PPCNT grp Physical_Layer_Counters
 
 
-async def test_query_qp_succeeds_from_the_offered_default(tmp_path: Path,
-                                                         pinned_time: None) -> None:
+async def test_query_qp_succeeds_from_the_offered_default(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_device(pilot)
@@ -54,7 +53,7 @@ async def test_query_qp_succeeds_from_the_offered_default(tmp_path: Path,
 
 
 async def test_ptys_defaults_fit_the_port_and_index_fields_carry_over(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -86,8 +85,7 @@ async def test_ptys_defaults_fit_the_port_and_index_fields_carry_over(
                    for doc in again.query(".form-doc"))
 
 
-async def test_replayed_device_says_how_to_find_object_numbers(tmp_path: Path,
-                                                              pinned_time: None) -> None:
+async def test_replayed_device_says_how_to_find_object_numbers(tmp_path: Path) -> None:
     """Without an inventory (a capture acting as the device, as for a live one) the form
     offers what earlier replies named, and says where object numbers come from."""
     app = make_app(tmp_path, device="replay:captures/01-bring-up.jsonl")

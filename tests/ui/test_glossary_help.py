@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import OptionList, Static
-from ui_support import FIXED_WALL, make_host, open_first_device, settle
+from ui_support import make_host, open_first_device, pinned_clock, settle
 
 from fwctl_tui.app import FwctlApp
 from fwctl_tui.config import Config
@@ -17,7 +17,7 @@ from fwctl_tui.screens.palette import CatalogueCommands
 
 def app_for(tmp_path: Path) -> FwctlApp:
     return FwctlApp(host=make_host(), config=Config(theme="textual-dark"), recording=False,
-                    clock=lambda: FIXED_WALL, data_dir=tmp_path / "exports",
+                    clock=pinned_clock(), data_dir=tmp_path / "exports",
                     learn_dir=tmp_path / "learn")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
-from ui_support import FIXED_WALL, make_host, open_command, send_from_form, settle
+from ui_support import make_host, open_command, pinned_clock, send_from_form, settle
 
 from fwctl_tui.app import FwctlApp
 from fwctl_tui.config import Config
@@ -30,7 +30,7 @@ SIZE = (160, 44)
 
 def learning_app(tmp_path: Path, **kwargs: Any) -> FwctlApp:
     return FwctlApp(host=make_host(), config=Config(theme="textual-dark"), recording=False,
-                    clock=lambda: FIXED_WALL, data_dir=tmp_path / "exports",
+                    clock=pinned_clock(), data_dir=tmp_path / "exports",
                     learn_dir=tmp_path / "learn", **kwargs)
 
 

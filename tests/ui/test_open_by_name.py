@@ -33,8 +33,7 @@ def test_device_option_is_parsed_for_the_tui() -> None:
     assert getattr(args, "handler", None) is None, "no subcommand: the TUI starts"
 
 
-async def test_replay_device_answers_recorded_requests_only(tmp_path: Path,
-                                                            pinned_time: None) -> None:
+async def test_replay_device_answers_recorded_requests_only(tmp_path: Path) -> None:
     name = f"replay:{BRING_UP}"
     app = make_app(tmp_path, device=name)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -60,7 +59,7 @@ async def test_replay_device_answers_recorded_requests_only(tmp_path: Path,
         assert "not in this capture" in error.happened
 
 
-async def test_open_by_name_from_the_device_list(tmp_path: Path, pinned_time: None) -> None:
+async def test_open_by_name_from_the_device_list(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -114,8 +113,7 @@ async def test_device_list_marks_the_open_device_and_shows_enter(tmp_path: Path)
         assert app.workspace.session is history, "same session, history kept"
 
 
-async def test_the_palette_opens_a_device_the_device_source_found(tmp_path: Path,
-                                                                   pinned_time: None) -> None:
+async def test_the_palette_opens_a_device_the_device_source_found(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: len(app.workspace.source.scanned) > 1, "the scan")

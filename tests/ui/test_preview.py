@@ -50,7 +50,7 @@ async def test_full_scope_preview_keeps_its_buttons_in_view_at_80x24(tmp_path: P
             assert visible(widget), f"{widget.id} is below the fold"
 
 
-async def test_resend_starts_at_the_least_scope(tmp_path: Path, pinned_time: None) -> None:
+async def test_resend_starts_at_the_least_scope(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_preview(pilot, "query_hca", "QUERY_HCA_CAP")

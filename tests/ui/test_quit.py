@@ -33,7 +33,7 @@ async def ask_to_quit_mid_command(pilot: Pilot[Any]) -> None:
 
 
 async def test_quit_during_a_hung_command_asks_and_cancel_keeps_waiting(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     release = threading.Event()
     app = make_app(tmp_path, host=hanging_host(release))
@@ -60,7 +60,7 @@ async def test_quit_during_a_hung_command_asks_and_cancel_keeps_waiting(
 
 
 async def test_quit_anyway_exits_without_waiting_for_the_command(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     release = threading.Event()
     app = make_app(tmp_path, host=hanging_host(release))
@@ -76,7 +76,7 @@ async def test_quit_anyway_exits_without_waiting_for_the_command(
 
 
 async def test_the_quit_question_goes_away_when_the_command_answers(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     release = threading.Event()
     app = make_app(tmp_path, host=hanging_host(release))

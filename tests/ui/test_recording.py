@@ -43,7 +43,7 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def test_fixed_capture_of_another_device_moves_to_a_new_file(
-    tmp_path: Path, pinned_time: None, data_home: Path
+    tmp_path: Path, data_home: Path
 ) -> None:
     capture = tmp_path / "x.jsonl"
     app = make_app(tmp_path, capture=capture)
@@ -96,7 +96,7 @@ async def test_recording_that_cannot_start_says_so(tmp_path: Path, data_home: Pa
 
 
 async def test_save_asks_before_replacing_or_creating_folders(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     capture = tmp_path / "session.jsonl"
     existing = tmp_path / "keep.jsonl"
@@ -138,7 +138,7 @@ async def test_save_asks_before_replacing_or_creating_folders(
 
 
 async def test_a_long_capture_path_keeps_its_file_name_in_80_columns(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     from fwctl_tui.widgets.device_bar import DeviceBar
 
@@ -156,7 +156,7 @@ async def test_a_long_capture_path_keeps_its_file_name_in_80_columns(
 
 
 async def test_a_record_the_disk_refuses_still_shows_the_reply(
-    tmp_path: Path, pinned_time: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from fwctl_tui.captures import CaptureError
     from fwctl_tui.screens.result import ResultScreen

@@ -32,8 +32,7 @@ from fwctl_tui.workbench import catalogue_model
 ADMIN_UP, ADMIN_DOWN = 1, 2
 
 
-async def test_failed_read_back_leaves_the_form_alone(tmp_path: Path,
-                                                      pinned_time: None) -> None:
+async def test_failed_read_back_leaves_the_form_alone(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         form = await paos_write_form(pilot, "9")  # no port 9: firmware says BAD_PARAM
@@ -57,8 +56,7 @@ async def test_failed_read_back_leaves_the_form_alone(tmp_path: Path,
         assert form.query_one("#f-register_data_local_port").value == "9"
 
 
-async def test_read_back_never_overwrites_index_fields(tmp_path: Path,
-                                                       pinned_time: None) -> None:
+async def test_read_back_never_overwrites_index_fields(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         form = await paos_write_form(pilot, "0x1")
@@ -68,8 +66,7 @@ async def test_read_back_never_overwrites_index_fields(tmp_path: Path,
         assert form.query_one("#f-register_data_local_port").value == "0x1"
 
 
-async def test_read_back_after_the_form_closed_is_not_applied(tmp_path: Path,
-                                                              pinned_time: None) -> None:
+async def test_read_back_after_the_form_closed_is_not_applied(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         form = await paos_write_form(pilot, "1")
@@ -89,7 +86,7 @@ async def test_read_back_after_the_form_closed_is_not_applied(tmp_path: Path,
 
 
 async def test_bringing_a_port_down_sets_ase_and_really_changes_the_port(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     host = make_host()
     app = make_app(tmp_path, host=host)
@@ -141,7 +138,7 @@ def _table_text(screen: PreviewScreen) -> str:
 
 
 async def test_raw_hex_is_previewed_as_the_command_its_bytes_name(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

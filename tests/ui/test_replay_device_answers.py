@@ -15,8 +15,7 @@ from fwctl_tui.screens.result import ResultScreen
 BRING_UP = Path(__file__).resolve().parents[2] / "captures" / "01-bring-up.jsonl"
 
 
-async def test_result_and_history_name_the_answering_record(tmp_path: Path,
-                                                            pinned_time: None) -> None:
+async def test_result_and_history_name_the_answering_record(tmp_path: Path) -> None:
     app = make_app(tmp_path, device=f"replay:{BRING_UP}")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -61,8 +61,7 @@ async def bring_port_down(pilot: Pilot[Any]) -> ResultScreen:
     return result
 
 
-async def test_result_at_120_columns_shows_values_whole(tmp_path: Path,
-                                                        pinned_time: None) -> None:
+async def test_result_at_120_columns_shows_values_whole(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         result = await bring_port_down(pilot)
@@ -85,7 +84,7 @@ def test_a_name_gives_way_but_never_the_value() -> None:
 
 
 async def test_80x24_result_shows_the_whole_syndrome_and_whole_hex_lines(
-    tmp_path: Path, pinned_time: None
+    tmp_path: Path
 ) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -119,8 +118,7 @@ async def test_80x24_capture_browser_shows_whole_hex_lines(tmp_path: Path) -> No
         assert any("|MCX75520|" in row for row in screen_text(app))
 
 
-async def test_narrow_result_stacks_the_tree_over_the_hex(tmp_path: Path,
-                                                         pinned_time: None) -> None:
+async def test_narrow_result_stacks_the_tree_over_the_hex(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_result(pilot, "query_hca", "QUERY_HCA_CAP")
@@ -139,8 +137,7 @@ async def test_narrow_result_stacks_the_tree_over_the_hex(tmp_path: Path,
         assert hex_view.display
 
 
-async def test_long_field_names_give_way_to_their_values(tmp_path: Path,
-                                                         pinned_time: None) -> None:
+async def test_long_field_names_give_way_to_their_values(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_result(pilot, "query_hca", "QUERY_HCA_CAP")

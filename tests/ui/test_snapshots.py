@@ -110,7 +110,7 @@ CASES: dict[str, tuple[tuple[int, int], Step]] = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_snapshot(case: str, snap_compare: Any, tmp_path: Path, pinned_time: None) -> None:
+def test_snapshot(case: str, snap_compare: Any, tmp_path: Path) -> None:
     size, run_before = CASES[case]
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=run_before)
 
@@ -132,7 +132,6 @@ async def rmw_edit(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def test_snapshot_register_write_diff(snap_compare: Any, tmp_path: Path,
-                                      pinned_time: None) -> None:
+def test_snapshot_register_write_diff(snap_compare: Any, tmp_path: Path) -> None:
     run_before = run(open_device, command("paos", "ACCESS_REG:PAOS"), rmw_edit)
     assert snap_compare(make_app(tmp_path), terminal_size=WIDE, run_before=run_before)

@@ -62,6 +62,5 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_snapshot_narrow(case: str, snap_compare: Any, tmp_path: Path,
-                         pinned_time: None) -> None:
+def test_snapshot_narrow(case: str, snap_compare: Any, tmp_path: Path) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=NARROW, run_before=CASES[case])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import Static
-from ui_support import FIXED_WALL, make_host, settle
+from ui_support import make_host, pinned_clock, settle
 
 from fwctl_tui.app import FwctlApp
 from fwctl_tui.config import Config
@@ -17,7 +17,7 @@ from fwctl_tui.screens.tour import PAGES, TourScreen
 
 def first_start(tmp_path: Path) -> FwctlApp:
     return FwctlApp(host=make_host(), config=Config(theme="textual-dark"), recording=False,
-                    clock=lambda: FIXED_WALL, data_dir=tmp_path / "exports",
+                    clock=pinned_clock(), data_dir=tmp_path / "exports",
                     learn_dir=tmp_path / "learn", first_start_tour=True)
 
 

@@ -42,8 +42,7 @@ async def preview_admin(pilot, form, value: int) -> PreviewScreen:
     return preview
 
 
-async def test_second_write_is_compared_with_the_device_now(tmp_path: Path,
-                                                            pinned_time: None) -> None:
+async def test_second_write_is_compared_with_the_device_now(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         form = await paos_write_form(pilot, "1")
@@ -74,8 +73,7 @@ async def test_second_write_is_compared_with_the_device_now(tmp_path: Path,
         assert form.read_back["register_data.admin_status"] == ADMIN_UP
 
 
-async def test_a_failed_re_read_marks_the_comparison_stale(tmp_path: Path,
-                                                          pinned_time: None) -> None:
+async def test_a_failed_re_read_marks_the_comparison_stale(tmp_path: Path) -> None:
     host = make_host()
     app = make_app(tmp_path, host=host)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -95,8 +93,7 @@ async def test_a_failed_re_read_marks_the_comparison_stale(tmp_path: Path,
         assert "read just now" in rendered(preview.query_one("#preview-diff", Static))
 
 
-async def test_cancel_is_the_default_and_says_nothing_was_sent(tmp_path: Path,
-                                                              pinned_time: None) -> None:
+async def test_cancel_is_the_default_and_says_nothing_was_sent(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         form = await paos_write_form(pilot, "1")

@@ -1,21 +1,20 @@
 """Shared pieces of the UI tests: a deterministic app and the few key sequences they drive.
 
 The app gets a seeded SimHost with a fixed clock, recording off, a fixed theme and a
-data directory in tmp, and RPC timing/wall time are pinned so border titles and the
-history are identical on every run (snapshots depend on it).
+data directory in tmp, and its one clock (fwctl_tui.clock) pins RPC timing and wall time,
+so border titles and the history are identical on every run (snapshots depend on it).
 """
 
 from __future__ import annotations
 
 import html
-import itertools
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
+from helpers.clocks import TickingClock
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -41,21 +40,9 @@ class FixedClock:
         return 1000.0
 
 
-class _FrozenTime:
-    """Stands in for the `time` module inside session.py: wall and monotonic are fixed."""
-
-    def time(self) -> float:
-        return FIXED_WALL
-
-    def monotonic_ns(self) -> int:
-        return 0
-
-
-def pin_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Used by the `pinned_time` fixture in conftest.py."""
-    ticks = itertools.count(0, RPC_NS)
-    monkeypatch.setattr("fwctl_tui.ioctl.CLOCK", lambda: next(ticks))
-    monkeypatch.setattr("fwctl_tui.session.time", _FrozenTime())
+def pinned_clock() -> TickingClock:
+    """The App's clock in tests: wall time FIXED_WALL, every RPC RPC_NS long."""
+    return TickingClock(RPC_NS, wall=FIXED_WALL)
 
 
 def make_host() -> SimHost:
@@ -72,7 +59,7 @@ def make_app(
         config=Config(**{"theme": "textual-dark", **config}),
         recording=capture is not None,
         capture=capture,
-        clock=lambda: FIXED_WALL,
+        clock=pinned_clock(),
         data_dir=tmp_path / "exports",
         device=device,
     )

@@ -9,6 +9,7 @@ import pytest
 
 from fwctl_tui.__main__ import main
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, EXIT_USAGE
+from fwctl_tui.connect import SimHosts
 
 
 @pytest.fixture(autouse=True)
@@ -17,8 +18,9 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "250")
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+def run(capsys: pytest.CaptureFixture[str], *argv: str,
+        hosts: SimHosts | None = None) -> tuple[int, str, str]:
+    code = main(list(argv), hosts=hosts)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -69,13 +71,10 @@ def test_devices_human_shows_brackets_literally(fake_sysfs, capsys) -> None:
 
 
 def test_devices_empty_human(tmp_path: Path, capsys) -> None:
-    from fwctl_tui.sim.host import get_host
-
-    get_host.cache_clear()
-    for function in get_host("cx7").functions:  # nothing live, every simulated port gone
+    hosts = SimHosts()
+    for function in hosts.get("cx7").functions:  # nothing live, every simulated port gone
         function.unplug()
-    code, out, _ = run(capsys, "--root", str(tmp_path), "devices")
-    get_host.cache_clear()
+    code, out, _ = run(capsys, "--root", str(tmp_path), "devices", hosts=hosts)
     assert code == EXIT_OK
     assert "No fwctl devices found" in out and "--simulate" in out
 
@@ -132,7 +131,7 @@ def test_info_missing_argument_is_usage_error(capsys) -> None:
     assert "required: DEVICE" in capsys.readouterr().err
 
 
-# --- simulated (needs fwctl_tui.sim.host) ----------------------------------------------
+# --- simulated -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -144,7 +143,6 @@ def test_info_missing_argument_is_usage_error(capsys) -> None:
     ],
 )
 def test_devices_simulate_json(fake_sysfs, capsys, argv: tuple[str, ...]) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     fake_sysfs.mlx5_dual_port()
     code, out, _ = run(capsys, "--root", str(fake_sysfs.root), *argv)
     assert code == EXIT_OK
@@ -157,21 +155,18 @@ def test_devices_simulate_json(fake_sysfs, capsys, argv: tuple[str, ...]) -> Non
 
 
 def test_devices_simulate_human_is_labelled(capsys) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     code, out, _ = run(capsys, "devices", "--simulate", "cx7")
     assert code == EXIT_OK
     assert "SIMULATED" in out and "sim:cx7" in out
 
 
 def test_devices_unknown_profile_is_usage_error(capsys) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     code, _, err = run(capsys, "devices", "--simulate", "cx99")
     assert code == EXIT_USAGE
     assert "cx99" in err and "cx7" in err
 
 
 def test_info_simulated_json(capsys) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     code, out, _ = run(capsys, "info", "sim:cx7", "--json")
     assert code == EXIT_OK
     doc = json.loads(out)
@@ -183,7 +178,6 @@ def test_info_simulated_json(capsys) -> None:
 
 
 def test_info_simulated_human(capsys) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     code, out, _ = run(capsys, "info", "sim:cx7.1")
     assert code == EXIT_OK
     assert "SIMULATED" in out and "sim:cx7.1" in out

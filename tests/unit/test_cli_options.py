@@ -9,14 +9,6 @@ import re
 import pytest
 
 from fwctl_tui.__main__ import build_parser, main
-from fwctl_tui.sim import host as sim_host
-
-
-@pytest.fixture(autouse=True)
-def fresh_hosts():
-    sim_host.get_host.cache_clear()
-    yield
-    sim_host.get_host.cache_clear()
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:

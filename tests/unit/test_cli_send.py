@@ -7,19 +7,19 @@ import json
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.sim import host as sim_host
+from fwctl_tui.connect import SimHosts
 
 
-@pytest.fixture(autouse=True)
-def fresh_hosts():
-    """Each test gets its own simulated host (taint and unplug are per process)."""
-    sim_host.get_host.cache_clear()
-    yield
-    sim_host.get_host.cache_clear()
+@pytest.fixture
+def hosts() -> SimHosts:
+    """This test's simulated hosts, shared by the runs given them (taint and unplug are
+    per process: a run without them builds its own)."""
+    return SimHosts()
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
-    code = main(list(argv))
+def run(capsys: pytest.CaptureFixture[str], *argv: str,
+        hosts: SimHosts | None = None) -> tuple[int, dict]:
+    code = main(list(argv), hosts=hosts)
     out = capsys.readouterr().out
     return code, json.loads(out)
 
@@ -50,17 +50,18 @@ def test_scope_below_least_gives_ebadmsg_json(capsys) -> None:
     assert doc["errno_name"] == "EBADMSG" and "allow-list" in doc["error"]
 
 
-def test_tainting_scope_needs_yes(capsys) -> None:
-    code, doc = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--json")
+def test_tainting_scope_needs_yes(capsys, hosts: SimHosts) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--json", hosts=hosts)
     assert code == 2
     assert "taints the kernel" in doc["error"] and "--yes" in doc["error"]
-    assert sim_host.get_host("cx7").kernel.tainted == 0
+    assert hosts.get("cx7").kernel.tainted == 0
 
 
-def test_tainting_scope_with_yes_taints_the_simulated_kernel(capsys) -> None:
-    code, doc = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--yes", "--json")
+def test_tainting_scope_with_yes_taints_the_simulated_kernel(capsys, hosts: SimHosts) -> None:
+    code, doc = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--yes", "--json",
+                    hosts=hosts)
     assert code == 0 and doc["errno"] == 0 and doc["scope"] == "DEBUG_WRITE"
-    assert sim_host.get_host("cx7").kernel.tainted & (1 << 19)
+    assert hosts.get("cx7").kernel.tainted & (1 << 19)
 
 
 def test_firmware_error_is_exit_1_with_status_explained(capsys) -> None:
@@ -79,9 +80,9 @@ def test_unknown_device_is_usage_error(capsys) -> None:
     assert code == 2 and "cx99" in doc["error"]
 
 
-def test_unplugged_device_is_device_error(capsys) -> None:
-    sim_host.get_host("cx7").functions[0].unplug()
-    code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--json")
+def test_unplugged_device_is_device_error(capsys, hosts: SimHosts) -> None:
+    hosts.get("cx7").functions[0].unplug()
+    code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--json", hosts=hosts)
     assert code == 1 and "ENODEV" in doc["error"]
 
 

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.sim import host as sim_host
+from fwctl_tui.connect import SimHosts
 
 PAOS = ("send", "sim:bf3", "ACCESS_REG:PAOS", "local_port=1")
 DOWN = "admin_status=down_by_configuration"
@@ -30,17 +30,14 @@ class FakeStdin(io.StringIO):
 
 
 @pytest.fixture(autouse=True)
-def fresh_hosts(monkeypatch: pytest.MonkeyPatch):
-    """Each test gets its own simulated hosts and, unless it says otherwise, a stdin that
-    is not a terminal (as under CI)."""
-    sim_host.get_host.cache_clear()
+def not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unless a test says otherwise, stdin is not a terminal (as under CI)."""
     monkeypatch.setattr("sys.stdin", FakeStdin())
-    yield
-    sim_host.get_host.cache_clear()
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]:
-    code = main(list(argv))
+def run(capsys: pytest.CaptureFixture[str], *argv: str,
+        hosts: SimHosts | None = None) -> tuple[int, dict, str]:
+    code = main(list(argv), hosts=hosts)
     captured = capsys.readouterr()
     return code, json.loads(captured.out), captured.err
 
@@ -159,9 +156,11 @@ def test_read_modify_write_keeps_fields_not_given(capsys) -> None:
 
 def test_tainting_scope_still_needs_yes_on_a_terminal(capsys, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", FakeStdin("y\n", tty=True))
-    code, doc, _ = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--json")
+    hosts = SimHosts()
+    code, doc, _ = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--json",
+                       hosts=hosts)
     assert code == 2 and "taints the kernel" in doc["error"]
-    assert sim_host.get_host("cx7").kernel.tainted == 0
+    assert hosts.get("cx7").kernel.tainted == 0
 
 
 def test_a_recorded_write_keeps_its_read_and_its_write(tmp_path, capsys) -> None:

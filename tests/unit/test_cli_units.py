@@ -10,15 +10,7 @@ import pytest
 
 from fwctl_tui.__main__ import main
 from fwctl_tui.decoders.mlx5.link_names import fec_name, speed_names, temperature_c
-from fwctl_tui.sim import host as sim_host
 from fwctl_tui.sim.profile import load_profile
-
-
-@pytest.fixture(autouse=True)
-def fresh_hosts() -> Any:
-    sim_host.get_host.cache_clear()
-    yield
-    sim_host.get_host.cache_clear()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

@@ -7,41 +7,47 @@ import json
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.cli import watch as cli_watch
-from fwctl_tui.sim import host as sim_host
+from fwctl_tui.connect import SimHosts
 from fwctl_tui.sim.host import SimHost
 
 FEC = "register_data.counter_set.phys_layer_cntrs_ext.rs_fec_corrected_blocks"
 
 
 class FakeTime:
-    """One clock for the card and the loop; sleeping advances it instead of waiting."""
+    """One clock (fwctl_tui.clock.Clock) for the card, the run and the loop; sleeping
+    advances it instead of waiting. `run` is a `fwctl-tui` run on its seeded card."""
 
     def __init__(self) -> None:
         self.now = 1000.0
         self.slept: list[float] = []
+        self.hosts = SimHosts({"cx7": SimHost("cx7", seed=7, clock=self.clock)})
 
     def clock(self) -> float:
         return self.now
+
+    def wall(self) -> float:
+        return self.now
+
+    def monotonic_ns(self) -> int:
+        return int(self.now * 1e9)
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += seconds
 
+    def run(self, argv: list[str]) -> int:
+        return main(argv, hosts=self.hosts, clock=self)
+
 
 @pytest.fixture
-def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    t = FakeTime()
-    host = SimHost("cx7", seed=7, clock=t.clock)
-    monkeypatch.setattr(sim_host, "get_host", lambda profile="cx7": host)
-    monkeypatch.setattr(cli_watch, "clock", t.clock)
-    monkeypatch.setattr(cli_watch, "sleep", t.sleep)
-    return t
+def fake_time() -> FakeTime:
+    return FakeTime()
 
 
 def test_watch_count_3_json_prints_3_lines_with_rates(capsys, fake_time: FakeTime) -> None:
-    code = main(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1",
-                 "grp=Physical_Layer_Counters", "--count", "3", "--interval", "2", "--json"])
+    code = fake_time.run(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1",
+                          "grp=Physical_Layer_Counters", "--count", "3", "--interval", "2",
+                          "--json"])
     lines = capsys.readouterr().out.splitlines()
     assert code == 0 and len(lines) == 3
     docs = [json.loads(line) for line in lines]
@@ -56,8 +62,8 @@ def test_watch_count_3_json_prints_3_lines_with_rates(capsys, fake_time: FakeTim
 
 
 def test_watch_fields_and_human_summary(capsys, fake_time: FakeTime) -> None:
-    code = main(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1", "grp=0x12",
-                 "--count", "2", "--fields", "rs_fec_corrected_blocks"])
+    code = fake_time.run(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1", "grp=0x12",
+                          "--count", "2", "--fields", "rs_fec_corrected_blocks"])
     out = capsys.readouterr().out
     assert code == 0
     first, second, done, total = out.splitlines()
@@ -68,14 +74,16 @@ def test_watch_fields_and_human_summary(capsys, fake_time: FakeTime) -> None:
 
 def test_watch_ctrl_c_ends_cleanly_with_a_summary(capsys, fake_time: FakeTime,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    step = fake_time.sleep
+
     def interrupt(seconds: float) -> None:
         if len(fake_time.slept) == 2:
             raise KeyboardInterrupt
-        fake_time.sleep(seconds)
+        step(seconds)
 
-    monkeypatch.setattr(cli_watch, "sleep", interrupt)
-    code = main(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1", "grp=0x12",
-                 "--json", "--fields", "rs_fec_corrected_blocks"])
+    monkeypatch.setattr(fake_time, "sleep", interrupt)
+    code = fake_time.run(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1", "grp=0x12",
+                          "--json", "--fields", "rs_fec_corrected_blocks"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0 and len(lines) == 4
     summary = lines[-1]["summary"]
@@ -91,13 +99,13 @@ def test_watch_ctrl_c_ends_cleanly_with_a_summary(capsys, fake_time: FakeTime,
     (["ACCESS_REG:PAOS", "local_port=1", "--scenario", "meltdown"], "unknown scenario"),
 ])
 def test_watch_bad_input_is_exit_2(capsys, fake_time, argv, needle) -> None:
-    code = main(["watch", "sim:cx7", *argv, "--count", "1", "--json"])
+    code = fake_time.run(["watch", "sim:cx7", *argv, "--count", "1", "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 2 and needle in doc["error"]
 
 
 def test_link_json_has_state_speed_fec_and_module_celsius(capsys, fake_time) -> None:
-    code = main(["link", "sim:cx7", "--json"])
+    code = fake_time.run(["link", "sim:cx7", "--json"])
     doc = json.loads(capsys.readouterr().out)
     profile = SimHost("cx7", seed=1, clock=lambda: 0.0).profile.port(0)
     assert code == 0 and doc["unavailable"] == {}
@@ -114,10 +122,10 @@ def test_link_json_has_state_speed_fec_and_module_celsius(capsys, fake_time) -> 
 
 
 def test_link_shows_an_admin_down_port_down_with_its_reason(capsys, fake_time) -> None:
-    main(["send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "admin_status=2",
-          "--op-mod", "0", "--scope", "CONFIGURATION", "--yes", "--json"])
+    fake_time.run(["send", "sim:cx7", "ACCESS_REG:PAOS", "local_port=1", "admin_status=2",
+                   "--op-mod", "0", "--scope", "CONFIGURATION", "--yes", "--json"])
     capsys.readouterr()
-    code = main(["link", "sim:cx7", "--json"])
+    code = fake_time.run(["link", "sim:cx7", "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["state"]["oper"] == "down" and doc["state"]["admin"] == "down"
     assert doc["link_down"] == {"intent": "intentional", "blame": "Local_phy"}
@@ -125,8 +133,8 @@ def test_link_shows_an_admin_down_port_down_with_its_reason(capsys, fake_time) -
 
 
 def test_link_bad_port_is_usage_error_and_wrong_port_is_device_error(capsys, fake_time) -> None:
-    assert main(["link", "sim:cx7", "--port", "0", "--json"]) == 2
+    assert fake_time.run(["link", "sim:cx7", "--port", "0", "--json"]) == 2
     capsys.readouterr()
-    code = main(["link", "sim:cx7", "--port", "2", "--json"])
+    code = fake_time.run(["link", "sim:cx7", "--port", "2", "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 1 and "no register answered" in doc["error"]

@@ -8,17 +8,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.clocks import TickingClock
 
 from fwctl_tui.connect import (
     Connection,
     DeviceOpenError,
+    SimHosts,
     UnknownDeviceError,
     list_devices,
     open_device,
 )
 from fwctl_tui.ioctl import FwctlDevice, FwctlError
 from fwctl_tui.kernelstate import KernelState
-from fwctl_tui.uapi import TAINT_FWCTL_MASK
+from fwctl_tui.sim.host import SimHost
+from fwctl_tui.uapi import TAINT_FWCTL_MASK, Scope
 
 SAMPLE = Path(__file__).resolve().parents[2] / "captures" / "01-bring-up.jsonl"
 
@@ -97,7 +100,7 @@ def test_open_not_a_fwctl_node_is_device_error(fake_sysfs) -> None:
 def test_open_permission_denied(fake_sysfs, monkeypatch) -> None:
     fake_sysfs.mlx5_dual_port()
 
-    def denied(path: str, *args: object) -> FwctlDevice:
+    def denied(path: str, *args: object, **options: object) -> FwctlDevice:
         raise FwctlError(errno.EACCES, "open", path)
 
     monkeypatch.setattr(FwctlDevice, "open", staticmethod(denied))
@@ -152,11 +155,10 @@ def test_replay_of_a_broken_file_is_a_clear_device_error(tmp_path) -> None:
         open_device(f"replay:{junk}")
 
 
-# --- simulated (needs fwctl_tui.sim.host) ----------------------------------------------
+# --- simulated -------------------------------------------------------------------------
 
 
 def test_open_simulated_device() -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     with open_device("sim:cx7") as connection:
         assert connection.kind == "simulated" and connection.simulated
         assert connection.entry.device_type == "mlx5"
@@ -168,13 +170,11 @@ def test_open_simulated_device() -> None:
 
 @pytest.mark.parametrize("name", ["sim:nope", "sim:cx7.9", "sim:cx7.x"])
 def test_open_unknown_simulated_device(name: str) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     with pytest.raises(UnknownDeviceError):
         open_device(name)
 
 
 def test_list_devices_adds_simulated(fake_sysfs, tmp_path: Path) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     fake_sysfs.mlx5_dual_port()
     names = [e.name for e in list_devices(fake_sysfs.root, simulate=True, profile="cx7")]
     assert names[:2] == ["fwctl0", "fwctl1"] and "sim:cx7" in names
@@ -184,8 +184,40 @@ def test_list_devices_adds_simulated(fake_sysfs, tmp_path: Path) -> None:
         list_devices(tmp_path, simulate=True, profile="cx99")
 
 
+def test_a_registry_keeps_one_host_per_profile_and_a_new_one_reads_the_saved_state() -> None:
+    seeded = SimHost("cx7", seed=11, clock=lambda: 1.0)
+    hosts = SimHosts({"cx7": seeded})
+    with open_device("sim:cx7.1", hosts=hosts) as connection:
+        sent = connection.session().send("QUERY_ISSI", Scope.DEBUG_READ_ONLY, _query_issi(), 64)
+    assert sent.errno == 0 and sent.session == seeded.instance_id  # answered by the seeded card
+    assert hosts.get("cx7") is seeded
+    pds = hosts.get("pds")  # a plug-in's host is built on first use, then kept
+    assert hosts.get("pds") is pds
+    bf3 = hosts.get("bf3")  # a ConnectX profile's: the persistent one, saved at once
+    assert bf3.store is not None and bf3.seed == SimHosts().get("bf3").seed
+    hosts.forget("bf3")  # `sim reset`: the next use builds it again
+    assert hosts.get("bf3") is not bf3
+    with pytest.raises(LookupError):
+        SimHosts().get("cx99")
+
+
+def test_one_clock_times_and_dates_every_rpc() -> None:
+    clock = TickingClock(250_000, wall=1_700_000_000.0)
+    host = SimHost("cx7", seed=11, clock=lambda: 1.0)
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host}), clock=clock) as connection:
+        session = connection.session()
+        first = session.send("QUERY_ISSI", Scope.DEBUG_READ_ONLY, _query_issi(), 64)
+        second = session.send("QUERY_ISSI", Scope.DEBUG_READ_ONLY, _query_issi(), 64)
+    assert first.errno == 0 and first.duration_ns == second.duration_ns == 250_000
+    assert first.wall_time == second.wall_time == 1_700_000_000.0
+    assert first.mono_ns < second.mono_ns  # the session reads the device's clock too
+
+
+def _query_issi() -> bytes:
+    return (0x10A).to_bytes(2, "big") + bytes(14)
+
+
 def test_unknown_live_name_hints_simulation(tmp_path: Path) -> None:
-    pytest.importorskip("fwctl_tui.sim.host")
     with pytest.raises(UnknownDeviceError, match="sim:cx7"):
         open_device("cx7", root=tmp_path)
 

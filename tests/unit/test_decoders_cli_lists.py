@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,22 +14,19 @@ import pytest
 from fwctl_tui.__main__ import main
 from fwctl_tui.decoders import catalogue, reply_buffer_size
 from fwctl_tui.decoders.mlx5.codec import TAIL_ROOM
-from fwctl_tui.sim import host as sim_host
+from fwctl_tui.sim.host import SimHost
 
 RQ_LIST = "rqt_context.rq_num_or_rq_vhca.rq_num"
 
 
-@pytest.fixture(autouse=True)
-def fresh_hosts() -> Iterator[None]:
-    """Each test gets its own simulated host (taint and unplug are per process)."""
-    sim_host.get_host.cache_clear()
-    yield
-    sim_host.get_host.cache_clear()
+def _objects() -> Any:
+    """The objects of this test's simulated cx7, as the next `fwctl-tui` run finds them."""
+    return SimHost.persistent("cx7").functions[0].firmware.device.objects
 
 
 def _rss_rqt() -> tuple[int, list[int]]:
     """The simulated cx7's RSS indirection table: its number and its RQs, in order."""
-    objects = sim_host.get_host("cx7").functions[0].firmware.device.objects
+    objects = _objects()
     rss = max(objects.of_kind("rqt"), key=lambda o: len(o.items))
     return rss.number, list(rss.items)
 
@@ -67,7 +63,7 @@ DEST = "flow_context.destination"
 
 def _ftes() -> list[tuple[tuple[int, int, int], Any]]:
     """The simulated cx7's flow table entries: (table_type, table_id, index) and object."""
-    objects = sim_host.get_host("cx7").functions[0].firmware.device.objects
+    objects = _objects()
     return [(key, objects.get("fte", key)) for key in objects.keys("fte")]
 
 

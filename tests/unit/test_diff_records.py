@@ -6,27 +6,25 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.clocks import CardClock
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.cli import watch as cli_watch
-from fwctl_tui.sim import host as sim_host
+from fwctl_tui.connect import SimHosts
 from fwctl_tui.sim.host import SimHost
 
 FEC = "register_data.counter_set.phys_layer_cntrs_ext.rs_fec_corrected_blocks"
 
 
 @pytest.fixture
-def capture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:
+def capture(tmp_path: Path, capsys) -> Path:
     """A watch session recorded as an ordinary capture: three PPCNT and the sim's clock
-    moved 5 s between samples by the loop's sleeper."""
+    (the run's too) moved 5 s between samples by the loop's sleeper."""
     now = [100.0]
     host = SimHost("cx7", seed=3, clock=lambda: now[0])
-    monkeypatch.setattr(sim_host, "get_host", lambda profile="cx7": host)
-    monkeypatch.setattr(cli_watch, "clock", lambda: now[0])
-    monkeypatch.setattr(cli_watch, "sleep", lambda s: now.__setitem__(0, now[0] + s))
     path = tmp_path / "watch.jsonl"
     assert main(["watch", "sim:cx7", "ACCESS_REG:PPCNT", "local_port=1", "grp=0x12",
-                 "--count", "3", "--interval", "5", "--capture", str(path), "--json"]) == 0
+                 "--count", "3", "--interval", "5", "--capture", str(path), "--json"],
+                hosts=SimHosts({"cx7": host}), clock=CardClock(now)) == 0
     capsys.readouterr()
     return path
 
@@ -49,12 +47,10 @@ def test_bad_record_choice_is_usage_error(capture: Path, capsys, argv, needle) -
     assert needle in json.loads(capsys.readouterr().out)["error"]
 
 
-def test_records_asking_different_questions_are_refused(tmp_path: Path, capsys,
-                                                       monkeypatch) -> None:
+def test_records_asking_different_questions_are_refused(tmp_path: Path, capsys) -> None:
     path = tmp_path / "two.jsonl"
     host = SimHost("cx7", seed=3, clock=lambda: 0.0)
-    monkeypatch.setattr(sim_host, "get_host", lambda profile="cx7": host)
-    main(["link", "sim:cx7", "--capture", str(path), "--json"])
+    main(["link", "sim:cx7", "--capture", str(path), "--json"], hosts=SimHosts({"cx7": host}))
     capsys.readouterr()
     assert main(["diff", str(path), "--records", "1", "2", "--json"]) == 2
     assert "ask different questions" in json.loads(capsys.readouterr().out)["error"]

@@ -10,20 +10,10 @@ from typing import Any
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.sim.cxl.simdev import build_host as cxl_host
-from fwctl_tui.sim.pds.simdev import build_host as pds_host
 
 CAPTURES = Path(__file__).parents[2] / "captures"
 CXL = CAPTURES / "07-cxl-features.jsonl"
 PDS = CAPTURES / "08-pds-entries.jsonl"
-
-
-@pytest.fixture(autouse=True)
-def fresh_simulators(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test meets a new simulated device (the process-wide ones keep their state)."""
-    builders = {"cxl-mem": cxl_host, "pds": pds_host}
-    monkeypatch.setattr("fwctl_tui.connect.driver_sim_host",
-                        lambda profile: builders[profile](persistent=False))
 
 
 def replay(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:

@@ -12,7 +12,7 @@ import errno
 import pytest
 
 from fwctl_tui.facts import facts
-from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui.ioctl import FwctlDevice, FwctlError, RpcCallType
 from fwctl_tui.sim.cxl import layout as cxl
 from fwctl_tui.sim.cxl.host import CxlTestHost
 from fwctl_tui.sim.cxl.mock import KERNEL_EXCLUSIVE, Feature
@@ -30,7 +30,8 @@ from fwctl_tui.uapi import (
     Scope,
 )
 
-pytestmark = pytest.mark.usefixtures("both_marshallings")  # C and Python twin
+# C and Python twin: every device a test opens is given `both_marshallings` as rpc_call
+pytestmark = pytest.mark.usefixtures("both_marshallings")
 
 QUERY_ADAPTER = 0x101
 ACCESS_REG = 0x805
@@ -91,8 +92,8 @@ def emulator(kernel: SimKernel, firmware: EchoFirmware) -> KernelEmulator:
 
 
 @pytest.fixture
-def device(emulator: KernelEmulator) -> FwctlDevice:
-    return emulator.open_device()
+def device(emulator: KernelEmulator, both_marshallings: RpcCallType) -> FwctlDevice:
+    return emulator.open_device(rpc_call=both_marshallings)
 
 
 def raw_ioctl(emulator: KernelEmulator, device: FwctlDevice, request: int, struct: object) -> int:
@@ -275,8 +276,9 @@ class VerboseDriver(Mlx5Driver):
         return RpcOutcome(0, bytes(range(256)) * 4, 1024)
 
 
-def test_truncated_output_is_flagged(kernel, firmware) -> None:
-    device = KernelEmulator(kernel, VerboseDriver(firmware, kernel)).open_device()
+def test_truncated_output_is_flagged(kernel, firmware, both_marshallings) -> None:
+    emulator = KernelEmulator(kernel, VerboseDriver(firmware, kernel))
+    device = emulator.open_device(rpc_call=both_marshallings)
     result = device.rpc(Scope.CONFIGURATION, mbox(QUERY_ADAPTER), 100)
     assert result.truncated and result.out_len == 1024
     assert result.data() == bytes(range(100))
@@ -311,9 +313,10 @@ class Env:
     """One simulated device and everything a scenario may poke at."""
 
     def __init__(self, kernel: SimKernel, firmware: EchoFirmware, emulator: KernelEmulator,
-                 device: FwctlDevice) -> None:
+                 device: FwctlDevice, rpc_call: RpcCallType) -> None:
         self.kernel, self.firmware, self.emulator, self.device = (
             kernel, firmware, emulator, device)
+        self.rpc_call = rpc_call  # for the other devices a scenario opens
 
     def ioctl(self, request: int, struct: object) -> int:
         return self.emulator.ioctl(self.device.fd, request, ctypes.addressof(struct))  # type: ignore[arg-type]
@@ -524,13 +527,13 @@ def sc_mlx5_command_layer(env: Env) -> int:
 # -- cxl driver rows: a simulated cxl_test memdev (fwctl_tui/sim/cxl) ----------------------
 
 
-def _cxl_device(host: CxlTestHost | None = None) -> FwctlDevice:
-    return (host or CxlTestHost()).emulators[0].open_device()
+def _cxl_device(env: Env, host: CxlTestHost | None = None) -> FwctlDevice:
+    return (host or CxlTestHost()).emulators[0].open_device(rpc_call=env.rpc_call)
 
 
 def sc_cxl_refused_command(env: Env) -> int:
     """Set Feature below the scope the feature's effects need (and an unknown opcode)."""
-    device = _cxl_device()
+    device = _cxl_device(env)
     unknown = device.rpc(Scope.CONFIGURATION, cxl.rpc_request(0x0001, bytes(8)), 64).errno
     assert unknown == errno.EINVAL
     write = cxl.rpc_request(cxl.SET_FEATURE, cxl.set_feature_in(b"\xff" * 16, b"\1" * 4))
@@ -539,7 +542,7 @@ def sc_cxl_refused_command(env: Env) -> int:
 
 def sc_cxl_bad_op_size(env: Env) -> int:
     gsf = cxl.rpc_request(cxl.GET_SUPPORTED_FEATURES, cxl.get_supported_features_in(256) + b"\0")
-    return _cxl_device().rpc(Scope.CONFIGURATION, gsf, 4096).errno
+    return _cxl_device(env).rpc(Scope.CONFIGURATION, gsf, 4096).errno
 
 
 def sc_cxl_kernel_exclusive(env: Env) -> int:
@@ -551,36 +554,37 @@ def sc_cxl_kernel_exclusive(env: Env) -> int:
         uuid=owned, id=1, get_size=4, set_size=4, flags=template.flags, get_version=1,
         set_version=1, effects=template.effects, value=bytearray(4)))
     write = cxl.rpc_request(cxl.SET_FEATURE, cxl.set_feature_in(owned, b"\1" * 4))
-    return _cxl_device(host).rpc(Scope.DEBUG_WRITE, write, 64).errno
+    return _cxl_device(env, host).rpc(Scope.DEBUG_WRITE, write, 64).errno
 
 
 # -- pds driver rows: a simulated DSC (fwctl_tui/sim/pds) ----------------------------------
 
 
-def _pds_rpc(values: dict, scope: Scope | None = None) -> int:
+def _pds_rpc(env: Env, values: dict, scope: Scope | None = None) -> int:
     from fwctl_tui.drivers import plugin_for
     from fwctl_tui.sim.pds.simdev import build_host
 
     plugin = plugin_for("pds")
     built = plugin.build("RPC", values)
-    with build_host(persistent=False).function("sim:pds").open() as device:
+    emulator = build_host(persistent=False).function("sim:pds").emulator
+    with emulator.open_device("sim:pds", rpc_call=env.rpc_call) as device:
         return device.rpc(built.scope if scope is None else scope, built.request,
                           built.out_len).errno
 
 
 def sc_pds_refused(env: Env) -> int:
     """Oversize request and response, unknown endpoint, unknown operation: all EINVAL."""
-    codes = {_pds_rpc({"ep": "2", "op": "1", "payload": "00" * 2049}),
-             _pds_rpc({"ep": "1", "op": "1", "response_len": "4097"}),
-             _pds_rpc({"ep": "9", "op": "1"}), _pds_rpc({"ep": "1", "op": "9"})}
+    codes = {_pds_rpc(env, {"ep": "2", "op": "1", "payload": "00" * 2049}),
+             _pds_rpc(env, {"ep": "1", "op": "1", "response_len": "4097"}),
+             _pds_rpc(env, {"ep": "9", "op": "1"}), _pds_rpc(env, {"ep": "1", "op": "9"})}
     assert len(codes) == 1
     return codes.pop()
 
 
 def sc_pds_scope(env: Env) -> int:
     """Operation 2.3 is DEBUG_WRITE in the firmware: DEBUG_READ_ONLY is EPERM."""
-    assert _pds_rpc({"ep": "2", "op": "3", "payload": "01000000"}, Scope.DEBUG_WRITE) == 0
-    return _pds_rpc({"ep": "2", "op": "3", "payload": "01000000"}, Scope.DEBUG_READ_ONLY)
+    assert _pds_rpc(env, {"ep": "2", "op": "3", "payload": "01000000"}, Scope.DEBUG_WRITE) == 0
+    return _pds_rpc(env, {"ep": "2", "op": "3", "payload": "01000000"}, Scope.DEBUG_READ_ONLY)
 
 
 # scenario id -> (scenario, errno expected when the row gives no single value)
@@ -691,7 +695,7 @@ def _row_id(row: dict) -> str:
 
 
 @pytest.mark.parametrize("row", FACT_ROWS, ids=[_row_id(r) for r in FACT_ROWS])
-def test_errno_row(row: dict, kernel, firmware, emulator, device) -> None:
+def test_errno_row(row: dict, kernel, firmware, emulator, device, both_marshallings) -> None:
     """Every errno row of the facts: a real scenario through FwctlDevice, or a documented
     'not emulated' for drivers the simulator does not model. A new row fails here."""
     keys = [key for key in ERRNO_ROWS if _matches(key, row)]
@@ -709,6 +713,6 @@ def test_errno_row(row: dict, kernel, firmware, emulator, device) -> None:
     if row["value"] is not None:
         expected = row["value"]
     assert expected is not None, f"{target}: the row gives no errno value; name one"
-    observed = scenario(Env(kernel, firmware, emulator, device))
+    observed = scenario(Env(kernel, firmware, emulator, device, both_marshallings))
     assert observed == expected, (
         f"{target}: got {errno.errorcode.get(observed, observed)}, facts say {row['errno']}")

@@ -16,13 +16,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.clocks import TickingClock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hatch_build
 from fwctl_tui import marshal
 from fwctl_tui.facts import struct_fields
-from fwctl_tui.ioctl import RPC_OFFSETS, FwctlDevice
+from fwctl_tui.ioctl import RPC_OFFSETS, FwctlDevice, RpcCallType
 from fwctl_tui.uapi import FWCTL_RPC, MAX_RPC_LEN, FwctlRpc, Scope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,10 +88,8 @@ def test_twins_hand_the_kernel_the_same_struct_and_record_the_same(
     outcomes = []
     for impl in (_fastrpc.RpcCall, marshal.RpcCall):
         kernel = FakeKernel(answer, reported)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("fwctl_tui.ioctl.RPC_CALL", impl)
-            ticks = iter(range(0, 99, 7))
-            device = FwctlDevice(-1, kernel, close_fn=lambda fd: None, clock=ticks.__next__)
+        device = FwctlDevice(-1, kernel, close_fn=lambda fd: None, clock=TickingClock(7),
+                             rpc_call=impl)
         result = device.rpc(scope, request, out_cap)
         record = (result.errno, result.scope, result.in_len, result.out_cap, result.out_len)
         outcomes.append((kernel.seen, record, result.elapsed_ns, result.data()))
@@ -184,7 +183,8 @@ def test_a_request_that_is_not_one_block_of_bytes_is_bad_arguments(
     assert kernel.seen == []
 
 
-def test_lengths_past_the_limit_go_to_the_kernel_without_a_buffer(both_marshallings: str) -> None:
+def test_lengths_past_the_limit_go_to_the_kernel_without_a_buffer(
+        both_marshallings: RpcCallType) -> None:
     """The kernel refuses them (EMSGSIZE) before touching memory: nothing is grown."""
     seen_pointers: list[tuple[int, int]] = []
 
@@ -193,7 +193,8 @@ def test_lengths_past_the_limit_go_to_the_kernel_without_a_buffer(both_marshalli
         seen_pointers.append((getattr(rpc, "in") or 0, rpc.out or 0))
         return 0  # a kernel that wrongly accepted: still nothing to read back
 
-    device = FwctlDevice(-1, record_pointers, close_fn=lambda fd: None)
+    device = FwctlDevice(-1, record_pointers, close_fn=lambda fd: None,
+                         rpc_call=both_marshallings)
     result = device.rpc(Scope.CONFIGURATION, bytes(MAX_RPC_LEN + 1), MAX_RPC_LEN + 1)
     assert result.in_len == MAX_RPC_LEN + 1 and result.out_cap == MAX_RPC_LEN + 1
     assert seen_pointers == [(0, 0)]
@@ -201,8 +202,8 @@ def test_lengths_past_the_limit_go_to_the_kernel_without_a_buffer(both_marshalli
     assert device._in.capacity == device._out.capacity == 4096  # nothing grown
 
 
-def test_device_explains_a_request_that_is_not_bytes(both_marshallings: str) -> None:
-    device = FwctlDevice(-1, FakeKernel(), close_fn=lambda fd: None)
+def test_device_explains_a_request_that_is_not_bytes(both_marshallings: RpcCallType) -> None:
+    device = FwctlDevice(-1, FakeKernel(), close_fn=lambda fd: None, rpc_call=both_marshallings)
     with pytest.raises(ValueError, match="request must be bytes-like, not str"):
         device.rpc(Scope.CONFIGURATION, "text", 64)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="one contiguous block of bytes"):

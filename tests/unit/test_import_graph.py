@@ -9,8 +9,8 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
                       facade, the CLI line, the capture controller)
     rules and data    policy.py, register_writes.py, exchange.py, exchange_json.py,
                       captures/ (storage), capture_analysis/, decoders/, drivers/
-    device access     ioctl.py, marshal.py, discovery.py, sysfs_parent.py, uapi.py,
-                      allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/,
+    device access     ioctl.py, marshal.py, clock.py, discovery.py, sysfs_parent.py,
+                      uapi.py, allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/,
                       kernel_rules/ (the one copy of the kernel's rules: the emulator
                       executes them, the preview above reports them)
     facts             facts.py, textsafe.py, mbox_header.py, the package itself
@@ -58,6 +58,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.errors": DEVICE,
     "fwctl_tui.ioctl": DEVICE,
     "fwctl_tui.marshal": DEVICE,
+    "fwctl_tui.clock": DEVICE,  # the one injected clock devices and sessions read
     "fwctl_tui._fastrpc": DEVICE,
     "fwctl_tui.discovery": DEVICE,
     "fwctl_tui.sysfs_parent": DEVICE,

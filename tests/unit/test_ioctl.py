@@ -8,14 +8,15 @@ import os
 import pytest
 
 from fwctl_tui.facts import struct_fields
-from fwctl_tui.ioctl import FwctlDevice, FwctlError
+from fwctl_tui.ioctl import FwctlDevice, FwctlError, RpcCallType
 from fwctl_tui.uapi import Scope
 
-pytestmark = pytest.mark.usefixtures("both_marshallings")  # C and Python twin
+# every test with a device runs on the C RpcCall and on its Python twin: `both_marshallings`
+# is the one its devices use this time (conftest.py)
 
 
-def test_rpc_on_dev_null_is_enotty_explained() -> None:
-    with FwctlDevice.open("/dev/null") as dev:
+def test_rpc_on_dev_null_is_enotty_explained(both_marshallings: RpcCallType) -> None:
+    with FwctlDevice.open("/dev/null", rpc_call=both_marshallings) as dev:
         result = dev.rpc(Scope.DEBUG_READ_ONLY, bytes(16), 64)
     assert result.errno == errno.ENOTTY
     assert not result.ok and result.output.nbytes == 0
@@ -23,27 +24,29 @@ def test_rpc_on_dev_null_is_enotty_explained() -> None:
     assert "not a fwctl device" in result.explanation.meaning
 
 
-def test_info_on_dev_null_raises_a_clear_error() -> None:
-    with FwctlDevice.open("/dev/null") as dev, pytest.raises(FwctlError) as exc:
+def test_info_on_dev_null_raises_a_clear_error(both_marshallings: RpcCallType) -> None:
+    with (FwctlDevice.open("/dev/null", rpc_call=both_marshallings) as dev,
+          pytest.raises(FwctlError) as exc):
         dev.info()
     assert exc.value.errno == errno.ENOTTY
     assert "FWCTL_INFO /dev/null failed: ENOTTY" in str(exc.value)
 
 
-def test_open_missing_path_is_enoent_explained(tmp_path) -> None:
+def test_open_missing_path_is_enoent_explained(tmp_path, both_marshallings: RpcCallType) -> None:
     with pytest.raises(FwctlError) as exc:
-        FwctlDevice.open(str(tmp_path / "fwctl9"))
+        FwctlDevice.open(str(tmp_path / "fwctl9"), rpc_call=both_marshallings)
     assert exc.value.errno == errno.ENOENT
     assert exc.value.explanation.action
 
 
-def test_open_without_permission_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_without_permission_says_what_to_do(monkeypatch: pytest.MonkeyPatch,
+                                                 both_marshallings: RpcCallType) -> None:
     def denied(path: str, flags: int) -> int:
         raise PermissionError(errno.EACCES, "Permission denied", path)
 
     monkeypatch.setattr(os, "open", denied)
     with pytest.raises(FwctlError) as exc:
-        FwctlDevice.open("/dev/fwctl/fwctl0")
+        FwctlDevice.open("/dev/fwctl/fwctl0", rpc_call=both_marshallings)
     assert exc.value.errno == errno.EACCES
     assert "udev rule" in exc.value.explanation.action
 
@@ -53,8 +56,8 @@ def test_packed_length_fields_follow_the_struct_layout() -> None:
     assert (offsets["scope"], offsets["in_len"], offsets["out_len"]) == (4, 8, 12)
 
 
-def test_result_is_reused_and_data_copies() -> None:
-    with FwctlDevice.open("/dev/null") as dev:
+def test_result_is_reused_and_data_copies(both_marshallings: RpcCallType) -> None:
+    with FwctlDevice.open("/dev/null", rpc_call=both_marshallings) as dev:
         first = dev.rpc(Scope.CONFIGURATION, bytes(16), 32)
         second = dev.rpc(Scope.CONFIGURATION, bytes(32), 64)
     assert first is second and second.in_len == 32 and second.out_cap == 64
@@ -75,8 +78,8 @@ class RecordingIoctl:
         return self.answer
 
 
-def _device(ioctl: RecordingIoctl) -> FwctlDevice:
-    return FwctlDevice(-1, ioctl, close_fn=lambda fd: None, name="fake")
+def _device(ioctl: RecordingIoctl, rpc_call: RpcCallType) -> FwctlDevice:
+    return FwctlDevice(-1, ioctl, close_fn=lambda fd: None, name="fake", rpc_call=rpc_call)
 
 
 @pytest.mark.parametrize(
@@ -91,9 +94,10 @@ def _device(ioctl: RecordingIoctl) -> FwctlDevice:
         ("1", 64, "scope must be an integer, not str"),
     ],
 )
-def test_rpc_arguments_outside_u32_are_a_value_error(scope, out_cap, fragment) -> None:
+def test_rpc_arguments_outside_u32_are_a_value_error(scope, out_cap, fragment,
+                                                     both_marshallings: RpcCallType) -> None:
     ioctl = RecordingIoctl()
-    device = _device(ioctl)
+    device = _device(ioctl, both_marshallings)
     with pytest.raises(ValueError, match=r"u32|integer") as info:
         device.rpc(scope, bytes(16), out_cap)
     assert fragment in str(info.value)
@@ -103,9 +107,10 @@ def test_rpc_arguments_outside_u32_are_a_value_error(scope, out_cap, fragment) -
 
 
 @pytest.mark.parametrize("out_cap", [2 * 1024 * 1024 + 1, 2**32 - 1])
-def test_oversize_out_cap_reaches_the_kernel_without_a_buffer(out_cap: int) -> None:
+def test_oversize_out_cap_reaches_the_kernel_without_a_buffer(
+        out_cap: int, both_marshallings: RpcCallType) -> None:
     ioctl = RecordingIoctl(answer=errno.EMSGSIZE)
-    device = _device(ioctl)
+    device = _device(ioctl, both_marshallings)
     result = device.rpc(Scope.CONFIGURATION, bytes(16), out_cap)
     assert result.errno == errno.EMSGSIZE and result.out_cap == out_cap
     assert ioctl.seen[-1][2:] == (out_cap, 0)  # the kernel saw the length, and NULL for out
@@ -114,7 +119,8 @@ def test_oversize_out_cap_reaches_the_kernel_without_a_buffer(out_cap: int) -> N
     assert ioctl.seen[-1][2] == 64 and ioctl.seen[-1][3] != 0  # the buffer is back
 
 
-def test_zero_out_cap_is_passed_through() -> None:
+def test_zero_out_cap_is_passed_through(both_marshallings: RpcCallType) -> None:
     ioctl = RecordingIoctl(answer=errno.EMSGSIZE)
-    assert _device(ioctl).rpc(Scope.CONFIGURATION, bytes(16), 0).errno == errno.EMSGSIZE
+    device = _device(ioctl, both_marshallings)
+    assert device.rpc(Scope.CONFIGURATION, bytes(16), 0).errno == errno.EMSGSIZE
     assert ioctl.seen[-1][2] == 0

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.clocks import CardClock
 
 import hatch_build
 from fwctl_tui.captures import open_recorder
 from fwctl_tui.captures.format import CaptureError
-from fwctl_tui.connect import open_device
+from fwctl_tui.connect import SimHosts, open_device
 from fwctl_tui.monitor import fastscan, replay
 from fwctl_tui.monitor.fastscan import careful_reads, reads
 from fwctl_tui.monitor.linescan import Scanner as PythonScanner
@@ -59,31 +60,17 @@ def scanner(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return kind
 
 
-class CardTime:
-    """Stands in for `time` in session.py: the records carry the card's own clock."""
-
-    def __init__(self, now: list[float]) -> None:
-        self.now = now
-
-    def time(self) -> float:
-        return self.now[0]
-
-    def monotonic_ns(self) -> int:
-        return int(self.now[0] * 1e9)
-
-
 @pytest.fixture
-def now(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    clock = [500.0]
-    monkeypatch.setattr("fwctl_tui.session.time", CardTime(clock))
-    return clock
+def now() -> list[float]:
+    """The card's time, seconds; the tests move it."""
+    return [500.0]
 
 
 def record_watch(path: Path, samples: int, now: list[float]) -> None:
     """`samples` dashboard reads of a seeded card with rising FEC errors, 10 s apart."""
     host = SimHost("cx7", seed=5, clock=lambda: now[0])
     host.functions[0].start_scenario("fec-degrading")
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host}), clock=CardClock(now)) as conn:
         session = conn.session()
         recorder = open_recorder(path, conn.entry, conn.kernel_state())
         session.listeners.append(recorder.record)

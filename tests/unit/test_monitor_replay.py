@@ -6,9 +6,10 @@ import itertools
 from pathlib import Path
 
 import pytest
+from helpers.clocks import CardClock
 
 from fwctl_tui.captures import open_recorder
-from fwctl_tui.connect import open_device
+from fwctl_tui.connect import SimHosts, open_device
 from fwctl_tui.monitor.link import PortReader
 from fwctl_tui.monitor.replay import dashboard_from_capture
 from fwctl_tui.sim.host import SimHost
@@ -16,24 +17,10 @@ from fwctl_tui.sim.host import SimHost
 FEC = "FEC corrected blocks"
 
 
-class SessionTime:
-    """Stands in for `time` in session.py: the records carry the card's own clock."""
-
-    def __init__(self, now: list[float]) -> None:
-        self.now = now
-
-    def time(self) -> float:
-        return self.now[0]
-
-    def monotonic_ns(self) -> int:
-        return int(self.now[0] * 1e9)
-
-
 @pytest.fixture
-def card_time(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    now = [500.0]
-    monkeypatch.setattr("fwctl_tui.session.time", SessionTime(now))
-    return now
+def card_time() -> list[float]:
+    """The card's time, seconds; the tests move it."""
+    return [500.0]
 
 
 def record_watch(path: Path, samples: int, now: list[float], *,
@@ -41,7 +28,7 @@ def record_watch(path: Path, samples: int, now: list[float], *,
     """`samples` dashboard reads of a seeded card 10 s apart, recorded; the live deltas."""
     host = SimHost("cx7", seed=5, clock=lambda: now[0])
     host.functions[0].start_scenario("fec-degrading")
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host}), clock=CardClock(now)) as conn:
         session = conn.session()
         recorder = open_recorder(path, conn.entry, conn.kernel_state())
         session.listeners.append(recorder.record)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fwctl_tui.connect import open_device
+from fwctl_tui.connect import SimHosts, open_device
 from fwctl_tui.decoders import catalogue, decode_output, encode_input, iter_leaves
 from fwctl_tui.object_hints import HOW_TO_FIND, hints_for, remember_index
 from fwctl_tui.sim.host import SimHost
@@ -13,7 +13,7 @@ def test_live_device_offers_numbers_seen_in_earlier_replies() -> None:
     """No inventory (connection None stands for a live device): a TIR read earlier names
     its RQT, which QUERY_RQT then offers, with how to find more."""
     host = SimHost("cx7", seed=7)
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host})) as conn:
         session = conn.session()
         tir = catalogue.find("QUERY_TIR")
         tirn = conn.emulator.driver.firmware.example("QUERY_TIR").values["tirn"]
@@ -31,7 +31,7 @@ def test_live_device_offers_numbers_seen_in_earlier_replies() -> None:
 
 def test_simulated_device_offers_its_inventory() -> None:
     host = SimHost("cx7", seed=7)
-    with open_device("sim:cx7", sim_host=host) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": host})) as conn:
         hints = hints_for(catalogue.find("QUERY_CQ"), conn, [])
     inventory = host.functions[0].firmware.inventory()
     cqs = {obj.number for obj in inventory if obj.kind == "cq"}

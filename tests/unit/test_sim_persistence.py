@@ -9,24 +9,16 @@ from pathlib import Path
 import pytest
 
 from fwctl_tui.__main__ import main
-from fwctl_tui.sim import host as sim_host
+from fwctl_tui.connect import SimHosts
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.sim.state import decode, encode
-from fwctl_tui.sim.store import HostStore, state_dir
-
-
-@pytest.fixture(autouse=True)
-def new_process():
-    """Each get_host after cache_clear() builds the host from the file, as a new run does."""
-    sim_host.get_host.cache_clear()
-    yield
-    sim_host.get_host.cache_clear()
+from fwctl_tui.sim.store import HostStore, StoreError, state_dir
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    """One `fwctl-tui` run: its own simulated hosts, built from the saved state."""
     code = main(list(argv))
     out = capsys.readouterr().out
-    sim_host.get_host.cache_clear()  # the next call is another fwctl-tui run
     return code, json.loads(out)
 
 
@@ -62,12 +54,13 @@ def test_two_sends_see_rising_counters_and_the_first_ones_admin_down(capsys,
 def test_taint_and_session_survive_a_new_run(capsys) -> None:
     code, _ = run(capsys, "send", "sim:cx7", "SET_DIAGNOSTIC_PARAMS", "--yes", "--json")
     assert code == 0
-    host = sim_host.get_host("cx7")
+    hosts = SimHosts()
+    host = hosts.get("cx7")
     assert host.kernel.tainted & (1 << 19) and host.kernel.log
-    assert sim_host.get_host.cache_info().currsize == 1
-    sim_host.get_host.cache_clear()
-    again = sim_host.get_host("cx7")
-    assert again.kernel.tainted & (1 << 19)
+    assert hosts.get("cx7") is host  # one host per profile in a run
+    again = SimHosts().get("cx7")  # the next run's
+    assert again is not host and again.kernel.tainted & (1 << 19)
+    assert again.instance_id == host.instance_id and again.seed == host.seed
     assert again.instance_id == host.instance_id and again.seed == host.seed
 
 
@@ -119,7 +112,7 @@ def test_other_schema_is_refused_with_the_way_out(sim_state_dir: Path) -> None:
     path = sim_state_dir / "sim" / "cx7.json"
     doc = json.loads(path.read_text())
     path.write_text(json.dumps({**doc, "schema": 99}))
-    with pytest.raises(sim_host.StoreError, match=r"schema 99.*sim reset cx7"):
+    with pytest.raises(StoreError, match=r"schema 99.*sim reset cx7"):
         SimHost.persistent("cx7")
 
 

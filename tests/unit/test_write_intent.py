@@ -14,9 +14,9 @@ import json
 import pytest
 
 from fwctl_tui.__main__ import main
+from fwctl_tui.connect import SimHosts
 from fwctl_tui.decoders import catalogue, decode_input, iter_leaves
 from fwctl_tui.register_writes import ALSO_NEEDS, ENABLE_BITS, REGISTER_DATA
-from fwctl_tui.sim import host as sim_host
 from fwctl_tui.workbench import catalogue_model
 from fwctl_tui.workbench.workspace import DeviceSource, Workspace
 from fwctl_tui.write_intent import build_write, write_only_given
@@ -25,24 +25,29 @@ CASES = [(register, governed) for register, table in ENABLE_BITS.items() for gov
 
 
 @pytest.fixture(scope="module")
-def workspace():
-    sim_host.get_host.cache_clear()
-    space = Workspace(DeviceSource(host=sim_host.get_host("cx7")), recording=False)
+def hosts() -> SimHosts:
+    """One simulated cx7 for the module: the TUI's workspace and the CLI runs share it."""
+    return SimHosts()
+
+
+@pytest.fixture(scope="module")
+def workspace(hosts: SimHosts):
+    space = Workspace(DeviceSource(host=hosts.get("cx7"), hosts=hosts), recording=False)
     space.open("sim:cx7")
     yield space
     space.close()
-    sim_host.get_host.cache_clear()
 
 
-def index_values(register: str) -> dict[str, int]:
-    firmware = sim_host.get_host("cx7").functions[0].firmware
+def index_values(hosts: SimHosts, register: str) -> dict[str, int]:
+    firmware = hosts.get("cx7").functions[0].firmware
     return firmware.register_example(register)
 
 
-def cli_bytes(capsys: pytest.CaptureFixture[str], register: str, values: dict[str, int]) -> bytes:
+def cli_bytes(capsys: pytest.CaptureFixture[str], hosts: SimHosts, register: str,
+              values: dict[str, int]) -> bytes:
     pairs = [f"{path.removeprefix(REGISTER_DATA)}={value}" for path, value in values.items()]
     code = main(["send", "sim:cx7", f"ACCESS_REG:{register}", *pairs, "--set", "--dry-run",
-                 "--json"])
+                 "--json"], hosts=hosts)
     doc = json.loads(capsys.readouterr().out)
     assert code == 0, doc
     return bytes.fromhex(doc["hex"])
@@ -65,10 +70,11 @@ def leaf(command_name: str, request: bytes, path: str) -> int:
 
 
 @pytest.mark.parametrize(("register", "governed"), CASES)
-def test_cli_and_tui_send_the_same_bytes(capsys, workspace, register: str,
+def test_cli_and_tui_send_the_same_bytes(capsys, hosts, workspace, register: str,
                                          governed: str) -> None:
-    values = {**index_values(register), REGISTER_DATA + governed: 0}
-    cli, tui = cli_bytes(capsys, register, values), tui_bytes(workspace, register, values)
+    values = {**index_values(hosts, register), REGISTER_DATA + governed: 0}
+    cli = cli_bytes(capsys, hosts, register, values)
+    tui = tui_bytes(workspace, register, values)
     assert cli == tui
     needed = (ENABLE_BITS[register][governed][0], *ALSO_NEEDS.get(register, {}).get(governed, ()))
     for enable in needed:
@@ -76,9 +82,9 @@ def test_cli_and_tui_send_the_same_bytes(capsys, workspace, register: str,
             f"{register}.{governed}=0 given: {enable} must be set so firmware applies it")
 
 
-def test_ppsc_up_threshold_0_without_a_read_sets_up_th_vld(capsys, workspace) -> None:
+def test_ppsc_up_threshold_0_without_a_read_sets_up_th_vld(capsys, hosts, workspace) -> None:
     values = {"register_data.local_port": 1, "register_data.up_threshold": 0}
-    cli = cli_bytes(capsys, "PPSC", values)
+    cli = cli_bytes(capsys, hosts, "PPSC", values)
     assert cli == tui_bytes(workspace, "PPSC", values)
     assert leaf("ACCESS_REG:PPSC", cli, "register_data.up_th_vld") == 1
 
