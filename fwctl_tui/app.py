@@ -361,7 +361,7 @@ class FwctlApp(LearnActions):
                     f"{exchange.command} failed: {why.meaning}{detail}",
                     f"{why.action} The device list is refreshed for you.",
                 ),
-                lambda _: self._device_gone(),
+                lambda _: self.device_gone(),
             )
             return
         self.push_screen(ErrorScreen(
@@ -369,7 +369,8 @@ class FwctlApp(LearnActions):
             f"{why.meaning}{detail}", why.action or "See the errno meaning above.",
         ))
 
-    def _device_gone(self) -> None:
+    def device_gone(self) -> None:
+        """The open device went away (ENODEV): close it and show the fresh device list."""
         self.workspace.close()
         self.device_kind = self.device_name = ""
         self.captures.update_label()

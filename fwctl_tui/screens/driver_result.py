@@ -9,6 +9,7 @@ shown as a tree beside the bytes that crossed the ioctl.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from typing import ClassVar, Protocol, TypeVar, cast
 
@@ -43,6 +44,8 @@ class DriverHost(Protocol):
     workspace: Workspace
     busy: bool
     rpc_in_flight: str | None
+
+    def device_gone(self) -> None: ...
 
 
 def show_recorded(app: App[R], exchange: Exchange) -> bool:
@@ -79,15 +82,24 @@ def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built) -> None:
         exchange = await run_detached("fwctl-rpc", send_built, session, plugin, built)
         for problem in host.workspace.take_unrecorded():
             app.notify(problem, title="recording", severity="error", timeout=10)
-        show_answer(app, plugin, built, exchange)
+        show_answer(app, plugin, built, exchange, just_sent=True)
 
     app.run_worker(run(), name=f"send {built.command.name}", group="device",
                    exclusive=True, exit_on_error=False)
 
 
 def show_answer(app: App[R], plugin: DriverPlugin, built: Built,
-                exchange: Exchange) -> None:
-    """The result screen, or the plug-in's explanation of the errno."""
+                exchange: Exchange, *, just_sent: bool = False) -> None:
+    """The result screen, or the plug-in's explanation of the errno; a device that went
+    away (ENODEV on a send just made, not a history row) is closed and the list shown."""
+    if exchange.errno == errno.ENODEV and just_sent:
+        why = explain(exchange.errno)
+        app.push_screen(ErrorScreen(
+            printable(f"{exchange.device} is gone ({why.name})"),
+            printable(f"{built.command.name} failed: {why.meaning}"),
+            f"{why.action} The device list is refreshed for you."),
+            lambda _: cast(DriverHost, app).device_gone())
+        return
     if exchange.errno:
         name = explain(exchange.errno).name
         detail = f"\n\nDriver detail: {exchange.detail}" if exchange.detail else ""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers.clocks import TickingClock
 
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.uapi import Scope
@@ -61,8 +62,9 @@ class FakeUi:
 @pytest.fixture
 def recording(tmp_path: Path) -> Iterator[tuple[CaptureController, FakeUi, Path]]:
     capture = tmp_path / "session.jsonl"
-    workspace = Workspace(DeviceSource(host=SimHost("cx7", seed=5, clock=lambda: 0.0)),
-                          capture_path=capture, clock=lambda: 1_700_000_000.0)
+    source = DeviceSource(host=SimHost("cx7", seed=5, clock=lambda: 0.0),
+                          clock=TickingClock(1_000, wall=1_700_000_000.0))
+    workspace = Workspace(source, capture_path=capture)
     ui = FakeUi()
     controller = CaptureController(workspace, ui)
     workspace.open("sim:cx7")

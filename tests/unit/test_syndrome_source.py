@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fwctl_tui.connect import open_device
+from fwctl_tui.connect import SimHosts, open_device
 from fwctl_tui.decoders.mlx5.status import explain_syndrome
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.sim.mlx5.syndromes import ErrorKind, syndrome
@@ -49,7 +49,7 @@ def test_only_the_table_handed_in_explains_a_simulator_syndrome() -> None:
 
 
 def test_a_simulated_device_carries_the_simulator_table() -> None:
-    with open_device("sim:cx7", sim_host=SimHost("cx7", seed=1)) as conn:
+    with open_device("sim:cx7", hosts=SimHosts({"cx7": SimHost("cx7", seed=1)})) as conn:
         assert conn.syndromes == syndromes_for(True)
         assert conn.syndromes is not None and SIMULATED in conn.syndromes.meanings
 

@@ -1,9 +1,9 @@
 """The TUI on a real CXL device that is unbound while it is open: shown as gone.
 
-The RPC is posted as the command form would post it (RpcRequested) rather than typed
-through the mlx5 catalogue: under software emulation the catalogue search and form cost
-about a minute, and what is tested here is the live path after the unbind: preview,
-send, ENODEV, "is gone", and a device list without the device.
+A CXL device opens on its own (driver plug-in) catalogue. The request is built and
+previewed as the driver form would do it, rather than typed into the form: under
+software emulation typing costs about a minute, and what is tested here is the live path
+after the unbind: preview, send, ENODEV, "is gone", and a device list without the device.
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from typing import Any
 
 from fwctl_tui.app import FwctlApp
 from fwctl_tui.config import Config
+from fwctl_tui.drivers import plugin_for
 from fwctl_tui.screens.devices import DevicesScreen
+from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
+from fwctl_tui.screens.driver_preview import DriverPreviewScreen
+from fwctl_tui.screens.driver_result import send_in_worker
 from fwctl_tui.screens.error import ErrorScreen
-from fwctl_tui.screens.messages import RpcRequested
-from fwctl_tui.screens.preview import PreviewScreen
-from fwctl_tui.sim.cxl import layout
-from fwctl_tui.uapi import Scope
-from fwctl_tui.workbench.workspace import PlannedRpc
-from tests.kernel.scenarios import GSF
 
 
 async def test_unbound_device_is_shown_as_gone(tmp_path: Path) -> None:
@@ -29,19 +27,23 @@ async def test_unbound_device_is_shown_as_gone(tmp_path: Path) -> None:
     driver = (platform / "driver").resolve()
     app = FwctlApp(config=Config(theme="textual-dark"), recording=False,
                    data_dir=tmp_path, device=name)
-    plan = PlannedRpc(label="GET_SUPPORTED_FEATURES", opcode=layout.GET_SUPPORTED_FEATURES,
-                      op_mod=0, request=GSF, out_cap=4096, is_write=False,
-                      default_scope=Scope.CONFIGURATION)
+    plugin = plugin_for("cxl")
+    built = plugin.build("GET_SUPPORTED_FEATURES", {})
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await _settle(pilot)
             assert app.device_name == name and app.device_kind == "live"
+            assert isinstance(app.screen, DriverCatalogueScreen)
             (driver / "unbind").write_text(platform.name)
             assert not Path(f"/dev/fwctl/{name}").exists()  # the node goes; our fd stays
-            app.post_message(RpcRequested(plan))
+
+            def confirmed(send: bool | None) -> None:
+                if send:
+                    send_in_worker(app, plugin, built)
+
+            app.push_screen(DriverPreviewScreen(built, name, simulated=False), confirmed)
             await _settle(pilot)
-            assert isinstance(app.screen, PreviewScreen)
-            await pilot.click("#preview-send")  # the preview reads it as mlx5: not default
+            await pilot.click("#driver-preview-send")
             await _settle(pilot)
             error = app.screen
             assert isinstance(error, ErrorScreen)
