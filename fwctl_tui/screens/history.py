@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer
 
 from fwctl_tui.capture_analysis.replay import ANSWERED
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.driver_result import resend_recorded
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange
 from fwctl_tui.screens.result import duration_text
 from fwctl_tui.widgets.device_bar import DeviceBar
@@ -120,7 +121,7 @@ class HistoryScreen(Screen[None]):
 
     def action_resend(self) -> None:
         exchange = self._current()
-        if exchange is not None:
+        if exchange is not None and not resend_recorded(self.app, exchange):  # cxl/pds/bnxt
             self.post_message(RpcRequested(catalogue_model.plan_from_exchange(exchange)))
 
     def action_back(self) -> None:
