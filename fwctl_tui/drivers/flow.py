@@ -41,9 +41,7 @@ def device_context(plugin: DriverPlugin, device_name: str, device: FwctlDevice,
     command itself meets, and explains, the same refusal); `command` set to Get Supported
     Features skips that read, which the command itself is."""
     if plugin.type_name == "pds":
-        from fwctl_tui.drivers.pds_entries import load_book
-
-        return {"entries": load_book(device_name)}
+        return kept_context(plugin, device_name)
     if plugin.type_name != "cxl" or (command or "").upper() == "GET_SUPPORTED_FEATURES":
         return {}
     listing = plugin.build("GET_SUPPORTED_FEATURES", {})
@@ -53,6 +51,16 @@ def device_context(plugin: DriverPlugin, device_name: str, device: FwctlDevice,
     decoded = plugin.decode(listing, result.data())
     return {"features": decoded.get("features", []),
             "supported_feats": decoded.get("supported_feats")}
+
+
+def kept_context(plugin: DriverPlugin, device_name: str) -> DeviceContext:
+    """The part of the context this machine keeps, read without the device (pds: the
+    saved entries; EntryError for an unusable file); {} for the other types."""
+    if plugin.type_name != "pds":
+        return {}
+    from fwctl_tui.drivers.pds_entries import load_book
+
+    return {"entries": load_book(device_name)}
 
 
 def context_summary(context: DeviceContext, device_name: str) -> str:

@@ -66,8 +66,9 @@ class HistoryScreen(Screen[None]):
         "the scope it asked for, the outcome (OK, an mlx5 status, or the errno the kernel "
         "returned) and how long it took. Enter re-opens a result (or explains the errno); "
         "{key:preview_send} sends the same bytes again, through the preview, which starts "
-        "at the least scope the command needs and says which scope the first send used. "
-        "The capture file holds exactly these rows."
+        "at the least scope the command needs and says which scope the first send used "
+        "(a cxl/pds/bnxt record is rebuilt from the record and shown in its driver's "
+        "preview, at the recorded scope). The capture file holds exactly these rows."
     )
     WIDGET_HELP: ClassVar[dict[str, str]] = {
         "history-table": (

@@ -15,8 +15,8 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from fwctl_tui.discovery import DeviceEntry
-from fwctl_tui.drivers import DriverPlugin
-from fwctl_tui.drivers.flow import search
+from fwctl_tui.drivers import DriverCommand, DriverPlugin
+from fwctl_tui.drivers.flow import catalogue, kept_context, search
 from fwctl_tui.screens.driver_catalogue import driver_catalogue, driver_plugin, stacked_catalogue
 from fwctl_tui.screens.messages import OpenDeviceRequested
 from fwctl_tui.textsafe import printable
@@ -58,30 +58,38 @@ class CatalogueCommands(Provider):
         """The rows the open device's catalogue lists (a pds device's saved entries too,
         once read), found as its search finds them, best first; a fuzzy name match
         still counts."""
-        catalogue = stacked_catalogue(self.app)
-        rows = catalogue.rows if catalogue is not None else list(plugin.commands())
+        stacked = stacked_catalogue(self.app)
+        rows = stacked.rows if stacked is not None else self._kept_rows(plugin)
         matcher = self.matcher(query)
         found = search(rows, query)
         exact = query.strip().lower()
-        hits = []
-        for rank, row in enumerate([*found, *(r for r in rows if r not in found)]):
-            fuzzy = matcher.match(row.name)
-            if row not in found and fuzzy <= 0:
-                continue
-            score = 1.0 if row.name.lower() == exact else min(
-                0.99, max(fuzzy, 1.0 - rank / (2 * PALETTE_LIMIT) if row in found else 0))
-            help_text = f"{plugin.type_name} · {row.min_scope.name} · {row.summary}"
-            hits.append(Hit(score, matcher.highlight(printable(row.name)),
-                            partial(self._open_driver, row.name), text=row.name,
-                            help=printable(help_text)))
-        return hits[:PALETTE_LIMIT]
+        scored = [(min(0.99, max(matcher.match(row.name), 1.0 - rank / (2 * PALETTE_LIMIT))),
+                   row) for rank, row in enumerate(found)]
+        scored += [(min(0.99, matcher.match(row.name)), row) for row in rows
+                   if row not in found and matcher.match(row.name) > 0]
+        return [Hit(1.0 if row.name.lower() == exact else score,
+                    matcher.highlight(printable(row.name)),
+                    partial(self._open_driver, row.name), text=row.name,
+                    help=printable(f"{plugin.type_name} · {row.min_scope.name} · "
+                                   f"{row.summary}"))
+                for score, row in scored[:PALETTE_LIMIT]]
+
+    def _kept_rows(self, plugin: DriverPlugin) -> list[DriverCommand]:
+        """Without the catalogue (back on the device list): the plug-in's commands and
+        what this machine keeps for the device (pds saved entries), never a device read."""
+        connection = _app(self).workspace.connection
+        try:
+            context = kept_context(plugin, connection.name) if connection else {}
+        except ValueError:  # an unusable entries file: the catalogue says why on opening
+            context = {}
+        return catalogue(plugin, context)
 
     def _open_driver(self, name: str) -> None:
         """The form, from the catalogue in the stack (its context read), or a catalogue
         opened anew that opens the form once it has read the device."""
-        catalogue = stacked_catalogue(self.app)
-        if catalogue is not None:
-            catalogue.open_command(name)
+        stacked = stacked_catalogue(self.app)
+        if stacked is not None:
+            stacked.open_command(name)
             return
         screen = driver_catalogue(_app(self).workspace.connection, open_after=name)
         if screen is not None:

@@ -180,3 +180,8 @@ async def test_pds_import_entries_and_resend_an_entry_record(
         assert again.command == first.command == "counters"
         assert again.meta["pds"]["in_payload"] == first.meta["pds"]["in_payload"]
         assert not again.errno and again.scope == first.scope
+
+        await pilot.press("f3")  # from the device list the palette still finds the entries
+        await settle(pilot)
+        form = await _form_from_palette(pilot, "identity", "identity")
+        assert form.query_one("#driver-field-response_len", Input).value == "64"
