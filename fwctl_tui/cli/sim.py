@@ -9,6 +9,7 @@ starts or stops a named fault story on one simulated port.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -161,10 +162,13 @@ def start_scenario(hosts: SimHosts, device: str, name: str | None) -> None:
         raise CliError(f"--scenario plays on simulated devices only (sim:PROFILE), not "
                        f"{printable(device)!r}", EXIT_USAGE)
     if name is not None and name not in _scenarios():
+        with contextlib.suppress(LookupError):  # a bad device name is said below
+            _not_a_port_simulator(sim_host.split_name(device)[0])
         raise CliError(f"unknown scenario {printable(name)!r}; choose one of "
                        f"{', '.join(_scenarios())} (or none)", EXIT_USAGE)
     try:
         profile, _ = sim_host.split_name(device)
+        _not_a_port_simulator(profile)
         _profiles(profile)
         function = hosts.get(profile).function(device)
         function.start_scenario(name)
@@ -172,3 +176,16 @@ def start_scenario(hosts: SimHosts, device: str, name: str | None) -> None:
         raise CliError(str(err), EXIT_USAGE) from None
     except sim_host.StoreError as err:
         raise CliError(err.message, EXIT_DEVICE) from None
+
+
+def _not_a_port_simulator(profile: str) -> None:
+    """CliError (usage) for a device type's simulator (sim:cxl-mem, sim:pds): scenarios
+    are stories of the ConnectX port simulator, and those devices have no port."""
+    from fwctl_tui.drivers import simulator_profiles
+    from fwctl_tui.sim.profile import PROFILES
+
+    if profile in simulator_profiles():
+        raise CliError(f"scenarios are fault stories of the ConnectX port simulator "
+                       f"({', '.join('sim:' + p for p in PROFILES)}); they do not apply "
+                       f"to sim:{profile}, a simulated device without a network port",
+                       EXIT_USAGE)

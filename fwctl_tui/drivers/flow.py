@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverPlugin, InputField
@@ -40,9 +41,7 @@ def device_context(plugin: DriverPlugin, device_name: str, device: FwctlDevice,
     command itself meets, and explains, the same refusal); `command` set to Get Supported
     Features skips that read, which the command itself is."""
     if plugin.type_name == "pds":
-        from fwctl_tui.drivers.pds_entries import load_book
-
-        return {"entries": load_book(device_name)}
+        return kept_context(plugin, device_name)
     if plugin.type_name != "cxl" or (command or "").upper() == "GET_SUPPORTED_FEATURES":
         return {}
     listing = plugin.build("GET_SUPPORTED_FEATURES", {})
@@ -52,6 +51,16 @@ def device_context(plugin: DriverPlugin, device_name: str, device: FwctlDevice,
     decoded = plugin.decode(listing, result.data())
     return {"features": decoded.get("features", []),
             "supported_feats": decoded.get("supported_feats")}
+
+
+def kept_context(plugin: DriverPlugin, device_name: str) -> DeviceContext:
+    """The part of the context this machine keeps, read without the device (pds: the
+    saved entries; EntryError for an unusable file); {} for the other types."""
+    if plugin.type_name != "pds":
+        return {}
+    from fwctl_tui.drivers.pds_entries import load_book
+
+    return {"entries": load_book(device_name)}
 
 
 def context_summary(context: DeviceContext, device_name: str) -> str:
@@ -65,6 +74,24 @@ def context_summary(context: DeviceContext, device_name: str) -> str:
         said.append(f"{len(entries)} saved entries (`fwctl-tui pds-entries {device_name} "
                     "--import FILE` adds them)")
     return "; ".join(said) or "nothing more to read from the device"
+
+
+def imports_entries(plugin: DriverPlugin) -> bool:
+    """Whether the device type's catalogue takes named entries from a file (pds: fwctl
+    cannot list its endpoints or operations)."""
+    return plugin.type_name == "pds"
+
+
+def import_entries_file(plugin: DriverPlugin, device_name: str, source: Path) -> str:
+    """Merge `source`'s entries into the device's saved ones, as `pds-entries DEVICE
+    --import FILE` does; says what was imported. ValueError (EntryError) names the file,
+    the entry and the field of a bad one; nothing is saved then."""
+    if not imports_entries(plugin):
+        raise ValueError(f"a {plugin.type_name} device takes no entries file")
+    from fwctl_tui.drivers.pds_entries import import_entries
+
+    merged, book = import_entries(device_name, source)
+    return f"imported {source}: {len(merged)} entries saved for {device_name} (in {book})"
 
 
 def catalogue(plugin: DriverPlugin, context: DeviceContext) -> list[DriverCommand]:

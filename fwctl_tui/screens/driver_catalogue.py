@@ -10,11 +10,12 @@ needs no change to this screen.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
@@ -29,9 +30,12 @@ from fwctl_tui.drivers.flow import (
     catalogue,
     context_summary,
     device_context,
+    import_entries_file,
+    imports_entries,
     search,
 )
 from fwctl_tui.screens.driver_command import DriverCommandScreen
+from fwctl_tui.screens.prompt import PathPrompt
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.scope_badge import short_scope_text
@@ -39,15 +43,35 @@ from fwctl_tui.widgets.scope_badge import short_scope_text
 MLX5 = "mlx5"  # served by the mlx5 screens (catalogue.py), which know op_mods and registers
 
 
-def driver_catalogue(connection: Connection | None) -> DriverCatalogueScreen | None:
-    """The catalogue screen for the open device when its type has a plug-in of its own
-    (cxl, pds, bnxt); None for mlx5 and unknown types (the mlx5 screens serve them)."""
+def driver_plugin(connection: Connection | None) -> DriverPlugin | None:
+    """The plug-in of the open device when its type has screens of its own (cxl, pds,
+    bnxt); None for mlx5 and unknown types (the mlx5 screens serve them)."""
     if connection is None:
         return None
     kind = connection.entry.device_type
     if kind == MLX5 or kind not in TYPE_NAMES:
         return None
-    return DriverCatalogueScreen(plugin_for(kind), connection)
+    return plugin_for(kind)
+
+
+def driver_catalogue(connection: Connection | None,
+                     open_after: str | None = None) -> DriverCatalogueScreen | None:
+    """The catalogue screen for the open device when its type has a plug-in of its own;
+    None for mlx5 and unknown types. `open_after`: a command whose form opens as soon as
+    the device's context is read (the palette, from a screen without the catalogue)."""
+    plugin = driver_plugin(connection)
+    if plugin is None or connection is None:
+        return None
+    return DriverCatalogueScreen(plugin, connection, open_after)
+
+
+def stacked_catalogue(app: App[object]) -> DriverCatalogueScreen | None:
+    """The open device's catalogue screen if it is in the screen stack (it holds the
+    device's context and the rows it gives); None once F3 went back to the devices."""
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, DriverCatalogueScreen):
+            return screen
+    return None
 
 
 def command_details(command: DriverCommand) -> Text:
@@ -87,6 +111,8 @@ class DriverCatalogueScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="driver_search",
                 tooltip="Search the commands by name, words of the summary or opcode"),
+        Binding("i", "import_entries", "Import entries", id="driver_import",
+                tooltip="Add named endpoint/operation entries from a JSON file (pds)"),
     ]
     DEFAULT_CSS = """
     #driver-note { height: auto; padding: 0 1; }
@@ -99,13 +125,17 @@ class DriverCatalogueScreen(Screen[None]):
         "Catalogue\n\nThe commands of this device's type, as its fwctl driver takes them; "
         "each row shows the least scope. {key:driver_search} searches. The details say "
         "what the command does, its inputs and the kernel driver's scope rule. Enter "
-        "opens its form."
+        "opens its form. On a pds device, {key:driver_import} imports named "
+        "endpoint/operation entries from a JSON file (as `pds-entries DEVICE --import "
+        "FILE` does); they become rows of their own."
     )
 
-    def __init__(self, plugin: DriverPlugin, connection: Connection) -> None:
+    def __init__(self, plugin: DriverPlugin, connection: Connection,
+                 open_after: str | None = None) -> None:
         super().__init__()
         self.plugin = plugin
         self.connection = connection
+        self.open_after = open_after  # a command to open once the context is read
         self.context: DeviceContext = {}
         self.rows: list[DriverCommand] = list(plugin.commands())
         self.shown_rows: list[DriverCommand] = list(self.rows)
@@ -150,6 +180,7 @@ class DriverCatalogueScreen(Screen[None]):
             self.context_note = f"not read from the device: {event.worker.error}"
             self.context_ready = True
             self.query_one("#driver-note", Static).update(self._note())
+            self._open_waiting()
 
     def _context_loaded(self, context: DeviceContext) -> None:
         if not self.is_attached:
@@ -159,6 +190,31 @@ class DriverCatalogueScreen(Screen[None]):
         self.context_note = context_summary(context, self.connection.name)
         self.query_one("#driver-note", Static).update(self._note())
         self._fill(self.query_one("#driver-search", Input).value)
+        self._open_waiting()
+
+    def _open_waiting(self) -> None:
+        if self.open_after is not None:
+            name, self.open_after = self.open_after, None
+            self.open_command(name)
+
+    def open_command(self, name: str) -> None:
+        """Open the form of the row named `name` (the palette's choice), or say why not."""
+        row = next((row for row in self.rows if row.name == name), None)
+        if row is None and self.context_ready:
+            self.notify(f"{printable(name)} is not a command of this "
+                        f"{self.plugin.type_name} device.", severity="error")
+            return
+        self.open_row(row)  # None before the context is read: said so
+
+    def open_row(self, row: DriverCommand | None) -> None:
+        """Open `row`'s form with the device's context; not before the context is read."""
+        if not self.context_ready or row is None:
+            self.notify("Still reading the device (its features or saved entries); "
+                        "open the command in a moment.", severity="warning")
+            return
+        conn = self.connection
+        self.app.push_screen(DriverCommandScreen(self.plugin, row, self.context, conn.name,
+                                                 conn.simulated))
 
     def _fill(self, query: str) -> None:
         commands = self.query_one("#driver-commands", OptionList)
@@ -180,6 +236,41 @@ class DriverCatalogueScreen(Screen[None]):
     def action_search(self) -> None:
         self.query_one("#driver-search", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Import is offered only by device types whose catalogue takes entries (pds)."""
+        return imports_entries(self.plugin) if action == "import_entries" else True
+
+    def action_import_entries(self) -> None:
+        prompt = PathPrompt(
+            "Import entries", "path to a JSON entries file",
+            help_text=(f"Import entries\n\nA JSON file {{\"entries\": [{{name, endpoint, "
+                       f"operation, scope, payload, response_len, summary}}]}}; its entries "
+                       f"join the ones saved for {self.connection.name} (same name: the "
+                       f"file's wins). ~ is your home directory. Enter imports; escape "
+                       f"cancels."),
+            hint=f"Entries file to add to {printable(self.connection.name)}'s saved entries")
+
+        def chosen(path: str | None) -> None:
+            if path is not None:
+                self._import(Path(path).expanduser())
+
+        self.app.push_screen(prompt, chosen)
+
+    def _import(self, source: Path) -> None:
+        """Import `source`; a bad file is said (file, entry, field) and nothing is saved;
+        a good one re-reads the context so its entries are listed."""
+        try:
+            said = import_entries_file(self.plugin, self.connection.name, source)
+        except ValueError as err:
+            self.notify(printable(str(err)), title="entries not imported",
+                        severity="error", timeout=15)
+            return
+        self.notify(printable(said), title="entries imported")
+        self.context_ready = False
+        self.context_note = "reading the saved entries again ..."
+        self.query_one("#driver-note", Static).update(self._note())
+        self._load_context()
+
     @on(Input.Changed, "#driver-search")
     def _search(self, event: Input.Changed) -> None:
         event.stop()
@@ -198,12 +289,5 @@ class DriverCatalogueScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#driver-commands")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if not self.context_ready:
-            self.notify("Still reading the device (its features or saved entries); "
-                        "open the command in a moment.", severity="warning")
-            return
         if 0 <= event.option_index < len(self.shown_rows):
-            conn = self.connection
-            self.app.push_screen(DriverCommandScreen(
-                self.plugin, self.shown_rows[event.option_index], self.context, conn.name,
-                conn.simulated))
+            self.open_row(self.shown_rows[event.option_index])

@@ -26,6 +26,7 @@ from fwctl_tui.drivers.plain_tree import plain_tree
 from fwctl_tui.drivers.records import Resend, decoded, rebuild
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
@@ -65,8 +66,39 @@ def rebuild_or_none(exchange: Exchange) -> Resend | None:
         return None
 
 
-def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built) -> None:
-    """Send `built` in the App's device worker; the result (or error) screen follows."""
+def resend_recorded(app: App[R], exchange: Exchange) -> bool:
+    """Send a cxl/pds/bnxt exchange of the history again: rebuilt by its plug-in from the
+    record (as `replay --against` does), shown in the preview (scope, taint), sent once
+    confirmed under its recorded name. False for an mlx5 record (the mlx5 preview's)."""
+    try:
+        again = rebuild(exchange)
+    except DriverInputError as err:
+        app.notify(f"{printable(exchange.command)} cannot be sent again: "
+                   f"{printable(err.message)}", severity="error", timeout=8)
+        return True
+    if again is None:
+        return False
+    connection = cast(DriverHost, app).workspace.connection
+    if connection is None:
+        app.notify("Open a device first.", severity="warning")
+        return True
+    built = again.built
+
+    def confirmed(send: bool | None) -> None:
+        if send:
+            send_in_worker(app, again.plugin, built, exchange.command)
+        else:
+            app.notify("cancelled: nothing was sent", title=printable(exchange.command))
+
+    app.push_screen(DriverPreviewScreen(built, connection.name, connection.simulated),
+                    confirmed)
+    return True
+
+
+def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built,
+                   label: str | None = None) -> None:
+    """Send `built` in the App's device worker, named `label` (default: the command's);
+    the result (or error) screen follows."""
     host = cast(DriverHost, app)
     session = host.workspace.session
     if session is None:
@@ -75,16 +107,17 @@ def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built) -> None:
     if host.busy:
         app.notify("An RPC is still in flight; wait for it.", severity="warning")
         return
+    name = label or built.command.name
     host.busy = True
-    host.rpc_in_flight = built.command.name
+    host.rpc_in_flight = name
 
     async def run() -> None:
-        exchange = await run_detached("fwctl-rpc", send_built, session, plugin, built)
+        exchange = await run_detached("fwctl-rpc", send_built, session, plugin, built, name)
         for problem in host.workspace.take_unrecorded():
             app.notify(problem, title="recording", severity="error", timeout=10)
         show_answer(app, plugin, built, exchange, just_sent=True)
 
-    app.run_worker(run(), name=f"send {built.command.name}", group="device",
+    app.run_worker(run(), name=f"send {name}", group="device",
                    exclusive=True, exit_on_error=False)
 
 

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer
 
 from fwctl_tui.capture_analysis.replay import ANSWERED
 from fwctl_tui.exchange import Exchange
+from fwctl_tui.screens.driver_result import resend_recorded
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange
 from fwctl_tui.screens.result import duration_text
 from fwctl_tui.widgets.device_bar import DeviceBar
@@ -65,8 +66,9 @@ class HistoryScreen(Screen[None]):
         "the scope it asked for, the outcome (OK, an mlx5 status, or the errno the kernel "
         "returned) and how long it took. Enter re-opens a result (or explains the errno); "
         "{key:preview_send} sends the same bytes again, through the preview, which starts "
-        "at the least scope the command needs and says which scope the first send used. "
-        "The capture file holds exactly these rows."
+        "at the least scope the command needs and says which scope the first send used "
+        "(a cxl/pds/bnxt record is rebuilt from the record and shown in its driver's "
+        "preview, at the recorded scope). The capture file holds exactly these rows."
     )
     WIDGET_HELP: ClassVar[dict[str, str]] = {
         "history-table": (
@@ -120,7 +122,7 @@ class HistoryScreen(Screen[None]):
 
     def action_resend(self) -> None:
         exchange = self._current()
-        if exchange is not None:
+        if exchange is not None and not resend_recorded(self.app, exchange):  # cxl/pds/bnxt
             self.post_message(RpcRequested(catalogue_model.plan_from_exchange(exchange)))
 
     def action_back(self) -> None:

@@ -1,8 +1,9 @@
 """Command palette providers: jump to a command or register, or open a device.
 
 ctrl+p then a few letters is the fastest way around: the catalogue provider opens the
-command form directly, the device provider opens a device the device source's last scan
-found (the devices the device list shows).
+command form directly (on a cxl/pds/bnxt device, the form of its type's own command),
+the device provider opens a device the device source's last scan found (the devices
+the device list shows).
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from fwctl_tui.discovery import DeviceEntry
+from fwctl_tui.drivers import DriverCommand, DriverPlugin
+from fwctl_tui.drivers.flow import catalogue, kept_context, search
+from fwctl_tui.screens.driver_catalogue import driver_catalogue, driver_plugin, stacked_catalogue
 from fwctl_tui.screens.messages import OpenDeviceRequested
+from fwctl_tui.textsafe import printable
 from fwctl_tui.workbench import catalogue_model
 
 if TYPE_CHECKING:
@@ -31,7 +36,13 @@ class CatalogueCommands(Provider):
     name as listed (`ACCESS_REG:PAOS`, any case) alone scores 1.0, so it comes first."""
 
     async def search(self, query: str) -> Hits:
-        if _app(self).workspace.session is None:
+        workspace = _app(self).workspace
+        if workspace.session is None:
+            return
+        plugin = driver_plugin(workspace.connection)
+        if plugin is not None:  # cxl/pds/bnxt: the device type's own commands
+            for hit in self._driver_hits(plugin, query):
+                yield hit
             return
         matcher = self.matcher(query)
         hits = catalogue_model.ranked(query, limit=PALETTE_LIMIT)
@@ -42,6 +53,47 @@ class CatalogueCommands(Provider):
             help_text = f"{why} · {row.summary}" if why else row.summary
             yield Hit(score, matcher.highlight(row.name), partial(self._open, row.name),
                       text=row.name, help=help_text)
+
+    def _driver_hits(self, plugin: DriverPlugin, query: str) -> list[Hit]:
+        """The rows the open device's catalogue lists (a pds device's saved entries too,
+        once read), found as its search finds them, best first; a fuzzy name match
+        still counts."""
+        stacked = stacked_catalogue(self.app)
+        rows = stacked.rows if stacked is not None else self._kept_rows(plugin)
+        matcher = self.matcher(query)
+        found = search(rows, query)
+        exact = query.strip().lower()
+        scored = [(min(0.99, max(matcher.match(row.name), 1.0 - rank / (2 * PALETTE_LIMIT))),
+                   row) for rank, row in enumerate(found)]
+        scored += [(min(0.99, matcher.match(row.name)), row) for row in rows
+                   if row not in found and matcher.match(row.name) > 0]
+        return [Hit(1.0 if row.name.lower() == exact else score,
+                    matcher.highlight(printable(row.name)),
+                    partial(self._open_driver, row.name), text=row.name,
+                    help=printable(f"{plugin.type_name} · {row.min_scope.name} · "
+                                   f"{row.summary}"))
+                for score, row in scored[:PALETTE_LIMIT]]
+
+    def _kept_rows(self, plugin: DriverPlugin) -> list[DriverCommand]:
+        """Without the catalogue (back on the device list): the plug-in's commands and
+        what this machine keeps for the device (pds saved entries), never a device read."""
+        connection = _app(self).workspace.connection
+        try:
+            context = kept_context(plugin, connection.name) if connection else {}
+        except ValueError:  # an unusable entries file: the catalogue says why on opening
+            context = {}
+        return catalogue(plugin, context)
+
+    def _open_driver(self, name: str) -> None:
+        """The form, from the catalogue in the stack (its context read), or a catalogue
+        opened anew that opens the form once it has read the device."""
+        stacked = stacked_catalogue(self.app)
+        if stacked is not None:
+            stacked.open_command(name)
+            return
+        screen = driver_catalogue(_app(self).workspace.connection, open_after=name)
+        if screen is not None:
+            self.app.push_screen(screen)
 
     def _open(self, name: str) -> None:
         from fwctl_tui.screens.command import CommandScreen

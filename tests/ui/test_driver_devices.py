@@ -146,10 +146,15 @@ async def test_pds_entries_catalogue_and_eperm_explained(
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the re-opened")
         assert "needs a higher scope" in shown(app)
-        await pilot.press("escape", "ctrl+j", "f6")  # mlx5 re-send and dashboard: refused
-        await wait_until(pilot, lambda: len(messages(app)) >= 2, "the refusals said")
-        assert all("sim:pds is a pds fwctl device" in m for m in messages(app))
-        assert isinstance(app.screen, HistoryScreen)  # no mlx5 preview, no dashboard
+        await pilot.press("escape", "ctrl+j")  # re-sent through the pds preview
+        await wait_until(pilot, lambda: isinstance(app.screen, DriverPreviewScreen),
+                         "the re-send's preview")
+        assert "CONFIGURATION" in shown(app) and "0x2" in shown(app)
+        await pilot.press("escape", "f6")  # cancelled; the mlx5 dashboard: refused
+        await wait_until(pilot, lambda: len(messages(app)) >= 2, "the refusal said")
+        assert any("cancelled: nothing was sent" in m for m in messages(app))
+        assert any("sim:pds is a pds fwctl device" in m for m in messages(app))
+        assert isinstance(app.screen, HistoryScreen)  # no dashboard
 
 
 async def test_replay_of_a_cxl_capture_opens_the_cxl_catalogue(tmp_path: Path) -> None:

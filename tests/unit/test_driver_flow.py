@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from fwctl_tui.drivers import plugin_for
 from fwctl_tui.drivers.flow import (
     catalogue,
     device_context,
+    import_entries_file,
+    imports_entries,
     matches,
     scope_cost,
     search,
@@ -81,3 +88,22 @@ def test_plain_tree_names_list_items_and_escapes_text() -> None:
     assert kids["features"].kind == "array" and tree.kind == "struct"
     assert "\x07" not in str(kids["note"].value)
     assert kids["features"].children[0].children[1].path == "features[0].uuid"
+
+
+def test_import_entries_file_merges_pds_entries_and_refuses_other_types(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FWCTL_TUI_PDS_ENTRIES_DIR", str(tmp_path / "book"))
+    pds = plugin_for("pds")
+    source = tmp_path / "mine.json"
+    source.write_text(json.dumps({"entries": [{"name": "ident", "endpoint": 1,
+                                               "operation": 1}]}))
+    said = import_entries_file(pds, "sim:pds", source)
+    assert said.startswith(f"imported {source}: 1 entries saved for sim:pds")
+    assert [e.name for e in device_context(pds, "sim:pds", None)["entries"]] == ["ident"]
+    source.write_text(json.dumps({"entries": [{"name": "x", "endpoint": "ep1",
+                                               "operation": 1}]}))
+    with pytest.raises(ValueError, match=r"entries\[0\] \(x\)\.endpoint: 'ep1'"):
+        import_entries_file(pds, "sim:pds", source)
+    assert imports_entries(pds) and not imports_entries(plugin_for("cxl"))
+    with pytest.raises(ValueError, match="a cxl device takes no entries file"):
+        import_entries_file(plugin_for("cxl"), "sim:cxl-mem", source)

@@ -165,3 +165,20 @@ def test_scenario_cli_starts_and_stops_a_story(capsys) -> None:
 def test_bad_scenario_requests_are_usage_errors(argv, capsys) -> None:
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("fwctl-tui: ")
+
+
+@pytest.mark.parametrize(("argv", "device"), [
+    (["--simulate", "pds", "--scenario", "link-flap"], "sim:pds"),  # before the TUI starts
+    (["--simulate", "cxl-mem", "--scenario", "none"], "sim:cxl-mem"),
+    (["sim", "scenario", "sim:pds", "link-flap", "--json"], "sim:pds"),
+    (["sim", "scenario", "sim:cxl-mem", "meltdown"], "sim:cxl-mem"),  # not "unknown scenario"
+    (["watch", "sim:pds", "QUERY_HCA_CAP", "--scenario", "link-flap", "--count", "1"],
+     "sim:pds"),
+    (["link", "sim:cxl-mem", "--scenario", "fec-degrading"], "sim:cxl-mem"),
+])
+def test_scenarios_do_not_apply_to_cxl_and_pds_simulators(argv, device, capsys) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    said = json.loads(captured.out)["error"] if "--json" in argv else captured.err
+    assert "scenarios are fault stories of the ConnectX port simulator" in said
+    assert f"do not apply to {device}," in said and "unknown" not in said
