@@ -9,6 +9,7 @@ changes its type or unit bumps it.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,8 +28,37 @@ from fwctl_tui.mbox_header import OP_MOD, OPCODE
 SCHEMA_VERSION = 1
 
 
+class ReplyJsonCache:
+    """The presented JSON of mlx5 replies already seen, by (command, request, reply),
+    which is all that decides it: a capture that polls a register whose answer does not
+    change (PAOS, PTYS, a module's identity) presents each distinct answer once. Bounded
+    in entries and in reply size; the JSON it hands out is shared, so never change it."""
+
+    MAX_ENTRIES = 256
+    MAX_REPLY_BYTES = 16 * 1024  # a big reply's JSON is too big to keep
+
+    def __init__(self) -> None:
+        self._known: OrderedDict[tuple[str, bytes, bytes], Any] = OrderedDict()
+
+    def reply(self, exchange: Exchange, decoded: Node) -> Any:
+        reply = exchange.reply
+        if reply is None or len(reply) > self.MAX_REPLY_BYTES:
+            return _reply(decoded)
+        key = (exchange.command, exchange.request, reply)
+        known = self._known.get(key)
+        if known is not None:
+            self._known.move_to_end(key)
+            return known
+        shown = _reply(decoded)
+        self._known[key] = shown
+        if len(self._known) > self.MAX_ENTRIES:
+            self._known.popitem(last=False)
+        return shown
+
+
 def exchange_json(exchange: Exchange, decoded: Node | Mapping[str, Any] | None,
-                  syndromes: SyndromeTable | None = None) -> dict[str, Any]:
+                  syndromes: SyndromeTable | None = None,
+                  replies: ReplyJsonCache | None = None) -> dict[str, Any]:
     """The exchange as a JSON object of docs/exchange-json.md's schema.
 
     `decoded` is the decoded reply: an mlx5 decode tree (shown as `decode --json` shows
@@ -36,7 +66,7 @@ def exchange_json(exchange: Exchange, decoded: Node | Mapping[str, Any] | None,
     is no reply or it could not be decoded. `syndromes` explains the syndromes of the
     device that answered (the simulator's own table; None for firmware). Front ends add
     their own keys beside these (the documented per-output keys), never under the same
-    names."""
+    names. `replies` (a listing of many records) presents each distinct reply once."""
     kind = _driver_type(exchange)
     mlx5 = kind == "mlx5"
     return {
@@ -61,7 +91,8 @@ def exchange_json(exchange: Exchange, decoded: Node | Mapping[str, Any] | None,
         "answered_by": exchange.meta.get(ANSWERED),
         "request_hex": exchange.request.hex(),
         "reply_hex": exchange.reply.hex() if exchange.reply is not None else None,
-        "reply": _reply(decoded),
+        "reply": (replies.reply(exchange, decoded)
+                  if replies is not None and isinstance(decoded, Node) else _reply(decoded)),
     }
 
 

@@ -11,6 +11,7 @@ allow-list then refuses it (EBADMSG). driver_verdict() does the same for cxl and
 from __future__ import annotations
 
 import enum
+import errno
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class Preview:
     kernel_release: str
     comm: str
     tainted_mask: int = 0  # the whole taint mask (other flags than TAINT_FWCTL too)
+    refusal_reason: str | None = None  # the refusing rule as it applies to this request
 
     @property
     def confirm(self) -> Confirm:
@@ -90,9 +92,10 @@ class Preview:
         else:
             assert self.refusal_errno is not None
             why = explain(self.refusal_errno)
-            rows.append(
-                ("Kernel accepts", f"no: the ioctl will fail with {why.name}. {why.meaning}")
-            )
+            text = f"no: the ioctl will fail with {why.name}. {why.meaning}"
+            if self.refusal_errno == errno.EMSGSIZE and self.refusal_reason:
+                text += f" Here: {self.refusal_reason}."  # which length, which limit
+            rows.append(("Kernel accepts", text))
         rows.append(("Taint", self._taint_text()))
         if self.needs_cap_sys_rawio:
             have = "this process has it" if self.has_cap_sys_rawio else "this process LACKS it"
@@ -163,12 +166,17 @@ def least_scope(opcode: int, op_mod: int, state: KernelState) -> Scope | None:
 
 
 def preview(
-    opcode: int, op_mod: int, scope: Scope, state: KernelState, *, is_write: bool = False
+    opcode: int, op_mod: int, scope: Scope, state: KernelState, *, is_write: bool = False,
+    in_len: int | None = None, out_len: int | None = None,
 ) -> Preview:
     """Predict the kernel's answer and side effects for this RPC on this kernel: the
-    verdict of kernel_rules (core, then the mlx5 driver), which the emulator executes."""
+    verdict of kernel_rules (core, then the mlx5 driver), which the emulator executes.
+    `in_len` (the request's length) and `out_len` (the reply buffer) are checked as the
+    kernel checks them (2 MiB, the 16-byte mailbox header); a caller that is about to
+    send passes both, so the verdict is the one the send then gets."""
     verdict = rules.evaluate(
-        scope, state, partial(mlx5_rules.check, opcode, op_mod, kernel=state.version))
+        scope, state, partial(mlx5_rules.check, opcode, op_mod, kernel=state.version,
+                              in_len=in_len, out_len=out_len), in_len, out_len)
     return Preview(
         opcode=opcode,
         op_mod=op_mod,
@@ -176,6 +184,7 @@ def preview(
         least_scope=least_scope(opcode, op_mod, state),
         accepted=verdict.accepted,
         refusal_errno=verdict.refusal.errno if verdict.refusal else None,
+        refusal_reason=verdict.refusal.reason if verdict.refusal else None,
         taints=verdict.taints,
         already_tainted=state.fwctl_tainted,
         needs_cap_sys_rawio=scope in CAP_SYS_RAWIO_SCOPES,

@@ -160,9 +160,9 @@ def resend(
                                                acknowledge_taint))
             continue
         writes = is_write(recorded)
-        preview = policy.preview(
-            recorded.opcode, recorded.op_mod, recorded.scope, kernel_state(), is_write=writes
-        )
+        preview = policy.preview(  # judged on the lengths it is re-sent with
+            recorded.opcode, recorded.op_mod, recorded.scope, kernel_state(), is_write=writes,
+            in_len=len(recorded.request), out_len=recorded.out_cap)
         item = ResendItem(seq, recorded, False, "", preview=preview.facts())
         if writes and not allow_writes:
             item.reason = "skipped: writes device state (use --allow-writes)"

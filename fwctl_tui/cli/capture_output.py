@@ -17,6 +17,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.text import Text
 
+from fwctl_tui.cli.json_text import dumps_indented
 from fwctl_tui.textsafe import printable
 
 BATCH = 1000
@@ -115,5 +116,4 @@ def write_json_document(head: dict[str, Any], key: str, items: Iterable[Any],
 
 
 def _indented(value: Any, level: int) -> str:
-    text = json.dumps(value, indent=2, default=str)
-    return text.replace("\n", "\n" + " " * level)
+    return dumps_indented(value, level)  # json.dumps(indent=2) re-indented, but fast

@@ -47,7 +47,7 @@ from fwctl_tui.cli.capture_output import (
     write_table,
 )
 from fwctl_tui.decoders.mlx5.status import SyndromeTable
-from fwctl_tui.exchange_json import exchange_json
+from fwctl_tui.exchange_json import ReplyJsonCache, exchange_json
 from fwctl_tui.resend import RATES_NOTE, ResendReport, resend
 from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.textsafe import printable
@@ -177,7 +177,8 @@ def run_replay(args: argparse.Namespace) -> int:
             head = {"header": capture.describe(),
                     "findings": analyse(capture, syndromes).as_json()}
             write_json_document(head, "records", _selected(capture, flt),
-                                partial(_item_json, syndromes=syndromes))
+                                partial(_item_json, syndromes=syndromes,
+                                        replies=ReplyJsonCache()))
             return EXIT_OK
         builder, rows = FindingsBuilder(capture, syndromes), []
         for item in capture.iter_records():  # one pass: findings first, rows kept as text
@@ -206,10 +207,12 @@ def print_findings(writer: LineWriter, findings: Findings) -> None:
         writer.line(f"  {text}", style)
 
 
-def _item_json(item: RecordItem, syndromes: SyndromeTable | None) -> dict[str, Any]:
+def _item_json(item: RecordItem, syndromes: SyndromeTable | None,
+               replies: ReplyJsonCache | None = None) -> dict[str, Any]:
     """A record: `seq` and `line`, the exchange schema (exchange_json), and what replay
     adds (`summary`, `problems`, `decode_error`); an unreadable line says why instead.
-    `syndromes`: the capture's own table (the simulator's when its header says simulated)."""
+    `syndromes`: the capture's own table (the simulator's when its header says simulated);
+    `replies`: the run's cache of presented replies (a repeated answer is presented once)."""
     if item.exchange is None:
         return {"seq": item.recorded_seq, "line": item.line,
                 "error": item.error.reason if item.error else None, "text": item.text}
@@ -218,7 +221,7 @@ def _item_json(item: RecordItem, syndromes: SyndromeTable | None) -> dict[str, A
     return {
         "seq": item.seq,
         "line": item.line,
-        **exchange_json(ex, decoded.output, syndromes),
+        **exchange_json(ex, decoded.output, syndromes, replies),
         "summary": listing.summary(ex, decoded),
         "problems": decoding.problems(ex),
         "decode_error": decoded.error,

@@ -129,16 +129,16 @@ def _send(args: argparse.Namespace) -> int:
             request, write, enable = _build(cmd, op_mod, values, given, session, state)
             op_mod = OP_MOD.get(request, 0)
             scope = _choose_scope(args.scope, cmd, op_mod, state)
-            preview = policy.preview(
-                cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request)
-            )
-            plan = SendPlan(cmd, conn.name, request, preview, write, notes)
+            out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
+            preview = policy.preview(  # the lengths as sent: the verdict is the send's
+                cmd.opcode, op_mod, scope, state, is_write=changes_device_state(cmd, request),
+                in_len=len(request), out_len=out_cap)
+            plan = SendPlan(cmd, conn.name, request, preview, write, notes, out_cap)
             if args.dry_run:
                 _say_enable_bits(args, enable)
                 return _dry_run(args, plan, enable)
             _confirm(args, cmd, plan)
             _say_enable_bits(args, enable)
-            out_cap = out_len if out_len is not None else reply_buffer_size(cmd, request, op_mod)
             exchange = session.send(cmd.name, scope, request, out_cap)
     return exit_code(_report(args, cmd, exchange, enable, conn.syndromes), unrecorded)
 

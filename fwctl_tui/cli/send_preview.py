@@ -35,6 +35,7 @@ class SendPlan:
     preview: policy.Preview
     write: RegisterWrite | None = None
     notes: dict[str, str] = field(default_factory=dict)  # path -> why it has this value
+    out_len: int | None = None  # the reply buffer it is sent with (the preview judged it)
 
     def changes_json(self) -> list[dict[str, Any]] | None:
         if self.write is None:
@@ -50,6 +51,7 @@ class SendPlan:
             "op_mod": p.op_mod, "scope": p.scope.name, "scope_value": int(p.scope),
             "accepted": p.accepted, "taints": p.taints, "changes_device": p.is_write,
             "facts": dict(p.facts()), "length": len(self.request), "hex": self.request.hex(),
+            "out_len": self.out_len,
         }
         if self.write is not None:
             doc["changes"] = self.changes_json()
@@ -69,6 +71,8 @@ def print_preview(plan: SendPlan, out: IO[str]) -> None:
         facts.add_row(Text(label), Text(sentence))
     console.print(facts)
     console.print(Text(f"bytes ({len(plan.request)}): {plan.request.hex(' ')}"))
+    if plan.out_len is not None:
+        console.print(Text(f"reply buffer: {plan.out_len} bytes"))
     for path, why in plan.notes.items():
         console.print(Text(f"{path.removeprefix(REGISTER_DATA)}: {why}"))
     if plan.write is not None:

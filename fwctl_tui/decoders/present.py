@@ -27,8 +27,10 @@ from fwctl_tui.decoders.mlx5.units import document
 from fwctl_tui.decoders.node import Node
 
 HEADER_FIELDS = ("status", "syndrome")  # all a failed reply's bytes mean
+_HIGH_HALVES = ("_high", "_hi")  # the names _pair can join (checked first: most are not)
 VERSION_PARTS = (("extended_major", "extended_minor", "extended_sub_minor"),
                  ("major", "minor", "sub_minor"))
+VERSION_LAYOUT = "mgir_fw_info_ext"  # the layout whose version parts make one `version`
 
 
 class View:
@@ -174,7 +176,7 @@ def _child_views(view: View, layout: str | None) -> list[View]:
         name = child.name
         if name in done:
             continue
-        pair = _pair(child, by_name, units)
+        pair = _pair(child, by_name, units) if name.endswith(_HIGH_HALVES) else None
         if pair is not None:
             done.add(pair.parts[1].name)
             out.append(pair)
@@ -240,7 +242,7 @@ def _composites(view: View, by_name: dict[str, Node], units: dict[str, Any]) -> 
     """Values made of several fields: the firmware version, a BCD date and time."""
     out: list[View] = []
     names = set(by_name)
-    if set(VERSION_PARTS[0]) <= names and view.node.layout == "mgir_fw_info_ext":
+    if set(VERSION_PARTS[0]) <= names and view.node.layout == VERSION_LAYOUT:
         out.extend(_version(by_name))
     bcd_names = {n for n, spec in units.items() if spec["kind"] == "bcd" and n in by_name}
     for prefix in sorted({n[: -len("year")] for n in bcd_names if n.endswith("year")}):

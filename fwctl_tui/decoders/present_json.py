@@ -11,9 +11,12 @@ from functools import cache
 from typing import Any
 
 from fwctl_tui.decoders.mlx5.data import layouts
+from fwctl_tui.decoders.mlx5.shown import NOTHING
 from fwctl_tui.decoders.mlx5.units import document
 from fwctl_tui.decoders.node import Node, node_to_json
-from fwctl_tui.decoders.present import View
+from fwctl_tui.decoders.present import VERSION_LAYOUT, View
+
+_ADDS_KEYS = frozenset({"joined", "composite", "text"})  # kinds that add keys of their own
 
 
 def view_json(view: View) -> Any:
@@ -45,6 +48,13 @@ def _decorate(data: Any, view: View) -> None:
         return
     if not isinstance(data, dict) or not _needs_node(view.node):
         return
+    joins = _only_joins(view)
+    if joins is not None:  # (a counter group) what the children would add, without them
+        for base, high, low, low_width in joins:
+            high_value, low_value = data[high], data[low]  # an int's JSON is its value
+            data.setdefault(base, high_value << low_width | low_value if isinstance(
+                high_value, int) and isinstance(low_value, int) else None)
+        return
     for kid in view.children:
         _annotate(data, kid)
         if kid.kind in ("struct", "union", "array") and kid.name in data:
@@ -52,6 +62,8 @@ def _decorate(data: Any, view: View) -> None:
 
 
 def _annotate(data: dict[str, Any], kid: View) -> None:
+    if kid.shown is NOTHING and kid.kind not in _ADDS_KEYS and not kid.label:
+        return  # a plain value (most counters): nothing to add
     extra: dict[str, Any] = {}
     name = kid.name
     if kid.kind in ("joined", "composite"):
@@ -72,6 +84,38 @@ def _annotate(data: dict[str, Any], kid: View) -> None:
             extra[name + "_note"] = shown.note
     for key, value in extra.items():
         data.setdefault(key, value)  # never hide a real field of that name
+
+
+_JOINS: dict[str, tuple[tuple[str, str, str, int], ...] | None] = {}
+
+
+def _only_joins(view: View) -> tuple[tuple[str, str, str, int], ...] | None:
+    """For a struct whose layout has only plain integers (no enum, unit, nested layout),
+    the one thing its children add: `x` for each `x_high`/`x_low`, as (x, high, low, low
+    width). Taken once per layout from present's own children of the first such struct
+    (a PPCNT counter group has 57 fields: building their Views was most of replay
+    --json's time); None for any other struct."""
+    node = view.node
+    layout = node.layout
+    if node.kind != "struct" or layout is None:
+        return None
+    if layout not in _JOINS:
+        _JOINS[layout] = _joins_of(view, layout)
+    return _JOINS[layout]
+
+
+def _joins_of(view: View, layout: str) -> tuple[tuple[str, str, str, int], ...] | None:
+    lset = layouts()
+    if (layout not in lset or layout == VERSION_LAYOUT or document()["fields"].get(layout)
+            or any(f.enum is not None or f.type or f.segments is not None
+                   for f in lset[layout].fields)):
+        return None
+    kids = view.children
+    if any(k.kind not in ("int", "joined") or k.shown is not NOTHING or k.label
+           for k in kids):
+        return None
+    return tuple((k.name, k.parts[0].name, k.parts[1].name, k.parts[1].width_bits)
+                 for k in kids if k.kind == "joined")
 
 
 def _needs_node(node: Node) -> bool:

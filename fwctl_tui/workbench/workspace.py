@@ -158,9 +158,11 @@ class Workspace:
         return self.connection.kernel_state()
 
     def preview(self, plan: PlannedRpc, scope: Scope) -> Preview:
-        """The consequence preview for `plan` at `scope`, on the kernel as it is right now."""
+        """The consequence preview for `plan` at `scope`, on the kernel as it is right now,
+        judged on the request and reply buffer as send() passes them."""
         state = self.kernel_state()
-        return preview(plan.opcode, plan.op_mod, scope, state, is_write=plan.is_write)
+        return preview(plan.opcode, plan.op_mod, scope, state, is_write=plan.is_write,
+                       in_len=len(plan.request), out_len=plan.out_cap)
 
     def send(self, plan: PlannedRpc, scope: Scope) -> Exchange:
         """Run the RPC (called from the thread worker; the Session serialises the device)."""

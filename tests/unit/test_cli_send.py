@@ -106,6 +106,22 @@ def test_out_len_the_kernel_refuses_is_sent_and_its_errno_shown(capsys, value, o
     assert code == 1 and doc["errno_name"] == "EMSGSIZE" and doc["errno"] == 90
 
 
+@pytest.mark.parametrize("out_len", [None, "0", "8", "15", "16", "0x200000", "0x200001"])
+def test_dry_run_verdict_is_what_the_send_then_gets(capsys, out_len: str | None) -> None:
+    """A write never surprises: --dry-run judges the reply buffer the send will use (the
+    one given, else the reply layout's), so its verdict is the emulator's answer."""
+    given = () if out_len is None else ("--out-len", out_len)
+    argv = ("send", "sim:cx7", "QUERY_HCA_CAP", *given, "--json")
+    _, preview = run(capsys, *argv, "--dry-run")
+    code, sent = run(capsys, *argv)
+    assert preview["accepted"] == (sent["errno"] == 0), (preview["facts"], sent)
+    assert preview["out_len"] == sent["out_cap"]
+    if not preview["accepted"]:
+        assert code == 1 and sent["errno_name"] == "EMSGSIZE"
+        assert "EMSGSIZE" in preview["facts"]["Kernel accepts"]
+        assert f"out_len {int(out_len or '0', 0)}" in preview["facts"]["Kernel accepts"]
+
+
 def test_out_len_is_used_as_given(capsys) -> None:
     code, doc = run(capsys, "send", "sim:cx7", "QUERY_ADAPTER", "--out-len", "0x200", "--json")
     assert code == 0 and doc["out_len"] == 0x200

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from fwctl_tui.__main__ import main
+from fwctl_tui.decoders import catalogue, decode_output, encode_output
 from fwctl_tui.decoders.mlx5.link_names import fec_name, speed_names, temperature_c
+from fwctl_tui.decoders.present import iter_rows, present
 from fwctl_tui.sim.profile import load_profile
 
 
@@ -62,14 +64,44 @@ def test_ptys_port_1_link_speed_by_name(capsys) -> None:
     assert "400GAUI-4" in row(out, "ext_eth_proto_oper") and "400 Gb/s" in out
 
 
+def cells(line: str) -> list[str]:
+    """A table line's cells: offset, bits, field, raw value, meaning."""
+    return [cell.strip() for cell in line.strip().strip("│").split("│")]
+
+
 def test_mtmp_shows_celsius(capsys) -> None:
+    """On the simulated sensor (its temperature wanders): the JSON value is the raw count
+    in °C, and the table shows that same number, read from its own row's raw count."""
     code, doc = run_json(capsys, "send", "sim:cx7", "ACCESS_REG:MTMP")
     reg = doc["reply"]["register_data"]
     assert code == 0 and reg["temperature_unit"] == "°C"
     assert reg["temperature_value"] == temperature_c(reg["temperature"], register="MTMP")
     assert reg["sensor_name_text"] == "ASIC"
     _, out = run(capsys, "send", "sim:cx7", "ACCESS_REG:MTMP")
-    assert f"{reg['temperature'] / 8:g} °C" in row(out, "temperature")
+    _, _, _, raw, shown = cells(row(out, "temperature"))
+    count = int(raw.split()[0])  # this run's own count: no second read to race with
+    assert shown == f"{temperature_c(count, register='MTMP')} °C"
+
+
+# The sensor's resolution (0.125 °C), trailing zeros dropped but one decimal kept: a whole
+# degree reads 57.0 °C, never 57 °C; the JSON `_value` is the same number.
+CELSIUS = [(456, 57.0, "57.0 °C"), (452, 56.5, "56.5 °C"), (477, 59.625, "59.625 °C"),
+           (0xFFE6, -3.25, "-3.25 °C"), (0, 0.0, "0.0 °C")]
+
+
+@pytest.mark.parametrize(("raw", "value", "text"), CELSIUS)
+def test_celsius_reads_the_same_in_the_table_the_json_and_the_tui(
+        capsys, raw: int, value: float, text: str) -> None:
+    cmd = catalogue.find("ACCESS_REG:MTMP")
+    reply = encode_output(cmd, {"register_data.temperature": raw})
+    code, doc = run_json(capsys, "decode", "ACCESS_REG:MTMP", "--out", reply.hex())
+    reg = doc["register_data"]
+    assert code == 0 and (reg["temperature_value"], reg["temperature_unit"]) == (value, "°C")
+    assert f"{reg['temperature_value']} {reg['temperature_unit']}" == text
+    _, out = run(capsys, "decode", "ACCESS_REG:MTMP", "--out", reply.hex())
+    assert cells(row(out, "temperature"))[-1] == text
+    tui = {r.path: r for r in iter_rows(present(decode_output(cmd, reply), is_reply=True))}
+    assert tui["register_data.temperature"].shown.text == text  # what the result tree shows
 
 
 def test_pddr_module_strings_fec_and_raw_power(capsys) -> None:

@@ -6,6 +6,7 @@ the same way in tests/ui/test_flows.py), and one exchange printed by `send` and 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,13 @@ from helpers.captures import record_sample
 from helpers.exchange_schema import check_exchange, core_keys
 
 from fwctl_tui.__main__ import main
+from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK
-from fwctl_tui.exchange_json import SCHEMA_VERSION
+from fwctl_tui.exchange_json import SCHEMA_VERSION, ReplyJsonCache, exchange_json
+from fwctl_tui.syndrome_source import syndromes_for
+
+CAPTURES = Path(__file__).parents[2] / "captures"
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +98,35 @@ def test_send_and_replay_of_its_capture_print_the_same_exchange(tmp_path: Path,
     code, replayed = run(capsys, "replay", str(capture))
     [record] = replayed["records"]
     assert {key: record[key] for key in core_keys()} == {key: sent[key] for key in core_keys()}
+
+
+class OneReply(ReplyJsonCache):
+    MAX_ENTRIES = 1  # every other distinct reply evicts the last
+
+
+@pytest.mark.parametrize("cache", [ReplyJsonCache, OneReply])
+def test_a_cached_reply_is_the_reply_presented_again(cache: type[ReplyJsonCache]) -> None:
+    """replay --json presents each distinct (command, request, reply) once: every record
+    of every sample capture, each twice (a repeat is a hit), reads as presented afresh."""
+    replies = cache()
+    for path in sorted(CAPTURES.glob("*.jsonl")):
+        with load_capture(path) as capture:
+            syndromes = syndromes_for(capture.simulated)
+            exchanges = [i.exchange for i in capture.iter_records() if i.exchange is not None]
+        for ex in [*exchanges, *exchanges]:
+            output = decoding.decode(ex).output
+            assert exchange_json(ex, output, syndromes, replies) == exchange_json(
+                ex, output, syndromes), (path.name, ex.command)
+
+
+def test_a_big_reply_is_not_kept() -> None:
+    replies = ReplyJsonCache()
+    with load_capture(CAPTURES / "01-bring-up.jsonl") as capture:
+        ex = next(i.exchange for i in capture.iter_records()
+                  if i.exchange is not None and i.exchange.reply)
+    big = replace(ex, reply=ex.reply + bytes(ReplyJsonCache.MAX_REPLY_BYTES))
+    output = decoding.decode(big).output
+    first = exchange_json(big, output, None, replies)["reply"]
+    assert exchange_json(big, output, None, replies)["reply"] is not first
+    kept = exchange_json(ex, decoding.decode(ex).output, None, replies)["reply"]
+    assert exchange_json(ex, decoding.decode(ex).output, None, replies)["reply"] is kept

@@ -5,8 +5,10 @@ every scope, with and without CAP_SYS_RAWIO, an untainted and an already tainted
 every lockdown mode and two kernel releases (the list grew in v6.18); and for every cxl
 and pds command the plug-ins build for the simulated devices (plus raw requests the
 drivers refuse): the errno the preview predicts (0: accepted) and whether TAINT_FWCTL is
-set afterwards equal what the RPC through FwctlDevice and the emulator did. The space is
-small, so it is enumerated exhaustively (about 20 000 RPCs, a few seconds).
+set afterwards equal what the RPC through FwctlDevice and the emulator did; for mlx5 also
+with the request's length and out_len given, as `send` and the TUI give them (a request or
+reply buffer below the 16-byte header, either above 2 MiB). The space is small, so it is
+enumerated exhaustively (about 20 000 RPCs, a few seconds).
 """
 
 from __future__ import annotations
@@ -147,6 +149,57 @@ def test_the_space_holds_every_kind_of_answer() -> None:
             seen.add((p.refusal_errno, p.taints))
     assert {(None, False), (None, True), (errno.EBADMSG, False), (errno.EBADMSG, True),
             (errno.EPERM, False)} <= seen
+
+
+LENGTHS = (  # (in_len, out_len): fits, each side short by one byte, each side over 2 MiB
+    (16, OUT_LEN), (15, OUT_LEN), (8, OUT_LEN), (16, 15), (16, 8), (16, 0), (8, 8),
+    (16, MAX_RPC_LEN), (MAX_RPC_LEN + 1, OUT_LEN), (16, MAX_RPC_LEN + 1),
+    (MAX_RPC_LEN + 1, 8),
+)
+
+
+def test_mlx5_preview_with_lengths_equals_emulator() -> None:
+    """policy.preview given the request's length and out_len (as `send` and the TUI give
+    them) predicts what the emulator then does, lengths included: too short a request,
+    an out_len below the mailbox header, either above 2 MiB, with every scope and caller,
+    allowed and refused opcodes."""
+    kernel = SimKernel()
+    device = open_mlx5(kernel)
+    opcodes = [0x100, 0x805, *outside_opcodes()[:1]]  # any scope, a register, refused
+    wrong: list[str] = []
+    answers: set[tuple[int, bool]] = set()
+    for caller in callers():
+        for (in_len, out_len), opcode, op_mod, scope in itertools.product(
+                LENGTHS, opcodes, (0, 1), Scope):
+            set_state(kernel, caller)
+            request = mailbox(opcode, op_mod).ljust(in_len, b"\0")[:in_len]
+            predicted = policy.preview(opcode, op_mod, scope, kernel.state(),
+                                       in_len=len(request), out_len=out_len)
+            result = device.rpc(scope, request, out_len)
+            got = (result.errno, kernel.state().fwctl_tainted)
+            want = (predicted.refusal_errno or 0, predicted.already_tainted or predicted.taints)
+            answers.add((want[0], predicted.taints))
+            if got != want:
+                wrong.append(f"{opcode:#06x}/{op_mod} {scope.name} in {in_len} out {out_len} "
+                             f"{caller}: preview {want}, emulator {got}")
+    assert not wrong, f"{len(wrong)} disagree:\n" + "\n".join(wrong[:10])
+    # not vacuous: lengths refused before the scope (no taint) and after the taint
+    assert {(errno.EMSGSIZE, False), (errno.EMSGSIZE, True), (0, False), (0, True),
+            (errno.EBADMSG, False), (errno.EPERM, False)} <= answers
+
+
+def test_a_length_refusal_says_which_length() -> None:
+    """The preview row names the length and the limit, not just the errno."""
+    state = SimKernel().state()
+    short = policy.preview(0x100, 1, Scope.CONFIGURATION, state, in_len=16, out_len=8)
+    assert not short.accepted and short.refusal_errno == errno.EMSGSIZE
+    assert "out_len 8" in dict(short.facts())["Kernel accepts"]
+    assert "16-byte mailbox header" in dict(short.facts())["Kernel accepts"]
+    big = policy.preview(0x100, 1, Scope.CONFIGURATION, state, in_len=16,
+                         out_len=MAX_RPC_LEN + 1)
+    assert f"out_len {MAX_RPC_LEN + 1}" in dict(big.facts())["Kernel accepts"]
+    assert policy.preview(0x100, 1, Scope.CONFIGURATION, state, in_len=16,
+                          out_len=MAX_RPC_LEN).accepted
 
 
 @pytest.mark.parametrize(
