@@ -18,13 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fwctl_tui.screens import catalogue_model
 from fwctl_tui.screens.catalogue_model import Row
+from fwctl_tui.screens.command import breakpoint_classes
 from fwctl_tui.screens.keys import key_of
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.scope_badge import scope_text, short_scope_text, taint_badge
 
 MAX_LAYOUT_ROWS = 60
@@ -191,10 +193,11 @@ class CatalogueScreen(Screen[None]):
     }
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes=breakpoint_classes(self.app))
         self.found: list[Row] = []
         self.found_names: set[str] = set()
         self.why: dict[str, str] = {}  # row name -> why the current search matched it
+        self._details_shown: tuple[str | None, str] | None = None  # (row, reason) shown
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
@@ -207,7 +210,7 @@ class CatalogueScreen(Screen[None]):
                 yield OptionList(id="catalogue-list")
             with VerticalScroll(id="catalogue-details"):
                 yield Static(id="catalogue-detail-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#catalogue-details").border_title = "details"
@@ -228,6 +231,7 @@ class CatalogueScreen(Screen[None]):
             best = option_list.get_option_index(found.best) if found.best else 1
             option_list.highlighted = best
         else:
+            self._details_shown = None
             self.query_one("#catalogue-detail-text", Static).update(
                 Text(f"Nothing matches {query!r}. Try a shorter word, an opcode or a field."))
 
@@ -283,7 +287,11 @@ class CatalogueScreen(Screen[None]):
         if event.option.id not in self.found_names:
             return
         row = catalogue_model.find(event.option.id or "")
-        if row is not None:
+        shown = (event.option.id, self.why.get(event.option.id or "", ""))
+        if row is not None and shown != self._details_shown:
+            # Typing mostly keeps the same best hit: re-rendering its layout tables
+            # would cost a layout pass of the pane on every keystroke for nothing.
+            self._details_shown = shown
             details = row_details(row)
             if self.why.get(row.name):  # the whole reason (the list shows its start)
                 details.renderables.insert(1, Text(f"Matched: {self.why[row.name]}",

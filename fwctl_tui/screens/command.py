@@ -15,12 +15,12 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import catalogue_model
@@ -31,6 +31,7 @@ from fwctl_tui.screens.messages import RpcRequested
 from fwctl_tui.widgets.command_form import CommandForm, field_summary
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.scope_badge import scope_text
 
 
@@ -46,6 +47,14 @@ def match_read_back(form_paths: list[str], decoded: dict[str, Any]) -> dict[str,
     read and stay as the user typed them."""
     by_tail = {_tail(path): value for path, value in decoded.items()}
     return {p: by_tail[_tail(p)] for p in form_paths if _tail(p) in by_tail}
+
+
+def breakpoint_classes(app: App[Any]) -> str:
+    """The width class (`-narrow`/`-wide`) Textual would give a screen on its first
+    resize, given at construction: set after compose, it restyles every widget again."""
+    width = app.size.width
+    fitting = [(edge, name) for edge, name in app.HORIZONTAL_BREAKPOINTS or [] if width >= edge]
+    return max(fitting)[1] if fitting else ""
 
 
 def opmod_width(labels: list[str]) -> int:
@@ -95,7 +104,7 @@ class CommandScreen(Screen[None]):
     }
 
     def __init__(self, row: Row) -> None:
-        super().__init__()
+        super().__init__(classes=breakpoint_classes(self.app))
         self.row = row
         self.command = row.command
         self.op_mod: int = self.command.default_op_mod
@@ -135,7 +144,7 @@ class CommandScreen(Screen[None]):
                 yield HexView(id="request-hex")
                 yield Input(placeholder="raw input bytes as hex", id="command-raw")
         yield Static(id="command-status")
-        yield Footer()
+        yield KeyFooter()
 
     def _hints(self) -> Any:
         """Defaults that work on the open device (None without one: a bare test app)."""

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 
@@ -178,6 +179,10 @@ class CommandForm(VerticalScroll):
         self.why: dict[str, str] = dict(getattr(hints, "why", None) or {})
         self.note: str | None = getattr(hints, "note", None)  # how to find object numbers
         self._errors_shown: dict[str, str] = {}  # editor id -> the error line on screen
+        self._editors: dict[str, Input | Select[Any]] = {}  # editor id -> it, once built
+        self._later: list[Any] = []  # specs whose fields are mounted after the first paint
+        for spec in specs:
+            self._filled[_safe_id(spec.path)] = self._start_value(spec)
 
     def compose(self) -> ComposeResult:
         if not self.specs:
@@ -185,43 +190,77 @@ class CommandForm(VerticalScroll):
                               style="dim"))
         if self.note:
             yield Static(Text(self.note, style="italic"), id="form-note", classes="form-doc")
-        for spec in self.specs:
-            editor_id = _safe_id(spec.path)
-            with Vertical(classes="form-field"):
-                yield Static(field_label(spec), classes="form-label")
-                choices = spec_choices(spec)
-                default = self.defaults.get(spec.path, getattr(spec, "default", None))
-                if choices:
-                    options = [(Text(f"{label} ({value})"), value)
-                               for label, value in choices.items()]
-                    start = default if default in choices.values() else Select.NULL
-                    self._filled[editor_id] = start
-                    yield Select(options, value=start, id=editor_id, prompt="(default)")
-                else:
-                    low, high = spec_range(spec)
-                    self._filled[editor_id] = "" if not default else str(default)
-                    yield Input(value=self._filled[editor_id], id=editor_id,
-                                placeholder=f"{low}..{high:#x}", compact=True)
-                yield from self._pick_list(spec, editor_id)
-                doc = getattr(spec, "doc", None) or self.extra_docs.get(spec.path)
-                if doc:
-                    yield Static(Text(str(doc), style="dim"), classes="form-doc")
-                yield Static("", classes="form-error", id=f"{editor_id}-error")
+        # Only the fields that can be in view are built with the screen; the rest are
+        # mounted right after its first paint (_mount_later): styling and laying out a
+        # long register's ~200 widgets was most of the time to open its form.
+        first = max(4, self.app.size.height // 3 + 1)  # a field is at least 3 rows
+        self._later = self.specs[first:]
+        for spec in self.specs[:first]:
+            yield self._field(spec)
 
-    def _pick_list(self, spec: Any, editor_id: str) -> ComposeResult:
+    def _field(self, spec: Any) -> Vertical:
+        """One field: label, editor (at the value in `_filled`), pick list, doc."""
+        editor_id = _safe_id(spec.path)
+        children: list[Widget] = [Static(field_label(spec), classes="form-label")]
+        choices = spec_choices(spec)
+        start = self._filled.get(editor_id)
+        editor: Input | Select[Any]
+        if choices:
+            options = [(Text(f"{label} ({value})"), value) for label, value in choices.items()]
+            editor = Select(options, value=start, id=editor_id, prompt="(default)")
+        else:
+            low, high = spec_range(spec)
+            editor = Input(value=start, id=editor_id, placeholder=f"{low}..{high:#x}",
+                           compact=True)
+        self._editors[editor_id] = editor
+        children.append(editor)
+        children.extend(self._pick_list(spec, editor_id))
+        doc = getattr(spec, "doc", None) or self.extra_docs.get(spec.path)
+        if doc:
+            children.append(Static(Text(str(doc), style="dim"), classes="form-doc"))
+        # the error line is mounted when the field first has one (_set_error): a form is
+        # opened far more often than it is mistyped
+        return Vertical(*children, classes="form-field")
+
+    def _start_value(self, spec: Any) -> Any:
+        """What an editor starts at: the hint's or the spec's default ("" / NULL: none)."""
+        default = self.defaults.get(spec.path, getattr(spec, "default", None))
+        choices = spec_choices(spec)
+        if choices:
+            return default if default in choices.values() else Select.NULL
+        return "" if not default else str(default)
+
+    def _pick_list(self, spec: Any, editor_id: str) -> list[Widget]:
         """Objects that exist for a field that names one, and where the default is from."""
+        widgets: list[Widget] = []
         picks = self.choices.get(spec.path)
         if picks:
-            yield Select([(Text(label), value) for value, label in picks],
-                         prompt=f"pick one of {len(picks)} offered", id=f"pick-{editor_id}",
-                         classes="form-pick")
+            widgets.append(Select([(Text(label), value) for value, label in picks],
+                                  prompt=f"pick one of {len(picks)} offered",
+                                  id=f"pick-{editor_id}", classes="form-pick"))
         why = self.why.get(spec.path)
         if why and spec.path in self.defaults:
-            yield Static(Text(f"default {self.defaults[spec.path]}: {why}", style="italic dim"),
-                         classes="form-doc")
+            widgets.append(Static(
+                Text(f"default {self.defaults[spec.path]}: {why}", style="italic dim"),
+                classes="form-doc"))
+        return widgets
+
+    async def _mount_later(self) -> None:
+        """The fields below the first screenful, once the form has been shown."""
+        later, self._later = self._later, []
+        if later and self.is_attached:
+            await self.mount_all([self._field(spec) for spec in later])
+            self._collect(post=True)  # their errors and values, as for the first ones
+
+    @property
+    def complete(self) -> bool:
+        """Every field's editor is mounted (the form was built in two steps)."""
+        return not self._later
 
     def on_mount(self) -> None:
         self._collect(post=True)
+        if self._later:
+            self.call_after_refresh(self._mount_later)
 
     def help_for(self, widget: Any) -> str | None:
         """F1 on an editor: that field's documentation (None elsewhere in the form)."""
@@ -246,13 +285,13 @@ class CommandForm(VerticalScroll):
         values: dict[str, int] = {}
         errors: dict[str, str] = {}
         for editor_id, spec in self._by_id.items():
-            widget = self.query_one(f"#{editor_id}")
-            if isinstance(widget, Select):
-                if widget.value is not Select.NULL:
-                    values[spec.path] = int(widget.value)  # type: ignore[arg-type]
+            widget = self._editors.get(editor_id)
+            current = self._filled[editor_id] if widget is None else widget.value
+            if spec_choices(spec):
+                if isinstance(current, int):  # else blank: leave it at its default
+                    values[spec.path] = current
                 continue
-            assert isinstance(widget, Input)
-            value, error = parse_field(spec, widget.value)
+            value, error = parse_field(spec, str(current))
             if error:
                 errors[spec.path] = error
             elif value is not None:
@@ -275,8 +314,18 @@ class CommandForm(VerticalScroll):
         # each update of an auto-height Static costs the whole form a layout pass.
         if self._errors_shown.get(editor_id) == message:
             return
+        editor = self._editors.get(editor_id)
+        if editor is None or not editor.is_mounted:  # _mount_later collects it again
+            return
         self._errors_shown[editor_id] = message
-        error = self.query_one(f"#{editor_id}-error", Static)
+        error = next(self.query(f"#{editor_id}-error").results(Static), None)
+        if error is None:
+            if not message:
+                return
+            error = Static(classes="form-error", id=f"{editor_id}-error")
+            field = editor.parent
+            assert isinstance(field, Vertical)  # the field's container
+            field.mount(error)
         error.update(Text(message, style="bold red"))
         error.display = bool(message)
 
@@ -287,9 +336,14 @@ class CommandForm(VerticalScroll):
             for editor_id, spec in self._by_id.items():
                 if spec.path not in values:
                     continue
-                widget = self.query_one(f"#{editor_id}")
+                widget = self._editors.get(editor_id)
                 value = values[spec.path]
-                if isinstance(widget, Select):
+                if widget is None:  # mounted later, at this value
+                    if not spec_choices(spec):
+                        self._filled[editor_id] = _number_text(value)
+                    elif value in spec_choices(spec).values():
+                        self._filled[editor_id] = value
+                elif isinstance(widget, Select):
                     if value in spec_choices(spec).values():
                         widget.value = value
                     self._filled[editor_id] = widget.value
