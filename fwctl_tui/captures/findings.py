@@ -181,6 +181,7 @@ class FindingsBuilder:
         self._last_wall: float | None = None
         self._kinds: dict[bytes, tuple[str, str]] = {}  # add_read: command -> its kind
         self._keys: dict[bytes, bytes] = {}  # add_read: masked request hex -> its bytes
+        self._last_text: bytes | None = None  # add_read's last time, not decoded yet
 
     def add(self, item: RecordItem, outcome: str | None = None) -> None:
         """Take one record (`outcome`: its outcome_text when the caller has it)."""
@@ -215,9 +216,12 @@ class FindingsBuilder:
         found = self.found
         command, register = self._kinds.get(command_name) or self._kind(command_name)
         found.commands[command] += 1
-        if wall and (self._first_wall is None or wall < self._first_wall
-                     or wall >= self._last_wall):  # type: ignore[operator]
+        if not wall:
+            pass
+        elif self._first_wall is None or self._last_wall is None or wall < self._first_wall:
             self._wall(wall, time_text.decode())
+        elif wall >= self._last_wall:  # the usual case: decoded in result() if it stays
+            self._last_wall, self._last_text = wall, time_text
         if register in READ_REGISTERS:
             for text, kind in _reported(command, bytes.fromhex(masked_request_hex.decode()),
                                         bytes.fromhex(reply_hex.decode())):
@@ -243,7 +247,7 @@ class FindingsBuilder:
         if self._first_wall is None or wall < self._first_wall:
             self._first_wall, found.first_time = wall, text
         if self._last_wall is None or wall >= self._last_wall:
-            self._last_wall, found.last_time = wall, text
+            self._last_wall, found.last_time, self._last_text = wall, text, None
 
     def _time(self, item: RecordItem, ex: Exchange) -> None:
         text = (item.raw or {}).get("time")
@@ -259,6 +263,8 @@ class FindingsBuilder:
 
     def result(self) -> Findings:
         found = self.found
+        if self._last_text is not None:
+            found.last_time = self._last_text.decode()
         if self._first_wall is not None and self._last_wall is not None:
             found.span_s = self._last_wall - self._first_wall
         for first_read, last_read in self._counters.values():
