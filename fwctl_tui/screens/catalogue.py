@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -275,13 +275,16 @@ class CatalogueScreen(Screen[None]):
             search.cursor_position = len(text)
         event.stop()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(Input.Changed, "#catalogue-search")
+    def _search_changed(self, event: Input.Changed) -> None:
         self.apply_filter(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#catalogue-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
         self.query_one(OptionList).focus()
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(OptionList.OptionHighlighted, "#catalogue-list")
+    def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # Typing fast queues highlights from lists already replaced: only a row of the
         # current filter may fill the details (never over "Nothing matches").
         if event.option.id not in self.found_names:
@@ -298,7 +301,8 @@ class CatalogueScreen(Screen[None]):
                                                    style="italic"))
             self.query_one("#catalogue-detail-text", Static).update(details)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#catalogue-list")
+    def _row_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id not in self.found_names:
             return
         row = catalogue_model.find(event.option.id or "")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from rich.text import Text
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -28,7 +29,7 @@ from fwctl_tui.screens.catalogue_model import Row
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of, with_keys
 from fwctl_tui.screens.messages import RpcRequested
-from fwctl_tui.widgets.command_form import CommandForm, field_summary
+from fwctl_tui.widgets.command_form import CommandForm, FieldSpecLike, FormHints, field_summary
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
 from fwctl_tui.widgets.key_footer import KeyFooter
@@ -114,11 +115,11 @@ class CommandScreen(Screen[None]):
         self.raw_mode = False
         self._status_shown: Text | None = None  # the status line on screen
         self.focused_path: str | None = None
-        self.specs: list[Any] = catalogue_model.fields(self.command, self.op_mod)
+        self.specs: list[FieldSpecLike] = catalogue_model.fields(self.command, self.op_mod)
         self.problem: str | None = None
         self.enable_docs = catalogue_model.enable_bit_docs(self.command)
         self.read_at: float | None = None  # wall time of read_back
-        self.hints: Any = None  # object_hints.Hints, from the App's workspace on mount
+        self.hints: FormHints | None = None  # from the App's workspace, on compose
 
     def compose(self) -> ComposeResult:
         cmd = self.command
@@ -146,7 +147,7 @@ class CommandScreen(Screen[None]):
         yield Static(id="command-status")
         yield KeyFooter()
 
-    def _hints(self) -> Any:
+    def _hints(self) -> FormHints | None:
         """Defaults that work on the open device (None without one: a bare test app)."""
         if self.hints is None:
             workspace = getattr(self.app, "workspace", None)
@@ -276,8 +277,9 @@ class CommandScreen(Screen[None]):
         else:
             hex_view.highlight_bits(spec.bit_offset, spec.width)
 
-    async def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "command-opmod" or event.value == self.op_mod:
+    @on(Select.Changed, "#command-opmod")
+    async def _opmod_changed(self, event: Select.Changed) -> None:
+        if event.value == self.op_mod:
             return
         event.stop()
         self.op_mod = cast(int, event.value)
@@ -311,9 +313,8 @@ class CommandScreen(Screen[None]):
             form.post_values()
             form.focus_first()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "command-raw":
-            return
+    @on(Input.Changed, "#command-raw")
+    def _raw_changed(self, event: Input.Changed) -> None:
         event.stop()
         try:
             request = catalogue_model.parse_hex(event.value)
@@ -324,12 +325,15 @@ class CommandScreen(Screen[None]):
 
     # --- sending -----------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#command-send")
+    def _send_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "command-send":
-            self.action_preview_send()
-        elif event.button.id == "command-read":
-            self.action_read_current()
+        self.action_preview_send()
+
+    @on(Button.Pressed, "#command-read")
+    def _read_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_read_current()
 
     def action_preview_send(self) -> None:
         if self.request is None:
@@ -351,7 +355,7 @@ class CommandScreen(Screen[None]):
         edited (and the INDEX fields) over the register as read then; the whole form
         and its last read only if that read fails."""
         touched = self.query_one(CommandForm).touched
-        index = {s.path for s in self.specs if getattr(s, "access", None) == "INDEX"}
+        index = {s.path for s in self.specs if s.access == "INDEX"}
         given = {path: value for path, value in self.values.items()
                  if path in touched or path in index}
         earlier = (None if self.read_back is None
@@ -367,7 +371,7 @@ class CommandScreen(Screen[None]):
             self.notify("Read current applies to register writes only.", severity="warning")
             return
         index = {s.path: self.values[s.path] for s in self.specs
-                 if getattr(s, "access", None) == "INDEX" and s.path in self.values}
+                 if s.access == "INDEX" and s.path in self.values}
         try:
             request = catalogue_model.encode(cmd, index, read)
         except catalogue_model.encode_error_type() as err:
@@ -396,7 +400,7 @@ class CommandScreen(Screen[None]):
             return
         root = catalogue_model.decode_reply(self.command, exchange.reply, exchange.request)
         decoded = catalogue_model.field_values(root)
-        editable = [s.path for s in self.specs if getattr(s, "access", None) != "INDEX"]
+        editable = [s.path for s in self.specs if s.access != "INDEX"]
         self.read_back = match_read_back(editable, decoded)
         self.read_at = exchange.wall_time
         form = self.query_one(CommandForm)
