@@ -233,7 +233,8 @@ class CommandForm(VerticalScroll):
         # Only the fields that can be in view are built with the screen; the rest are
         # mounted right after its first paint (_mount_later): styling and laying out a
         # long register's ~200 widgets was most of the time to open its form.
-        first = max(4, self.app.size.height // 3 + 1)  # a field is at least 3 rows
+        # the screen around the form takes about 12 rows; a field is at least 3
+        first = max(4, (self.app.size.height - 12) // 3 + 1)
         self._later = self.specs[first:]
         for spec in self.specs[:first]:
             yield self._field(spec)
