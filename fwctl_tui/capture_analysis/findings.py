@@ -147,17 +147,19 @@ class FastScan:
 
     def __init__(self, builder: FindingsBuilder, capture: Capture) -> None:
         self.builder, self.capture = builder, capture
-        self._sound: dict[tuple[bytes, ...], bool] = {}
+        self._sound: dict[tuple[bytes, bytes, int, bytes, bytes], bool] = {}
 
     def add(self, index: int, text: bytes) -> bool:
         match = _LINE.match(text)
-        if match is None or int(match["scope"]) >= Scope.DEBUG_WRITE:
+        if match is None:
             return False
-        request, reply = match["request"], match["reply"]
+        seq, time_text, wall, scope, command, cap, length, request, reply = match.groups()
+        if scope >= b"2":  # DEBUG_WRITE and above taint: the full parse says so
+            return False
         if reply[_STATUS_HEX] != b"00" or len(reply) % 2 or len(request) % 2:
             return False  # the reply's own status byte decides, not the JSON's
         masked = request[:_UID_HEX.start] + _NO_UID_HEX + request[_UID_HEX.stop:]
-        key = (match["command"], masked, str(len(reply)).encode(), match["cap"], match["len"])
+        key = (command, masked, len(reply), cap, length)
         sound = self._sound.get(key)
         if sound is None:
             item = self.capture.record(index)
@@ -168,8 +170,7 @@ class FastScan:
             return True
         if not sound:
             return False
-        self.builder.add_read(index, int(match["seq"]), match["command"].decode(),
-                              float(match["wall"]), match["time"].decode(), masked, reply)
+        self.builder.add_read(index, int(seq), command, float(wall), time_text, masked, reply)
         return True
 
 
@@ -187,6 +188,9 @@ class FindingsBuilder:
         self._counters: dict[bytes, tuple[_Read, _Read]] = {}
         self._first_wall: float | None = None
         self._last_wall: float | None = None
+        self._kinds: dict[bytes, tuple[str, str]] = {}  # add_read: command -> its kind
+        self._keys: dict[bytes, bytes] = {}  # add_read: masked request hex -> its bytes
+        self._last_text: bytes | None = None  # add_read's last time, not decoded yet
 
     def add(self, item: RecordItem, outcome: str | None = None) -> None:
         """Take one record (`outcome`: its outcome_text when the caller has it)."""
@@ -213,23 +217,38 @@ class FindingsBuilder:
             earlier = self._counters.get(key)
             self._counters[key] = (earlier[0] if earlier else read, read)
 
-    def add_read(self, index: int, seq: int, command: str, wall: float, time_text: str,
-                 masked_request_hex: bytes, reply_hex: bytes) -> None:
+    def add_read(self, index: int, seq: int, command_name: bytes, wall: float,
+                 time_text: bytes, masked_request_hex: bytes, reply_hex: bytes) -> None:
         """A sound OK read seen by FastScan: the same findings as add() without an
-        Exchange, one built only for the reads that must be decoded."""
+        Exchange, one built only for the reads that must be decoded. Called for nearly
+        every line of a long poll: what depends only on the command or the request is
+        worked out once (_kinds, _keys), the time text decoded only when kept."""
         found = self.found
+        command, register = self._kinds.get(command_name) or self._kind(command_name)
         found.commands[command] += 1
-        self._wall(wall, time_text)
-        register = command.partition(":")[2] or command
+        if not wall:
+            pass
+        elif self._first_wall is None or self._last_wall is None or wall < self._first_wall:
+            self._wall(wall, time_text.decode())
+        elif wall >= self._last_wall:  # the usual case: decoded in result() if it stays
+            self._last_wall, self._last_text = wall, time_text
         if register in READ_REGISTERS:
             for text, kind in _reported(command, bytes.fromhex(masked_request_hex.decode()),
                                         bytes.fromhex(reply_hex.decode())):
                 found.problems.append(Finding(kind, seq, index, text))
         elif register in COUNTER_REGISTERS:
-            key = bytes.fromhex(masked_request_hex.decode())
+            key = self._keys.get(masked_request_hex)
+            if key is None:
+                key = self._keys[masked_request_hex] = bytes.fromhex(masked_request_hex.decode())
             earlier = self._counters.get(key)
             read: _Read = (index, seq, None)
             self._counters[key] = (earlier[0] if earlier else read, read)
+
+    def _kind(self, command_name: bytes) -> tuple[str, str]:
+        """(command, the register it reads or the command itself), remembered."""
+        command = command_name.decode()
+        kind = self._kinds[command_name] = (command, command.partition(":")[2] or command)
+        return kind
 
     def _wall(self, wall: float, text: str | None) -> None:
         found = self.found
@@ -238,7 +257,7 @@ class FindingsBuilder:
         if self._first_wall is None or wall < self._first_wall:
             self._first_wall, found.first_time = wall, text
         if self._last_wall is None or wall >= self._last_wall:
-            self._last_wall, found.last_time = wall, text
+            self._last_wall, found.last_time, self._last_text = wall, text, None
 
     def _time(self, item: RecordItem, ex: Exchange) -> None:
         text = (item.raw or {}).get("time")
@@ -254,6 +273,8 @@ class FindingsBuilder:
 
     def result(self) -> Findings:
         found = self.found
+        if self._last_text is not None:
+            found.last_time = self._last_text.decode()
         if self._first_wall is not None and self._last_wall is not None:
             found.span_s = self._last_wall - self._first_wall
         for first_read, last_read in self._counters.values():

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from fwctl_tui.capture_analysis import decoding, listing
 from fwctl_tui.capture_analysis.content_filter import parse_query
@@ -38,6 +38,7 @@ from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.findings_list import FindingsList
 from fwctl_tui.widgets.hex_view import HexView
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.line_list import LineList
 
 LARGE_PAYLOAD = 256 * 1024  # bigger records get their tree prepared in a worker thread
@@ -115,7 +116,7 @@ class CaptureBrowserScreen(Screen[None]):
                 yield DecodedTree("record", id="capture-tree")
                 yield HexView(id="capture-hex")
         yield Static(Text(""), id="capture-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         records = self.query_one("#capture-records", LineList)

@@ -12,23 +12,26 @@ diff is never against a stale read. Fields start at values that work on this dev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual import on
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.keys import key_of, with_keys
 from fwctl_tui.screens.messages import ReadBack, RpcRequested
-from fwctl_tui.widgets.command_form import CommandForm, field_summary
+from fwctl_tui.widgets.command_form import CommandForm, FieldSpecLike, FormHints, field_summary
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.scope_badge import scope_text
 from fwctl_tui.workbench import catalogue_model
 from fwctl_tui.workbench.catalogue_model import Row
@@ -46,6 +49,14 @@ def match_read_back(form_paths: list[str], decoded: dict[str, Any]) -> dict[str,
     read and stay as the user typed them."""
     by_tail = {_tail(path): value for path, value in decoded.items()}
     return {p: by_tail[_tail(p)] for p in form_paths if _tail(p) in by_tail}
+
+
+def breakpoint_classes(app: App[Any]) -> str:
+    """The width class (`-narrow`/`-wide`) Textual would give a screen on its first
+    resize, given at construction: set after compose, it restyles every widget again."""
+    width = app.size.width
+    fitting = [(edge, name) for edge, name in app.HORIZONTAL_BREAKPOINTS or [] if width >= edge]
+    return max(fitting)[1] if fitting else ""
 
 
 def opmod_width(labels: list[str]) -> int:
@@ -95,7 +106,7 @@ class CommandScreen(Screen[None]):
     }
 
     def __init__(self, row: Row) -> None:
-        super().__init__()
+        super().__init__(classes=breakpoint_classes(self.app))
         self.row = row
         self.command = row.command
         self.op_mod: int = self.command.default_op_mod
@@ -105,11 +116,11 @@ class CommandScreen(Screen[None]):
         self.raw_mode = False
         self._status_shown: Text | None = None  # the status line on screen
         self.focused_path: str | None = None
-        self.specs: list[Any] = catalogue_model.fields(self.command, self.op_mod)
+        self.specs: Sequence[FieldSpecLike] = catalogue_model.fields(self.command, self.op_mod)
         self.problem: str | None = None
         self.enable_docs = catalogue_model.enable_bit_docs(self.command)
         self.read_at: float | None = None  # wall time of read_back
-        self.hints: Any = None  # object_hints.Hints, from the App's workspace on mount
+        self.hints: FormHints | None = None  # from the App's workspace, on compose
 
     def compose(self) -> ComposeResult:
         cmd = self.command
@@ -135,9 +146,9 @@ class CommandScreen(Screen[None]):
                 yield HexView(id="request-hex")
                 yield Input(placeholder="raw input bytes as hex", id="command-raw")
         yield Static(id="command-status")
-        yield Footer()
+        yield KeyFooter()
 
-    def _hints(self) -> Any:
+    def _hints(self) -> FormHints | None:
         """Defaults that work on the open device (None without one: a bare test app)."""
         if self.hints is None:
             workspace = getattr(self.app, "workspace", None)
@@ -267,8 +278,9 @@ class CommandScreen(Screen[None]):
         else:
             hex_view.highlight_bits(spec.bit_offset, spec.width)
 
-    async def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "command-opmod" or event.value == self.op_mod:
+    @on(Select.Changed, "#command-opmod")
+    async def _opmod_changed(self, event: Select.Changed) -> None:
+        if event.value == self.op_mod:
             return
         event.stop()
         self.op_mod = cast(int, event.value)
@@ -302,9 +314,8 @@ class CommandScreen(Screen[None]):
             form.post_values()
             form.focus_first()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "command-raw":
-            return
+    @on(Input.Changed, "#command-raw")
+    def _raw_changed(self, event: Input.Changed) -> None:
         event.stop()
         try:
             request = catalogue_model.parse_hex(event.value)
@@ -315,12 +326,15 @@ class CommandScreen(Screen[None]):
 
     # --- sending -----------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#command-send")
+    def _send_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "command-send":
-            self.action_preview_send()
-        elif event.button.id == "command-read":
-            self.action_read_current()
+        self.action_preview_send()
+
+    @on(Button.Pressed, "#command-read")
+    def _read_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_read_current()
 
     def action_preview_send(self) -> None:
         if self.request is None:
@@ -342,7 +356,7 @@ class CommandScreen(Screen[None]):
         edited (and the INDEX fields) over the register as read then; the whole form
         and its last read only if that read fails."""
         touched = self.query_one(CommandForm).touched
-        index = {s.path for s in self.specs if getattr(s, "access", None) == "INDEX"}
+        index = {s.path for s in self.specs if s.access == "INDEX"}
         given = {path: value for path, value in self.values.items()
                  if path in touched or path in index}
         earlier = (None if self.read_back is None
@@ -358,7 +372,7 @@ class CommandScreen(Screen[None]):
             self.notify("Read current applies to register writes only.", severity="warning")
             return
         index = {s.path: self.values[s.path] for s in self.specs
-                 if getattr(s, "access", None) == "INDEX" and s.path in self.values}
+                 if s.access == "INDEX" and s.path in self.values}
         try:
             request = catalogue_model.encode(cmd, index, read)
         except catalogue_model.encode_error_type() as err:
@@ -390,7 +404,7 @@ class CommandScreen(Screen[None]):
             return
         root = catalogue_model.decode_reply(self.command, exchange.reply, exchange.request)
         decoded = catalogue_model.field_values(root)
-        editable = [s.path for s in self.specs if getattr(s, "access", None) != "INDEX"]
+        editable = [s.path for s in self.specs if s.access != "INDEX"]
         self.read_back = match_read_back(editable, decoded)
         self.read_at = exchange.wall_time
         form = self.query_one(CommandForm)

@@ -220,6 +220,10 @@ class PreviewScreen(ModalScreen[Scope | str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#preview-dialog").border_title = "Preview before sending"
+        # Toasts of the screen behind ("Read 19 field(s) ...") would reappear here, over
+        # the buttons at 80x24: the preview itself says what happens next. Any toast
+        # raised while it is up lands at the top (app.tcss), away from the buttons.
+        self.app.clear_notifications()
         self._apply(self.preview)
 
     def _apply(self, preview: Preview) -> None:

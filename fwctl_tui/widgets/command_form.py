@@ -14,13 +14,57 @@ that exist (or were seen in the session), and start at a value that works.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
+
+
+class ValueSpec(Protocol):
+    """What validating a typed value needs of a field (codec.FieldSpec has it)."""
+
+    @property
+    def width(self) -> int: ...
+    @property
+    def choices(self) -> dict[str, int] | None: ...
+    @property
+    def min(self) -> int | None: ...
+    @property
+    def max(self) -> int | None: ...
+
+
+class FieldSpecLike(ValueSpec, Protocol):
+    """A form field: codec.FieldSpec, without importing the decoders into a widget."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def bit_offset(self) -> int: ...
+    @property
+    def access(self) -> str | None: ...
+    @property
+    def doc(self) -> str | None: ...
+    @property
+    def default(self) -> int | None: ...
+
+
+class FormHints(Protocol):
+    """Starting values that work on the open device (object_hints.Hints)."""
+
+    @property
+    def values(self) -> dict[str, int]: ...
+    @property
+    def choices(self) -> dict[str, list[tuple[int, str]]]: ...
+    @property
+    def why(self) -> dict[str, str]: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 def _safe_id(path: str) -> str:
@@ -32,19 +76,17 @@ def _number_text(value: int) -> str:
     return str(value) if value < 10 else f"0x{value:x}"
 
 
-def spec_choices(spec: Any) -> dict[str, int]:
+def spec_choices(spec: ValueSpec) -> dict[str, int]:
     """label -> value of an enum field ({} for plain numbers)."""
-    choices = getattr(spec, "choices", None) or {}
-    return dict(choices)
+    return dict(spec.choices or {})
 
 
-def spec_range(spec: Any) -> tuple[int, int]:
-    low = getattr(spec, "min", None)
-    high = getattr(spec, "max", None)
+def spec_range(spec: ValueSpec) -> tuple[int, int]:
+    low, high = spec.min, spec.max
     return (0 if low is None else low, (1 << spec.width) - 1 if high is None else high)
 
 
-def parse_field(spec: Any, text: str) -> tuple[int | None, str | None]:
+def parse_field(spec: ValueSpec, text: str) -> tuple[int | None, str | None]:
     """(value, None) or (None, message); empty text means "leave at default"."""
     raw = text.strip()
     if not raw:
@@ -64,20 +106,20 @@ def parse_field(spec: Any, text: str) -> tuple[int | None, str | None]:
     return value, None
 
 
-def field_label(spec: Any) -> Text:
+def field_label(spec: FieldSpecLike) -> Text:
     """`admin_status  4b RW`: the path inside the register data (the envelope is noise)."""
     text = Text(spec.path.removeprefix("register_data."), style="bold")
-    access = getattr(spec, "access", None)
+    access = spec.access
     text.append(f"  {spec.width}b", style="dim")
     if access:
         text.append(f" {access}", style="cyan" if access == "INDEX" else "dim")
     return text
 
 
-def field_summary(spec: Any, extra: str | None = None) -> Text:
+def field_summary(spec: FieldSpecLike, extra: str | None = None) -> Text:
     """One line about a field for the status line: name, width, access, values, doc."""
     text = Text(spec.path.removeprefix("register_data."), style="bold")
-    access = getattr(spec, "access", None)
+    access = spec.access
     text.append(f" · {spec.width} bit{'s' if spec.width != 1 else ''}", style="dim")
     if access:
         text.append(f" · {ACCESS_WORDS.get(access, access)}", style="dim")
@@ -87,7 +129,7 @@ def field_summary(spec: Any, extra: str | None = None) -> Text:
     else:
         low, high = spec_range(spec)
         text.append(f" · {low}..{high:#x}", style="dim")
-    for doc in (getattr(spec, "doc", None), extra):
+    for doc in (spec.doc, extra):
         if doc:
             text.append(f" · {doc}")
     return text
@@ -102,15 +144,15 @@ ACCESS_WORDS = {
 }
 
 
-def field_help(spec: Any, extra: str | None = None) -> str:
+def field_help(spec: FieldSpecLike, extra: str | None = None) -> str:
     """F1 on a field: what it is, what it takes, for a trainee."""
     name = spec.path.removeprefix("register_data.")
     lines = [f"Field {name}", ""]
-    doc = getattr(spec, "doc", None)
+    doc = spec.doc
     lines.append(str(doc) if doc else "The PRM gives this field no description.")
     if extra:
         lines.append(extra)
-    access = getattr(spec, "access", None)
+    access = spec.access
     if access:
         lines.append(f"Access: {ACCESS_WORDS.get(access, access)}.")
     choices = spec_choices(spec)
@@ -162,8 +204,8 @@ class CommandForm(VerticalScroll):
             self.form = form
             self.path = path
 
-    def __init__(self, specs: list[Any], extra_docs: dict[str, str] | None = None,
-                 hints: Any = None, **kwargs: Any) -> None:
+    def __init__(self, specs: Sequence[FieldSpecLike], extra_docs: dict[str, str] | None = None,
+                 hints: FormHints | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.specs = specs
         self.extra_docs = extra_docs or {}
@@ -172,12 +214,15 @@ class CommandForm(VerticalScroll):
         self.values: dict[str, int] = {}
         self.touched: set[str] = set()  # paths the user edited (not filled in for them)
         self._filled: dict[str, Any] = {}  # editor id -> the value the program put there
-        self.defaults: dict[str, int] = dict(getattr(hints, "values", None) or {})
-        self.choices: dict[str, list[tuple[int, str]]] = dict(
-            getattr(hints, "choices", None) or {})
-        self.why: dict[str, str] = dict(getattr(hints, "why", None) or {})
-        self.note: str | None = getattr(hints, "note", None)  # how to find object numbers
+        self.defaults: dict[str, int] = dict(hints.values) if hints else {}
+        self.choices: dict[str, list[tuple[int, str]]] = dict(hints.choices) if hints else {}
+        self.why: dict[str, str] = dict(hints.why) if hints else {}
+        self.note: str | None = hints.note if hints else None  # how to find object numbers
         self._errors_shown: dict[str, str] = {}  # editor id -> the error line on screen
+        self._editors: dict[str, Input | Select[Any]] = {}  # editor id -> it, once built
+        self._later: Sequence[FieldSpecLike] = ()  # fields mounted after the first paint
+        for spec in specs:
+            self._filled[_safe_id(spec.path)] = self._start_value(spec)
 
     def compose(self) -> ComposeResult:
         if not self.specs:
@@ -185,48 +230,83 @@ class CommandForm(VerticalScroll):
                               style="dim"))
         if self.note:
             yield Static(Text(self.note, style="italic"), id="form-note", classes="form-doc")
-        for spec in self.specs:
-            editor_id = _safe_id(spec.path)
-            with Vertical(classes="form-field"):
-                yield Static(field_label(spec), classes="form-label")
-                choices = spec_choices(spec)
-                default = self.defaults.get(spec.path, getattr(spec, "default", None))
-                if choices:
-                    options = [(Text(f"{label} ({value})"), value)
-                               for label, value in choices.items()]
-                    start = default if default in choices.values() else Select.NULL
-                    self._filled[editor_id] = start
-                    yield Select(options, value=start, id=editor_id, prompt="(default)")
-                else:
-                    low, high = spec_range(spec)
-                    self._filled[editor_id] = "" if not default else str(default)
-                    yield Input(value=self._filled[editor_id], id=editor_id,
-                                placeholder=f"{low}..{high:#x}", compact=True)
-                yield from self._pick_list(spec, editor_id)
-                doc = getattr(spec, "doc", None) or self.extra_docs.get(spec.path)
-                if doc:
-                    yield Static(Text(str(doc), style="dim"), classes="form-doc")
-                yield Static("", classes="form-error", id=f"{editor_id}-error")
+        # Only the fields that can be in view are built with the screen; the rest are
+        # mounted right after its first paint (_mount_later): styling and laying out a
+        # long register's ~200 widgets was most of the time to open its form.
+        # the screen around the form takes about 12 rows; a field is at least 3
+        first = max(4, (self.app.size.height - 12) // 3 + 1)
+        self._later = self.specs[first:]
+        for spec in self.specs[:first]:
+            yield self._field(spec)
 
-    def _pick_list(self, spec: Any, editor_id: str) -> ComposeResult:
+    def _field(self, spec: FieldSpecLike) -> Vertical:
+        """One field: label, editor (at the value in `_filled`), pick list, doc."""
+        editor_id = _safe_id(spec.path)
+        children: list[Widget] = [Static(field_label(spec), classes="form-label")]
+        choices = spec_choices(spec)
+        start = self._filled.get(editor_id)
+        editor: Input | Select[Any]
+        if choices:
+            options = [(Text(f"{label} ({value})"), value) for label, value in choices.items()]
+            editor = Select(options, value=start, id=editor_id, prompt="(default)")
+        else:
+            low, high = spec_range(spec)
+            editor = Input(value=start, id=editor_id, placeholder=f"{low}..{high:#x}",
+                           compact=True)
+        self._editors[editor_id] = editor
+        children.append(editor)
+        children.extend(self._pick_list(spec, editor_id))
+        doc = spec.doc or self.extra_docs.get(spec.path)
+        if doc:
+            children.append(Static(Text(str(doc), style="dim"), classes="form-doc"))
+        # the error line is mounted when the field first has one (_set_error): a form is
+        # opened far more often than it is mistyped
+        return Vertical(*children, classes="form-field")
+
+    def _start_value(self, spec: FieldSpecLike) -> Any:
+        """What an editor starts at: the hint's or the spec's default ("" / NULL: none)."""
+        default = self.defaults.get(spec.path, spec.default)
+        choices = spec_choices(spec)
+        if choices:
+            return default if default in choices.values() else Select.NULL
+        return "" if not default else str(default)
+
+    def _pick_list(self, spec: FieldSpecLike, editor_id: str) -> list[Widget]:
         """Objects that exist for a field that names one, and where the default is from."""
+        widgets: list[Widget] = []
         picks = self.choices.get(spec.path)
         if picks:
-            yield Select([(Text(label), value) for value, label in picks],
-                         prompt=f"pick one of {len(picks)} offered", id=f"pick-{editor_id}",
-                         classes="form-pick")
+            widgets.append(Select([(Text(label), value) for value, label in picks],
+                                  prompt=f"pick one of {len(picks)} offered",
+                                  id=f"pick-{editor_id}", classes="form-pick"))
         why = self.why.get(spec.path)
         if why and spec.path in self.defaults:
-            yield Static(Text(f"default {self.defaults[spec.path]}: {why}", style="italic dim"),
-                         classes="form-doc")
+            widgets.append(Static(
+                Text(f"default {self.defaults[spec.path]}: {why}", style="italic dim"),
+                classes="form-doc"))
+        return widgets
+
+    async def _mount_later(self) -> None:
+        """The fields below the first screenful, once the form has been shown."""
+        later, self._later = self._later, ()
+        if later and self.is_attached:
+            await self.mount_all([self._field(spec) for spec in later])
+            self._collect(post=True)  # their errors and values, as for the first ones
+
+    @property
+    def complete(self) -> bool:
+        """Every field's editor is mounted (the form was built in two steps)."""
+        return not self._later
 
     def on_mount(self) -> None:
         self._collect(post=True)
+        if self._later:
+            self.call_after_refresh(self._mount_later)
 
-    def help_for(self, widget: Any) -> str | None:
+    def help_for(self, widget: DOMNode | None) -> str | None:
         """F1 on an editor: that field's documentation (None elsewhere in the form)."""
         while widget is not None and widget is not self:
-            spec = self._by_id.get(getattr(widget, "id", None) or "")
+            spec = self._by_id.get(widget.id or "")
             if spec is not None:
                 return field_help(spec, self.extra_docs.get(spec.path))
             widget = widget.parent
@@ -246,13 +326,13 @@ class CommandForm(VerticalScroll):
         values: dict[str, int] = {}
         errors: dict[str, str] = {}
         for editor_id, spec in self._by_id.items():
-            widget = self.query_one(f"#{editor_id}")
-            if isinstance(widget, Select):
-                if widget.value is not Select.NULL:
-                    values[spec.path] = int(widget.value)  # type: ignore[arg-type]
+            widget = self._editors.get(editor_id)
+            current = self._filled[editor_id] if widget is None else widget.value
+            if spec_choices(spec):
+                if isinstance(current, int):  # else blank: leave it at its default
+                    values[spec.path] = current
                 continue
-            assert isinstance(widget, Input)
-            value, error = parse_field(spec, widget.value)
+            value, error = parse_field(spec, str(current))
             if error:
                 errors[spec.path] = error
             elif value is not None:
@@ -275,8 +355,18 @@ class CommandForm(VerticalScroll):
         # each update of an auto-height Static costs the whole form a layout pass.
         if self._errors_shown.get(editor_id) == message:
             return
+        editor = self._editors.get(editor_id)
+        if editor is None or not editor.is_mounted:  # _mount_later collects it again
+            return
         self._errors_shown[editor_id] = message
-        error = self.query_one(f"#{editor_id}-error", Static)
+        error = next(self.query(f"#{editor_id}-error").results(Static), None)
+        if error is None:
+            if not message:
+                return
+            error = Static(classes="form-error", id=f"{editor_id}-error")
+            field = editor.parent
+            assert isinstance(field, Vertical)  # the field's container
+            field.mount(error)
         error.update(Text(message, style="bold red"))
         error.display = bool(message)
 
@@ -287,9 +377,14 @@ class CommandForm(VerticalScroll):
             for editor_id, spec in self._by_id.items():
                 if spec.path not in values:
                     continue
-                widget = self.query_one(f"#{editor_id}")
+                widget = self._editors.get(editor_id)
                 value = values[spec.path]
-                if isinstance(widget, Select):
+                if widget is None:  # mounted later, at this value
+                    if not spec_choices(spec):
+                        self._filled[editor_id] = _number_text(value)
+                    elif value in spec_choices(spec).values():
+                        self._filled[editor_id] = value
+                elif isinstance(widget, Select):
                     if value in spec_choices(spec).values():
                         widget.value = value
                     self._filled[editor_id] = widget.value
@@ -298,10 +393,10 @@ class CommandForm(VerticalScroll):
                     self._filled[editor_id] = widget.value
         self._collect(post=True)
 
-    def _edited(self, widget: Any) -> None:
+    def _edited(self, widget: Input | Select[Any]) -> None:
         """A Changed event: an edit by the user unless the widget still holds what the
         program put there (widgets also announce their initial value when mounted)."""
-        editor_id = getattr(widget, "id", None) or ""
+        editor_id = widget.id or ""
         spec = self._by_id.get(editor_id)
         if spec is not None and widget.value != self._filled.get(editor_id):
             self.touched.add(spec.path)

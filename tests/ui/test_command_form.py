@@ -3,9 +3,10 @@ with the field named while a value is invalid."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
-from textual.widgets import Select, Static
+from textual.widgets import Input, Select, Static
 from ui_support import (
     make_app,
     open_command,
@@ -53,3 +54,29 @@ async def test_invalid_field_dims_the_hex_and_names_the_field(tmp_path: Path) ->
         assert not hex_view.dimmed
         shown = "\n".join(screen_text(app))
         assert "input · 32 B" in shown and "NOT VALID" not in shown
+
+
+async def test_long_form_at_80x24_has_every_field_in_tab_order(tmp_path: Path) -> None:
+    """A long form shows its first screenful first and mounts the rest after that paint:
+    every field is there, Tab walks across the seam, and a value typed below the first
+    screenful survives rebuilding the form for another op_mod."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_device(pilot)
+        await open_command(pilot, "paos", "ACCESS_REG:PAOS")
+        screen = app.screen
+        assert isinstance(screen, CommandScreen) and len(screen.specs) == 24
+        editors = [screen.query_one("#f-" + spec.path.replace(".", "_"))
+                   for spec in screen.specs]
+        for before, after in pairwise(editors[2:14]):
+            screen.set_focus(before)
+            await pilot.press("tab")
+            assert app.focused is after, f"Tab from {before.id} went to {app.focused}"
+        ase = screen.query_one("#f-register_data_ase", Input)
+        screen.set_focus(ase)
+        await pilot.press("1")
+        await settle(pilot)
+        screen.query_one("#command-opmod", Select).value = 0  # write: the form is rebuilt
+        await settle(pilot)
+        assert screen.query_one("#f-register_data_ase", Input).value == "1"
+        assert screen.values["register_data.ase"] == 1
