@@ -16,13 +16,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fwctl_tui import policy
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, add_json_flag, open_connection
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
+from fwctl_tui.cli.other_types import is_other_type
 from fwctl_tui.clock import Clock
-from fwctl_tui.connect import Connection
+from fwctl_tui.connect import Connection, device_type_hint
 from fwctl_tui.decoders import EncodeError, changes_device_state, encode_input, reply_buffer_size
 from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.monitor.sampling import RateTracker, Sample, Watcher
@@ -31,6 +32,26 @@ from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import Scope, parse_scope
 
 MIN_INTERVAL_S = 0.0
+LineFormat = Callable[[Sample, "list[str] | None"], str]
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class Sampler(Protocol):
+    """What the loop drives: the mlx5 Watcher, or a plug-in's (cli/driver_watch.py)."""
+
+    @property
+    def session(self) -> Session: ...
+    @property
+    def cmd(self) -> _Named: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def tracker(self) -> RateTracker: ...
+    def sample(self) -> Sample: ...
 
 
 def register(subparsers: Any) -> None:
@@ -60,6 +81,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise CliError(f"--interval {args.interval}: give seconds >= 0", field="interval")
     if args.count is not None and args.count < 1:
         raise CliError(f"--count {args.count}: give 1 or more samples", field="count")
+    kind = device_type_hint(args.device, getattr(args, "root", None))
+    if is_other_type(kind):  # cxl, bnxt (pds refused): their plug-in builds and decodes
+        from fwctl_tui.cli.driver_watch import watch_other
+
+        assert kind is not None
+        return watch_other(args, kind)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
     try:
@@ -74,7 +101,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
         scenario = None if args.scenario == "none" else args.scenario
         start_scenario(args.sim_hosts, args.device, scenario)
-    with open_connection(args, args.device) as conn:
+    conn = open_connection(args, args.device)
+    if is_other_type(conn.entry.device_type):  # FWCTL_INFO tells what sysfs did not
+        from fwctl_tui.cli.driver_watch import watch_other
+
+        return watch_other(args, conn.entry.device_type, conn)
+    with conn:
         scope = _scope(args.scope, cmd.opcode, OP_MOD.get(request, 0), conn.kernel_state())
         session = conn.session()
         if args.capture:
@@ -119,7 +151,7 @@ def _scope(text: str | None, opcode: int, op_mod: int, state: Any) -> Scope:
     return scope
 
 
-def run_loop(args: argparse.Namespace, watcher: Watcher) -> int:
+def run_loop(args: argparse.Namespace, watcher: Sampler, line: LineFormat | None = None) -> int:
     """Sample on a fixed cadence of the run's clock until --count or Ctrl-C; then the
     summary."""
     wanted: list[str] | None = None
@@ -134,7 +166,7 @@ def run_loop(args: argparse.Namespace, watcher: Watcher) -> int:
             failures += sample.error is not None
             if wanted is None and args.fields and sample.fields:
                 wanted = resolve_fields(args.fields, list(sample.fields))
-            emit(args, watcher, sample, wanted)
+            emit(args, watcher, sample, wanted, line or format_line)
     except KeyboardInterrupt:
         summary(args, watcher, wanted, failures, interrupted=True)
         return EXIT_OK
@@ -157,14 +189,14 @@ def resolve_fields(spec: str, paths: list[str]) -> list[str]:
     return out
 
 
-def emit(args: argparse.Namespace, watcher: Watcher, sample: Sample,
-         wanted: list[str] | None) -> None:
+def emit(args: argparse.Namespace, watcher: Sampler, sample: Sample,
+         wanted: list[str] | None, line: LineFormat) -> None:
     if args.json:
         doc = {"device": watcher.session.device_name, "command": watcher.cmd.name,
                **sample.as_json(wanted)}
         sys.stdout.write(json.dumps(doc) + "\n")
     else:
-        sys.stdout.write(format_line(sample, wanted) + "\n")
+        sys.stdout.write(line(sample, wanted) + "\n")
     sys.stdout.flush()
 
 
@@ -195,7 +227,7 @@ def _cell(path: str, sample: Sample) -> str:
     return text
 
 
-def summary(args: argparse.Namespace, watcher: Watcher, wanted: list[str] | None,
+def summary(args: argparse.Namespace, watcher: Sampler, wanted: list[str] | None,
             failures: int, *, interrupted: bool) -> None:
     totals = _totals(watcher.tracker, wanted)
     if args.json:
