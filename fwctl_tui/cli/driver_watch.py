@@ -1,11 +1,12 @@
 """`watch` for cxl/pds/bnxt devices: the plug-in builds the request and decodes each reply.
 
-cli/watch.py calls watch_other() for a device whose type is not mlx5. The plug-in's
-Built request is re-sent as it is; each sample carries the plug-in's decoded reply, and its
-integer leaves get the deltas and rates of the mlx5 watch (monitor/sampling.RateTracker).
-Only reads are watched, by the rule `replay --against` follows (drivers/records.py): a
-command that writes (CXL Set Feature) is refused, and so is every pds operation, since
-fwctl cannot tell a pds read from a write; so is a tainting --scope.
+cli/watch.py drives a DriverWatcher (driver_watcher()) for a device whose type is not
+mlx5. The plug-in's Built request is re-sent as it is; each sample carries the plug-in's
+decoded reply, and its integer leaves get the deltas and rates of the mlx5 watch
+(monitor/sampling.RateTracker). Only reads are watched, by the rule `replay --against`
+follows (drivers/records.py): a command that writes (CXL Set Feature) is refused, and so
+is every pds operation, since fwctl cannot tell a pds read from a write; so is a
+tainting --scope.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from fwctl_tui.cli import EXIT_USAGE, CliError, open_connection
+from fwctl_tui.cli import EXIT_USAGE, CliError
 from fwctl_tui.cli.catalogue import parse_assignments
 from fwctl_tui.cli.driver_send import chosen_scope, context_for
 from fwctl_tui.connect import Connection
@@ -30,45 +30,39 @@ PDS_WHY = ("what a pds operation does is known only to the firmware (fwctl canno
            "read from a write)")
 
 
-def watch_other(args: argparse.Namespace, kind: str, conn: Connection | None = None) -> int:
-    """Watch a read of a `kind` device (opened here unless `conn` is given)."""
-    from fwctl_tui.cli.watch import record_to, run_loop, seconds
-
-    plugin = plugin_for(kind)
+def check_request(args: argparse.Namespace, kind: str) -> None:
+    """The refusals known before the device opens (CliError, exit 2)."""
     if args.op_mod is not None:
         raise CliError(f"--op-mod is an mlx5 option; {kind} commands take FIELD=VALUE inputs "
                        f"(`fwctl-tui describe --type {kind} COMMAND`)", field="op_mod")
     if kind == "pds":
         raise CliError(f"{printable(args.device)} is a pds device: watch only re-sends "
-                       f"reads, and {PDS_WHY}: send a pds operation "
-                       "once with `fwctl-tui send` instead", EXIT_USAGE, device_type=kind)
-    _refuse_write(plugin, args.device, args.command)
-    values = dict(parse_assignments(args.values))
-    if args.scenario is not None and conn is None:  # (an opened one is live: no story)
-        from fwctl_tui.cli.sim import start_scenario
+                       f"reads, and {PDS_WHY}: send a pds operation once with `fwctl-tui "
+                       "send` instead", EXIT_USAGE, device_type=kind)
+    _refuse_write(plugin_for(kind), args.device, args.command)
 
-        start_scenario(args.sim_hosts, args.device, None if args.scenario == "none"
-                       else args.scenario)
-    with conn if conn is not None else open_connection(args, args.device) as device:
-        if device.entry.device_type not in (kind, "unknown"):
-            raise CliError(f"{device.name} is a {device.entry.device_type} device, not "
-                           f"{kind}", EXIT_USAGE)
-        try:
-            built = plugin.build(args.command, values,
-                                 context_for(plugin, device, args.command))
-        except DriverInputError as err:
-            raise CliError(err.message, field=err.field) from None
-        _refuse_write(plugin, device.name, built.command.name)
-        scope = chosen_scope(args.scope, built)
-        if scope in TAINTING_SCOPES:
-            raise CliError(f"--scope {scope.name} taints the kernel: watch never re-sends at "
-                           "a tainting scope", field="scope")
-        session = device.session()
-        session.listeners.append(lambda ex: plugin.prepare_record(built, ex))
-        if args.capture:
-            record_to(session, device, Path(args.capture))
-        watcher = DriverWatcher(session, plugin, built, scope, clock=seconds(args.clock))
-        return run_loop(args, watcher, line=format_line)
+
+def driver_watcher(args: argparse.Namespace, kind: str, device: Connection,
+                   clock: Callable[[], float]) -> DriverWatcher:
+    """The watcher of a `kind` read on the opened `device` (check_request first)."""
+    check_request(args, kind)
+    plugin = plugin_for(kind)
+    if device.entry.device_type not in (kind, "unknown"):
+        raise CliError(f"{device.name} is a {device.entry.device_type} device, not {kind}",
+                       EXIT_USAGE)
+    values = dict(parse_assignments(args.values))
+    try:
+        built = plugin.build(args.command, values, context_for(plugin, device, args.command))
+    except DriverInputError as err:
+        raise CliError(err.message, field=err.field) from None
+    _refuse_write(plugin, device.name, built.command.name)
+    scope = chosen_scope(args.scope, built)
+    if scope in TAINTING_SCOPES:
+        raise CliError(f"--scope {scope.name} taints the kernel: watch never re-sends at "
+                       "a tainting scope", field="scope")
+    session = device.session()
+    session.listeners.append(lambda ex: plugin.prepare_record(built, ex))
+    return DriverWatcher(session, plugin, built, scope, clock=clock)
 
 
 def _refuse_write(plugin: DriverPlugin, device: str, name: str) -> None:
@@ -161,7 +155,7 @@ def _firmware_error(reply: dict[str, Any]) -> str | None:
     return None
 
 
-def format_line(sample: Sample, wanted: list[str] | None) -> str:
+def format_driver_line(sample: Sample, wanted: list[str] | None) -> str:
     """One text line: the first sample's every value, then what moved (deltas, rates)."""
     head = f"#{sample.seq} +{sample.elapsed:.1f}s"
     if sample.error is not None:

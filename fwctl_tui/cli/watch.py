@@ -83,10 +83,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise CliError(f"--count {args.count}: give 1 or more samples", field="count")
     kind = device_type_hint(args.device, getattr(args, "root", None))
     if is_other_type(kind):  # cxl, bnxt (pds refused): their plug-in builds and decodes
-        from fwctl_tui.cli.driver_watch import watch_other
-
         assert kind is not None
-        return watch_other(args, kind)
+        return _watch_other(args, kind)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
     try:
@@ -103,9 +101,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         start_scenario(args.sim_hosts, args.device, scenario)
     conn = open_connection(args, args.device)
     if is_other_type(conn.entry.device_type):  # FWCTL_INFO tells what sysfs did not
-        from fwctl_tui.cli.driver_watch import watch_other
-
-        return watch_other(args, conn.entry.device_type, conn)
+        return _watch_other(args, conn.entry.device_type, conn)
     with conn:
         scope = _scope(args.scope, cmd.opcode, OP_MOD.get(request, 0), conn.kernel_state())
         session = conn.session()
@@ -114,6 +110,25 @@ def cmd_watch(args: argparse.Namespace) -> int:
         watcher = Watcher(session, cmd, request, scope,
                           reply_buffer_size(cmd, request, op_mod), clock=seconds(args.clock))
         return run_loop(args, watcher)
+
+
+def _watch_other(args: argparse.Namespace, kind: str, conn: Connection | None = None) -> int:
+    """A cxl/bnxt read through its plug-in (cli/driver_watch.py), on `conn` or opened here."""
+    from fwctl_tui.cli.driver_watch import check_request, driver_watcher, format_driver_line
+
+    if conn is None:
+        check_request(args, kind)  # refused before the device opens
+        if args.scenario is not None:
+            from fwctl_tui.cli.sim import start_scenario
+
+            start_scenario(args.sim_hosts, args.device,
+                           None if args.scenario == "none" else args.scenario)
+        conn = open_connection(args, args.device)
+    with conn:
+        watcher = driver_watcher(args, kind, conn, seconds(args.clock))
+        if args.capture:
+            record_to(watcher.session, conn, Path(args.capture))
+        return run_loop(args, watcher, line=format_driver_line)
 
 
 def seconds(clock: Clock) -> Callable[[], float]:
