@@ -39,15 +39,15 @@ def register(subparsers: Any) -> None:
 def cmd_link(args: argparse.Namespace) -> int:
     if not 0 < args.port < 1 << 10:
         raise CliError(f"--port {args.port}: a local port is 1..1023", field="port")
-    kind = device_type_hint(args.device, getattr(args, "root", None))
-    if is_other_type(kind):
-        assert kind is not None
-        raise refusal(args.device, kind, NOT_A_PORT)
     if args.scenario is not None:
         from fwctl_tui.cli.sim import start_scenario
 
         scenario = None if args.scenario == "none" else args.scenario
-        start_scenario(args.sim_hosts, args.device, scenario)
+        start_scenario(args.sim_hosts, args.device, scenario)  # (says so for cxl/pds first)
+    kind = device_type_hint(args.device, getattr(args, "root", None))
+    if is_other_type(kind):
+        assert kind is not None
+        raise refusal(args.device, kind, NOT_A_PORT)
     with open_connection(args, args.device) as conn:
         if is_other_type(conn.entry.device_type):  # FWCTL_INFO tells what sysfs did not
             raise refusal(conn.name, conn.entry.device_type, NOT_A_PORT)

@@ -117,12 +117,12 @@ def _watch_other(args: argparse.Namespace, kind: str, conn: Connection | None = 
     from fwctl_tui.cli.driver_watch import check_request, driver_watcher, format_driver_line
 
     if conn is None:
-        check_request(args, kind)  # refused before the device opens
-        if args.scenario is not None:
+        if args.scenario is not None:  # (says why scenarios do not apply to cxl/pds)
             from fwctl_tui.cli.sim import start_scenario
 
             start_scenario(args.sim_hosts, args.device,
                            None if args.scenario == "none" else args.scenario)
+        check_request(args, kind)  # refused before the device opens
         conn = open_connection(args, args.device)
     with conn:
         watcher = driver_watcher(args, kind, conn, seconds(args.clock))
