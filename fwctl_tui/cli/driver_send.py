@@ -43,12 +43,12 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
         if conn.entry.device_type not in (type_name, "unknown"):
             raise CliError(f"{conn.name} is a {conn.entry.device_type} device, not {type_name}",
                            EXIT_DEVICE)
-        context = _context(plugin, conn, args.command)
+        context = context_for(plugin, conn, args.command)
         try:
             built = plugin.build(args.command, values, context)
         except DriverInputError as err:
             raise CliError(err.message, field=err.field) from None
-        scope = _scope(args.scope, built)
+        scope = chosen_scope(args.scope, built)
         out_len = _out_len(args.out_len, built)
         verdict = policy.driver_verdict(plugin.type_name, built.request, out_len, scope,
                                         conn.kernel_state(), context)
@@ -114,14 +114,16 @@ def _kernel_answer(type_name: str, verdict: Verdict) -> dict[str, Any]:
     return {"accepted": True, "verdict": "accepted"}
 
 
-def _context(plugin: DriverPlugin, conn: Connection, command: str) -> DeviceContext:
+def context_for(plugin: DriverPlugin, conn: Connection, command: str) -> DeviceContext:
+    """What build() needs from the device (shared with `watch`); bad entries are input."""
     try:
         return device_context(plugin, conn.name, conn.device, command)
     except EntryError as err:
         raise CliError(str(err)) from None
 
 
-def _scope(text: str | None, built: Built) -> Scope:
+def chosen_scope(text: str | None, built: Built) -> Scope:
+    """--scope as given, else the least the driver accepts for this request."""
     if text is None:
         return built.scope
     try:

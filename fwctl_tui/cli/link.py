@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, add_json_flag, open_connection, print_json
+from fwctl_tui.cli.other_types import is_other_type, refusal
+from fwctl_tui.connect import device_type_hint
 from fwctl_tui.monitor.link import PROBES, PortReader, summary
 from fwctl_tui.textsafe import printable
+
+NOT_A_PORT = "`link` reads mlx5 port registers (PAOS, PTYS, PDDR, MTMP, PPCNT)"
 
 
 def register(subparsers: Any) -> None:
@@ -39,8 +43,14 @@ def cmd_link(args: argparse.Namespace) -> int:
         from fwctl_tui.cli.sim import start_scenario
 
         scenario = None if args.scenario == "none" else args.scenario
-        start_scenario(args.sim_hosts, args.device, scenario)
+        start_scenario(args.sim_hosts, args.device, scenario)  # (says so for cxl/pds first)
+    kind = device_type_hint(args.device, getattr(args, "root", None))
+    if is_other_type(kind):
+        assert kind is not None
+        raise refusal(args.device, kind, NOT_A_PORT)
     with open_connection(args, args.device) as conn:
+        if is_other_type(conn.entry.device_type):  # FWCTL_INFO tells what sysfs did not
+            raise refusal(conn.name, conn.entry.device_type, NOT_A_PORT)
         session = conn.session()
         if args.capture:
             from fwctl_tui.cli.watch import record_to

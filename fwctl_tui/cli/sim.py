@@ -1,7 +1,8 @@
 """`fwctl-tui sim status|reset|scenario`: the persistent simulated hosts.
 
 `sim:` devices keep their state between runs (sim/store.py). `status` shows what is
-saved (state file, simulated boot, uptime, taint, each port's link and scenario), `reset`
+saved (state file, simulated boot, uptime, taint, each port's link and scenario; for
+sim:cxl-mem and sim:pds, cli/sim_drivers.py, what differs from a new device), `reset`
 forgets a profile's host (or all) so the next run starts a new card, and `scenario`
 starts or stops a named fault story on one simulated port.
 """
@@ -51,31 +52,38 @@ def _scenarios() -> dict[str, str]:
 
 
 def _profiles(name: str | None) -> list[str]:
+    """ConnectX profiles, then the plug-in simulators' (cxl-mem, pds)."""
+    from fwctl_tui.drivers import simulator_profiles
     from fwctl_tui.sim.profile import PROFILES
 
+    every = [*PROFILES, *simulator_profiles()]
     if name is None:
-        return list(PROFILES)
-    if name not in PROFILES:
-        raise CliError(f"unknown simulation profile {name!r}; choose one of "
-                       f"{', '.join(PROFILES)}", EXIT_USAGE)
+        return every
+    if name not in every:
+        raise CliError(f"unknown simulation profile {printable(name)!r}; choose one of "
+                       f"{', '.join(every)}", EXIT_USAGE)
     return [name]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from fwctl_tui.sim.store import HostStore, saved_profiles
+    from fwctl_tui.cli.sim_drivers import driver_status, format_driver_status
+    from fwctl_tui.sim.driver_host import saved_driver_profiles
+    from fwctl_tui.sim.store import saved_profiles, state_dir
 
     wanted = _profiles(args.profile)
-    saved = [p for p in saved_profiles() if p in wanted]
-    hosts = [host_status(p) for p in saved]
+    hosts = [host_status(p) for p in saved_profiles() if p in wanted]
+    drivers = [driver_status(p) for p in saved_driver_profiles() if p in wanted]
     if args.json:
-        print_json({"state_dir": str(HostStore(wanted[0]).directory), "hosts": hosts})
+        print_json({"state_dir": str(state_dir()), "hosts": hosts + drivers})
         return EXIT_OK
-    if not hosts:
+    if not hosts and not drivers:
         print(f"no saved simulated host{' for ' + args.profile if args.profile else ''} "
-              f"in {printable(str(HostStore(wanted[0]).directory))}")
+              f"in {printable(str(state_dir()))}")
         return EXIT_OK
     for host in hosts:
         print(format_status(host))
+    for host in drivers:
+        print(format_driver_status(host))
     return EXIT_OK
 
 
@@ -122,12 +130,15 @@ def format_status(host: dict[str, Any]) -> str:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
+    from fwctl_tui.cli.sim_drivers import reset_driver
+    from fwctl_tui.drivers import simulator_profiles
     from fwctl_tui.sim.store import HostStore, StoreError
 
     removed = []
     for profile in _profiles(args.profile):
         try:
-            if HostStore(profile).remove():
+            if (reset_driver(profile) if profile in simulator_profiles()
+                    else HostStore(profile).remove()):
                 removed.append(profile)
         except StoreError as err:
             raise CliError(err.message, EXIT_DEVICE) from None

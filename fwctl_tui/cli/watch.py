@@ -16,13 +16,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fwctl_tui import policy
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, add_json_flag, open_connection
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
+from fwctl_tui.cli.other_types import is_other_type
 from fwctl_tui.clock import Clock
-from fwctl_tui.connect import Connection
+from fwctl_tui.connect import Connection, device_type_hint
 from fwctl_tui.decoders import EncodeError, changes_device_state, encode_input, reply_buffer_size
 from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.monitor.sampling import RateTracker, Sample, Watcher
@@ -31,6 +32,26 @@ from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import Scope, parse_scope
 
 MIN_INTERVAL_S = 0.0
+LineFormat = Callable[[Sample, "list[str] | None"], str]
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class Sampler(Protocol):
+    """What the loop drives: the mlx5 Watcher, or a plug-in's (cli/driver_watch.py)."""
+
+    @property
+    def session(self) -> Session: ...
+    @property
+    def cmd(self) -> _Named: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def tracker(self) -> RateTracker: ...
+    def sample(self) -> Sample: ...
 
 
 def register(subparsers: Any) -> None:
@@ -60,6 +81,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise CliError(f"--interval {args.interval}: give seconds >= 0", field="interval")
     if args.count is not None and args.count < 1:
         raise CliError(f"--count {args.count}: give 1 or more samples", field="count")
+    kind = device_type_hint(args.device, getattr(args, "root", None))
+    if is_other_type(kind):  # cxl, bnxt (pds refused): their plug-in builds and decodes
+        assert kind is not None
+        return _watch_other(args, kind)
     cmd = find_command(args.command)
     op_mod = parse_op_mod_arg(cmd, args.op_mod)
     try:
@@ -74,7 +99,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
         scenario = None if args.scenario == "none" else args.scenario
         start_scenario(args.sim_hosts, args.device, scenario)
-    with open_connection(args, args.device) as conn:
+    conn = open_connection(args, args.device)
+    if is_other_type(conn.entry.device_type):  # FWCTL_INFO tells what sysfs did not
+        return _watch_other(args, conn.entry.device_type, conn)
+    with conn:
         scope = _scope(args.scope, cmd.opcode, OP_MOD.get(request, 0), conn.kernel_state())
         session = conn.session()
         if args.capture:
@@ -82,6 +110,25 @@ def cmd_watch(args: argparse.Namespace) -> int:
         watcher = Watcher(session, cmd, request, scope,
                           reply_buffer_size(cmd, request, op_mod), clock=seconds(args.clock))
         return run_loop(args, watcher)
+
+
+def _watch_other(args: argparse.Namespace, kind: str, conn: Connection | None = None) -> int:
+    """A cxl/bnxt read through its plug-in (cli/driver_watch.py), on `conn` or opened here."""
+    from fwctl_tui.cli.driver_watch import check_request, driver_watcher, format_driver_line
+
+    if conn is None:
+        if args.scenario is not None:  # (says why scenarios do not apply to cxl/pds)
+            from fwctl_tui.cli.sim import start_scenario
+
+            start_scenario(args.sim_hosts, args.device,
+                           None if args.scenario == "none" else args.scenario)
+        check_request(args, kind)  # refused before the device opens
+        conn = open_connection(args, args.device)
+    with conn:
+        watcher = driver_watcher(args, kind, conn, seconds(args.clock))
+        if args.capture:
+            record_to(watcher.session, conn, Path(args.capture))
+        return run_loop(args, watcher, line=format_driver_line)
 
 
 def seconds(clock: Clock) -> Callable[[], float]:
@@ -119,7 +166,7 @@ def _scope(text: str | None, opcode: int, op_mod: int, state: Any) -> Scope:
     return scope
 
 
-def run_loop(args: argparse.Namespace, watcher: Watcher) -> int:
+def run_loop(args: argparse.Namespace, watcher: Sampler, line: LineFormat | None = None) -> int:
     """Sample on a fixed cadence of the run's clock until --count or Ctrl-C; then the
     summary."""
     wanted: list[str] | None = None
@@ -134,7 +181,7 @@ def run_loop(args: argparse.Namespace, watcher: Watcher) -> int:
             failures += sample.error is not None
             if wanted is None and args.fields and sample.fields:
                 wanted = resolve_fields(args.fields, list(sample.fields))
-            emit(args, watcher, sample, wanted)
+            emit(args, watcher, sample, wanted, line or format_line)
     except KeyboardInterrupt:
         summary(args, watcher, wanted, failures, interrupted=True)
         return EXIT_OK
@@ -157,14 +204,14 @@ def resolve_fields(spec: str, paths: list[str]) -> list[str]:
     return out
 
 
-def emit(args: argparse.Namespace, watcher: Watcher, sample: Sample,
-         wanted: list[str] | None) -> None:
+def emit(args: argparse.Namespace, watcher: Sampler, sample: Sample,
+         wanted: list[str] | None, line: LineFormat) -> None:
     if args.json:
         doc = {"device": watcher.session.device_name, "command": watcher.cmd.name,
                **sample.as_json(wanted)}
         sys.stdout.write(json.dumps(doc) + "\n")
     else:
-        sys.stdout.write(format_line(sample, wanted) + "\n")
+        sys.stdout.write(line(sample, wanted) + "\n")
     sys.stdout.flush()
 
 
@@ -195,7 +242,7 @@ def _cell(path: str, sample: Sample) -> str:
     return text
 
 
-def summary(args: argparse.Namespace, watcher: Watcher, wanted: list[str] | None,
+def summary(args: argparse.Namespace, watcher: Sampler, wanted: list[str] | None,
             failures: int, *, interrupted: bool) -> None:
     totals = _totals(watcher.tracker, wanted)
     if args.json:

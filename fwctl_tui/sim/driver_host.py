@@ -19,9 +19,19 @@ from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.ioctl import FwctlDevice
 from fwctl_tui.sim.emulator import KernelEmulator, SimDriver
 from fwctl_tui.sim.kernel import SimKernel
-from fwctl_tui.sim.store import HostStore, StoreError, state_dir
+from fwctl_tui.sim.store import HostStore, StoreError, saved_profiles, state_dir
 
 DRIVER_STATE_SUBDIR = "drivers"  # beside the ConnectX hosts, not among them (`sim status`)
+
+
+def driver_store(profile: str) -> HostStore:
+    """Where sim:`profile` (cxl-mem, pds) keeps its state; `sim status`/`sim reset` read it."""
+    return HostStore(profile, state_dir() / DRIVER_STATE_SUBDIR)
+
+
+def saved_driver_profiles() -> list[str]:
+    """The plug-in simulators' profiles with a saved state file."""
+    return saved_profiles(state_dir() / DRIVER_STATE_SUBDIR)
 
 
 class Model(Protocol):
@@ -65,9 +75,10 @@ class DriverSimHost:
         self.profile = profile
         self.kernel = SimKernel()
         self.model = model
+        self.initial_state = model.state()  # a new device's, for `sim status` to compare
         self.make_entry = make_entry
         self.instance_id = f"sim-{uuid.uuid4().hex[:16]}"
-        self.store = HostStore(profile, state_dir() / DRIVER_STATE_SUBDIR) if persistent else None
+        self.store = driver_store(profile) if persistent else None
         self.emulator = KernelEmulator(self.kernel, driver, "fwctl0")
         self.functions = [DriverSimFunction(self, self.emulator)]
 
@@ -94,7 +105,19 @@ class DriverSimHost:
             self.model.restore(doc["model"])
         except (KeyError, TypeError, ValueError) as err:
             raise StoreError(f"{self.store.path if self.store else ''}: unusable state "
-                             f"({err}); delete it to start a new simulated device") from None
+                             f"({err}); `fwctl-tui sim reset {self.profile}` starts a new "
+                             "simulated device") from None
+
+    def load_saved(self) -> bool:
+        """Take on the saved state without an RPC (`sim status`); False when none is saved.
+        StoreError for a file that cannot be used."""
+        if self.store is None:
+            return False
+        with self.store.locked():
+            doc = self.store.load()
+            if doc is not None:
+                self._restore(doc)
+            return doc is not None
 
     def synced(self, fd: int, request: int, address: int) -> int:
         """The emulator's ioctl with the saved state loaded before and saved after."""
