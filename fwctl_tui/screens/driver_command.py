@@ -20,7 +20,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from fwctl_tui.drivers import Built, DriverCommand, DriverPlugin
+from fwctl_tui.drivers import Built, DriverCommand, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import DeviceContext, input_values
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.driver_result import send_in_worker
@@ -113,9 +113,9 @@ class DriverCommandScreen(Screen[None]):
             built = self.plugin.build(self.command.name,
                                       input_values(self.command.inputs, self.typed()),
                                       self.context)
-        except ValueError as err:
-            where = getattr(err, "field", None)
-            message = getattr(err, "message", str(err))
+        except ValueError as err:  # DriverInputError names the field; any other says why
+            where = err.field if isinstance(err, DriverInputError) else None
+            message = err.message if isinstance(err, DriverInputError) else str(err)
             error.update(Text(printable(f"{where}: {message}" if where else message)))
             if where:
                 with contextlib.suppress(NoMatches):
