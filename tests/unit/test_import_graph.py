@@ -17,7 +17,8 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
                       protocol), the driver rules (mlx5_driver.py, cxl/driver.py,
                       pds/driver.py) and the layout tables kernel_rules reads
                       (cxl/layout.py, pds/layout.py), profile.py, store.py
-    facts             facts.py, textsafe.py, mbox_header.py, the package itself
+    facts             facts.py, textsafe.py, mbox_header.py, jsonvalue.py, the package
+                      itself
 
 Simulated devices sit in rules and data, beside the decoders: the firmware models
 (sim/connectx.py, sim/mlx5/, sim/cxl/mock.py, sim/pds/firmware.py) answer a mailbox the
@@ -72,6 +73,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.facts": FACTS,
     "fwctl_tui.textsafe": FACTS,
     "fwctl_tui.mbox_header": FACTS,  # the mlx5 mailbox headers at the facts' offsets
+    "fwctl_tui.jsonvalue": FACTS,  # the named type of a value parsed from JSON
     "fwctl_tui.uapi": DEVICE,
     "fwctl_tui.allowlist": DEVICE,
     "fwctl_tui.errors": DEVICE,
