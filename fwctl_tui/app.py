@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
+import pkgutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +34,7 @@ from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.error import ErrorScreen
-from fwctl_tui.screens.keys import key_of
+from fwctl_tui.screens.keys import checked_keymap, defined_bindings, key_of
 from fwctl_tui.screens.learn_actions import LearnActions
 from fwctl_tui.screens.messages import (
     DeviceOpened,
@@ -55,6 +57,16 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     from fwctl_tui.decoders.mlx5.status import SyndromeTable
+
+
+def every_binding() -> dict[str, str]:
+    """binding id -> default keys of the app and every screen and widget, for the keymap
+    check: imports every module of screens/ and widgets/ first (most are imported only
+    when first shown), so that keys.py, which they all use, never imports them."""
+    for package in ("fwctl_tui.screens", "fwctl_tui.widgets"):
+        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            importlib.import_module(f"{package}.{module.name}")
+    return defined_bindings()
 
 
 def _catalogue_commands() -> type[Provider]:
@@ -165,9 +177,7 @@ class FwctlApp(LearnActions):
     def on_mount(self) -> None:
         problems = [*self.config.problems, *filter(None, [self._theme_problem])]
         if self.config.keymap:
-            from fwctl_tui.screens.keys import checked_keymap
-
-            self.keymap_in_use, typos = checked_keymap(self.config.keymap)
+            self.keymap_in_use, typos = checked_keymap(self.config.keymap, every_binding())
             self.set_keymap(self.keymap_in_use)
             problems += typos
         for problem in problems:

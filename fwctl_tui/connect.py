@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
 from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.discovery import (
@@ -36,10 +37,48 @@ if TYPE_CHECKING:
     from fwctl_tui.capture_analysis.replay import CaptureFirmware
     from fwctl_tui.decoders.mlx5.status import SyndromeTable
     from fwctl_tui.sim.emulator import KernelEmulator
+    from fwctl_tui.sim.kernel import SimKernel
+    from fwctl_tui.sim.profile import Profile
 
 SIM_PREFIX = "sim:"
 REPLAY_PREFIX = "replay:"
 SIM_MODULE = "fwctl_tui.sim.host"
+
+
+class SimFunctionLike(Protocol):
+    """One simulated fwctl node of a host: what opening `sim:PROFILE[.FUNC]` needs."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def emulator(self) -> KernelEmulator: ...
+
+    def open(self, clock: Clock = ...) -> FwctlDevice: ...
+
+    def entry(self) -> DeviceEntry: ...
+
+    def start_scenario(self, name: str | None) -> None:
+        """Play a named fault story (None: stop it); LookupError where there are none."""
+        ...
+
+
+class SimHostLike(Protocol):
+    """A simulated host (sim/host.py's ConnectX host, a plug-in's DriverSimHost) as the
+    session layer uses it, without importing either (they load on first use)."""
+
+    @property
+    def profile(self) -> Profile | str: ...
+
+    @property
+    def kernel(self) -> SimKernel: ...
+
+    @property
+    def instance_id(self) -> str: ...
+
+    def function(self, name: str) -> SimFunctionLike: ...
+
+    def entries(self) -> list[DeviceEntry]: ...
 
 
 class DeviceOpenError(Exception):
@@ -126,11 +165,11 @@ class SimHosts:
     seeded hosts (`SimHosts({"cx7": host})`), so nothing is cached between them.
     """
 
-    def __init__(self, hosts: Mapping[str, Any] | None = None) -> None:
-        self._hosts: dict[str, Any] = dict(hosts or {})
+    def __init__(self, hosts: Mapping[str, SimHostLike] | None = None) -> None:
+        self._hosts: dict[str, SimHostLike] = dict(hosts or {})
         self._lock = threading.Lock()  # the TUI opens devices from worker threads
 
-    def get(self, profile: str) -> Any:
+    def get(self, profile: str) -> SimHostLike:
         """The profile's host; sim.store.StoreError when its state file cannot be used,
         LookupError for a profile no simulator has."""
         with self._lock:
@@ -145,17 +184,20 @@ class SimHosts:
             self._hosts.pop(profile, None)
 
 
-def host_profile(host: Any) -> str:
+def host_profile(host: SimHostLike) -> str:
     """The `sim:` profile a simulated host serves (a ConnectX host names it in its
     Profile, a plug-in simulator's host as text)."""
     profile = host.profile
     return profile if isinstance(profile, str) else str(profile.name)
 
 
-def _build_host(profile: str) -> Any:
+def _build_host(profile: str) -> SimHostLike:
+    host: SimHostLike
     if profile in SIM_DEVICES:
-        return importlib.import_module(SIM_DEVICES[profile]).build_host()
-    return _sim_module().SimHost.persistent(profile)
+        host = importlib.import_module(SIM_DEVICES[profile]).build_host()
+    else:
+        host = _sim_module().SimHost.persistent(profile)
+    return host
 
 
 def list_devices(
@@ -326,12 +368,12 @@ def _with_device_info(entry: DeviceEntry, device: FwctlDevice) -> DeviceEntry:
     return with_info(entry, info)
 
 
-def _sim_module() -> Any:
+def _sim_module() -> ModuleType:
     """fwctl_tui.sim.host, imported on first use so live-only runs never load it."""
     return importlib.import_module(SIM_MODULE)
 
 
-def _host(hosts: SimHosts, profile: str) -> Any:
+def _host(hosts: SimHosts, profile: str) -> SimHostLike:
     """The profile's simulated host; an unusable state file is a clear error."""
     from fwctl_tui.sim.store import StoreError
 
@@ -341,7 +383,7 @@ def _host(hosts: SimHosts, profile: str) -> Any:
         raise DeviceOpenError(f"simulated host {profile}: {err.message}") from None
 
 
-def _check_profile(module: Any, profile: str) -> None:
+def _check_profile(module: ModuleType, profile: str) -> None:
     if profile not in module.PROFILES:
         choices = ", ".join((*module.PROFILES, *SIM_DEVICES))
         raise UnknownDeviceError(f"unknown simulation profile {profile!r}; choose one of "

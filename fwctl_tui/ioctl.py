@@ -73,7 +73,7 @@ class _Recorded:
     """A read-only RpcResult field: the same-named field of its RpcCall."""
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self._get = attrgetter(f"_call.{name}")
+        self._get: Callable[[object], int] = attrgetter(f"_call.{name}")
 
     def __get__(self, result: object, owner: type | None = None) -> int:
         return self._get(result)

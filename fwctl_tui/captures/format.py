@@ -322,7 +322,7 @@ RECORD_UPGRADERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def check_header(header: Any) -> dict[str, Any]:
+def check_header(header: object) -> dict[str, Any]:
     """Validate the first line and bring it to the current schema (raises CaptureError)."""
     if not isinstance(header, dict) or header.get("type") != "header":
         raise CaptureError("first line is not a capture header (expected {\"type\": \"header\"})")

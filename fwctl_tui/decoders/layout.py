@@ -253,7 +253,8 @@ def eval_condition(ast: Any, read: Callable[[int, int], int | None]) -> bool:
     """Evaluate a page condition: ["or"|"and", ...], ["eq", offset, width, value], ["false"]."""
     op = ast[0]
     if op == "eq":
-        return read(ast[1], ast[2]) == ast[3]
+        value: int = ast[3]
+        return read(ast[1], ast[2]) == value
     if op == "or":
         return any(eval_condition(a, read) for a in ast[1:])
     if op == "and":

@@ -104,7 +104,7 @@ class View:
             self._kids = _children(self)
         return self._kids
 
-    def shows(self, node: Any) -> bool:
+    def shows(self, node: Node) -> bool:
         """Whether this line stands for decoder `node` (itself, a part, or inside it)."""
         if any(p is node for p in self.parts):
             return True

@@ -219,7 +219,11 @@ def _state(value: int | None) -> str | None:
 
 def summary(sample: PortSample, device: str, port: int) -> dict[str, Any]:
     """The `link --json` document of one sample (None where a register did not answer)."""
-    get, label = sample.get, (lambda probe, path: sample.labels.get(probe, {}).get(path))
+    get = sample.get
+
+    def label(probe: str, path: str) -> str | None:
+        return sample.labels.get(probe, {}).get(path)
+
     oper_mask = get("ptys", "ext_eth_proto_oper") or 0
     up = get("paos", "oper_status") == UP
     fec_mode = get("operation", _OPER + "fec_mode_active")

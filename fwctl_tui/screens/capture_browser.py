@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from fwctl_tui.capture_analysis import decoding, listing
-from fwctl_tui.capture_analysis.content_filter import parse_query
+from fwctl_tui.capture_analysis.content_filter import Query, parse_query
 from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.capture_analysis.findings import Findings, analyse
 from fwctl_tui.captures.format import CaptureError
@@ -240,7 +240,7 @@ class CaptureBrowserScreen(Screen[None]):
             self.text = text
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-filter")
-    def _run_filter(self, record_filter: Any, text: str) -> None:
+    def _run_filter(self, record_filter: Query, text: str) -> None:
         assert self.capture is not None
         rows = [item.index for item in self.capture.iter_records() if record_filter.matches(item)]
         self.post_message(self.Filtered(rows, text))
@@ -297,13 +297,13 @@ class CaptureBrowserScreen(Screen[None]):
     class TreeReady(Message):
         """A large record's top levels are decoded: the tree can be shown without a stall."""
 
-        def __init__(self, root: Any, title: str) -> None:
+        def __init__(self, root: Capped, title: str) -> None:
             super().__init__()
             self.root = root
             self.title = title
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-tree")
-    def _prepare_tree(self, root: Any, title: str) -> None:
+    def _prepare_tree(self, root: Capped, title: str) -> None:
         for child in root.children:  # the levels DecodedTree shows at once
             for grandchild in child.children:
                 _ = grandchild.children

@@ -10,7 +10,7 @@ are listed in the summary, so a lost record is not mistaken for one only B has.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -25,25 +25,26 @@ from textual.widgets import Footer, Static
 from fwctl_tui.capture_analysis import render
 from fwctl_tui.capture_analysis.diff import DiffReport, Pair, diff_captures, diff_records
 from fwctl_tui.captures.format import CaptureError
+from fwctl_tui.jsonvalue import JsonObject, JsonValue
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.line_list import LineList
 
 
-def _key_text(key: dict[str, Any]) -> str:
+def _key_text(key: JsonObject) -> str:
     index = key.get("index") or {}
     fields = " ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in index.items()
                       if v and k.rsplit(".", 1)[-1] not in ("register_id", "argument"))
     return f"{key['command']}" + (f" {fields}" if fields else "")
 
 
-def _show(value: Any, kind: str | None = None) -> str:
+def _show(value: JsonValue, kind: str | None = None) -> str:
     if isinstance(value, bytes | bytearray):
         return bytes(value[:16]).hex() + ("…" if len(value) > 16 else "")
     return render.show(value, kind)
 
 
-def _labelled(value: Any, label: str | None, kind: str | None) -> str:
+def _labelled(value: JsonValue, label: str | None, kind: str | None) -> str:
     """The value, and beside it the enum's name for it."""
     return _show(value, kind) + (f" ({label})" if label else "")
 
@@ -87,7 +88,8 @@ class CaptureDiffScreen(Screen[None]):
         self.path_a, self.path_b = Path(path_a), Path(path_b or path_a)
         self.records = records
         self.report: DiffReport | None = None
-        self.entries: list[tuple[str, Any]] = []
+        # ("pair", a Pair) or ("a"/"b", the brief of a record only that side has)
+        self.entries: list[tuple[str, Pair | JsonObject]] = []
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
@@ -157,8 +159,8 @@ class CaptureDiffScreen(Screen[None]):
         if row >= len(self.entries):
             return Text("")
         kind, value = self.entries[row]
-        if kind == "pair":
-            pair: Pair = value
+        if isinstance(value, Pair):
+            pair = value
             text = Text(f"A{pair.seq_a}/B{pair.seq_b} ")
             text.append(f"{len(pair.changes)}Δ ", style="yellow")
             if pair.note:
@@ -174,7 +176,7 @@ class CaptureDiffScreen(Screen[None]):
         kind, value = self.entries[event.row]
         detail = self.query_one("#diff-detail", Static)
         box = self.query_one("#diff-detail-box", VerticalScroll)
-        if kind != "pair":
+        if not isinstance(value, Pair):
             box.border_title = "unpaired record"
             where = "A" if kind == "a" else "B"
             text = Text(printable(f"Record #{value['seq']} of {where} ({_key_text(value['key'])}, "
@@ -184,7 +186,7 @@ class CaptureDiffScreen(Screen[None]):
                 text.append(f"\n⚠ {printable(problem)}", style="yellow")
             detail.update(text)
             return
-        pair: Pair = value
+        pair = value
         box.border_title = Text(printable(f"A#{pair.seq_a} ↔ B#{pair.seq_b} {pair.key['command']}"))
         prefix = _common_parent([change.field for change in pair.changes])
         title = Text(prefix or "", style="dim")

@@ -9,10 +9,9 @@ and leaves the default key bound.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -40,8 +39,13 @@ _KEY_NAMES = (
     | _printable_key_names()
 )
 
-def _defined_bindings() -> dict[str, str]:
-    """binding id -> default keys, over every DOMNode class imported so far."""
+def defined_bindings() -> dict[str, str]:
+    """binding id -> default keys, over every DOMNode class imported so far.
+
+    Which classes that is, is the caller's business: the app imports every screen and
+    widget before it checks a keymap (app.every_binding), so this module imports none of
+    them and sits below all of them.
+    """
     found: dict[str, str] = {}
     stack: list[type] = [DOMNode]
     seen: set[type] = set()
@@ -57,16 +61,6 @@ def _defined_bindings() -> dict[str, str]:
     return found
 
 
-def known_binding_ids() -> set[str]:
-    """Every binding id fwctl-tui defines (imports every screen and widget module)."""
-    import fwctl_tui.app  # noqa: F401  (the App's own bindings)
-
-    for package in ("fwctl_tui.screens", "fwctl_tui.widgets"):
-        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
-            importlib.import_module(f"{package}.{module.name}")
-    return set(_defined_bindings())
-
-
 def unknown_key_names(keys: str) -> list[str]:
     """The parts of `keys` (comma-separated alternatives) that name no key or modifier."""
     unknown = []
@@ -78,15 +72,16 @@ def unknown_key_names(keys: str) -> list[str]:
     return unknown
 
 
-def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+def checked_keymap(keymap: dict[str, str],
+                   known: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The entries of the user's keymap that can be bound, and one sentence per typo.
 
+    `known` is binding id -> default keys of every binding there is (app.every_binding).
     An unknown binding id or key name leaves that binding on its default keys, because a
     typo in a config file must never leave an action with no key at all.
     """
     if not keymap:
         return {}, []
-    known = known_binding_ids()
     usable: dict[str, str] = {}
     problems = []
     for binding_id, keys in keymap.items():
@@ -98,7 +93,7 @@ def checked_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
             names = ", ".join(repr(name) for name in bad)
             problems.append(
                 f"keymap: {binding_id} = {keys!r}: {names} is not a key name; "
-                f"{binding_id} keeps its default key {key_text(_defined_bindings()[binding_id])}"
+                f"{binding_id} keeps its default key {key_text(known[binding_id])}"
             )
         else:
             usable[binding_id] = keys
@@ -117,7 +112,7 @@ def key_of(app: object, binding_id: str, default: str = "?") -> str:
     keymap_in_use; any other App has none), else the BINDINGS default."""
     keymap: dict[str, str] = getattr(app, "keymap_in_use", None) or {}
     if binding_id not in _defaults:  # a screen imported since the last look
-        _defaults.update(_defined_bindings())
+        _defaults.update(defined_bindings())
     keys = keymap.get(binding_id) or _defaults.get(binding_id) or default
     return key_text(keys)
 

@@ -12,7 +12,7 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -28,7 +28,7 @@ from fwctl_tui.exchange import Exchange
 from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.screens import result_watch
 from fwctl_tui.screens.messages import RpcRequested
-from fwctl_tui.widgets.decoded_tree import DecodedTree
+from fwctl_tui.widgets.decoded_tree import DecodedTree, TreeData
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import (
     NARROW_BYTES_PER_LINE,
@@ -42,6 +42,7 @@ from fwctl_tui.workbench.workspace import PlannedRpc
 
 if TYPE_CHECKING:
     from fwctl_tui.decoders.mlx5.status import SyndromeTable
+    from fwctl_tui.decoders.node import Node
 
 HEX_BORDER = 1  # the hex pane's left border, between it and the tree
 
@@ -146,7 +147,7 @@ class ResultScreen(Screen[None]):
         self.syndromes = syndromes  # the device's syndrome table (a simulated one's)
         row = catalogue_model.find(exchange.command)
         self.command = row.command if row is not None else None
-        self.root: Any = None
+        self.root: Node | None = None  # the decoded reply
         self.decode_problem: str | None = None
         self.result_watch: result_watch.ResultWatch | None = None
 
@@ -183,7 +184,7 @@ class ResultScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_panes()
 
-    def on_tree_node_expanded(self, event: DecodedTree.NodeExpanded[Any]) -> None:
+    def on_tree_node_expanded(self, event: DecodedTree.NodeExpanded[TreeData]) -> None:
         """A branch opened for the first time may hold longer labels: make room."""
         self.call_after_refresh(self._fit_panes)
 
@@ -204,8 +205,9 @@ class ResultScreen(Screen[None]):
         hex_view.styles.width = wide if room - wide >= need else narrow
 
     def on_decoded_tree_field_highlighted(self, event: DecodedTree.FieldHighlighted) -> None:
-        node = event.node
-        self.query_one(HexView).highlight_bits(node.bit_offset, node.width_bits)
+        node = event.node  # a decoder Node or its presented View: both know their bits
+        self.query_one(HexView).highlight_bits(
+            getattr(node, "bit_offset", None), getattr(node, "width_bits", 0))
 
     def on_hex_view_cursor_moved(self, event: HexView.CursorMoved) -> None:
         hex_view = self.query_one(HexView)

@@ -59,6 +59,11 @@ class DriverSimFunction:
         return FwctlDevice(emulator.open(), self.host.synced, close_fn=emulator.close,
                            name=self.name, clock=clock)
 
+    def start_scenario(self, name: str | None) -> None:
+        """Fault stories are the ConnectX port model's; a plug-in's device has none."""
+        raise LookupError(f"{self.name} has no fault scenarios (sim:cx7 and the other "
+                          "ConnectX profiles do)")
+
     def entry(self) -> DeviceEntry:
         info: dict[str, object] | None
         with self.open() as dev:

@@ -13,8 +13,9 @@ way to that field.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
 
 from rich.style import Style
 from rich.text import Text
@@ -33,18 +34,48 @@ EAGER_DEPTH = 3
 CHUNK = 256  # arrays longer than this show as [0..255], [256..511], ... branches
 
 
+class TreeField(Protocol):
+    """What the tree shows of a line: a decoder Node, a presented View, a capped Node
+    (widgets/capped_tree.py) or a plug-in's PlainNode (drivers/plain_tree.py).
+
+    Lines may have more (`shown`, `label`, `note`, `missing`, `path`, a bit offset): the
+    tree reads those with getattr, since not every kind of line has them."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def value(self) -> object: ...
+
+    @property
+    def children(self) -> Sequence[TreeField]: ...
+
+
+class LocatedField(TreeField, Protocol):
+    """A line that knows where its bits are: what the hex view's cursor selects."""
+
+    @property
+    def bit_offset(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A slice of a long array, populated only when its branch is opened."""
 
-    nodes: tuple[Any, ...]
+    nodes: tuple[TreeField, ...]
     start: int
+
+
+TreeData = TreeField | Chunk  # what a line of the tree holds (the root: None until shown)
 
 
 MIN_NAME = 3  # a name is elided down to this (`a…s`) before anything of the value goes
 
 
-def _raw_text(value: Any) -> str:
+def _raw_text(value: object) -> str:
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, int):
@@ -54,11 +85,11 @@ def _raw_text(value: Any) -> str:
     return printable(str(value))
 
 
-def value_text(node: Any) -> Text:
+def value_text(node: TreeField) -> Text:
     """The part after the name: ` = LABEL (raw)`, ` = 56.5 °C (452 (0x1c4))`, ` = "text"`,
     `  (not in the reply)`, `  not valid: ...`, or nothing."""
-    if getattr(node, "kind", None) == "invalid":
-        return Text(f"  {node.note}", style="italic yellow")
+    if node.kind == "invalid":  # only a presented View is ever "invalid"
+        return Text(f"  {getattr(node, 'note', None)}", style="italic yellow")
     if getattr(node, "missing", False):
         return Text("  (not in the reply)", style="italic dim")
     shown = getattr(node, "shown", None)
@@ -83,7 +114,7 @@ def value_text(node: Any) -> Text:
     return text
 
 
-def format_value(node: Any, max_width: int | None = None) -> Text:
+def format_value(node: TreeField, max_width: int | None = None) -> Text:
     """`name = LABEL (raw)` as Text; raw ints in decimal and hex, bytes as hex.
 
     With `max_width`, a name too long for it loses its middle (…) so the value still
@@ -101,12 +132,12 @@ def format_value(node: Any, max_width: int | None = None) -> Text:
     return text
 
 
-def _offset(node: Any) -> int:
-    offset: int = node.bit_offset
+def _offset(node: TreeField) -> int:
+    offset: int = getattr(node, "bit_offset", 0)
     return offset
 
 
-def chain_to(root: Any, target: Any) -> list[Any]:
+def chain_to(root: TreeData | None, target: LocatedField) -> list[TreeData]:
     """Root-first list of nodes leading to `target` (by identity), or [] if absent.
 
     Descends by bit offset (children are in offset order), so following the hex cursor
@@ -114,7 +145,7 @@ def chain_to(root: Any, target: Any) -> list[Any]:
     """
     bit = target.bit_offset
 
-    def walk(node: Any) -> list[Any] | None:
+    def walk(node: TreeData) -> list[TreeData] | None:
         if node is target:
             return [node]
         if node is not root and _stands_for(node, target):
@@ -124,23 +155,23 @@ def chain_to(root: Any, target: Any) -> list[Any]:
         index = bisect_right(kids, bit, key=_offset) - 1
         if index < 0:
             return None
-        start = kids[index].bit_offset
-        while index >= 0 and kids[index].bit_offset == start:  # union members share it
+        start = _offset(kids[index])
+        while index >= 0 and _offset(kids[index]) == start:  # union members share it
             found = walk(kids[index])
             if found is not None:
                 return [node, *found]
             index -= 1
         return None
 
-    return walk(root) or []
+    return (walk(root) if root is not None else None) or []
 
 
-def _stands_for(node: Any, target: Any) -> bool:
+def _stands_for(node: TreeData, target: LocatedField) -> bool:
     """A presented line that shows decoder node `target` (a joined pair, a text array)."""
-    return isinstance(node, View) and node.shows(target)
+    return isinstance(node, View) and isinstance(target, Node) and node.shows(target)
 
 
-class DecodedTree(Tree[Any]):
+class DecodedTree(Tree[TreeData]):
     """Tree of decoded fields; posts FieldHighlighted when the cursor lands on one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -164,9 +195,9 @@ class DecodedTree(Tree[Any]):
     )
 
     class FieldHighlighted(Message):
-        """The cursor is on a decoded field (`node` is the decoder's Node)."""
+        """The cursor is on a decoded field (`node`: the line's Node, View or PlainNode)."""
 
-        def __init__(self, tree: DecodedTree, node: Any) -> None:
+        def __init__(self, tree: DecodedTree, node: TreeField) -> None:
             super().__init__()
             self.tree = tree
             self.node = node
@@ -175,16 +206,18 @@ class DecodedTree(Tree[Any]):
         def control(self) -> DecodedTree:
             return self.tree
 
-    def __init__(self, label: str = "reply", **kwargs: Any) -> None:
-        super().__init__(Text(label), **kwargs)
+    def __init__(self, label: str = "reply", *, name: str | None = None,
+                 id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(Text(label), name=name, id=id, classes=classes, disabled=disabled)
         self.guide_depth = 3
-        self._by_id: dict[int, TreeNode[Any]] = {}
-        self._chunk_of: dict[int, TreeNode[Any]] = {}
+        self._by_id: dict[int, TreeNode[TreeData]] = {}
+        self._chunk_of: dict[int, TreeNode[TreeData]] = {}
         self.raw_fields = False  # True: the faithful field-by-field decode
-        self._decoded: Any = None  # the decoder's root Node being shown
+        self._decoded: TreeField | None = None  # the decoder's root Node being shown
         self._title = ""
 
-    def _label_room(self, node: TreeNode[Any]) -> int | None:
+    def _label_room(self, node: TreeNode[TreeData]) -> int | None:
         """Cells a node's label may use: the width less the guides and a scrollbar."""
         width = self.size.width - self.styles.scrollbar_size_vertical
         if width <= 0:
@@ -209,7 +242,7 @@ class DecodedTree(Tree[Any]):
             widest = max(widest, guides + label + (2 if node.allow_expand else 0))
         return widest + self.styles.scrollbar_size_vertical
 
-    def render_label(self, node: TreeNode[Any], base_style: Style, style: Style) -> Text:
+    def render_label(self, node: TreeNode[TreeData], base_style: Style, style: Style) -> Text:
         """Labels that do not fit lose the middle of their name, never their value."""
         data = node.data
         room = self._label_room(node) if node is not self.root else None
@@ -225,14 +258,14 @@ class DecodedTree(Tree[Any]):
             return Text.assemble((icon, base_style + TOGGLE), label)
         return Text.assemble(("", base_style), label)
 
-    def show(self, root: Any, title: str) -> None:
+    def show(self, root: TreeField | None, title: str) -> None:
         """Replace the tree with the decoded `root` (a decoder Node), presented."""
         self._decoded, self._title = root, title
         self._show()
 
     def _show(self) -> None:
         root = self._decoded
-        view = root  # anything else Node-shaped is shown as given
+        view: TreeField | None = root  # anything else Node-shaped is shown as given
         if isinstance(root, Node):
             view = present(root, raw=self.raw_fields, is_reply=_is_reply(root))
         self.clear()
@@ -257,14 +290,14 @@ class DecodedTree(Tree[Any]):
         self.notify("raw fields: every field as decoded, no units" if self.raw_fields
                     else "values in engineer units", timeout=2)
 
-    def help_for(self, focused: Any) -> str:
+    def help_for(self, focused: object) -> str:
         """F1: the tree's help, then the highlighted field's unit (or that it has none)."""
         node = self.cursor_node.data if self.cursor_node is not None else None
         if not isinstance(node, View) or node is self.root.data:
             return self.HELP
         return f"{self.HELP}\n\n{printable(node.path)}: {field_unit_line(node)}"
 
-    def _populate(self, parent: TreeNode[Any], node: Any, depth: int) -> None:
+    def _populate(self, parent: TreeNode[TreeData], node: TreeField, depth: int) -> None:
         kids = list(getattr(node, "children", None) or ())
         if len(kids) <= CHUNK or getattr(node, "kind", None) != "array":  # structs are bounded
             self._add_fields(parent, kids, depth)
@@ -276,7 +309,8 @@ class DecodedTree(Tree[Any]):
             for kid in part:
                 self._chunk_of[id(kid)] = branch
 
-    def _add_fields(self, parent: TreeNode[Any], fields: list[Any], depth: int) -> None:
+    def _add_fields(self, parent: TreeNode[TreeData], fields: Sequence[TreeField],
+                    depth: int) -> None:
         for child in fields:
             kids = getattr(child, "children", None)
             if kids:
@@ -288,7 +322,7 @@ class DecodedTree(Tree[Any]):
             else:
                 self._by_id[id(child)] = parent.add_leaf(format_value(child), data=child)
 
-    def _fill(self, tree_node: TreeNode[Any]) -> None:
+    def _fill(self, tree_node: TreeNode[TreeData]) -> None:
         """Add the children of a branch opened for the first time."""
         data = tree_node.data
         if data is None or tree_node.children:
@@ -298,19 +332,19 @@ class DecodedTree(Tree[Any]):
         else:
             self._populate(tree_node, data, depth=EAGER_DEPTH)
 
-    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Any]) -> None:
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[TreeData]) -> None:
         self._fill(event.node)
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Any]) -> None:
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeData]) -> None:
         event.stop()
         data = event.node.data
         if data is not None and not isinstance(data, Chunk):
             self.post_message(self.FieldHighlighted(self, data))
 
-    def select_field(self, field: Any) -> None:
+    def select_field(self, field: LocatedField) -> None:
         """Move the cursor to the decoder node `field`, expanding the branches above it."""
         chain = chain_to(self.root.data, field)
-        target: TreeNode[Any] | None = None
+        target: TreeNode[TreeData] | None = None
         for node in chain:
             found = self._by_id.get(id(node))
             chunk = self._chunk_of.get(id(node))
@@ -344,7 +378,7 @@ class DecodedTree(Tree[Any]):
         self.notify(f"copied {printable(node.data.name)} = {text}", timeout=3)
 
 
-def _is_reply(root: Any) -> bool:
+def _is_reply(root: Node) -> bool:
     """A reply mailbox starts with status and syndrome (a request with opcode)."""
     names = {getattr(c, "name", None) for c in getattr(root, "children", ())[:3]}
     return {"status", "syndrome"} <= names

@@ -9,15 +9,14 @@ halves is compared as one 64-bit `x`, and both halves show the joined change.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.style import Style
 from rich.text import Text
 from textual.widgets.tree import TreeNode
 
 from fwctl_tui.decoders import iter_nodes
+from fwctl_tui.decoders.node import Node
 from fwctl_tui.monitor.sampling import HIGH, LOW, FieldChange
-from fwctl_tui.widgets.decoded_tree import DecodedTree, format_value
+from fwctl_tui.widgets.decoded_tree import DecodedTree, TreeData, format_value
 
 CHANGED, STILL = "bold yellow", "dim"
 
@@ -33,11 +32,13 @@ def joined_path(path: str) -> str:
 class WatchedTree(DecodedTree):
     """A DecodedTree that can show per-field deltas and rates."""
 
-    def __init__(self, label: str = "reply", **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
+    def __init__(self, label: str = "reply", *, name: str | None = None,
+                 id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(label, name=name, id=id, classes=classes, disabled=disabled)
         self.changes: dict[str, FieldChange] = {}
 
-    def render_label(self, node: TreeNode[Any], base_style: Style, style: Style) -> Text:
+    def render_label(self, node: TreeNode[TreeData], base_style: Style, style: Style) -> Text:
         label = super().render_label(node, base_style, style)
         path = getattr(node.data, "path", None)
         if not self.changes or not isinstance(path, str):
@@ -54,7 +55,7 @@ class WatchedTree(DecodedTree):
         label.append(note, style=CHANGED if change.changed else STILL)
         return label
 
-    def update_values(self, root: Any, changes: dict[str, FieldChange]) -> None:
+    def update_values(self, root: Node, changes: dict[str, FieldChange]) -> None:
         """Show a newer reply's values (same command) and their changes, in place."""
         by_path = {getattr(n, "path", None): n for n in iter_nodes(root)}
         self.changes = changes

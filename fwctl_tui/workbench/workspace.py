@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from fwctl_tui.clock import SYSTEM_CLOCK, Clock
 from fwctl_tui.connect import (
     Connection,
+    SimHostLike,
     SimHosts,
     UnknownDeviceError,
     host_profile,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from fwctl_tui.captures.recorder import Recorder
     from fwctl_tui.decoders import Command
     from fwctl_tui.object_hints import Hints
-    from fwctl_tui.sim.host import SimHost
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class DeviceSource:
 
     def __init__(
         self, root: str | Path | None = None, profile: str | None = None,
-        host: SimHost | None = None, hosts: SimHosts | None = None,
+        host: SimHostLike | None = None, hosts: SimHosts | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.root = root
@@ -84,7 +84,7 @@ class DeviceSource:
         seeded = {host_profile(host): host} if host is not None else None
         self.hosts = hosts if hosts is not None else SimHosts(seeded)
 
-    def _sim_host(self, live: list[DeviceEntry]) -> SimHost | None:
+    def _sim_host(self, live: list[DeviceEntry]) -> SimHostLike | None:
         if self.host is None and (self.profile or not live):
             from fwctl_tui.sim.host import DEFAULT_PROFILE
 

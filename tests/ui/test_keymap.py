@@ -6,13 +6,15 @@ from pathlib import Path
 
 from ui_support import make_app, messages, open_command, open_first_device, settle
 
+from fwctl_tui.app import every_binding
 from fwctl_tui.screens.keys import checked_keymap
 from fwctl_tui.screens.preview import PreviewScreen
 
 
 def test_unknown_key_names_are_reported_and_not_bound() -> None:
     usable, problems = checked_keymap(
-        {"preview_send": "ctrl+shift+banana", "quit": "ctrl+q,f10", "help": "hyperr+f1"}
+        {"preview_send": "ctrl+shift+banana", "quit": "ctrl+q,f10", "help": "hyperr+f1"},
+        every_binding(),
     )
     assert usable == {"quit": "ctrl+q,f10"}
     assert problems == [
@@ -24,7 +26,7 @@ def test_unknown_key_names_are_reported_and_not_bound() -> None:
 
 def test_punctuation_and_named_keys_are_key_names() -> None:
     keys = "slash,question_mark,ctrl+j,pageup,?,enter,space,shift+tab,f24,escape"
-    assert checked_keymap({"quit": keys}) == ({"quit": keys}, [])
+    assert checked_keymap({"quit": keys}, every_binding()) == ({"quit": keys}, [])
 
 
 async def test_a_typo_keeps_the_default_key_working(tmp_path: Path) -> None:

@@ -10,10 +10,30 @@ The layers are those of ../shared/DESIGN.md ("Layers"), highest first:
     rules and data    policy.py, register_writes.py, exchange.py, exchange_json.py,
                       captures/ (storage), capture_analysis/, decoders/, drivers/
     device access     ioctl.py, marshal.py, clock.py, discovery.py, sysfs_parent.py,
-                      uapi.py, allowlist.py, errors.py, kernelstate.py, hoststate.py, sim/,
+                      uapi.py, allowlist.py, errors.py, kernelstate.py, hoststate.py,
                       kernel_rules/ (the one copy of the kernel's rules: the emulator
-                      executes them, the preview above reports them)
-    facts             facts.py, textsafe.py, mbox_header.py, the package itself
+                      executes them, the preview above reports them), and sim/'s kernel
+                      emulator: emulator.py, kernel.py, firmware.py (the FirmwareModel
+                      protocol), the driver rules (mlx5_driver.py, cxl/driver.py,
+                      pds/driver.py) and the layout tables kernel_rules reads
+                      (cxl/layout.py, pds/layout.py), profile.py, store.py
+    facts             facts.py, textsafe.py, mbox_header.py, jsonvalue.py, the package
+                      itself
+
+Simulated devices sit in rules and data, beside the decoders: the firmware models
+(sim/connectx.py, sim/mlx5/, sim/cxl/mock.py, sim/pds/firmware.py) answer a mailbox the
+way the device does, so they build their replies with the same layout tables and encoder
+the decoders read replies with (decoders.mlx5.catalogue, decoders.encode_layout), and the
+hosts that assemble a model with the emulator (sim/host.py, sim/state.py,
+sim/driver_host.py, sim/cxl/host.py, sim/*/simdev.py) go with them. The emulator (device
+access) never imports a model: it is handed one behind a protocol (FirmwareModel,
+CxlMemdevModel, PdsFirmwareModel), as the kernel knows a device only through its mailbox,
+and the ioctl layer reaches the emulator only through the ioctl_fn injected into
+FwctlDevice (KernelEmulator.open_device). Moving the
+mlx5 layout tables down to facts instead was rejected: they are the decoders' generated
+catalogue (names, enums, field docs), and the firmware model really depends on it as a
+device depends on its PRM; the separation "the decoders know nothing about the
+simulator" still holds.
 
 A module may import its own layer or any lower one. The graph is read from the source
 (ast), not by importing, so function-level imports count, and so do module names written
@@ -25,10 +45,10 @@ The DESIGN's three separation rules inside a layer are checked the same way:
 the decoders know nothing about devices, the ioctl layer knows nothing about mlx5, and
 capture storage knows nothing about decoders or the simulator.
 
-Today's code breaks some of these rules. Each break is listed below, edge by edge, in an
-allow-list: the redesign of issue 14 (points 2, 4, 6) removes them, and this test fails
-when an allowed edge disappears, so the list only shrinks. A new module outside the
-prefixes in LAYERS fails until it is given a layer.
+No known break is left: the allow-lists below are empty and must stay so (the test
+fails on an entry whose import is gone, so a fixed break cannot come back silently).
+test_an_upward_import_is_reported shows the check fails on a synthetic upward edge.
+A new module outside the prefixes in LAYERS fails until it is given a layer.
 """
 
 from __future__ import annotations
@@ -53,6 +73,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.facts": FACTS,
     "fwctl_tui.textsafe": FACTS,
     "fwctl_tui.mbox_header": FACTS,  # the mlx5 mailbox headers at the facts' offsets
+    "fwctl_tui.jsonvalue": FACTS,  # the named type of a value parsed from JSON
     "fwctl_tui.uapi": DEVICE,
     "fwctl_tui.allowlist": DEVICE,
     "fwctl_tui.errors": DEVICE,
@@ -65,7 +86,19 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.kernelstate": DEVICE,
     "fwctl_tui.hoststate": DEVICE,
     "fwctl_tui.kernel_rules": DEVICE,  # the kernel's rules: sim/ runs them, policy reports them
-    "fwctl_tui.sim": DEVICE,
+    "fwctl_tui.sim": DEVICE,  # the kernel emulator: core, driver rules, kernel state
+    # the simulated devices behind it: firmware models, which encode their replies with
+    # the shared layout tables, and the hosts that assemble model + emulator (docstring)
+    "fwctl_tui.sim.connectx": RULES,
+    "fwctl_tui.sim.mlx5": RULES,
+    "fwctl_tui.sim.cxl.mock": RULES,
+    "fwctl_tui.sim.pds.firmware": RULES,
+    "fwctl_tui.sim.host": RULES,
+    "fwctl_tui.sim.state": RULES,
+    "fwctl_tui.sim.driver_host": RULES,
+    "fwctl_tui.sim.cxl.host": RULES,
+    "fwctl_tui.sim.cxl.simdev": RULES,
+    "fwctl_tui.sim.pds.simdev": RULES,
     "fwctl_tui.policy": RULES,
     "fwctl_tui.register_writes": RULES,
     "fwctl_tui.exchange": RULES,
@@ -112,36 +145,16 @@ SEPARATIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Known breaks of the layers (importer, imported), as of issue 14's start. Remove an
-# entry when the refactor removes the import; never add one without a design decision.
-ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset({
-    # The mlx5 firmware model (sim/, device access) builds its replies with the decoders'
-    # catalogue and encoder (rules and data). Issue 14 point 12 wants the simulator's
-    # encoding independent of the decoder; DESIGN.md's plug-in has each driver supply
-    # both, so either sim/ moves up or the shared tables move down.
-    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.errors"),
-    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.catalogue"),
-    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.context"),
-    ("fwctl_tui.sim.connectx", "fwctl_tui.decoders.mlx5.data"),
-    ("fwctl_tui.sim.mlx5.commands.caps", "fwctl_tui.decoders.mlx5.catalogue"),
-    ("fwctl_tui.sim.mlx5.commands.common", "fwctl_tui.decoders.mlx5.data"),
-    ("fwctl_tui.sim.mlx5.commands.registry", "fwctl_tui.decoders.mlx5.catalogue"),
-    ("fwctl_tui.sim.mlx5.examples", "fwctl_tui.decoders.mlx5.catalogue"),
-    ("fwctl_tui.sim.mlx5.mailbox", "fwctl_tui.decoders"),
-    ("fwctl_tui.sim.mlx5.mailbox", "fwctl_tui.decoders.mlx5.catalogue"),
-    ("fwctl_tui.sim.mlx5.registers.access", "fwctl_tui.decoders.mlx5.catalogue"),
-    ("fwctl_tui.sim.mlx5.registers.access", "fwctl_tui.decoders.mlx5.context"),
-})
+# Known breaks of the layers (importer, imported). Issue 14 removed the last ones; never
+# add an entry without a design decision written in DESIGN.md and the docstring above.
+ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset()
 
 ALLOWED_SEPARATION: frozenset[tuple[str, str]] = frozenset()
 
 # Known cycles, each broken at one edge listed here: the cycle search leaves these out.
-ALLOWED_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset({
-    # keys.known_binding_ids() imports the app (for its own bindings) and, found by
-    # pkgutil, every screen and widget module, to list every binding id for the keymap
-    # check; the app imports keys.py for its hints.
-    ("fwctl_tui.screens.keys", "fwctl_tui.app"),
-})
+# keys.py no longer imports the app: the app imports every screen and widget itself and
+# passes their bindings to keys.checked_keymap (app.every_binding).
+ALLOWED_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -325,14 +338,40 @@ def test_no_import_cycles_between_modules() -> None:
         " <-> ".join(sorted(c)) for c in cycles)
 
 
-def test_lower_layers_never_import_higher_ones() -> None:
+def upward_imports(found: tuple[Edge, ...]) -> list[str]:
+    """The edges of `found` from a lower layer to a higher one, outside ALLOWED_UPWARD."""
     upward = []
-    for edge in edges():
+    for edge in found:
         low, high = layer_of(edge.importer), layer_of(edge.imported)
         if low is None or high is None or high <= low:
             continue
         if (edge.importer, edge.imported) not in ALLOWED_UPWARD:
             upward.append(f"{_where(edge)}: {LAYER_NAMES[low]} imports {LAYER_NAMES[high]}")
+    return upward
+
+
+def test_an_upward_import_is_reported() -> None:
+    """The check can fail: the emulator importing a firmware model, or the ioctl layer
+    importing the decoders, is reported; the firmware model importing the emulator is not."""
+    synthetic = (
+        Edge("fwctl_tui.sim.emulator", "fwctl_tui.sim.connectx", 1, runtime=True),
+        Edge("fwctl_tui.sim.cxl.driver", "fwctl_tui.sim.cxl.mock", 2, runtime=False),
+        Edge("fwctl_tui.ioctl", "fwctl_tui.decoders.mlx5.catalogue", 3, runtime=True),
+        Edge("fwctl_tui.sim.connectx", "fwctl_tui.sim.emulator", 4, runtime=True),
+        Edge("fwctl_tui.screens.keys", "fwctl_tui.app", 5, runtime=True),
+    )
+    assert upward_imports(synthetic) == [
+        "fwctl_tui.sim.emulator -> fwctl_tui.sim.connectx (line 1): "
+        "device access imports rules and data",
+        "fwctl_tui.sim.cxl.driver -> fwctl_tui.sim.cxl.mock (line 2): "
+        "device access imports rules and data",
+        "fwctl_tui.ioctl -> fwctl_tui.decoders.mlx5.catalogue (line 3): "
+        "device access imports rules and data",
+    ]
+
+
+def test_lower_layers_never_import_higher_ones() -> None:
+    upward = upward_imports(edges())
     assert not upward, "imports from a lower layer to a higher one:\n" + "\n".join(upward)
 
 

@@ -8,17 +8,66 @@ a successful ioctl, never an errno. Every reply starts with struct fwctl_rpc_cxl
 (size, retval) and the driver reports sizeof(that struct) plus the payload as out_len,
 so Get Supported Features with one entry reports 72 bytes of which the last 8 are zero
 (as measured on the real kernel).
+
+The memdev (sim/cxl/mock.py, a layer up: a simulated device) is handed in; this module
+only knows the CxlMemdevModel protocol, as the kernel knows the device only through its
+mailbox.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
 
 from fwctl_tui.kernel_rules import cxl as cxl_rules
 from fwctl_tui.kernel_rules.core import Refusal
 from fwctl_tui.kernel_rules.cxl import CxlDevice, FeatureRule
 from fwctl_tui.sim.cxl import layout
-from fwctl_tui.sim.cxl.mock import CxlMockMemdev, Feature
 from fwctl_tui.sim.mlx5_driver import RpcOutcome
 from fwctl_tui.uapi import DeviceType, Scope
+
+
+class CxlFeatureView(Protocol):
+    """One entry of the memdev's feature list, as the driver reads it."""
+
+    @property
+    def uuid(self) -> bytes: ...
+
+    @property
+    def flags(self) -> int: ...
+
+    @property
+    def effects(self) -> int: ...
+
+    @property
+    def changeable(self) -> bool: ...
+
+    @property
+    def kernel_exclusive(self) -> bool: ...
+
+    def entry(self) -> bytes:
+        """The 48-byte cxl_feat_entry as the device reports it."""
+        ...
+
+
+class CxlMemdevModel(Protocol):
+    """What the CXL driver reads of and asks the memdev's Features mailbox."""
+
+    @property
+    def capability(self) -> str: ...
+
+    @property
+    def features(self) -> Sequence[CxlFeatureView]: ...
+
+    def get_feature(self, feature_uuid: bytes, offset: int, count: int,
+                    selection: int = 0) -> tuple[int, bytes]:
+        """(return code, data) of Get Feature."""
+        ...
+
+    def set_feature(self, feature_uuid: bytes, flags: int, offset: int, data: bytes,
+                    version: int | None = None) -> int:
+        """Return code of Set Feature."""
+        ...
 
 
 def _reply(retval: int, payload: bytes = b"", size: int | None = None) -> bytes:
@@ -35,7 +84,7 @@ class CxlDriver:
 
     device_type = int(DeviceType.CXL)
 
-    def __init__(self, memdev: CxlMockMemdev) -> None:
+    def __init__(self, memdev: CxlMemdevModel) -> None:
         self.memdev = memdev
 
     def open_uctx(self) -> object:
@@ -102,7 +151,7 @@ def _uuid(payload: bytes, struct: dict[str, tuple[int, int]]) -> bytes:
     return payload[offset:offset + size]
 
 
-def _visible_entry(feature: Feature) -> bytes:
+def _visible_entry(feature: CxlFeatureView) -> bytes:
     """The entry as fwctl users see it: kernel-exclusive ones read-only (set size 0)."""
     entry = bytearray(feature.entry())
     if feature.kernel_exclusive:
