@@ -74,8 +74,9 @@ async def test_result_at_120_columns_shows_values_whole(tmp_path: Path) -> None:
 
 
 def test_a_name_gives_way_but_never_the_value() -> None:
-    class Leaf:
+    class Leaf:  # a decoded enum leaf, as the tree's TreeField protocol sees one
         name, value, label = "physical_state_status", 2, "down_by_configuration"
+        kind, children = "enum", ()
 
     text = format_value(Leaf(), max_width=30).plain
     assert text.endswith(" = down_by_configuration (2)") and "…" in text
