@@ -5,11 +5,17 @@ parsed and rendered (an LRU cache keeps them), so a 100k-record capture scrolls 
 as a 10-record one and never mounts a widget per record. Filtering runs in a thread
 worker over the file and hands back the matching indices. The selected record shows as
 the shared decoded tree and hex view (reply by default, `r` for the request).
+
+Opening reads the whole file (indexing 100k records takes a few hundred ms) and scans it
+for findings: both run in one thread worker, so the screen paints at once with a
+"reading ..." state and stays responsive; the record list appears when the index is
+ready, the findings when the scan is.
 """
 
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -29,7 +35,6 @@ from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.capture_analysis.findings import Findings, analyse
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
-from fwctl_tui.decoders.mlx5.status import SyndromeTable
 from fwctl_tui.errors import explain
 from fwctl_tui.syndrome_source import syndromes_for
 from fwctl_tui.textsafe import printable
@@ -102,10 +107,15 @@ class CaptureBrowserScreen(Screen[None]):
         self.tree_title = ""  # which record/side the tree shows (or is being prepared for)
         self.findings: Findings | None = None  # once the findings worker is done
         self.marked: int | None = None  # seq of the record marked for a diff (m)
+        # the opening worker hands its Capture over under this lock, so that a screen
+        # closed while the file is read still closes it (on_unmount or the worker)
+        self._open_lock = threading.Lock()
+        self._opened: Capture | None = None
+        self._unmounted = False
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
-        yield Static(Text(printable(f"Opening {self.path} ...")), id="capture-header")
+        yield Static(Text(printable(self._reading_text())), id="capture-header")
         yield FindingsList(id="capture-findings")
         yield Input(placeholder="filter: command=PDDR status!=OK page_select=6 "
                     "down_blame=Remote_phy symbol_errors>0 or words",
@@ -121,17 +131,31 @@ class CaptureBrowserScreen(Screen[None]):
     def on_mount(self) -> None:
         records = self.query_one("#capture-records", LineList)
         records.border_title = "records"
-        try:
-            self.capture = load_capture(self.path)
-        except (OSError, CaptureError) as err:
-            self.query_one("#capture-header", Static).update(
-                Text(printable(f"Cannot open capture: {err}"), style="bold red"))
-            return
-        self.query_one("#capture-header", Static).update(self._header_text())
-        self._show_rows(range(len(self.capture)), "")
         records.focus()
         self.query_one("#capture-findings", FindingsList).show_analysing()
-        self._analyse(self.capture, syndromes_for(self.capture.simulated))
+        self._open()
+
+    def _reading_text(self) -> str:
+        """The header until the file is indexed: what is read and how much of it."""
+        try:
+            size = f" ({self.path.stat().st_size / 1e6:.1f} MB)"
+        except OSError:
+            size = ""  # the worker reports why it cannot be opened
+        return f"reading {self.path}{size} …"
+
+    class Loaded(Message):
+        """The opening worker's index of the capture (the findings follow)."""
+
+        def __init__(self, capture: Capture) -> None:
+            super().__init__()
+            self.capture = capture
+
+    class OpenFailed(Message):
+        """The capture cannot be opened: `error` says why."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
 
     class Analysed(Message):
         """The findings worker's result."""
@@ -140,12 +164,35 @@ class CaptureBrowserScreen(Screen[None]):
             super().__init__()
             self.findings = findings
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-findings")
-    def _analyse(self, capture: Capture, syndromes: SyndromeTable | None) -> None:
-        """The scan reads through its own file handle; record() lookups take the
-        capture's lock, so the list's reads never move under it. `syndromes`: the
-        simulator's table when the capture's header says it was simulated."""
-        self.post_message(self.Analysed(analyse(capture, syndromes)))
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-open")
+    def _open(self) -> None:
+        """Index the file, then scan it for findings. The scan reads through its own
+        file handle; record() lookups take the capture's lock, so the list's reads never
+        move under it. Syndromes: the simulator's table when the header says simulated."""
+        try:
+            capture = load_capture(self.path)
+        except (OSError, CaptureError) as err:
+            self.post_message(self.OpenFailed(str(err)))
+            return
+        with self._open_lock:
+            if self._unmounted:
+                capture.close()
+                return
+            self._opened = capture
+        self.post_message(self.Loaded(capture))
+        self.post_message(self.Analysed(analyse(capture, syndromes_for(capture.simulated))))
+
+    def on_capture_browser_screen_open_failed(self, event: OpenFailed) -> None:
+        self.query_one("#capture-header", Static).update(
+            Text(printable(f"Cannot open capture: {event.error}"), style="bold red"))
+        self.query_one("#capture-findings", FindingsList).clear_options()
+
+    def on_capture_browser_screen_loaded(self, event: Loaded) -> None:
+        self.capture = event.capture
+        self.query_one("#capture-header", Static).update(self._header_text())
+        self._show_rows(range(len(self.capture)), "")
+        self.query_one("#capture-findings", FindingsList).show_analysing(
+            f"{len(self.capture)} records")
 
     def on_capture_browser_screen_analysed(self, event: Analysed) -> None:
         self.findings = event.findings
@@ -166,8 +213,11 @@ class CaptureBrowserScreen(Screen[None]):
         records.focus()
 
     def on_unmount(self) -> None:
-        if self.capture is not None:
-            self.capture.close()
+        with self._open_lock:
+            self._unmounted = True
+            capture, self._opened = self._opened, None
+        if capture is not None:
+            capture.close()
 
     # -- header and rows -------------------------------------------------------------
     def _header_text(self) -> Text:

@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from fwctl_tui.kernelstate import KernelState
@@ -31,6 +31,7 @@ from fwctl_tui.monitor.link import COUNTERS, PortReader, PortSample
 from fwctl_tui.monitor.series import SLOW_SAMPLE_S, DashboardView, PortDashboard
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.series_plot import SeriesPlot
 from fwctl_tui.workbench.dashboard_view import (
     counters_title,
@@ -116,7 +117,7 @@ class DashboardScreen(Screen[None]):
             yield Static(id="dash-module")
         yield DataTable(id="dash-counters", cursor_type="row", zebra_stripes=True)
         yield SeriesPlot(id="dash-plot")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

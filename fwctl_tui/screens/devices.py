@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from fwctl_tui.discovery import DeviceEntry
 from fwctl_tui.screens.error import ErrorScreen
@@ -23,6 +23,7 @@ from fwctl_tui.screens.keys import key_of
 from fwctl_tui.screens.messages import DevicesScanned, OpenDeviceRequested
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import KIND_BADGES, DeviceBar
+from fwctl_tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from fwctl_tui.app import FwctlApp
@@ -164,7 +165,7 @@ class DevicesScreen(Screen[None]):
                 details.border_title = "details"
                 yield Static(Text("Scanning for fwctl devices ...", style="dim"),
                              id="device-details-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # After the first paint: the screen is usable while the scan (which may import

@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fwctl_tui.learn import glossary
+from fwctl_tui.widgets.key_footer import KeyFooter
 
 
 def entry_text(entry: glossary.Entry) -> Text:
@@ -57,7 +58,7 @@ class GlossaryScreen(Screen[None]):
                 yield Static(id="glossary-text")
                 yield Static(Text("See also", style="bold"), classes="help-title")
                 yield OptionList(id="glossary-see")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#glossary-right").border_title = "glossary"

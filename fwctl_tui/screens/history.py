@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from fwctl_tui.capture_analysis.replay import ANSWERED
 from fwctl_tui.exchange import Exchange
@@ -23,6 +23,7 @@ from fwctl_tui.screens.driver_result import resend_recorded
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange
 from fwctl_tui.screens.result import duration_text
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.scope_badge import scope_text
 from fwctl_tui.workbench import catalogue_model
 
@@ -89,7 +90,7 @@ class HistoryScreen(Screen[None]):
         yield DeviceBar()
         table: DataTable[Text] = DataTable(id="history-table", cursor_type="row")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

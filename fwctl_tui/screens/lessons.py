@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from fwctl_tui.learn import lessons
 from fwctl_tui.learn.progress import Progress
 from fwctl_tui.screens.lesson_coach import named_text
+from fwctl_tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from fwctl_tui.app import FwctlApp
@@ -86,7 +87,7 @@ class LessonsScreen(Screen[None]):
             yield OptionList(id="lessons-list")
             with VerticalScroll(id="lessons-details"):
                 yield Static(id="lessons-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lessons-details").border_title = "lesson"

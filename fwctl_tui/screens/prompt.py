@@ -18,9 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from fwctl_tui.textsafe import printable
+from fwctl_tui.widgets.key_footer import KeyFooter
 
 MAX_INTERVAL_S = 3600.0
 
@@ -48,7 +49,7 @@ class PathPrompt(ModalScreen[str | None]):
         with Vertical(id="prompt-dialog", classes="dialog"):
             yield Static(self.hint, id="prompt-hint")
             yield Input(placeholder=self.placeholder, id="prompt-input")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#prompt-dialog").border_title = self.prompt_title

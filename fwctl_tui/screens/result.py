@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from fwctl_tui.capture_analysis.replay import answered_text
 from fwctl_tui.config import data_dir
@@ -36,6 +36,7 @@ from fwctl_tui.widgets.hex_view import (
     HexView,
     pane_width,
 )
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.watched_tree import WatchedTree
 from fwctl_tui.workbench import catalogue_model, cli_line
 from fwctl_tui.workbench.workspace import PlannedRpc
@@ -157,7 +158,7 @@ class ResultScreen(Screen[None]):
             yield WatchedTree(id="result-tree")  # a DecodedTree that can show rates
             yield HexView(self.exchange.reply or b"", id="result-hex")
         yield Static(id="result-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         exchange = self.exchange

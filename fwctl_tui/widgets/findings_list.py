@@ -35,9 +35,11 @@ class FindingsList(OptionList):
             super().__init__()
             self.index = index
 
-    def show_analysing(self) -> None:
+    def show_analysing(self, what: str = "the capture") -> None:
+        """The placeholder while the capture is read and scanned (`what`: e.g. "N records")."""
         self.clear_options()
-        self.add_option(Option(Text("analysing the capture…", style="dim"), disabled=True))
+        self.add_option(Option(Text(printable(f"analysing {what}…"), style="dim"),
+                               disabled=True))
 
     def show(self, findings: Findings) -> None:
         """Overview lines first (not selectable), then one option per finding."""
