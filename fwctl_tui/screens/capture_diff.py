@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from fwctl_tui.capture_analysis import render
 from fwctl_tui.capture_analysis.diff import DiffReport, Pair, diff_captures, diff_records
@@ -28,6 +28,7 @@ from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.jsonvalue import JsonObject, JsonValue
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.line_list import LineList
 
 
@@ -98,7 +99,7 @@ class CaptureDiffScreen(Screen[None]):
             yield LineList(self._row_text, id="diff-pairs")
             with VerticalScroll(id="diff-detail-box"):
                 yield Static(Text(""), id="diff-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#diff-pairs", LineList).border_title = "changes"

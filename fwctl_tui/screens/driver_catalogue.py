@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -38,6 +38,7 @@ from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.screens.prompt import PathPrompt
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.scope_badge import short_scope_text
 
 MLX5 = "mlx5"  # served by the mlx5 screens (catalogue.py), which know op_mods and registers
@@ -150,7 +151,7 @@ class DriverCatalogueScreen(Screen[None]):
             yield OptionList(id="driver-commands")
             with VerticalScroll(id="driver-details"):
                 yield Static(id="driver-details-text")
-        yield Footer()
+        yield KeyFooter()
 
     def _note(self) -> Text:
         text = Text(f"{self.plugin.type_name} device · ", style="bold")

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from fwctl_tui.drivers import Built, DriverCommand, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import DeviceContext, input_values
@@ -26,6 +26,7 @@ from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.driver_result import send_in_worker
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.scope_badge import scope_text
 
 FIELD_PREFIX = "driver-field-"
@@ -93,7 +94,7 @@ class DriverCommandScreen(Screen[None]):
                             else f"default: {field.default or '(none)'}")
         yield Static(id="driver-form-error")
         yield Button("Preview & send", id="driver-form-preview", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#driver-form").border_title = f"{self.command.name} inputs"

@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import send_built
@@ -32,6 +32,7 @@ from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.hex_view import HexView, pane_width
+from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.workbench.detached import run_detached
 from fwctl_tui.workbench.workspace import Workspace
 
@@ -189,7 +190,7 @@ class DriverResultScreen(Screen[None]):
             hex_view = HexView(self.exchange.reply or b"", id="driver-result-hex")
             hex_view.styles.width = pane_width(HEX_BYTES_PER_LINE) + 1
             yield hex_view
-        yield Footer()
+        yield KeyFooter()
 
     def _head(self) -> Text:
         text = Text()
