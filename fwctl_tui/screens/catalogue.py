@@ -9,9 +9,9 @@ the kernel that first allows it, and the input/output layouts.
 from __future__ import annotations
 
 import gc
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
@@ -29,6 +29,10 @@ from fwctl_tui.widgets.key_footer import KeyFooter
 from fwctl_tui.widgets.scope_badge import scope_text, short_scope_text, taint_badge
 from fwctl_tui.workbench import catalogue_model
 from fwctl_tui.workbench.catalogue_model import Row
+
+if TYPE_CHECKING:
+    from fwctl_tui.decoders import Command
+    from fwctl_tui.uapi import Scope
 
 MAX_LAYOUT_ROWS = 60
 
@@ -110,9 +114,9 @@ def layout_table(title: str, layout_name: str | None) -> Group | Text:
     return Group(Text(""), heading, table)
 
 
-def scopes_text(cmd: Any) -> Text:
+def scopes_text(cmd: Command) -> Text:
     """The least scope, per op_mod only where op_mods differ (ACCESS_REG read vs write)."""
-    by_scope: dict[Any, list[str]] = {}
+    by_scope: dict[Scope, list[str]] = {}
     for op_mod, name in cmd.op_mods.items():
         by_scope.setdefault(cmd.min_scope(op_mod), []).append(f"{name} ({op_mod})")
     if len(by_scope) <= 1:
@@ -141,7 +145,7 @@ def row_details(row: Row) -> Group:
     facts.add_row("Minimum scope", scopes_text(cmd))
     facts.add_row("Taints kernel", "yes, at its minimum scope" if row.taints else "no")
     facts.add_row("Kernel", f"allowed since {row.since}" if row.since else "-")
-    parts: list[Any] = [head, Text(row.summary), facts]
+    parts: list[RenderableType] = [head, Text(row.summary), facts]
     if cmd.note:
         parts.append(Text(cmd.note, style="italic"))
     if cmd.register is not None:  # ACCESS_REG's envelope is the same for every register

@@ -13,7 +13,7 @@ diff is never against a stale read. Fields start at values that work on this dev
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -36,22 +36,26 @@ from fwctl_tui.widgets.scope_badge import scope_text
 from fwctl_tui.workbench import catalogue_model
 from fwctl_tui.workbench.catalogue_model import Row
 
+if TYPE_CHECKING:
+    from fwctl_tui.workbench.workspace import PlannedRpc
+
 
 def _tail(path: str) -> str:
     """A field path without its envelope (`access_register_in.register_data.x` -> `x`)."""
     return path.rsplit("register_data.", 1)[-1]
 
 
-def match_read_back(form_paths: list[str], decoded: dict[str, Any]) -> dict[str, Any]:
+def match_read_back(form_paths: list[str], decoded: dict[str, object]) -> dict[str, int]:
     """Values read back, keyed by the form's paths (matched on the path inside the data).
 
     Pass only the paths a read-back may change: INDEX fields say *which* object was
     read and stay as the user typed them."""
-    by_tail = {_tail(path): value for path, value in decoded.items()}
+    by_tail = {_tail(path): value for path, value in decoded.items()
+               if isinstance(value, int)}  # a form field is a number
     return {p: by_tail[_tail(p)] for p in form_paths if _tail(p) in by_tail}
 
 
-def breakpoint_classes(app: App[Any]) -> str:
+def breakpoint_classes(app: App[int]) -> str:
     """The width class (`-narrow`/`-wide`) Textual would give a screen on its first
     resize, given at construction: set after compose, it restyles every widget again."""
     width = app.size.width
@@ -112,7 +116,7 @@ class CommandScreen(Screen[None]):
         self.op_mod: int = self.command.default_op_mod
         self.values: dict[str, int] = {}
         self.request: bytes | None = None
-        self.read_back: dict[str, Any] | None = None
+        self.read_back: dict[str, int] | None = None
         self.raw_mode = False
         self._status_shown: Text | None = None  # the status line on screen
         self.focused_path: str | None = None
@@ -351,7 +355,7 @@ class CommandScreen(Screen[None]):
         plan = catalogue_model.plan(self.command, self.op_mod, dict(self.values), self.request)
         self.post_message(RpcRequested(plan, origin=self))
 
-    def _write_plan(self, request: bytes) -> Any:
+    def _write_plan(self, request: bytes) -> PlannedRpc:
         """A register write for the App to build at preview time: the fields the user
         edited (and the INDEX fields) over the register as read then; the whole form
         and its last read only if that read fails."""

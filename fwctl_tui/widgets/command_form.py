@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
@@ -205,8 +206,8 @@ class CommandForm(VerticalScroll):
             self.path = path
 
     def __init__(self, specs: Sequence[FieldSpecLike], extra_docs: dict[str, str] | None = None,
-                 hints: FormHints | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+                 hints: FormHints | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.specs = specs
         self.extra_docs = extra_docs or {}
         self._by_id = {_safe_id(s.path): s for s in specs}
@@ -415,8 +416,8 @@ class CommandForm(VerticalScroll):
             return
         self._edited(event.select)
 
-    def on_descendant_focus(self, event: Any) -> None:
-        widget = event.widget
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget: DOMNode | None = event.widget
         while widget is not None and widget is not self:
             spec = self._by_id.get(widget.id or "")
             if spec is not None:

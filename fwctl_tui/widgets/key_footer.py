@@ -8,19 +8,24 @@ command form). Almost always the keys are the same; then there is nothing to reb
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.widgets import Footer
+
+# one shown key: key, action, description, group, enabled, tooltip, key display
+KeyRow = tuple[str, str, str, object, bool, str, str]
+# the command palette's key: key, description, action, tooltip, enabled, key display
+PaletteKey = tuple[str, str, str, str, bool, str]
+# what compose reads: bindings ready, compact, palette shown, palette enabled, keys, palette
+Shown = tuple[bool, bool, bool, bool, tuple[KeyRow, ...], PaletteKey | None]
 
 
 class KeyFooter(Footer):
     """A Footer that skips a rebuild when the shown keys (and their state) are unchanged."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._shown: tuple[Any, ...] | None = None  # what the last rebuild showed
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._shown: Shown | None = None  # what the last rebuild showed
 
-    def _keys_shown(self) -> tuple[Any, ...]:
+    def _keys_shown(self) -> Shown:
         """Everything compose reads: the bindings shown (show=True), enabled, their
         tooltips, the key names (a keymap may rename them), the command palette's key
         and the footer's own switches. Hidden bindings are left out: focusing a widget
@@ -50,7 +55,7 @@ class KeyFooter(Footer):
         if not relabelled:
             await super().recompose()
 
-    def _relabel(self, shown: tuple[Any, ...]) -> bool:
+    def _relabel(self, shown: Shown) -> bool:
         """Update the key widgets in place when only what some keys say changed (the
         same keys, enabled alike, none grouped): an opened dropdown turns `esc Back`
         into `esc Dismiss menu`, and a rebuild would restyle every key (profiled: a
@@ -79,9 +84,9 @@ class KeyFooter(Footer):
         return True
 
 
-def _per_action(keys: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+def _per_action(keys: tuple[KeyRow, ...]) -> list[KeyRow]:
     """The first binding of each action, in order: one key widget each, as Footer shows them."""
-    first: dict[str, tuple[Any, ...]] = {}
+    first: dict[str, KeyRow] = {}
     for entry in keys:
         first.setdefault(entry[1], entry)
     return list(first.values())
