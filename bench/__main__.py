@@ -7,7 +7,8 @@ import sys
 import time
 
 BENCHES = ("bench.ioctl_bench", "bench.decode_bench", "bench.capture_bench",
-           "bench.capture_cli_bench", "bench.tui_bench", "bench.output_bench", "bench.watch_bench")
+           "bench.capture_cli_bench", "bench.tui_bench", "bench.output_bench", "bench.watch_bench",
+           "bench.terminal_latency")
 
 
 def main() -> int:
