@@ -64,6 +64,16 @@ class DriverCommand:
         }
 
 
+def check_inputs(command: DriverCommand, values: Mapping[str, str],
+                 label: str | None = None) -> None:
+    """DriverInputError naming the first input `command` does not take (and those it does)."""
+    unknown = sorted(set(values) - {f.name for f in command.inputs})
+    if unknown:
+        raise DriverInputError(f"{label or command.name} takes "
+                               f"{', '.join(f.name for f in command.inputs)}; not "
+                               f"{', '.join(unknown)}", unknown[0])
+
+
 @dataclass(frozen=True)
 class Built:
     """A request ready for FWCTL_RPC, with what the preview must say about it."""

@@ -13,7 +13,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fwctl_tui.decoders.values import parse_number
-from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
+from fwctl_tui.drivers.base import (
+    Built,
+    DriverCommand,
+    DriverInputError,
+    InputField,
+    check_inputs,
+)
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.uapi import DeviceType, Scope, parse_scope, uctx_cap_names
@@ -52,10 +58,7 @@ class BnxtPlugin:
     def build(self, name: str, values: Mapping[str, str],
               context: Mapping[str, Any] | None = None) -> Built:
         cmd = self.command(name)
-        unknown = set(values) - {f.name for f in RAW.inputs}
-        if unknown:
-            raise DriverInputError(f"bnxt RAW takes hex, response_len, scope; not "
-                                   f"{', '.join(sorted(unknown))}", sorted(unknown)[0])
+        check_inputs(RAW, values, "bnxt RAW")
         try:
             request = bytes.fromhex(values.get("hex", ""))
         except ValueError:

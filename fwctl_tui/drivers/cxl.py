@@ -13,7 +13,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fwctl_tui.decoders.values import parse_number
-from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
+from fwctl_tui.drivers.base import (
+    Built,
+    DriverCommand,
+    DriverInputError,
+    InputField,
+    check_inputs,
+)
 from fwctl_tui.drivers.cxl_features import (
     bit_names,
     decode_data,
@@ -118,10 +124,7 @@ class CxlPlugin:
     def build(self, name: str, values: Mapping[str, str],
               context: Mapping[str, Any] | None = None) -> Built:
         cmd = self.command(name)
-        unknown = set(values) - {f.name for f in cmd.inputs}
-        if unknown:
-            raise DriverInputError(f"{cmd.name} takes {', '.join(f.name for f in cmd.inputs)}"
-                                   f"; not {', '.join(sorted(unknown))}", sorted(unknown)[0])
+        check_inputs(cmd, values)
         if cmd is _GSF:
             entries = _number(values, "entries", MAX_ENTRIES, 16)
             payload = layout.get_supported_features_in(

@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fwctl_tui.decoders.values import parse_number
-from fwctl_tui.drivers.base import Built, DriverCommand, DriverInputError, InputField
+from fwctl_tui.drivers.base import (
+    Built,
+    DriverCommand,
+    DriverInputError,
+    InputField,
+    check_inputs,
+)
 from fwctl_tui.drivers.pds_entries import Entry
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
@@ -76,10 +82,7 @@ class PdsPlugin:
         entries: list[Entry] = list((context or {}).get("entries", []))
         entry = next((e for e in entries if e.name == name), None)
         cmd = entry_command(entry) if entry else self.command(name)
-        unknown = set(values) - {f.name for f in RPC.inputs}
-        if unknown:
-            raise DriverInputError(f"pds RPC takes {', '.join(f.name for f in RPC.inputs)}; "
-                                   f"not {', '.join(sorted(unknown))}", sorted(unknown)[0])
+        check_inputs(RPC, values, "pds RPC")
         ep = _number(values, "ep", entry.endpoint if entry else None, layout_max("in.ep"))
         op = _number(values, "op", entry.operation if entry else None, layout_max("in.op"))
         text = values.get("payload", entry.payload if entry else "")
