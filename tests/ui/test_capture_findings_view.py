@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_support import browser_app
+from ui_support import browser_app, browser_ready
 
-from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
+from fwctl_tui.screens.capture_browser import LineList
 from fwctl_tui.widgets.findings_list import FindingsList
 
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
@@ -18,10 +18,7 @@ CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 async def test_findings_link_to_their_records() -> None:
     app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CaptureBrowserScreen)
+        screen = await browser_ready(pilot)
         findings = screen.query_one(FindingsList)
         shown = [str(findings.get_option_at_index(i).prompt)
                  for i in range(findings.option_count)]

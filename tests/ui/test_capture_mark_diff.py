@@ -6,9 +6,9 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Static
-from ui_support import browser_app
+from ui_support import browser_app, browser_ready
 
-from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
+from fwctl_tui.screens.capture_browser import LineList
 from fwctl_tui.screens.capture_diff import CaptureDiffScreen
 
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
@@ -25,10 +25,7 @@ def plain(widget: Static) -> str:
 async def test_mark_one_record_and_diff_another() -> None:
     app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        browser = app.screen
-        assert isinstance(browser, CaptureBrowserScreen)
+        browser = await browser_ready(pilot)
         await pilot.press("d")
         assert "mark a record first" in plain(browser.query_one("#capture-status", Static))
         await pilot.press("m")  # record #1: PAOS, port up

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import browser_app
+from ui_support import browser_app, browser_ready
 
-from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
+from fwctl_tui.screens.capture_browser import LineList
 
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 
@@ -16,10 +16,7 @@ CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 async def test_pddr_rows_differ_by_page_and_say_the_blame() -> None:
     app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CaptureBrowserScreen)
+        screen = await browser_ready(pilot)
         view = screen.query_one(LineList)
         rows = [view.row_text(i).plain for i in range(view.count)]
         pddr = [row for row in rows if " PDDR " in row]

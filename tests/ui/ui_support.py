@@ -22,6 +22,7 @@ from textual.widgets import Input, OptionList, Select
 
 from fwctl_tui.app import FwctlApp
 from fwctl_tui.config import Config
+from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
 from fwctl_tui.screens.command import CommandScreen
 from fwctl_tui.screens.preview import PreviewScreen
 from fwctl_tui.sim.host import SimHost
@@ -161,10 +162,16 @@ class ScreenHost(App[None]):
         self.push_screen(self.screen_factory())
 
 
+async def browser_ready(pilot: Pilot[Any]) -> CaptureBrowserScreen:
+    """The capture browser once its file is read and analysed (its workers done)."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CaptureBrowserScreen)
+    return screen
+
+
 def browser_app(path: Path) -> ScreenHost:
     """A ScreenHost showing the capture browser on `path`."""
-    from fwctl_tui.screens.capture_browser import CaptureBrowserScreen
-
     return ScreenHost(lambda: CaptureBrowserScreen(path))
 
 
