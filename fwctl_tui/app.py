@@ -47,6 +47,7 @@ from fwctl_tui.screens.messages import (
     RpcRequested,
     ShowExchange,
 )
+from fwctl_tui.textsafe import printable
 from fwctl_tui.uapi import Scope
 from fwctl_tui.workbench.capture_controller import CaptureController
 from fwctl_tui.workbench.detached import run_detached
@@ -353,13 +354,18 @@ class FwctlApp(LearnActions):
             confirmed,
         )
 
-    def on_rpc_finished(self, message: RpcFinished) -> None:
+    def rpc_answered(self) -> None:
+        """An RPC of any device type answered: withdraw a pending quit question and say
+        which records the capture refused."""
         self._withdraw_quit_question()
         for problem in self.workspace.take_unrecorded():
             self.notify(problem, title="recording", severity="error", timeout=10)
+
+    def on_rpc_finished(self, message: RpcFinished) -> None:
+        self.rpc_answered()
         exchange = message.exchange
         if exchange.errno:
-            self._show_errno(exchange)
+            self.show_errno(exchange)
             return
         if message.plan.purpose == "read-current" and message.origin is not None:
             origin = message.origin
@@ -374,9 +380,13 @@ class FwctlApp(LearnActions):
 
         self.push_screen(ResultScreen(exchange, message.plan, self._syndromes()))
 
-    def _show_errno(self, exchange: Exchange, *, from_history: bool = False) -> None:
+    def show_errno(self, exchange: Exchange, *, from_history: bool = False,
+                   meaning: str | None = None, todo: str | None = None) -> None:
+        """Why the RPC failed: `meaning` is the driver plug-in's own explanation (else the
+        errno's), `todo` what to do (else the errno's action). ENODEV on a send just made
+        closes the device and shows the list."""
         why = explain(exchange.errno)
-        detail = f"\n\nDriver detail: {exchange.detail}" if exchange.detail else ""
+        detail = f"\n\nDriver detail: {printable(exchange.detail)}" if exchange.detail else ""
         if exchange.errno == errno.ENODEV and not from_history:
             self.push_screen(
                 ErrorScreen(
@@ -384,15 +394,17 @@ class FwctlApp(LearnActions):
                     f"{exchange.command} failed: {why.meaning}{detail}",
                     f"{why.action} The device list is refreshed for you.",
                 ),
-                lambda _: self.device_gone(),
+                lambda _: self._device_gone(),
             )
             return
         self.push_screen(ErrorScreen(
-            f"{exchange.command} failed with {why.name} at scope {exchange.scope.name}",
-            f"{why.meaning}{detail}", why.action or "See the errno meaning above.",
+            printable(f"{exchange.command} failed with {why.name} at scope "
+                      f"{exchange.scope.name}"),
+            f"{meaning or why.meaning}{detail}",
+            todo or why.action or "See the errno meaning above.",
         ))
 
-    def device_gone(self) -> None:
+    def _device_gone(self) -> None:
         """The open device went away (ENODEV): close it and show the fresh device list."""
         self.workspace.close()
         self.device_kind = self.device_name = ""
@@ -410,7 +422,7 @@ class FwctlApp(LearnActions):
             return
 
         if message.exchange.errno:
-            self._show_errno(message.exchange, from_history=True)
+            self.show_errno(message.exchange, from_history=True)
         else:
             self.push_screen(ResultScreen(message.exchange, None, self._syndromes()))
 

@@ -9,7 +9,6 @@ shown as a tree beside the bytes that crossed the ioctl.
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Mapping
 from typing import ClassVar, Protocol, TypeVar, cast
 
@@ -24,10 +23,8 @@ from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import send_built
 from fwctl_tui.drivers.plain_tree import plain_tree
 from fwctl_tui.drivers.records import Resend, decoded, rebuild
-from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
-from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
@@ -47,7 +44,10 @@ class DriverHost(Protocol):
     busy: bool
     rpc_in_flight: str | None
 
-    def device_gone(self) -> None: ...
+    def rpc_answered(self) -> None: ...
+
+    def show_errno(self, exchange: Exchange, *, from_history: bool = False,
+                   meaning: str | None = None, todo: str | None = None) -> None: ...
 
 
 def show_recorded(app: App[R], exchange: Exchange) -> bool:
@@ -114,8 +114,7 @@ def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built,
 
     async def run() -> None:
         exchange = await run_detached("fwctl-rpc", send_built, session, plugin, built, name)
-        for problem in host.workspace.take_unrecorded():
-            app.notify(problem, title="recording", severity="error", timeout=10)
+        host.rpc_answered()
         show_answer(app, plugin, built, exchange, just_sent=True)
 
     app.run_worker(run(), name=f"send {name}", group="device",
@@ -126,22 +125,12 @@ def show_answer(app: App[R], plugin: DriverPlugin, built: Built,
                 exchange: Exchange, *, just_sent: bool = False) -> None:
     """The result screen, or the plug-in's explanation of the errno; a device that went
     away (ENODEV on a send just made, not a history row) is closed and the list shown."""
-    if exchange.errno == errno.ENODEV and just_sent:
-        why = explain(exchange.errno)
-        app.push_screen(ErrorScreen(
-            printable(f"{exchange.device} is gone ({why.name})"),
-            printable(f"{built.command.name} failed: {why.meaning}"),
-            f"{why.action} The device list is refreshed for you."),
-            lambda _: cast(DriverHost, app).device_gone())
-        return
     if exchange.errno:
-        name = explain(exchange.errno).name
-        detail = f"\n\nDriver detail: {exchange.detail}" if exchange.detail else ""
-        app.push_screen(ErrorScreen(
-            f"{built.command.name} failed with {name} at scope {exchange.scope.name}",
-            printable(plugin.explain(built, exchange.errno)) + printable(detail),
-            "Nothing changed on the device. Change the request or its scope and send it "
-            "again; the rule above is the kernel driver's."))
+        cast(DriverHost, app).show_errno(
+            exchange, from_history=not just_sent,
+            meaning=printable(plugin.explain(built, exchange.errno)),
+            todo="Nothing changed on the device. Change the request or its scope and send "
+                 "it again; the rule above is the kernel driver's.")
         return
     app.push_screen(DriverResultScreen(plugin, built, exchange))
 

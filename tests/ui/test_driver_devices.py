@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input
-from ui_support import make_app, messages, open_first_device, pinned_clock, shown, wait_until
+from ui_support import (
+    make_app,
+    messages,
+    open_first_device,
+    pinned_clock,
+    settle,
+    shown,
+    wait_until,
+)
 
 from fwctl_tui.app import FwctlApp, run_tui
 from fwctl_tui.capture_analysis.decoding import outcome
 from fwctl_tui.capture_analysis.listing import summary
 from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.connect import SimHosts
+from fwctl_tui.screens import driver_result
+from fwctl_tui.screens.confirm import ConfirmScreen
 from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
 from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
@@ -83,7 +94,8 @@ async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> Non
                          "the Get Supported Features result")
         result = shown(app)
         assert "Patrol Scrub Control" in result and "GET_SUPPORTED_FEATURES" in result
-        assert "SUCCESS" in result or "OK" in result
+        assert "GET_SUPPORTED_FEATURES · " in result and " ms · OK" in result
+        assert "did not succeed" not in result
         assert app.workspace.session is not None
         assert app.workspace.session.history[-1].meta["driver"] == "cxl"
 
@@ -181,3 +193,32 @@ def test_simulate_pds_starts_the_tui_on_the_pds_simulator(
         entries = started[-1].workspace.source.entries()
         assert [(e.name, e.kind, e.device_type) for e in entries] == [
             (f"sim:{profile}", "simulated", kind)]
+
+
+async def test_the_quit_question_goes_away_when_a_cxl_command_answers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for mlx5 (test_quit.py): a cxl send held in flight, ctrl+q asks, the answer
+    withdraws the question and the result shows."""
+    release = threading.Event()
+    send = driver_result.send_built
+
+    def held(*args: Any) -> Any:
+        release.wait(30)
+        return send(*args)
+
+    monkeypatch.setattr(driver_result, "send_built", held)
+    app = make_app(tmp_path, host=cxl_host(persistent=False))  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _catalogue(pilot)
+        await _open_form(pilot, "supported")
+        await _preview(pilot)
+        await pilot.press("enter")  # a read: Send has the focus
+        await wait_until(pilot, lambda: bool(app.rpc_in_flight), "the RPC to start")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        release.set()
+        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, DriverResultScreen),
+                         "the result")
+        assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
+        assert any("nothing is in flight now" in m for m in messages(app))
