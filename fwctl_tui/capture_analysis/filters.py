@@ -92,7 +92,7 @@ def check_scope(text: str) -> Scope:
     """A scope filter value by name or number; CaptureError naming the choices."""
     try:
         return parse_scope(text)
-    except (ValueError, KeyError):
+    except ValueError:  # parse_scope says so for every bad name or number
         names = ", ".join(f"{s.name} ({int(s)})" for s in Scope)
         raise CaptureError(f"unknown scope {text!r}; use one of {names}") from None
 

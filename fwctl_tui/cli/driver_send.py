@@ -128,7 +128,7 @@ def chosen_scope(text: str | None, built: Built) -> Scope:
         return built.scope
     try:
         return parse_scope(text)
-    except (ValueError, KeyError):
+    except ValueError:  # parse_scope says so for every bad name or number
         raise CliError(f"--scope {text!r} is not a scope: 0-3 or "
                        f"{', '.join(s.name for s in Scope)}", field="scope") from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fwctl_tui.decoders.values import flatten
 from fwctl_tui.drivers.base import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.registry import TYPE_NAMES, plugin_for
 from fwctl_tui.exchange import Exchange
@@ -89,21 +90,6 @@ def summary(exchange: Exchange) -> str | None:
     return f"retval {decoded.get('retval_name', '')}".strip()
 
 
-def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested decode output as {dotted.path: leaf}."""
-    if isinstance(value, dict):
-        items: Any = value.items()
-    elif isinstance(value, list):
-        items = ((f"[{i}]", v) for i, v in enumerate(value))
-    else:
-        return {prefix: value}
-    out: dict[str, Any] = {}
-    for key, item in items:
-        path = f"{prefix}{key}" if str(key).startswith("[") or not prefix else f"{prefix}.{key}"
-        out.update(_flat(item, path))
-    return out
-
-
 def changes(a: Exchange, b: Exchange) -> list[tuple[str, Any, Any]] | None:
     """(path, A, B) of what differs between two answers of a cxl/pds/bnxt record, decoded
     by the plug-in (pds response payloads included); None for mlx5 records."""
@@ -113,7 +99,7 @@ def changes(a: Exchange, b: Exchange) -> list[tuple[str, Any, Any]] | None:
     out = [("errno", a.errno, b.errno)] if a.errno != b.errno else []
     if a.errno or b.errno:
         return out
-    fa, fb = _flat(_decoded(kind, a)), _flat(_decoded(kind, b))
+    fa, fb = flatten(_decoded(kind, a)), flatten(_decoded(kind, b))
     return out + [(path, fa.get(path), fb.get(path))
                   for path in list(fa) + [p for p in fb if p not in fa]
                   if fa.get(path) != fb.get(path)]

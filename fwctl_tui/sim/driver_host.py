@@ -129,9 +129,10 @@ class DriverSimHost:
         assert self.store is not None
         try:
             with self.store.locked():
-                doc = self.store.load()
-                if doc is not None:
-                    self._restore(doc)
+                if self.store.changed():  # another process wrote it (or first use)
+                    doc = self.store.load()
+                    if doc is not None:
+                        self._restore(doc)
                 code = self.emulator.ioctl(fd, request, address)
                 self.store.save(self._doc())
                 return code

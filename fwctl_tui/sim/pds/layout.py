@@ -6,24 +6,12 @@ response payloads travel through the user addresses inside it.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
-from typing import Any
-
 from fwctl_tui.facts import facts
 
 FIELDS: dict[str, tuple[int, int]] = {
     f["name"]: (f["offset"], f["size"]) for f in facts()["structs"]["fwctl_rpc_pds"]["fields"]
 }
 SIZE: int = facts()["structs"]["fwctl_rpc_pds"]["size"]
-
-
-@cache
-def pds_facts() -> dict[str, Any]:
-    text = resources.files("fwctl_tui").joinpath("data/cxl_pds.json").read_text("utf-8")
-    section: dict[str, Any] = json.loads(text)["pds"]
-    return section
 
 
 def get(buf: bytes, name: str) -> int:
