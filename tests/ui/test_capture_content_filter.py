@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Input, Static
-from ui_support import browser_app
+from ui_support import browser_app, browser_ready
 
 from fwctl_tui.screens.capture_browser import CaptureBrowserScreen, LineList
 
@@ -32,9 +32,7 @@ async def apply(pilot, screen: CaptureBrowserScreen, text: str) -> None:
 async def test_filter_by_content() -> None:
     app = browser_app(CAPTURES / "02-link-down.jsonl")
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        screen = app.screen
-        assert isinstance(screen, CaptureBrowserScreen)
+        screen = await browser_ready(pilot)
         records = screen.query_one(LineList)
         await apply(pilot, screen, "down_blame=Remote_phy")
         assert records.count == 1 and screen.current is not None and screen.current.seq == 6

@@ -126,14 +126,6 @@ def test_counter_names() -> None:
     assert not is_counter("QUERY_HCA_CAP", "capability.log_max_qp")
 
 
-def test_core_modules_do_not_import_textual() -> None:
-    code = ("import sys, fwctl_tui.captures, fwctl_tui.capture_analysis.diff,"
-            " fwctl_tui.capture_analysis.redact, fwctl_tui.resend,"
-            " fwctl_tui.capture_analysis.replay, fwctl_tui.replay_device,"
-            " fwctl_tui.capture_analysis.findings,"
-            " fwctl_tui.cli.captures; assert 'textual' not in sys.modules, 'textual loaded'")
-    subprocess.run([sys.executable, "-c", code], check=True)
-
 
 def test_simulated_counters_grow_by_a_rate_within_one_capture(tmp_path: Path) -> None:
     """Two windows of one recording share its monotonic clock: deltas and rates. Two

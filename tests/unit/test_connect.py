@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import errno
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -221,13 +219,3 @@ def test_unknown_live_name_hints_simulation(tmp_path: Path) -> None:
     with pytest.raises(UnknownDeviceError, match="sim:cx7"):
         open_device("cx7", root=tmp_path)
 
-
-# --- layering --------------------------------------------------------------------------
-
-
-def test_core_modules_do_not_import_textual() -> None:
-    code = (
-        "import sys, fwctl_tui.connect, fwctl_tui.discovery, fwctl_tui.hoststate, "
-        "fwctl_tui.cli.devices; assert 'textual' not in sys.modules, 'textual imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
