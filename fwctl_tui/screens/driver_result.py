@@ -22,9 +22,10 @@ from textual.widgets import Static
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import send_built
 from fwctl_tui.drivers.plain_tree import plain_tree
-from fwctl_tui.drivers.records import Resend, decoded, rebuild
+from fwctl_tui.drivers.records import decoded, rebuild
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
+from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.decoded_tree import DecodedTree
 from fwctl_tui.widgets.device_bar import DeviceBar
@@ -52,19 +53,21 @@ class DriverHost(Protocol):
 
 def show_recorded(app: App[R], exchange: Exchange) -> bool:
     """Re-open a cxl/pds/bnxt exchange of the history as its plug-in sees it; False for
-    an mlx5 one (the mlx5 result screen shows it)."""
-    again = rebuild_or_none(exchange)
+    an mlx5 one (the mlx5 result screen shows it). A driver record its plug-in cannot
+    rebuild is said to be so, never laid out as mlx5."""
+    try:
+        again = rebuild(exchange)
+    except DriverInputError as err:
+        app.push_screen(ErrorScreen(
+            printable(f"{exchange.command} cannot be shown"),
+            printable(f"This {exchange.meta.get('driver')} record lacks what its plug-in "
+                      f"needs to decode it: {err.message}"),
+            "The capture was cut or edited by hand; its bytes are still in the record."))
+        return True
     if again is None:
         return False
     show_answer(app, again.plugin, again.built, exchange)
     return True
-
-
-def rebuild_or_none(exchange: Exchange) -> Resend | None:
-    try:
-        return rebuild(exchange)
-    except DriverInputError:
-        return None
 
 
 def resend_recorded(app: App[R], exchange: Exchange) -> bool:

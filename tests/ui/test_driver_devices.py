@@ -30,6 +30,7 @@ from fwctl_tui.capture_analysis.decoding import outcome
 from fwctl_tui.capture_analysis.listing import summary
 from fwctl_tui.captures.loader import load_capture
 from fwctl_tui.connect import SimHosts
+from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens import driver_result
 from fwctl_tui.screens.confirm import ConfirmScreen
 from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
@@ -38,8 +39,11 @@ from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.driver_result import DriverResultScreen
 from fwctl_tui.screens.error import ErrorScreen
 from fwctl_tui.screens.history import HistoryScreen
+from fwctl_tui.screens.messages import ShowExchange
+from fwctl_tui.screens.result import ResultScreen
 from fwctl_tui.sim.cxl.simdev import build_host as cxl_host
 from fwctl_tui.sim.pds.simdev import build_host as pds_host
+from fwctl_tui.uapi import Scope
 
 MOCK_FEATURE = "ffffffff-ffff-ffff-ffff-ffffffffffff"  # cxl_test's mock: COLD_RESET effects
 
@@ -222,3 +226,17 @@ async def test_the_quit_question_goes_away_when_a_cxl_command_answers(
                          "the result")
         assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
         assert any("nothing is in flight now" in m for m in messages(app))
+
+
+async def test_a_pds_record_its_plugin_cannot_rebuild_is_said_so_not_shown_as_mlx5(
+        tmp_path: Path) -> None:
+    """A capture cut by hand: a pds record without the payloads prepare_record kept."""
+    cut = Exchange("RPC", Scope.DEBUG_READ_ONLY, bytes(48), 48, reply=bytes(48), out_len=48,
+                   device="sim:pds", meta={"driver": "pds"})
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.post_message(ShowExchange(cut))
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the refusal")
+        assert "RPC cannot be shown" in shown(app)
+        assert "pds record lacks what its plug-in needs" in shown(app)
+        assert not any(isinstance(s, ResultScreen) for s in app.screen_stack)
