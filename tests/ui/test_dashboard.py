@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,43 @@ async def test_f6_on_the_device_list_opens_the_device_and_its_dashboard_and_pale
         assert "Port dashboard" in str(hit.prompt)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")
+
+
+async def test_clear_baseline_interval_a_failing_sample_and_another_port(
+        tmp_path: Path) -> None:
+    clock = StepClock()
+    host = SimHost("cx7", seed=7, clock=clock)
+    app = make_app(tmp_path, host=host)
+    app.dashboard_clock = clock
+    async with app.run_test(size=(130, 44), notifications=True) as pilot:
+        screen = await open_dashboard(pilot)
+        host.functions[0].start_scenario("fec-degrading")
+        await step(pilot, screen, clock, 10.0)
+        assert cell(screen, FEC, "rate/s").plain.strip() not in ("", "-")
+        await pilot.press("b")  # clear baseline: the next sample has nothing to compare
+        await step(pilot, screen, clock, 10.0)
+        assert cell(screen, FEC, "rate/s").plain.strip() in ("", "-", "—")
+        await step(pilot, screen, clock, 10.0)
+        assert cell(screen, FEC, "rate/s").plain.strip() not in ("", "-", "—")
+
+        await pilot.press("i")  # interval prompt: 2.5 s
+        await wait_until(pilot, lambda: app.screen is not screen, "the interval prompt")
+        await pilot.press("ctrl+u", *"2.5", "enter")
+        await wait_until(pilot, lambda: app.screen is screen, "back on the dashboard")
+        assert "every 2.5 s" in text_of(screen, "#dash-status")
+
+        faults = host.functions[0].firmware.faults
+        faults.fail_errno("ACCESS_REG", errno.EIO, detail="bus error (test)")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: "unavailable: " in text_of(screen, "#dash-status"),
+                         "the failed registers said")
+        status = text_of(screen, "#dash-status")
+        assert "paos" in status and "ptys" in status  # each register that failed, by name
+        faults.clear()
+
+        await pilot.press("o")  # another port
+        await wait_until(pilot, lambda: app.screen is not screen, "the port prompt")
+        await pilot.press("ctrl+u", "2", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen)
+                         and app.screen is not screen, "the port 2 dashboard")
+        assert "port 2" in text_of(app.screen, "#dash-status")
