@@ -166,3 +166,25 @@ def test_cxl_test_profile_reads_at_an_offset_like_the_real_mock() -> None:
                                                  "count": str(count)})
             _, reply = send(device, built)
             assert reply["data"]["hex"] == expected, (offset, count)
+
+
+def test_ecs_payload_decoded_per_media_fru() -> None:
+    """DDR5 ECS readable attributes (CXL 3.1): a log-entry-type byte, then 4 bytes per
+    media FRU; built here with construct, bit by bit, not with the decoder's slices."""
+    from fwctl_tui.drivers.cxl_features import KNOWN, decode_data
+
+    ecs = next(f for f in KNOWN if f.name == "DDR5 Error Check Scrub (ECS)")
+    fru = c.Struct("realtime" / c.Int8ul, "config" / c.Int16ul, "flags" / c.Int8ul)
+    payload = c.Struct("log" / c.Int8ul, "frus" / c.GreedyRange(fru)).build(
+        {"log": 1, "frus": [{"realtime": 1, "config": 4, "flags": 0},
+                            {"realtime": 0, "config": 8 | 5, "flags": 0x80}]})
+    decoded = decode_data(ecs.uuid, 0, payload)  # wire order already
+    assert decoded["fields"] == {
+        "log_entry_type": "per memory media FRU",
+        "media_frus": [
+            {"ecs_realtime_report": True, "threshold_count": 1024,
+             "count_mode": "codeword count", "flags": "0x00"},
+            {"ecs_realtime_report": False, "threshold_count": 4096,
+             "count_mode": "row count", "flags": "0x80"}]}
+    short = decode_data(ecs.uuid, 0, payload[:6])
+    assert "fields" not in short and "1 + 4 bytes per media FRU, got 6" in short["note"]
