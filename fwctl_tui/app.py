@@ -306,10 +306,9 @@ class FwctlApp(LearnActions):
         self.device_kind, self.device_name = connection.kind, connection.name
         self.captures.update_label()
         self.captures.announce()
-        from fwctl_tui.screens.catalogue import CatalogueScreen
-        from fwctl_tui.screens.driver_catalogue import driver_catalogue
+        from fwctl_tui.screens.driver_catalogue import catalogue_for
 
-        self.push_screen(driver_catalogue(connection) or CatalogueScreen())  # cxl/pds/bnxt
+        self.push_screen(catalogue_for(connection))  # the device type's own commands
         if self.dashboard_after_open:
             self.dashboard_after_open = False
             self.action_dashboard()

@@ -258,11 +258,11 @@ class DevicesScreen(Screen[None]):
             return
         entry = self.entries[table.cursor_row]
         if self._is_open(entry):  # back to its catalogue: the session and history go on
-            from fwctl_tui.screens.catalogue import CatalogueScreen
-            from fwctl_tui.screens.driver_catalogue import driver_catalogue
+            from fwctl_tui.screens.driver_catalogue import catalogue_for
 
             connection = cast("FwctlApp", self.app).workspace.connection
-            self.app.push_screen(driver_catalogue(connection) or CatalogueScreen())
+            if connection is not None:
+                self.app.push_screen(catalogue_for(connection))
             return
         if not entry.can_open:
             self.app.push_screen(ErrorScreen(

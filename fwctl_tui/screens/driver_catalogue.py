@@ -66,6 +66,13 @@ def driver_catalogue(connection: Connection | None,
     return DriverCatalogueScreen(plugin, connection, open_after)
 
 
+def catalogue_for(connection: Connection) -> Screen[None]:
+    """The open device's catalogue: its type's plug-in's, else the mlx5 one."""
+    from fwctl_tui.screens.catalogue import CatalogueScreen  # the mlx5 tables load with it
+
+    return driver_catalogue(connection) or CatalogueScreen()
+
+
 def stacked_catalogue(app: App[object]) -> DriverCatalogueScreen | None:
     """The open device's catalogue screen if it is in the screen stack (it holds the
     device's context and the rows it gives); None once F3 went back to the devices."""

@@ -35,6 +35,8 @@ class CatalogueCommands(Provider):
     order becomes the score (best first), and a fuzzy name match still counts. The full
     name as listed (`ACCESS_REG:PAOS`, any case) alone scores 1.0, so it comes first."""
 
+    _kept: list[DriverCommand] | None = None  # the kept rows, read once per palette
+
     async def search(self, query: str) -> Hits:
         workspace = _app(self).workspace
         if workspace.session is None:
@@ -59,14 +61,20 @@ class CatalogueCommands(Provider):
         once read), found as its search finds them, best first; a fuzzy name match
         still counts."""
         stacked = stacked_catalogue(self.app)
-        rows = stacked.rows if stacked is not None else self._kept_rows(plugin)
+        if stacked is not None:
+            rows = stacked.rows
+        else:  # read once per palette, not per keystroke: the pds entries are a file
+            if self._kept is None:
+                self._kept = self._kept_rows(plugin)
+            rows = self._kept
         matcher = self.matcher(query)
         found = search(rows, query)
         exact = query.strip().lower()
         scored = [(min(0.99, max(matcher.match(row.name), 1.0 - rank / (2 * PALETTE_LIMIT))),
                    row) for rank, row in enumerate(found)]
-        scored += [(min(0.99, matcher.match(row.name)), row) for row in rows
-                   if row not in found and matcher.match(row.name) > 0]
+        listed = {id(row) for row in found}
+        scored += [(min(0.99, match), row) for row in rows if id(row) not in listed
+                   for match in (matcher.match(row.name),) if match > 0]
         return [Hit(1.0 if row.name.lower() == exact else score,
                     matcher.highlight(printable(row.name)),
                     partial(self._open_driver, row.name), text=row.name,
