@@ -19,7 +19,7 @@ def main() -> int:
         module = importlib.import_module(name)
         started = time.perf_counter()
         print(f"== {name} ==", flush=True)
-        getattr(module, "main", module.run)()  # main() prints a table where run() does not
+        (getattr(module, "main", None) or module.run)()  # main() prints a table, run() not
         print(f"   ({time.perf_counter() - started:.1f} s)\n", flush=True)
     return 0
 

@@ -22,6 +22,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
@@ -168,6 +169,27 @@ def field_help(spec: FieldSpecLike, extra: str | None = None) -> str:
     return "\n".join([lines[0], "", " ".join(lines[2:])])
 
 
+LATER_CHUNK = 4  # fields mounted per refresh after the first screenful (about 20 ms)
+SCREEN_AROUND_FORM = 12  # rows the command screen takes around the form
+
+
+def _first_screenful(specs: Sequence[FieldSpecLike], size: Size, docs: dict[str, str] | None,
+                     picks: dict[str, list[tuple[int, str]]]) -> int:
+    """How many fields can be in view in a terminal of `size`: each field's height is
+    estimated from below (a doc as if it had the whole width; none when the narrow
+    layout hides docs), so the first screenful is never short of a field."""
+    rows = size.height - SCREEN_AROUND_FORM
+    count = 0
+    for spec in specs:
+        if rows <= 0:
+            break
+        doc = spec.doc or docs.get(spec.path) if docs is not None else None
+        rows -= (1 + (3 if spec_choices(spec) else 1) + (3 if picks.get(spec.path) else 0)
+                 + (min(2, -(-len(str(doc)) // size.width)) if doc else 0) + 1)  # + margin
+        count += 1
+    return max(count, 1)
+
+
 class CommandForm(VerticalScroll):
     """Editors for a list of FieldSpecs; posts Changed and FieldFocused."""
 
@@ -232,10 +254,10 @@ class CommandForm(VerticalScroll):
         if self.note:
             yield Static(Text(self.note, style="italic"), id="form-note", classes="form-doc")
         # Only the fields that can be in view are built with the screen; the rest are
-        # mounted right after its first paint (_mount_later): styling and laying out a
-        # long register's ~200 widgets was most of the time to open its form.
-        # the screen around the form takes about 12 rows; a field is at least 3
-        first = max(4, (self.app.size.height - 12) // 3 + 1)
+        # mounted after its first paint (_mount_later): styling and laying out a long
+        # register's ~200 widgets was most of the time to open its form.
+        docs = None if self.screen.has_class("-narrow") else self.extra_docs  # hidden there
+        first = _first_screenful(self.specs, self.app.size, docs, self.choices)
         self._later = self.specs[first:]
         for spec in self.specs[:first]:
             yield self._field(spec)
@@ -288,16 +310,17 @@ class CommandForm(VerticalScroll):
         return widgets
 
     async def _mount_later(self) -> None:
-        """The fields below the first screenful, once the form has been shown."""
-        later, self._later = self._later, ()
-        if later and self.is_attached:
-            await self.mount_all([self._field(spec) for spec in later])
+        """The fields below the first screenful, a few after each refresh: in one go, the
+        rest of a 24-field form is 170 ms in which no key is answered."""
+        chunk = self._later[:LATER_CHUNK]
+        if not chunk or not self.is_attached:
+            return
+        await self.mount_all([self._field(spec) for spec in chunk])
+        self._later = self._later[len(chunk):]
+        if self._later:
+            self.call_after_refresh(self._mount_later)
+        else:
             self._collect(post=True)  # their errors and values, as for the first ones
-
-    @property
-    def complete(self) -> bool:
-        """Every field's editor is mounted (the form was built in two steps)."""
-        return not self._later
 
     def on_mount(self) -> None:
         self._collect(post=True)
