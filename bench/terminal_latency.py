@@ -1,8 +1,8 @@
 """Keypress to repaint as a person sees it: the app in a real terminal (tmux), keys sent
 to it, and the time until the terminal output that shows the key's effect has arrived.
 
-tui_responsiveness.py measures through Pilot, whose own waits cost a bare Textual app a
-median of 83 ms per key; this one has no such floor. tmux copies everything the app
+tui_responsiveness.py measures the same actions in-process, to the app's write of the
+repaint; this one adds what the terminal does with it. tmux copies everything the app
 writes into a FIFO (pipe-pane). After each key the FIFO is read chunk by chunk, and after
 each chunk the pane is read back: the key's latency is the time from just before
 `tmux send-keys` (whose process start, ~2-4 ms, is counted against the app) to the chunk

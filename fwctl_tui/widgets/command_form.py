@@ -244,6 +244,7 @@ class CommandForm(VerticalScroll):
         self._errors_shown: dict[str, str] = {}  # editor id -> the error line on screen
         self._editors: dict[str, Input | Select[Any]] = {}  # editor id -> it, once built
         self._later: Sequence[FieldSpecLike] = ()  # fields mounted after the first paint
+        self.built_first = len(specs)  # fields built with the screen (the first screenful)
         for spec in specs:
             self._filled[_safe_id(spec.path)] = self._start_value(spec)
 
@@ -258,7 +259,7 @@ class CommandForm(VerticalScroll):
         # register's ~200 widgets was most of the time to open its form.
         docs = None if self.screen.has_class("-narrow") else self.extra_docs  # hidden there
         first = _first_screenful(self.specs, self.app.size, docs, self.choices)
-        self._later = self.specs[first:]
+        self.built_first, self._later = first, self.specs[first:]
         for spec in self.specs[:first]:
             yield self._field(spec)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select, Static
 from ui_support import (
     make_app,
@@ -13,9 +14,11 @@ from ui_support import (
     open_first_device,
     screen_text,
     settle,
+    wait_until,
 )
 
 from fwctl_tui.screens.command import CommandScreen
+from fwctl_tui.widgets.command_form import CommandForm
 from fwctl_tui.widgets.hex_view import HexView
 
 
@@ -80,3 +83,34 @@ async def test_long_form_at_80x24_has_every_field_in_tab_order(tmp_path: Path) -
         await settle(pilot)
         assert screen.query_one("#f-register_data_ase", Input).value == "1"
         assert screen.values["register_data.ase"] == 1
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_the_fields_built_first_fill_the_form_in_view(tmp_path: Path,
+                                                            size: tuple[int, int]) -> None:
+    """The form builds only the fields that can be in view with its screen and mounts
+    the rest after the first paint: the estimate must never fall short, or the first
+    paint shows an empty band where fields belong. Checked against the real layout:
+    the first field not built first starts at or below the bottom of the form's view."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await open_first_device(pilot)
+        for query, name in (("paos", "ACCESS_REG:PAOS"), ("pmaos", "ACCESS_REG:PMAOS"),
+                            ("ptys", "ACCESS_REG:PTYS"), ("pplr", "ACCESS_REG:PPLR"),
+                            ("query_cq", "QUERY_CQ")):
+            await open_command(pilot, query, name)
+            screen = app.screen
+            assert isinstance(screen, CommandScreen)
+            form = screen.query_one(CommandForm)
+            await wait_until(pilot, lambda f=form, s=screen: len(f.query(".form-field"))
+                             == len(s.specs), f"every field of {name} mounted")
+            fields = list(form.query(".form-field"))
+            first = form.built_first
+            assert 1 <= first <= len(fields)
+            if first < len(fields):
+                assert fields[first].virtual_region.y >= form.scrollable_content_region.height, (
+                    f"{name} at {size}: {first} fields built first, but field {first + 1} "
+                    f"starts at row {fields[first].virtual_region.y} of "
+                    f"{form.scrollable_content_region.height} in view")
+            await pilot.press("escape")
+            await settle(pilot)
