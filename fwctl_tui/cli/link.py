@@ -97,7 +97,9 @@ def format_summary(doc: dict[str, Any]) -> str:
              ("Serial", _value(module["serial"])),
              ("Temperature [C]", "n/a" if temp is None else
               f"{_celsius(temp)} (max {_celsius(module['max_temperature_c'])}, warning "
-              f"{_celsius(module['warning_c'])})")]
+              f"{_celsius(module['warning_c'])})"),
+             *((f"Lane {lane['lane']}", f"rx {lane['rx_power']} tx {lane['tx_power']} "
+                f"bias {lane['tx_bias']} (raw)") for lane in module["lanes"])]
     rows += [("Errors", None), *((k, str(v)) for k, v in doc["errors"].items()),
              ("raw BER", _value(doc["raw_ber"])), ("effective BER", _value(doc["effective_ber"]))]
     rows += [("Traffic", None), *((k, str(v)) for k, v in doc["traffic"].items())]
