@@ -25,6 +25,8 @@ from fwctl_tui.capture_analysis import decoding, listing
 from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.captures.loader import Capture, RecordItem
 from fwctl_tui.decoders import decode_output, iter_leaves
+from fwctl_tui.decoders.mlx5.link_names import temperature_c
+from fwctl_tui.decoders.mlx5.shown import temperature_text
 from fwctl_tui.decoders.mlx5.status import SyndromeTable, status_report
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
@@ -385,12 +387,11 @@ def _text(leaves: dict[str, Any], name: str) -> str:
 
 
 def _mtmp(leaves: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    temperature, warning = _value(leaves, "temperature"), _value(leaves, "temp_threshold_hi")
-    if temperature >= 0x8000:  # signed 0.125 °C counts
-        temperature -= 0x10000
-    if warning and temperature >= warning:
-        return ((f"sensor {_value(leaves, 'sensor_index')} at {temperature * 0.125:.1f} °C, "
-                 f"at or past its warning threshold {warning * 0.125:.1f} °C", MODULE),)
+    raw, warning_raw = _value(leaves, "temperature"), _value(leaves, "temp_threshold_hi")
+    temperature, warning = temperature_c(raw), temperature_c(warning_raw)  # signed counts
+    if warning_raw and temperature >= warning:
+        return ((f"sensor {_value(leaves, 'sensor_index')} at {temperature_text(temperature)}, "
+                 f"at or past its warning threshold {temperature_text(warning)}", MODULE),)
     return ()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, add_json_flag, open_connection, print_json
 from fwctl_tui.cli.other_types import is_other_type, refusal
 from fwctl_tui.connect import device_type_hint
+from fwctl_tui.decoders.mlx5.shown import temperature_number
 from fwctl_tui.monitor.link import PROBES, PortReader, summary
 from fwctl_tui.textsafe import printable
 
@@ -74,7 +75,8 @@ def _value(value: Any) -> str:
 
 
 def _celsius(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}"
+    """An MTMP reading at the sensor's step, as every screen shows it (59.625)."""
+    return "n/a" if value is None else temperature_number(value)
 
 
 def format_summary(doc: dict[str, Any]) -> str:
@@ -94,8 +96,10 @@ def format_summary(doc: dict[str, Any]) -> str:
              ("Vendor", _value(module["vendor"])), ("Part number", _value(module["part_number"])),
              ("Serial", _value(module["serial"])),
              ("Temperature [C]", "n/a" if temp is None else
-              f"{temp:.1f} (max {_celsius(module['max_temperature_c'])}, warning "
-              f"{_celsius(module['warning_c'])})")]
+              f"{_celsius(temp)} (max {_celsius(module['max_temperature_c'])}, warning "
+              f"{_celsius(module['warning_c'])})"),
+             *((f"Lane {lane['lane']}", f"rx {lane['rx_power']} tx {lane['tx_power']} "
+                f"bias {lane['tx_bias']} (raw)") for lane in module["lanes"])]
     rows += [("Errors", None), *((k, str(v)) for k, v in doc["errors"].items()),
              ("raw BER", _value(doc["raw_ber"])), ("effective BER", _value(doc["effective_ber"]))]
     rows += [("Traffic", None), *((k, str(v)) for k, v in doc["traffic"].items())]

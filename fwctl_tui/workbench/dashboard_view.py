@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from fwctl_tui.decoders.mlx5.shown import temperature_number, temperature_text
 from fwctl_tui.monitor.series import DashboardView
 from fwctl_tui.textsafe import printable
 
@@ -19,7 +20,8 @@ def _v(value: object) -> str:
 
 
 def _c(celsius: float | None) -> str:
-    return "n/a" if celsius is None else f"{celsius:.1f}"
+    """An MTMP threshold at the sensor's step (decoders/mlx5/shown.py: one precision)."""
+    return "n/a" if celsius is None else temperature_number(celsius)
 
 
 def status_text(device: str, port: int, interval: float, paused: bool,
@@ -81,7 +83,7 @@ def module_text(view: DashboardView) -> Text:
     temp, warning = module["temperature_c"], module["warning_c"]
     hot = temp is not None and warning is not None and temp >= warning
     text.append("Temperature ")
-    text.append("n/a" if temp is None else f"{temp:.1f} °C", style=DOWN_STYLE if hot else "")
+    text.append("n/a" if temp is None else temperature_text(temp), style=DOWN_STYLE if hot else "")
     text.append(f" (max {_c(module['max_temperature_c'])}, warning {_c(warning)}, "
                 f"clear {_c(module['clear_c'])})\n")
     for lane in module["lanes"]:

@@ -143,14 +143,15 @@ def test_module_alarm_and_troubleshooting_page(tmp_path: Path) -> None:
     state = KernelState("6.18.0", 0, True, "none", "test", 1, simulated=True)
     with open_recorder(path, entry, state, host="test") as recorder:
         recorder.record(read("ACCESS_REG:MTMP", {"sensor_index": 64},
-                             {"temperature": 600, "temp_threshold_hi": 560}))  # 75 vs 70 °C
+                             {"temperature": 601, "temp_threshold_hi": 560}))  # 75.125 vs 70 °C
         recorder.record(read("ACCESS_REG:MTMP", {"sensor_index": 0},
                              {"temperature": 400, "temp_threshold_hi": 560}))
         recorder.record(troubleshooting(b"Cable!"))
     with load_capture(path) as capture:
         found = analyse(capture)
     texts = by_seq(found)
-    assert texts[1] == "sensor 64 at 75.0 °C, at or past its warning threshold 70.0 °C"
+    # the sensor's 0.125 °C step, as the reply view shows it (not rounded to 75.1)
+    assert texts[1] == "sensor 64 at 75.125 °C, at or past its warning threshold 70.0 °C"
     assert 2 not in texts
     assert texts[3].startswith("port 1 troubleshooting: ") and texts[3].endswith(": Cable!")
     assert [item.kind for item in found.problems] == ["module", "link"]

@@ -4,6 +4,8 @@
 `400GAUI-4/400GBASE-CR4 (400 Gb/s, 4 lanes)`, `RS-544/514`, BCD `2024`), `show_text`
 a character array into text (untrusted device bytes: escaped with textsafe.printable).
 `unit_text` says, for describe and F1, what unit a field is in or why it stays raw.
+`temperature_text` is the one way a temperature reads anywhere (reply views, dashboard,
+`link`, findings): at the sensor's own step, so one reading reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fwctl_tui.decoders.mlx5 import link_names
-from fwctl_tui.decoders.mlx5.units import field_unit
+from fwctl_tui.decoders.mlx5.units import field_unit, scale_of
 from fwctl_tui.textsafe import printable
 
 MAX_DECIMALS = 4
@@ -41,6 +43,32 @@ def _decimals(scale: float) -> int:
     return MAX_DECIMALS
 
 
+def scaled_text(value: float, scale: float) -> str:
+    """`value` to the resolution of one `scale` step, trailing zeros dropped but one
+    decimal kept: 0.125 steps read `59.625`, `56.5`, `57.0` (never rounded to 59.6)."""
+    digits = _decimals(scale)
+    shown = f"{round(value, digits):.{digits}f}"
+    if digits > 1:  # 56.500 -> 56.5: the steps are fine, the digits need not be
+        shown = shown.rstrip("0")
+        shown += "0" if shown.endswith(".") else ""
+    return shown
+
+
+def temperature_number(celsius: float, register: str = "MTMP") -> str:
+    """A temperature in degC (from link_names.temperature_c) as its number at the step of
+    `register`'s sensor (MTMP 0.125 degC, PDDR's module page 1/256 degC)."""
+    layout, name = link_names.TEMPERATURE_SOURCES[register]
+    scale, _unit, _signed = scale_of(layout, name)
+    return scaled_text(celsius, scale)
+
+
+def temperature_text(celsius: float, register: str = "MTMP") -> str:
+    """`temperature_number` with its unit: `59.625 °C`, as the reply view shows MTMP."""
+    layout, name = link_names.TEMPERATURE_SOURCES[register]
+    _scale, unit, _signed = scale_of(layout, name)
+    return f"{temperature_number(celsius, register)} {unit}"
+
+
 def bcd(raw: int) -> int | None:
     """Packed BCD digits -> their decimal number; None when a nibble is not a digit."""
     digits = f"{raw:x}"
@@ -54,12 +82,9 @@ def show_int(spec: dict[str, Any] | None, raw: int, width: int) -> Shown:
     kind = spec["kind"]
     if kind == "scaled":
         number = raw - (1 << width) if spec["signed"] and raw >> (width - 1) & 1 else raw
-        digits = _decimals(float(spec["scale"]))
-        value = round(number * float(spec["scale"]), digits)
-        shown = f"{value:.{digits}f}"
-        if digits > 1:  # 56.500 -> 56.5: the steps are fine, the digits need not be
-            shown = shown.rstrip("0")
-            shown += "0" if shown.endswith(".") else ""
+        scale = float(spec["scale"])
+        value = round(number * scale, _decimals(scale))
+        shown = scaled_text(value, scale)
         return Shown(text=f"{shown} {spec['unit']}", value=value, unit=str(spec["unit"]))
     if kind == "bcd":
         decimal = bcd(raw)
