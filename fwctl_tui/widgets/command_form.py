@@ -183,7 +183,7 @@ def _first_screenful(specs: Sequence[FieldSpecLike], size: Size, docs: dict[str,
     for spec in specs:
         if rows <= 0:
             break
-        doc = spec.doc or docs.get(spec.path) if docs is not None else None
+        doc = None if docs is None else spec.doc or docs.get(spec.path)
         rows -= (1 + (3 if spec_choices(spec) else 1) + (3 if picks.get(spec.path) else 0)
                  + (min(2, -(-len(str(doc)) // size.width)) if doc else 0) + 1)  # + margin
         count += 1
