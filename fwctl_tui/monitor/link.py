@@ -251,7 +251,7 @@ def summary(sample: PortSample, device: str, port: int) -> dict[str, Any]:
             "max_temperature_c": _celsius(get("mtmp", "max_temperature")),
             "warning_c": _celsius(get("mtmp", "temp_threshold_hi")),
             "clear_c": _celsius(get("mtmp", "temp_threshold_lo")),
-            "lanes": _lanes(module),
+            "lanes": _lanes(module, (speed_lanes(oper_mask, extended=True) or 0) if up else 0),
         },
         "errors": {label_: value for label_, value in _section(sample, "errors").items()},
         "raw_ber": _ber(get("phys_stat", _STAT + "raw_ber_coef"),
@@ -285,13 +285,14 @@ def _section(sample: PortSample, section: str) -> dict[str, int]:
     return out
 
 
-def _lanes(module: dict[str, int]) -> list[dict[str, int]]:
-    """Per-lane monitors the module reports (raw: the PRM gives no unit for them)."""
+def _lanes(module: dict[str, int], in_use: int) -> list[dict[str, int]]:
+    """Per-lane monitors the module reports (raw: the PRM gives no unit for them), for
+    the lanes the link uses (`in_use`, from its speed while up) and every lane up to the
+    last one with a reading: a dark lane among live ones is shown as zeros, not dropped.
+    (A dark last lane of a down link cannot be told from a lane the port does not use:
+    the sample does not carry PMLP's lane count.)"""
     prefix = "page_data.pddr_module_info_ext."
-    lanes = []
-    for lane in range(8):
-        row = {kind: module.get(f"{prefix}{kind}_lane{lane}", 0)
-               for kind in ("rx_power", "tx_power", "tx_bias")}
-        if any(row.values()):
-            lanes.append({"lane": lane, **row})
-    return lanes
+    rows = [{kind: module.get(f"{prefix}{kind}_lane{lane}", 0)
+             for kind in ("rx_power", "tx_power", "tx_bias")} for lane in range(8)]
+    shown = max([in_use, *(lane + 1 for lane, row in enumerate(rows) if any(row.values()))])
+    return [{"lane": lane, **row} for lane, row in enumerate(rows[:shown])]
