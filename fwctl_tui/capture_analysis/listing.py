@@ -22,6 +22,9 @@ from fwctl_tui.capture_analysis.decoding import (
     problems,
 )
 from fwctl_tui.decoders import decode_input, decode_output
+from fwctl_tui.decoders.catalogue import Register
+from fwctl_tui.decoders.mlx5.link_names import TEMPERATURE_SOURCES, temperature_c
+from fwctl_tui.decoders.mlx5.shown import temperature_text
 from fwctl_tui.decoders.node import LEAF_KINDS
 from fwctl_tui.drivers.records import summary as driver_summary
 from fwctl_tui.exchange import Exchange
@@ -76,6 +79,8 @@ def _summary(exchange: Exchange, decoded: Decoded | None, limit: int, compact: b
     for name, value, label in _joined_leaves(output, skip_arrays=big):
         if not value or isinstance(value, bytes) or name in asked or name in NOT_SUMMARY:
             continue
+        if name == "temperature" and label is None and isinstance(value, int):
+            label = _temperature(command.register, value)
         text = _part(name, value, label, compact)
         if name in KEY_RESULTS:
             key_first.append((KEY_RESULTS.index(name), text))
@@ -126,6 +131,13 @@ def _asked(name: str, request: bytes, compact: bool = False
 def request_selectors(name: str, request: bytes) -> tuple[str, ...]:
     """`name=value` of what a request asks about (op_mod's name, index fields), as listed."""
     return _asked(name, request)[1]
+
+
+def _temperature(register: Register | None, raw: int) -> str | None:
+    """MTMP's or PDDR's raw temperature as the reply view shows it (`59.625 °C`)."""
+    if register is None or register.name not in TEMPERATURE_SOURCES:
+        return None
+    return temperature_text(temperature_c(raw, register=register.name), register.name)
 
 
 def _part(name: str, value: Any, label: str | None, compact: bool) -> str:

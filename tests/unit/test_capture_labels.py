@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.port_registers import mtmp_celsius, reply_value
 
 from fwctl_tui.__main__ import main
 
@@ -34,3 +35,20 @@ def test_diff_shows_labels_and_json_adds_them(capsys: pytest.CaptureFixture[str]
     changes = json.loads(capsys.readouterr().out)["pairs"][0]["changes"]
     oper = next(change for change in changes if change["field"].endswith(".oper_status"))
     assert (oper["a"], oper["a_label"], oper["b"], oper["b_label"]) == (1, "up", 2, "down")
+
+
+def test_a_temperature_row_gives_degrees_beside_the_count(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The record list answers "how hot" as the reply view does: the sensor's count and
+    its degrees, the degrees read here from the raw reply by the reference layout."""
+    path = CAPTURES / "03-module-eeprom.jsonl"
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    record = next(r for r in records if r.get("command") == "ACCESS_REG:MTMP"
+                  and r.get("seq") == 5)
+    raw = reply_value(bytes.fromhex(record["reply"]), "MTMP", "temperature")
+    degrees = mtmp_celsius(raw)
+    assert degrees != int(degrees)  # an odd step: a rounding would show
+    assert main(["replay", str(path)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines()
+               if line.lstrip().startswith("5 "))
+    assert f"temperature={raw} ({degrees:g} °C)" in row
