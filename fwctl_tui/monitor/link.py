@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fwctl_tui import policy
-from fwctl_tui.decoders import decode_output, encode_input, iter_leaves, reply_buffer_size
+from fwctl_tui.decoders import encode_input, reply_buffer_size
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.mlx5.catalogue import find
 from fwctl_tui.decoders.mlx5.link_names import (
@@ -51,6 +51,7 @@ class Probe:
     per_port: bool = True  # carries local_port
 
 
+LANE_MAP = Probe("pmlp", "PMLP", {})  # read once, before the samples (its module, its lanes)
 PROBES = (
     Probe("paos", "PAOS", {}),
     Probe("ptys", "PTYS", {"proto_mask": ETHERNET}),
@@ -107,6 +108,8 @@ SUMMARY_FIELDS: dict[str, set[str]] = {
                  for lane in range(8))},
     "down": {_DOWN + "down_intent", _DOWN + "down_blame"},
     "mtmp": {"temperature", "max_temperature", "temp_threshold_hi", "temp_threshold_lo"},
+    "pmlp": {"width", *(f"lane_module_mapping[{lane}].{name}" for lane in range(8)
+                        for name in ("module", "rx_lane", "tx_lane"))},
     "phys_stat": set(BER_FIELDS),
 }
 
@@ -151,21 +154,20 @@ class PortReader:
         self.session, self.port, self.clock = session, port, clock
         self._requests: list[tuple[Probe, Command, bytes, Scope, int]] = []
         self._extractors: dict[str, Extractor] = {}
+        self._lane_map: tuple[dict[str, int], dict[str, str]] | None = None  # PMLP, read once
         for probe in (*PROBES, self._module_probe(state)):
             self._requests.append(self._prepare(probe, state))
 
     def _module_probe(self, state: KernelState) -> Probe:
         """MTMP of the port's module, found through PMLP's lane mapping (module 0 if
-        PMLP cannot tell)."""
-        probe = Probe("pmlp", "PMLP", {})
-        _, cmd, request, scope, cap = self._prepare(probe, state)
+        PMLP cannot tell). The mapping is kept: every sample carries it (`pmlp`), so the
+        summary lists the module lanes the port uses."""
+        _, cmd, request, scope, cap = self._prepare(LANE_MAP, state)
         exchange = self.session.send(cmd.name, scope, request, cap)
         module = 0
         if failure_text(exchange) is None and exchange.reply is not None:
-            root = decode_output(cmd, exchange.reply, request)
-            found = [leaf.value for leaf in iter_leaves(root)
-                     if leaf.path.endswith("lane_module_mapping[0].module")]
-            module = int(found[0]) if found else 0
+            self._lane_map = Extractor.build(needed_fields("pmlp"), exchange).read(exchange)
+            module = self._lane_map[0].get("lane_module_mapping[0].module", 0)
         return Probe("mtmp", "MTMP", {"sensor_index": MODULE_SENSOR_BASE + module},
                      per_port=False)
 
@@ -184,6 +186,8 @@ class PortReader:
         up: the summary shows why a link is down only then."""
         wall, start = time.time(), self.clock()
         sample = PortSample(wall, 0.0)
+        if self._lane_map is not None:
+            sample.values["pmlp"], sample.labels["pmlp"] = self._lane_map
         for probe, cmd, request, scope, cap in self._requests:
             if probe.key == "down" and sample.get("paos", "oper_status") == UP:
                 continue
@@ -251,7 +255,8 @@ def summary(sample: PortSample, device: str, port: int) -> dict[str, Any]:
             "max_temperature_c": _celsius(get("mtmp", "max_temperature")),
             "warning_c": _celsius(get("mtmp", "temp_threshold_hi")),
             "clear_c": _celsius(get("mtmp", "temp_threshold_lo")),
-            "lanes": _lanes(module, (speed_lanes(oper_mask, extended=True) or 0) if up else 0),
+            "lanes": _lanes(module, _port_lanes(sample),
+                            (speed_lanes(oper_mask, extended=True) or 0) if up else 0),
         },
         "errors": {label_: value for label_, value in _section(sample, "errors").items()},
         "raw_ber": _ber(get("phys_stat", _STAT + "raw_ber_coef"),
@@ -285,14 +290,33 @@ def _section(sample: PortSample, section: str) -> dict[str, int]:
     return out
 
 
-def _lanes(module: dict[str, int], in_use: int) -> list[dict[str, int]]:
-    """Per-lane monitors the module reports (raw: the PRM gives no unit for them), for
-    the lanes the link uses (`in_use`, from its speed while up) and every lane up to the
-    last one with a reading: a dark lane among live ones is shown as zeros, not dropped.
-    (A dark last lane of a down link cannot be told from a lane the port does not use:
-    the sample does not carry PMLP's lane count.)"""
+def _port_lanes(sample: PortSample) -> list[tuple[int, int]] | None:
+    """(rx, tx) module lane of each of the port's lanes, by PMLP (None: not read)."""
+    width = sample.get("pmlp", "width")
+    if not width:
+        return None
+    lanes = [(sample.get("pmlp", f"lane_module_mapping[{lane}].rx_lane"),
+              sample.get("pmlp", f"lane_module_mapping[{lane}].tx_lane")) for lane in range(width)]
+    known = [(rx, tx) for rx, tx in lanes if rx is not None and tx is not None]
+    return known if len(known) == len(lanes) else None
+
+
+def _lanes(module: dict[str, int], mapped: list[tuple[int, int]] | None,
+           in_use: int) -> list[dict[str, int]]:
+    """Per-lane monitors the module reports (raw: the PRM gives no unit for them), one row
+    per lane of the port: the module lanes PMLP maps it to, dark ones as zeros. Without
+    the mapping (a capture without PMLP): the lanes the link uses (`in_use`, from its
+    speed while up) and every lane up to the last one with a reading, so a dark lane
+    among live ones still shows."""
     prefix = "page_data.pddr_module_info_ext."
-    rows = [{kind: module.get(f"{prefix}{kind}_lane{lane}", 0)
-             for kind in ("rx_power", "tx_power", "tx_bias")} for lane in range(8)]
+
+    def monitors(rx: int, tx: int) -> dict[str, int]:
+        return {"rx_power": module.get(f"{prefix}rx_power_lane{rx}", 0),
+                "tx_power": module.get(f"{prefix}tx_power_lane{tx}", 0),
+                "tx_bias": module.get(f"{prefix}tx_bias_lane{tx}", 0)}
+
+    if mapped is not None:
+        return [{"lane": lane, **monitors(rx, tx)} for lane, (rx, tx) in enumerate(mapped)]
+    rows = [monitors(lane, lane) for lane in range(8)]
     shown = max([in_use, *(lane + 1 for lane, row in enumerate(rows) if any(row.values()))])
     return [{"lane": lane, **row} for lane, row in enumerate(rows[:shown])]

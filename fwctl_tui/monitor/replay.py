@@ -16,7 +16,14 @@ from fwctl_tui.decoders import encode_input
 from fwctl_tui.decoders.mlx5.catalogue import find
 from fwctl_tui.monitor.extract import Extractor
 from fwctl_tui.monitor.fastscan import batches
-from fwctl_tui.monitor.link import MODULE_SENSOR_BASE, PROBES, PortSample, Probe, needed_fields
+from fwctl_tui.monitor.link import (
+    LANE_MAP,
+    MODULE_SENSOR_BASE,
+    PROBES,
+    PortSample,
+    Probe,
+    needed_fields,
+)
 from fwctl_tui.monitor.series import PortDashboard
 
 MAX_MODULES = 8
@@ -25,8 +32,9 @@ MAX_MODULES = 8
 def probe_requests(port: int = 1) -> dict[bytes, str]:
     """Request bytes of every dashboard probe on `port` -> the probe's key (every module's
     MTMP too: which one a capture holds depends on the port's module)."""
-    probes = [*PROBES, *(Probe("mtmp", "MTMP", {"sensor_index": MODULE_SENSOR_BASE + m},
-                               per_port=False) for m in range(MAX_MODULES))]
+    probes = [LANE_MAP, *PROBES,
+              *(Probe("mtmp", "MTMP", {"sensor_index": MODULE_SENSOR_BASE + m}, per_port=False)
+                for m in range(MAX_MODULES))]
     out = {}
     for probe in probes:
         cmd = find(f"ACCESS_REG:{probe.register}")
@@ -36,19 +44,17 @@ def probe_requests(port: int = 1) -> dict[bytes, str]:
 
 
 def samples(path: Path | str, port: int = 1) -> Iterator[tuple[PortSample, float]]:
-    """(sample, monotonic seconds) for each pass over the probes in the capture."""
+    """(sample, monotonic seconds) for each pass over the probes in the capture. PMLP's
+    lane map is read once, before the samples: every sample after it carries it, as the
+    live reader's do."""
     extractors: dict[str, Extractor] = {}
     last: dict[str, tuple[bytes, dict[str, int], dict[str, str]]] = {}
     current: PortSample | None = None
+    lane_map: tuple[dict[str, int], dict[str, str]] | None = None
     at = 0.0
     for batch in batches(path, probe_requests(port)):
         for read in batch:  # the hot loop: ~600k reads a day
             key = read.key
-            if current is None or key in current.values:
-                if current is not None:
-                    yield current, at
-                at = read.mono_ns / 1e9
-                current = PortSample(read.wall_time, 0.0)
             reply = read.reply
             seen = last.get(key)
             if seen is not None and (seen[0] is reply or seen[0] == reply):  # unchanged
@@ -59,6 +65,16 @@ def samples(path: Path | str, port: int = 1) -> Iterator[tuple[PortSample, float
                     extractor = extractors[key] = Extractor.build(needed_fields(key), read)
                 values, labels = extractor.read(read)
                 last[key] = (reply, values, labels)
+            if key == "pmlp":  # not a sample's read: the samples after it carry it
+                lane_map = values, labels
+                continue
+            if current is None or key in current.values:
+                if current is not None:
+                    yield current, at
+                at = read.mono_ns / 1e9
+                current = PortSample(read.wall_time, 0.0)
+                if lane_map is not None:
+                    current.values["pmlp"], current.labels["pmlp"] = lane_map
             current.values[key], current.labels[key] = values, labels
             current.duration_ms += read.duration_ns / 1e6
     if current is not None:

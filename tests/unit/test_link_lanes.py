@@ -42,3 +42,16 @@ def test_an_up_link_lists_every_lane_its_speed_uses_even_dark_ones() -> None:
     mask = next(1 << bit for bit in range(32) if speed_lanes(1 << bit, extended=True) == 4)
     rows = lanes({0: 900}, paos={"oper_status": 1}, ptys={"ext_eth_proto_oper": mask})
     assert rows == [(0, 900), (1, 0), (2, 0), (3, 0)]
+
+
+def test_with_pmlp_the_port_lanes_are_its_mapped_module_lanes_dark_ones_too() -> None:
+    """A port on module lanes 5 and 6 (a split module): lane 0 reads module lane 5."""
+    pmlp = {"width": 2}
+    for lane, module_lane in enumerate((5, 6)):
+        pmlp[f"lane_module_mapping[{lane}].rx_lane"] = module_lane
+        pmlp[f"lane_module_mapping[{lane}].tx_lane"] = module_lane
+    sample = PortSample(wall_time=0.0, duration_ms=1.0,
+                        values={"module": module({0: 900, 1: 910, 5: 870}), "pmlp": pmlp})
+    listed = summary(sample, "fwctl0", 1)["module"]["lanes"]
+    assert [(row["lane"], row["rx_power"], row["tx_power"]) for row in listed] == [
+        (0, 870, 1000), (1, 0, 0)]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
 from helpers.clocks import CardClock
+from helpers.port_registers import reply_value
 
 from fwctl_tui.captures import open_recorder
 from fwctl_tui.connect import SimHosts, open_device
@@ -59,6 +61,12 @@ def test_a_recorded_watch_gives_back_its_samples_and_series(tmp_path: Path,
     assert model.last.summary["state"]["oper"] == "down"
     assert model.last.summary["link_down"]["intent"] == "intentional"
     assert model.last.link_changed_at is not None
+    # the port's lanes, as PMLP (read once, before the samples) maps them, in every sample
+    pmlp = next(json.loads(line) for line in path.read_text().splitlines()
+                if '"ACCESS_REG:PMLP"' in line)
+    width = reply_value(bytes.fromhex(pmlp["reply"]), "PMLP", "width")
+    assert width == 4
+    assert [row["lane"] for row in model.last.summary["module"]["lanes"]] == list(range(width))
 
 
 def test_a_capture_without_dashboard_reads_has_no_samples(tmp_path: Path, card_time) -> None:
