@@ -102,3 +102,25 @@ def _flatten_value(path: str, value: Any, out: dict[str, Any], keep_none: bool) 
             _flatten_value(f"{path}[{i}]", item, out, keep_none)
     elif value is not None or keep_none:
         out[path] = value
+
+
+# A 64-bit counter the PRM splits in two dwords. Only `_high`/`_low`: `_hi`/`_lo` pairs are
+# often two different values (MTMP's temp_threshold_hi/_lo are two thresholds, not one).
+HIGH, LOW = "_high", "_low"
+
+
+def join_halves(values: Mapping[str, Any]) -> dict[str, Any]:
+    """{path: value} with every `x_high`/`x_low` pair of integers joined into one 64-bit
+    `x`, where `x_high` stood; a lone half, or a half that is not an integer, stays."""
+    out: dict[str, Any] = {}
+    for path, value in values.items():
+        if path.endswith(HIGH):
+            low = values.get(path[: -len(HIGH)] + LOW)
+            if isinstance(value, int) and isinstance(low, int):
+                out[path[: -len(HIGH)]] = value << 32 | low
+                continue
+        elif path.endswith(LOW) and isinstance(value, int) and isinstance(
+                values.get(path[: -len(LOW)] + HIGH), int):
+            continue
+        out[path] = value
+    return out
