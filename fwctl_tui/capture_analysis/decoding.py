@@ -24,6 +24,7 @@ from typing import Any
 
 from fwctl_tui import mbox_header
 from fwctl_tui.decoders import catalogue, decode_input, decode_output
+from fwctl_tui.decoders.values import join_halves
 from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.exchange import Exchange
 
@@ -166,22 +167,12 @@ def flatten(node: Any, limit: int | None = None) -> dict[str, Field]:
     return fields
 
 
-# 64-bit counters split in two dwords. Only `_high`/`_low`: `_hi`/`_lo` pairs are often two
-# different values (MTMP's temp_threshold_hi/_lo are two thresholds, not one number).
-_HILO = re.compile(r"^(?P<base>.+?)_high$")
-
-
 def values(fields: dict[str, Field]) -> dict[str, Any]:
-    """{path: value} with `x_high`/`x_low` pairs joined into one 64-bit `x`."""
-    out = {path: f.value for path, f in fields.items()}
-    for path in [p for p in out if _HILO.match(p)]:
-        base = _HILO.match(path).group("base")  # type: ignore[union-attr]
-        low = f"{base}_low" if f"{base}_low" in out else None
-        high_value, low_value = out.get(path), out.get(low) if low else None
-        if low and isinstance(high_value, int) and isinstance(low_value, int):
-            out[base] = (high_value << 32) | low_value
-            del out[path], out[low]
-    return out
+    """{path: value} with `x_high`/`x_low` pairs joined into one 64-bit `x` (join_halves),
+    the joined counters after the other fields: the order diff and findings list them in."""
+    plain = {path: f.value for path, f in fields.items()}
+    joined = join_halves(plain)
+    return {**{path: value for path, value in joined.items() if path in plain}, **joined}
 
 
 _INDEX_NAME = re.compile(

@@ -35,10 +35,11 @@ from fwctl_tui.capture_analysis.identifiers import (
 )
 from fwctl_tui.capture_analysis.identifiers import set_bits as _set_bits
 from fwctl_tui.captures.format import SCHEMA, dumps, exchange_to_record, record_to_exchange
-from fwctl_tui.captures.loader import RecordItem, load_capture
+from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
 from fwctl_tui.captures.recorder import atomic_write
 
-__all__ = ["GUID_BASE", "MAC_BASE", "Redactor", "_set_bits", "classify", "save_redacted"]
+__all__ = ["GUID_BASE", "MAC_BASE", "Redactor", "_set_bits", "classify", "redact_to",
+           "save_redacted"]
 
 MAC_BASE = 0x02_00_00_00_00_00
 GUID_BASE = 0x02_00_00_00_00_00_00_00
@@ -280,7 +281,13 @@ class Redactor:
 
 
 def save_redacted(src: Path | str, dest: Path | str, dropped: list[str] | None = None) -> Path:
-    """Copy a capture to `dest` atomically with its identifiers replaced.
+    """Copy the capture at `src` to `dest` with its identifiers replaced (redact_to)."""
+    with load_capture(Path(src)) as capture:
+        return redact_to(capture, dest, dropped)
+
+
+def redact_to(capture: Capture, dest: Path | str, dropped: list[str] | None = None) -> Path:
+    """Copy the open `capture` to `dest` atomically with its identifiers replaced.
 
     A line that cannot be read cannot be checked for identifiers either, so it is left
     out, and said so: each such line's reason is appended to `dropped` (the header's own
@@ -288,21 +295,20 @@ def save_redacted(src: Path | str, dest: Path | str, dropped: list[str] | None =
     in the count of none.
     """
     lost = dropped if dropped is not None else []
-    with load_capture(Path(src)) as capture:
-        redactor = Redactor()
-        redactor.header(capture.header)  # first pass: header values get the first placeholders
-        for item in capture.iter_records():  # ...then learn every class the records hold
-            _redacted(redactor, item, None)
+    redactor = Redactor()
+    redactor.header(capture.header)  # first pass: header values get the first placeholders
+    for item in capture.iter_records():  # ...then learn every class the records hold
+        _redacted(redactor, item, None)
 
-        def write_redacted(stream: IO[str]) -> None:
-            stream.write(dumps(redactor.header(capture.header)) + "\n")
-            for item in capture.iter_records():
-                record = _redacted(redactor, item, lost)
-                if record is not None:
-                    stream.write(dumps(record) + "\n")
-            lost.extend(str(problem) for problem in capture.problems)
+    def write_redacted(stream: IO[str]) -> None:
+        stream.write(dumps(redactor.header(capture.header)) + "\n")
+        for item in capture.iter_records():
+            record = _redacted(redactor, item, lost)
+            if record is not None:
+                stream.write(dumps(record) + "\n")
+        lost.extend(str(problem) for problem in capture.problems)
 
-        return atomic_write(dest, write_redacted)
+    return atomic_write(dest, write_redacted)
 
 
 def _redacted(redactor: Redactor, item: RecordItem, dropped: list[str] | None

@@ -79,15 +79,7 @@ class Capture:
 
     # -- opening ---------------------------------------------------------------------
     def _scan(self) -> tuple[dict[str, Any], array[int], array[int]]:
-        first = self._file.readline(MAX_LINE_BYTES + 1)
-        if not first.strip():
-            raise CaptureError("empty file: no capture header", path=str(self.path), line=1)
-        header = parse_header_line(first, str(self.path))
-        source_schema = header.get("schema") if isinstance(header, dict) else None
-        try:
-            header = check_header(header)
-        except CaptureError as err:
-            raise CaptureError(err.reason, path=str(self.path), line=1) from None
+        first, source_schema, header = read_header(self._file, str(self.path))
         self.problems += [CaptureError(reason, path=str(self.path), line=1)
                           for reason in clean_header(header)]
         self.schema = source_schema if isinstance(source_schema, int) else SCHEMA
@@ -266,6 +258,20 @@ def parse_header_line(first: bytes, path: str) -> Any:
     except RecursionError:
         reason = "first line is nested too deeply to be a capture header"
     raise CaptureError(reason, path=path, line=1)
+
+
+def read_header(stream: BinaryIO, path: str) -> tuple[bytes, Any, dict[str, Any]]:
+    """(first line, the schema it states, the checked header) of a capture open at its
+    start, the stream left after the header; CaptureError when there is no usable header."""
+    first = stream.readline(MAX_LINE_BYTES + 1)
+    if not first.strip():
+        raise CaptureError("empty file: no capture header", path=path, line=1)
+    header = parse_header_line(first, path)
+    source_schema = header.get("schema") if isinstance(header, dict) else None
+    try:
+        return first, source_schema, check_header(header)
+    except CaptureError as err:
+        raise CaptureError(err.reason, path=path, line=1) from None
 
 
 def load_capture(path: Path | str) -> Capture:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from fwctl_tui.captures.files import make_parent, open_for_append, open_regular
 from fwctl_tui.captures.format import (
@@ -308,16 +308,37 @@ def write_capture(
 
 
 def save_as(src: Path | str, dest: Path | str) -> Path:
-    """Copy a capture to `dest` atomically, byte for byte (a crash-truncated tail and any
-    undecodable bytes too, so nothing is lost). Redacted copies: capture_analysis.redact."""
-    from fwctl_tui.captures.loader import load_capture
+    """Copy the capture at `src` to `dest` (copy_capture). Redacted copies:
+    capture_analysis.redact."""
+    with open_regular(src) as source:
+        return copy_capture(source, str(src), dest)
 
-    source = Path(src)
-    with load_capture(source):  # a header this tool reads, from a regular file
-        pass
+
+def copy_capture(source: BinaryIO, name: str, dest: Path | str) -> Path:
+    """Copy the capture open at the start of `source` (called `name` in errors) to `dest`
+    atomically, byte for byte: a crash-truncated tail and any undecodable bytes too, so
+    nothing is lost. It is read once: the header is checked first (CaptureError, `dest`
+    untouched, when it is no capture this tool reads), then the copy goes on from there;
+    a read that fails is a CaptureError naming the source, not the destination."""
+    from fwctl_tui.captures.loader import read_header
+
+    first, _schema, _header = read_header(source, name)
 
     def copy(stream: IO[bytes]) -> None:
-        with open_regular(source) as inp:
-            shutil.copyfileobj(inp, stream)
+        stream.write(first)
+        shutil.copyfileobj(_SourceReads(source, name), stream)
 
     return atomic_write(dest, copy, binary=True)
+
+
+class _SourceReads:
+    """`read` of a copy's source, its OSError said as a CaptureError about the source."""
+
+    def __init__(self, source: BinaryIO, name: str) -> None:
+        self.source, self.name = source, name
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.source.read(size)
+        except OSError as err:
+            raise CaptureError(f"cannot read: {err.strerror or err}", path=self.name) from None

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -27,10 +29,11 @@ from fwctl_tui.capture_analysis.filters import (
     parse_time,
 )
 from fwctl_tui.capture_analysis.findings import FAILED, Findings, FindingsBuilder, analyse
-from fwctl_tui.capture_analysis.redact import save_redacted
+from fwctl_tui.capture_analysis.redact import redact_to
+from fwctl_tui.captures.files import open_regular
 from fwctl_tui.captures.format import CaptureError
 from fwctl_tui.captures.loader import Capture, RecordItem, load_capture
-from fwctl_tui.captures.recorder import save_as
+from fwctl_tui.captures.recorder import copy_capture
 from fwctl_tui.cli import (
     EXIT_DEVICE,
     EXIT_OK,
@@ -115,8 +118,15 @@ def _console() -> Console:
 
 
 def _open(path: str) -> Capture:
-    try:
+    with _reading(path):
         return load_capture(path)
+
+
+@contextmanager
+def _reading(path: str) -> Iterator[None]:
+    """Opening the capture at `path` for reading: why it cannot be read, exit 2."""
+    try:
+        yield
     except FileNotFoundError:
         raise CliError(f"capture file {path!r} does not exist", EXIT_USAGE) from None
     except IsADirectoryError:
@@ -369,14 +379,24 @@ def _key_text(key: dict[str, Any]) -> str:
     return f"{key['command']}{op_mod}" + (f" {fields}" if fields else "")
 
 
+def _export(args: argparse.Namespace, dropped: list[str]) -> Path:
+    """The copy, from SRC opened here once (its errors said as SRC's): a plain copy reads
+    it once, a redacted one scans it, learns its identifiers, then writes."""
+    if args.redact:
+        with _open(args.src) as capture:
+            return redact_to(capture, args.dest, dropped)
+    with _reading(args.src):
+        source = open_regular(args.src)
+    with source:
+        return copy_capture(source, args.src, args.dest)
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Exit 2 for anything wrong with SRC or DEST (a write that fails is a destination
     the user chose: full, read-only, inside a file); 1 stays for device errors."""
-    _open(args.src).close()
     dropped: list[str] = []
     try:
-        dest = (save_redacted(args.src, args.dest, dropped) if args.redact
-                else save_as(args.src, args.dest))
+        dest = _export(args, dropped)
     except CaptureError as err:
         raise CliError(str(err), EXIT_USAGE) from None
     except OSError as err:

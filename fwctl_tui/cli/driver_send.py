@@ -23,6 +23,7 @@ from fwctl_tui import policy
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, open_connection, print_json
 from fwctl_tui.cli.catalogue import parse_assignments
 from fwctl_tui.cli.recording import exit_code, recording
+from fwctl_tui.cli.rpc_options import out_len_option, scope_option
 from fwctl_tui.cli.send_preview import CANCELLED, is_terminal
 from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
@@ -32,7 +33,7 @@ from fwctl_tui.exchange import Exchange
 from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.kernel_rules.core import Verdict
 from fwctl_tui.textsafe import printable
-from fwctl_tui.uapi import TAINTING_SCOPES, Scope, parse_scope
+from fwctl_tui.uapi import TAINTING_SCOPES, Scope
 
 
 def send_other(args: argparse.Namespace, type_name: str) -> int:
@@ -49,7 +50,9 @@ def send_other(args: argparse.Namespace, type_name: str) -> int:
         except DriverInputError as err:
             raise CliError(err.message, field=err.field) from None
         scope = chosen_scope(args.scope, built)
-        out_len = _out_len(args.out_len, built)
+        out_len = out_len_option(args.out_len)
+        if out_len is None:
+            out_len = built.out_len
         verdict = policy.driver_verdict(plugin.type_name, built.request, out_len, scope,
                                         conn.kernel_state(), context)
         preview = {"command": built.command.name, "scope": scope.name,
@@ -124,25 +127,8 @@ def context_for(plugin: DriverPlugin, conn: Connection, command: str) -> DeviceC
 
 def chosen_scope(text: str | None, built: Built) -> Scope:
     """--scope as given, else the least the driver accepts for this request."""
-    if text is None:
-        return built.scope
-    try:
-        return parse_scope(text)
-    except ValueError:  # parse_scope says so for every bad name or number
-        raise CliError(f"--scope {text!r} is not a scope: 0-3 or "
-                       f"{', '.join(s.name for s in Scope)}", field="scope") from None
-
-
-def _out_len(text: str | None, built: Built) -> int:
-    if text is None:
-        return built.out_len
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise CliError(f"--out-len {text!r} is not a number", field="out_len") from None
-    if not 0 <= value <= 0xFFFFFFFF:
-        raise CliError(f"--out-len {value} is outside 0..2^32-1", field="out_len")
-    return value
+    chosen = scope_option(text)
+    return built.scope if chosen is None else chosen
 
 
 def _report(args: argparse.Namespace, plugin: DriverPlugin, built: Built, ex: Exchange,

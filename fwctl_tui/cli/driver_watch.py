@@ -20,6 +20,7 @@ from fwctl_tui.cli import EXIT_USAGE, CliError
 from fwctl_tui.cli.catalogue import parse_assignments
 from fwctl_tui.cli.driver_send import chosen_scope, context_for
 from fwctl_tui.connect import Connection
+from fwctl_tui.decoders.values import flatten
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
 from fwctl_tui.monitor.sampling import RateTracker, Sample
 from fwctl_tui.session import Session
@@ -76,20 +77,6 @@ def _refuse_write(plugin: DriverPlugin, device: str, name: str) -> None:
                        "instead", EXIT_USAGE, device_type=plugin.type_name)
 
 
-def leaves(value: Any, prefix: str = "") -> dict[str, Any]:
-    """A decoded reply's scalar leaves by path (`data.fields.media_frus[0].enable`)."""
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    out: dict[str, Any] = {}
-    for key, item in items:
-        path = f"{prefix}[{key}]" if isinstance(key, int) else (
-            f"{prefix}.{key}" if prefix else str(key))
-        if isinstance(item, dict | list):
-            out.update(leaves(item, path))
-        else:
-            out[path] = item
-    return out
-
-
 def is_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -134,7 +121,7 @@ class DriverWatcher:
         sample.reply = self.plugin.decode(self.built, ex.reply or b"")
         sample.error = _firmware_error(sample.reply)
         if sample.error is None:
-            flat = leaves(sample.reply)
+            flat = flatten(sample.reply, keep_none=True)
             sample.fields = self.tracker.update(
                 {p: v for p, v in flat.items() if is_number(v)}, at)
             sample.values = {p: v for p, v in flat.items() if not is_number(v)}
@@ -164,8 +151,8 @@ def format_driver_line(sample: Sample, wanted: list[str] | None) -> str:
     if wanted is not None:
         cells = [_cell(p, sample) for p in wanted if p in sample.fields]
     elif sample.seq == 1:
-        cells = [f"{p}={printable(str(v))}" for p, v in leaves(sample.reply or {}).items()
-                 if p != "problems"]
+        every = flatten(sample.reply or {}, keep_none=True)
+        cells = [f"{p}={printable(str(v))}" for p, v in every.items() if p != "problems"]
     else:
         cells = [_cell(p, sample) for p, c in sample.fields.items() if c.changed]
         cells += [f"{p}={printable(str(sample.values[p]))}" for p in sample.moved]

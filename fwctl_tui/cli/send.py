@@ -29,6 +29,7 @@ from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mo
 from fwctl_tui.cli.driver_send import send_other
 from fwctl_tui.cli.recording import exit_code, recording
 from fwctl_tui.cli.reply_table import print_tree
+from fwctl_tui.cli.rpc_options import out_len_option, scope_option
 from fwctl_tui.cli.send_preview import CANCELLED, SendPlan, confirm, is_terminal, print_preview
 from fwctl_tui.connect import Connection, device_type_hint, not_mlx5
 from fwctl_tui.decoders import (
@@ -40,16 +41,14 @@ from fwctl_tui.decoders import (
 )
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.mlx5.status import SyndromeTable
-from fwctl_tui.decoders.values import parse_number
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.exchange_json import exchange_json
-from fwctl_tui.ioctl import U32_MAX
 from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.register_writes import REGISTER_DATA, EnableBits
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
-from fwctl_tui.uapi import Scope, parse_scope
+from fwctl_tui.uapi import Scope
 from fwctl_tui.write_intent import (
     FormWrite,
     RegisterWrite,
@@ -112,7 +111,7 @@ def _send(args: argparse.Namespace) -> int:
     kind = device_type_hint(args.device, getattr(args, "root", None))
     if kind not in (None, "mlx5"):  # cxl, pds, bnxt: their plug-in builds and decodes
         return send_other(args, kind)
-    out_len = _parse_out_len(args.out_len)
+    out_len = out_len_option(args.out_len)
     cmd = find_command(args.command)
     values: dict[str, Any] = dict(parse_assignments(
         [*args.values, *_split_list(args.indexes, "--indexes"),
@@ -305,26 +304,10 @@ def _say_enable_bits(args: argparse.Namespace, enable: EnableBits) -> None:
             sys.stderr.write(f"fwctl-tui: note: {why}\n")
 
 
-def _parse_out_len(text: str | None) -> int | None:
-    """--out-len as a u32 (decimal or 0x hex). 0 and sizes above 2 MiB are passed on: the
-    kernel (or the mlx5 driver, which needs 16) answers EMSGSIZE, and that is shown."""
-    if text is None:
-        return None
-    value = parse_number(text)
-    if value is None:
-        raise CliError(f"--out-len: {text!r} is not a number of bytes", field="out_len")
-    if not 0 <= value <= U32_MAX:
-        raise CliError(f"--out-len: {value} is outside 0..{U32_MAX} (out_len is a u32)",
-                       field="out_len")
-    return value
-
-
 def _choose_scope(text: str | None, cmd: Command, op_mod: int, state: Any) -> Scope:
-    if text is not None:
-        try:
-            return parse_scope(text)
-        except ValueError as err:
-            raise CliError(str(err)) from None
+    chosen = scope_option(text)
+    if chosen is not None:
+        return chosen
     least = policy.least_scope(cmd.opcode, op_mod, state)
     if least is None:
         raise CliError(

@@ -22,6 +22,7 @@ from fwctl_tui import policy
 from fwctl_tui.cli import EXIT_DEVICE, EXIT_OK, CliError, add_json_flag, open_connection
 from fwctl_tui.cli.catalogue import find_command, parse_assignments, parse_op_mod_arg
 from fwctl_tui.cli.other_types import is_other_type
+from fwctl_tui.cli.rpc_options import scope_option
 from fwctl_tui.clock import Clock
 from fwctl_tui.connect import Connection, device_type_hint
 from fwctl_tui.decoders import EncodeError, changes_device_state, encode_input, reply_buffer_size
@@ -29,7 +30,7 @@ from fwctl_tui.mbox_header import OP_MOD
 from fwctl_tui.monitor.sampling import RateTracker, Sample, Watcher
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
-from fwctl_tui.uapi import Scope, parse_scope
+from fwctl_tui.uapi import Scope
 
 MIN_INTERVAL_S = 0.0
 LineFormat = Callable[[Sample, "list[str] | None"], str]
@@ -149,17 +150,12 @@ def record_to(session: Session, conn: Connection, path: Path) -> None:
 
 
 def _scope(text: str | None, opcode: int, op_mod: int, state: Any) -> Scope:
-    if text is not None:
-        try:
-            scope = parse_scope(text)
-        except ValueError as err:
-            raise CliError(str(err), field="scope") from None
-    else:
-        least = policy.least_scope(opcode, op_mod, state)
-        if least is None:
+    scope = scope_option(text)
+    if scope is None:
+        scope = policy.least_scope(opcode, op_mod, state)
+        if scope is None:
             raise CliError("the running kernel does not allow this command at any scope",
                            EXIT_DEVICE)
-        scope = least
     if policy.preview(opcode, op_mod, scope, state).taints:
         raise CliError(f"--scope {scope.name} taints the kernel: watch never re-sends at a "
                        "tainting scope", field="scope")

@@ -80,22 +80,47 @@ def coerce(path: str, value: Any, width: int, enum: Enum | None = None) -> int:
     return number
 
 
-def flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mappings/lists (the JSON decode shape) -> {"a.b[2].c": value}."""
+def flatten(values: Mapping[str, Any], prefix: str = "", *,
+            keep_none: bool = False) -> dict[str, Any]:
+    """Nested mappings/lists (the JSON decode shape) -> {"a.b[2].c": value}.
+
+    None is "not given" to the encoder and left out; with `keep_none` it is a leaf like
+    any other (a decoded reply's `name: null` is something to show)."""
     out: dict[str, Any] = {}
     for key, value in values.items():
         key = str(key)
         path = (prefix + key if key.startswith("[") else f"{prefix}.{key}") if prefix else key
-        _flatten_value(path, value, out)
+        _flatten_value(path, value, out, keep_none)
     return out
 
 
-def _flatten_value(path: str, value: Any, out: dict[str, Any]) -> None:
+def _flatten_value(path: str, value: Any, out: dict[str, Any], keep_none: bool) -> None:
     if isinstance(value, Mapping):
-        out.update(flatten(value, path))
+        out.update(flatten(value, path, keep_none=keep_none))
     elif isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
         for i, item in enumerate(value):
-            if item is not None:
-                _flatten_value(f"{path}[{i}]", item, out)
-    elif value is not None:
+            _flatten_value(f"{path}[{i}]", item, out, keep_none)
+    elif value is not None or keep_none:
         out[path] = value
+
+
+# A 64-bit counter the PRM splits in two dwords. Only `_high`/`_low`: `_hi`/`_lo` pairs are
+# often two different values (MTMP's temp_threshold_hi/_lo are two thresholds, not one).
+HIGH, LOW = "_high", "_low"
+
+
+def join_halves(values: Mapping[str, Any]) -> dict[str, Any]:
+    """{path: value} with every `x_high`/`x_low` pair of integers joined into one 64-bit
+    `x`, where `x_high` stood; a lone half, or a half that is not an integer, stays."""
+    out: dict[str, Any] = {}
+    for path, value in values.items():
+        if path.endswith(HIGH):
+            low = values.get(path[: -len(HIGH)] + LOW)
+            if isinstance(value, int) and isinstance(low, int):
+                out[path[: -len(HIGH)]] = value << 32 | low
+                continue
+        elif path.endswith(LOW) and isinstance(value, int) and isinstance(
+                values.get(path[: -len(LOW)] + HIGH), int):
+            continue
+        out[path] = value
+    return out

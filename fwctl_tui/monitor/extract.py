@@ -14,7 +14,7 @@ from typing import Protocol
 
 from fwctl_tui.decoders import decode_output, iter_leaves
 from fwctl_tui.decoders.mlx5.catalogue import find
-from fwctl_tui.monitor.sampling import HIGH, LOW
+from fwctl_tui.decoders.values import HIGH, LOW
 
 DATA = "register_data."
 Field = tuple[str, int, int]  # (path within register_data, bit offset, width)

@@ -18,13 +18,13 @@ from typing import Any
 from fwctl_tui.decoders import decode_output, iter_leaves
 from fwctl_tui.decoders.catalogue import Command
 from fwctl_tui.decoders.node import Node
+from fwctl_tui.decoders.values import join_halves
 from fwctl_tui.errors import explain
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.session import Session
 from fwctl_tui.uapi import Scope
 
 Clock = Callable[[], float]
-HIGH, LOW = "_high", "_low"
 
 
 def numeric_fields(root: Node) -> dict[str, int]:
@@ -32,19 +32,6 @@ def numeric_fields(root: Node) -> dict[str, int]:
     values = {leaf.path: leaf.value for leaf in iter_leaves(root)
               if isinstance(leaf.value, int) and not isinstance(leaf.value, bool)}
     return join_halves(values)
-
-
-def join_halves(values: Mapping[str, int]) -> dict[str, int]:
-    """{"a_high": 1, "a_low": 2} -> {"a": 1 << 32 | 2}; unpaired halves stay as they are."""
-    out: dict[str, int] = {}
-    for path, value in values.items():
-        if path.endswith(HIGH) and (low := path[: -len(HIGH)] + LOW) in values:
-            out[path[: -len(HIGH)]] = value << 32 | values[low]
-        elif path.endswith(LOW) and path[: -len(LOW)] + HIGH in values:
-            continue
-        else:
-            out[path] = value
-    return out
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from textual.widgets.tree import TreeNode
 
 from fwctl_tui.decoders import iter_nodes
 from fwctl_tui.decoders.node import Node
-from fwctl_tui.monitor.sampling import HIGH, LOW, FieldChange
+from fwctl_tui.decoders.values import HIGH, LOW
+from fwctl_tui.monitor.sampling import FieldChange
 from fwctl_tui.widgets.decoded_tree import DecodedTree, TreeData, format_value
 
 CHANGED, STILL = "bold yellow", "dim"

@@ -101,6 +101,18 @@ def test_watch_cxl_text_shows_values_then_what_moved_and_a_summary(capsys) -> No
     assert lines[2] == "done: 2 samples, 0 failed" and lines[3] == f"  {CYCLE}: +1 (1.0/s)"
 
 
+def test_watch_cxl_first_line_lists_every_leaf_unknown_ones_too(capsys) -> None:
+    """Every leaf of the decoded reply, in its order, a null (no name known) included."""
+    assert main(["watch", "sim:cxl-mem", "GET_SUPPORTED_FEATURES", "--count", "1"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    cells = first.split("  ")
+    assert cells[0] == "#1 +0.0s size=296" and cells[1:4] == [
+        "retval=0", "retval_name=SUCCESS", "num_entries=6"]
+    assert "features[0].kernel_exclusive=True" in cells
+    assert "features[3].name=None" in cells and "features[0].set_feature_scope=None" in cells
+    assert "features[2].flags[0]=CHANGEABLE" in cells
+
+
 def test_watch_replayed_cxl_capture_answers_from_the_capture(capsys) -> None:
     assert main(["watch", "replay:captures/07-cxl-features.jsonl", "GET_SUPPORTED_FEATURES",
                  "--count", "1", "--json"]) == 0

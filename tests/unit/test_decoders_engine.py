@@ -258,6 +258,14 @@ def test_flatten_accepts_the_json_shape() -> None:
     assert flatten(nested) == {"a.b": 1, "a.c[0]": 2, "a.c[1].d": 3, "e[1]": 4}
 
 
+def test_flatten_leaves_out_none_unless_asked_to_keep_it() -> None:
+    """None is "not given" to the encoder; a decoded reply's null is a value to show."""
+    nested = {"name": None, "flags": [None, "CHANGEABLE"], "empty": [], "id": 0}
+    assert flatten(nested) == {"flags[1]": "CHANGEABLE", "id": 0}
+    assert flatten(nested, keep_none=True) == {"name": None, "flags[0]": None,
+                                               "flags[1]": "CHANGEABLE", "id": 0}
+
+
 def test_unknown_layout_is_a_decode_error() -> None:
     with pytest.raises(DecodeError, match="unknown layout"):
         decode_layout("no_such_layout", b"")
