@@ -102,6 +102,23 @@ def test_two_hosts_of_one_profile_see_each_others_writes() -> None:
     assert 1 <= events <= 20
 
 
+def test_a_write_repeating_inode_size_and_mtime_is_still_seen() -> None:
+    """ext4 gives a file's inode back two renames later, and a coarse clock (or NFS) gives
+    two writes one mtime: another process's write of the same size must still be seen."""
+    a, b = HostStore("cx7"), HostStore("cx7")
+    with a.locked():
+        a.save({"writer": "a"})
+    before = a.path.stat()
+    with b.locked():
+        b.load()
+        b.save({"writer": "b"})
+        b.save({"writer": "c"})  # the same size as a's
+        os.utime(b.path, ns=(before.st_atime_ns, before.st_mtime_ns))  # one clock tick
+    with a.locked():
+        assert a.changed()
+        assert a.load() == {"writer": "c"}
+
+
 WRITES = 24  # per process and device
 
 
