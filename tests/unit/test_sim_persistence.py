@@ -177,15 +177,16 @@ def test_two_processes_writing_at_once_lose_nothing() -> None:
     assert pds["calls"] == 2 * WRITES  # every RPC of both counted: none lost
 
 
-def test_corrupt_state_file_is_a_clear_error(capsys, sim_state_dir: Path) -> None:
+@pytest.mark.parametrize("content", [b"{not json", b'{"a": "\xc3\x28"}'])  # the 2nd: not UTF-8
+def test_corrupt_state_file_is_a_clear_error(capsys, sim_state_dir: Path, content) -> None:
     path = sim_state_dir / "sim" / "cx7.json"
     path.parent.mkdir(parents=True)
-    path.write_text("{not json")
+    path.write_bytes(content)
     code = main(["send", "sim:cx7", "QUERY_ADAPTER", "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 1
     assert "not valid JSON" in doc["error"] and "sim reset" in doc["error"]
-    assert path.read_text() == "{not json"  # never lost: reset is the user's choice
+    assert path.read_bytes() == content  # never lost: reset is the user's choice
 
 
 def test_other_schema_is_refused_with_the_way_out(sim_state_dir: Path) -> None:
