@@ -42,7 +42,7 @@ CXL_FEATURES = ("0b5e55ed-c0de-4a11-8000-000000000001",  # vendor, 8 bytes
                 "ffffffff-ffff-ffff-ffff-ffffffffffff")  # 4 bytes
 CXL_SIZES = (8, 4)
 PDS_KEYS = (1, 2)  # the simulated DSC's config keys
-RUN_EVERY = 3
+RUN_EVERY = 4
 REGISTER = "ACCESS_REG:VHCA_GROUP_ICM_CTRL"  # 16-bit index, 32-bit RW field
 
 

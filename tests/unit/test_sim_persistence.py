@@ -15,6 +15,7 @@ from helpers import sim_writer
 
 from fwctl_tui.__main__ import main
 from fwctl_tui.connect import SimHosts
+from fwctl_tui.drivers.pds_entries import ENTRIES_ENV
 from fwctl_tui.sim.driver_host import driver_store
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.sim.state import decode, encode
@@ -119,7 +120,7 @@ def test_a_write_repeating_inode_size_and_mtime_is_still_seen() -> None:
         assert a.load() == {"writer": "c"}
 
 
-WRITES = 24  # per process and device
+WRITES = 16  # per process and device
 
 
 def _run_writers(count: int) -> list[list[str]]:
@@ -159,10 +160,12 @@ def _saved_model(profile: str) -> dict:
     return model
 
 
-def test_two_processes_writing_at_once_lose_nothing() -> None:
-    """Two fwctl-tui processes (one holding its devices like the TUI, one a new run per
-    write like a CLI loop) write every persisted simulator at once: each write lands,
-    reads back, and the state files always parse. sim_writer.py says what each writes."""
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two fwctl-tui processes write every persisted simulator at once, through kept
+    connections (as the TUI) and runs of their own (as CLI calls): each write lands, reads
+    back, and the state files always parse. sim_writer.py says what each writes."""
+    monkeypatch.setenv(ENTRIES_ENV, str(tmp_path / "pds-entries"))  # not the user's
     assert _run_writers(WRITES) == [[], []]
     registers = SimHost.persistent("cx7").functions[0].firmware.device.registers
     thresholds = {dict(index)["vhca_group_id"]: fields["max_alloc_icm_th"]
