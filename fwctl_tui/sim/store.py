@@ -4,11 +4,15 @@ One JSON file per profile in the user state directory (platformdirs; `FWCTL_TUI_
 names another, which tests point at tmp_path). Every RPC runs inside `transaction()`: an
 exclusive flock on the profile's lock file, the saved state loaded if another process
 changed it since, the RPC, and the new state written atomically (temporary file in the
-same directory, then rename) when it changed. There is no fsync: it cost ~100 ms per
-changed sample on this machine (the dashboard at 10 Hz changes the module sensor's
-maximum often), and a simulated card losing its last change to a power cut is harmless;
-a crash of the process itself never leaves a half-written file. So two processes, or two
-threads, sending at once each see the other's writes.
+same directory, then rename) when it changed. "Changed since" compares the file's bytes
+with those this process last read or wrote (a read of a few KB per RPC): inode, size and
+mtime can all repeat (ext4 gives the inode back two renames later, a coarse clock or NFS
+two writes one mtime), and a process trusting them kept its stale state and saved it over
+another's write. There is no fsync: it cost ~100 ms per changed sample on this machine
+(the dashboard at 10 Hz changes the module sensor's maximum often), and a simulated card
+losing its last change to a power cut is harmless; a crash of the process itself never
+leaves a half-written file. So two processes, or two threads, sending at once each see
+the other's writes (tests/unit/test_sim_persistence.py runs two processes at once).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ class HostStore:
         self.directory = directory or state_dir()
         self.path = self.directory / f"{profile}.json"
         self.lock_path = self.directory / f"{profile}.lock"
-        self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) last synced
+        self._seen: bytes | None = None  # the file as this process last read or wrote it
         self._saved: dict[str, Any] | None = None
 
     def exists(self) -> bool:
@@ -73,39 +77,37 @@ class HostStore:
             os.close(fd)  # closing releases the lock
 
     def changed(self) -> bool:
-        """Whether the file differs from what this process last read or wrote."""
-        return self._stat() != self._seen
+        """Whether the file differs from what this process last read or wrote; call with
+        the lock held."""
+        return self._read() != self._seen
 
     def load(self) -> dict[str, Any] | None:
         """The saved document (None when there is none); call with the lock held."""
-        try:
-            text = self.path.read_text("utf-8")
-        except FileNotFoundError:
+        data = self._read()
+        if data is None:
             self._seen, self._saved = None, None
             return None
-        except OSError as err:
-            raise StoreError(f"cannot read {self.path}: {err.strerror}") from None
         try:
-            doc = json.loads(text)
+            doc = json.loads(data)
         except ValueError as err:
             raise StoreError(f"{self.path} is not valid JSON ({err}); "
                                 "`fwctl-tui sim reset` starts a new simulated host") from None
         if not isinstance(doc, dict):
             raise StoreError(f"{self.path} does not hold a state object; "
                                 "`fwctl-tui sim reset` starts a new simulated host")
-        self._seen, self._saved = self._stat(), doc
+        self._seen, self._saved = data, doc
         return doc
 
     def save(self, doc: dict[str, Any]) -> None:
         """Write `doc` atomically if it differs from the last saved; call with the lock held."""
         if doc == self._saved and not self.changed():
             return
-        text = json.dumps(doc, separators=(",", ":"))
+        data = json.dumps(doc, separators=(",", ":")).encode("utf-8")
         try:
             fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.directory)
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(text)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
                 os.replace(tmp, self.path)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -113,7 +115,7 @@ class HostStore:
                 raise
         except OSError as err:
             raise StoreError(f"cannot write {self.path}: {err.strerror}") from None
-        self._seen, self._saved = self._stat(), doc
+        self._seen, self._saved = data, doc
 
     def remove(self) -> bool:
         """Delete the saved host (under the lock); True when there was one."""
@@ -125,12 +127,14 @@ class HostStore:
             self._seen, self._saved = None, None
             return True
 
-    def _stat(self) -> tuple[int, int, int] | None:
+    def _read(self) -> bytes | None:
+        """The file's bytes, None when there is no file."""
         try:
-            st = self.path.stat()
-        except OSError:
+            return self.path.read_bytes()
+        except FileNotFoundError:
             return None
-        return st.st_ino, st.st_size, st.st_mtime_ns
+        except OSError as err:
+            raise StoreError(f"cannot read {self.path}: {err.strerror}") from None
 
 
 def saved_profiles(directory: Path | None = None) -> list[str]:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
+from helpers import sim_writer
 
 from fwctl_tui.__main__ import main
 from fwctl_tui.connect import SimHosts
+from fwctl_tui.drivers.pds_entries import ENTRIES_ENV
+from fwctl_tui.sim.driver_host import driver_store
 from fwctl_tui.sim.host import SimHost
 from fwctl_tui.sim.state import decode, encode
 from fwctl_tui.sim.store import HostStore, StoreError, state_dir
@@ -96,15 +103,93 @@ def test_two_hosts_of_one_profile_see_each_others_writes() -> None:
     assert 1 <= events <= 20
 
 
-def test_corrupt_state_file_is_a_clear_error(capsys, sim_state_dir: Path) -> None:
+def test_a_write_repeating_inode_size_and_mtime_is_still_seen() -> None:
+    """ext4 gives a file's inode back two renames later, and a coarse clock (or NFS) gives
+    two writes one mtime: another process's write of the same size must still be seen."""
+    a, b = HostStore("cx7"), HostStore("cx7")
+    with a.locked():
+        a.save({"writer": "a"})
+    before = a.path.stat()
+    with b.locked():
+        b.load()
+        b.save({"writer": "b"})
+        b.save({"writer": "c"})  # the same size as a's
+        os.utime(b.path, ns=(before.st_atime_ns, before.st_mtime_ns))  # one clock tick
+    with a.locked():
+        assert a.changed()
+        assert a.load() == {"writer": "c"}
+
+
+WRITES = 16  # per process and device
+
+
+def _run_writers(count: int) -> list[list[str]]:
+    """Run sim_writer.py's two roles at once: both import, say ready, and start writing
+    only when both are (no sleeps). Each one's errors, once both have finished."""
+    procs = [subprocess.Popen([sys.executable, sim_writer.__file__, str(role), str(count)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+             for role in (0, 1)]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            assert proc.stdout.readline() == "ready\n", proc.communicate()[1]
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        outputs = [proc.communicate(timeout=120) for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    errors = []
+    for out, err in outputs:
+        assert out.strip(), err  # a writer that died says why on stderr
+        errors.append(json.loads(out.splitlines()[-1])["errors"])
+    return errors
+
+
+def _saved_model(profile: str) -> dict:
+    store = driver_store(profile)
+    with store.locked():
+        doc = store.load()
+    assert doc is not None, store.path
+    model: dict = doc["model"]
+    return model
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two fwctl-tui processes write every persisted simulator at once, through kept
+    connections (as the TUI) and runs of their own (as CLI calls): each write lands, reads
+    back, and the state files always parse. sim_writer.py says what each writes."""
+    monkeypatch.setenv(ENTRIES_ENV, str(tmp_path / "pds-entries"))  # not the user's
+    assert _run_writers(WRITES) == [[], []]
+    registers = SimHost.persistent("cx7").functions[0].firmware.device.registers
+    thresholds = {dict(index)["vhca_group_id"]: fields["max_alloc_icm_th"]
+                  for (_, index), fields in registers.items() if "vhca_group_id" in dict(index)}
+    assert thresholds == {role * WRITES + i: i + 1 for role in (0, 1) for i in range(WRITES)}
+    features = _saved_model("cxl-mem")
+    assert [features[uuid.UUID(f).bytes_le.hex()]["value"]
+            for f in sim_writer.CXL_FEATURES] == [sim_writer.cxl_data(role, WRITES)
+                                                 for role in (0, 1)]
+    pds = _saved_model("pds")
+    assert pds["config"] == {str(key): WRITES for key in sim_writer.PDS_KEYS}
+    assert pds["calls"] == 2 * WRITES  # every RPC of both counted: none lost
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"a": "\xc3\x28"}'])  # the 2nd: not UTF-8
+def test_corrupt_state_file_is_a_clear_error(capsys, sim_state_dir: Path, content) -> None:
     path = sim_state_dir / "sim" / "cx7.json"
     path.parent.mkdir(parents=True)
-    path.write_text("{not json")
+    path.write_bytes(content)
     code = main(["send", "sim:cx7", "QUERY_ADAPTER", "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 1
     assert "not valid JSON" in doc["error"] and "sim reset" in doc["error"]
-    assert path.read_text() == "{not json"  # never lost: reset is the user's choice
+    assert path.read_bytes() == content  # never lost: reset is the user's choice
 
 
 def test_other_schema_is_refused_with_the_way_out(sim_state_dir: Path) -> None:

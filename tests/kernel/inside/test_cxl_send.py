@@ -45,6 +45,13 @@ def _answers(device: FwctlDevice) -> list[tuple[int, dict | None]]:
     return out
 
 
+# Two devices on purpose: one boot runs every file here, and a mock memdev keeps what Set
+# Feature wrote until the reboot. test_core_rules' scenarios write fwctl0's feature, the
+# shared list (compared with a new simulated device) writes fwctl1's, so the CLI test takes
+# fwctl2, whose feature still holds the mock's own efbeadde. cxl_test makes 11 memdevs
+# (../shared/realkernel/README.md).
+
+
 def test_shared_list_same_on_real_and_simulated() -> None:
     with FwctlDevice.open("/dev/fwctl/fwctl1") as real:
         observed = _answers(real)
