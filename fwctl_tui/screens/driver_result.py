@@ -19,8 +19,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
+from fwctl_tui import policy
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
-from fwctl_tui.drivers.flow import send_built
+from fwctl_tui.drivers.flow import DeviceContext, kept_context, send_built
 from fwctl_tui.drivers.plain_tree import plain_tree
 from fwctl_tui.drivers.records import decoded, rebuild
 from fwctl_tui.exchange import Exchange
@@ -72,8 +73,8 @@ def show_recorded(app: App[R], exchange: Exchange) -> bool:
 
 def resend_recorded(app: App[R], exchange: Exchange) -> bool:
     """Send a cxl/pds/bnxt exchange of the history again: rebuilt by its plug-in from the
-    record (as `replay --against` does), shown in the preview (scope, taint), sent once
-    confirmed under its recorded name. False for an mlx5 record (the mlx5 preview's)."""
+    record (as `replay --against` does), shown in the preview (scope, verdict, taint), sent
+    once confirmed under its recorded name. False for an mlx5 record (the mlx5 preview's)."""
     try:
         again = rebuild(exchange)
     except DriverInputError as err:
@@ -83,20 +84,36 @@ def resend_recorded(app: App[R], exchange: Exchange) -> bool:
     if again is None:
         return False
     connection = cast(DriverHost, app).workspace.connection
+    try:
+        context = kept_context(again.plugin, connection.name) if connection else {}
+    except ValueError as err:  # an unusable saved-entries file (EntryError) says why
+        app.notify(printable(str(err)), severity="error", timeout=8)
+        return True
+    preview_then_send(app, again.plugin, again.built, context, exchange.command)
+    return True
+
+
+def preview_then_send(app: App[R], plugin: DriverPlugin, built: Built,
+                      context: DeviceContext, label: str | None = None) -> None:
+    """The preview of `built`: the kernel's verdict and its cost on the open device's
+    kernel as it is now (policy.driver_consequence, given what the device told:
+    `context`); sent once confirmed, named `label` (default: the command's name)."""
+    connection = cast(DriverHost, app).workspace.connection
     if connection is None:
         app.notify("Open a device first.", severity="warning")
-        return True
-    built = again.built
+        return
+    said = policy.driver_consequence(
+        plugin.type_name, built.request, built.out_len, built.scope,
+        connection.kernel_state(), context, is_write=built.command.is_write)
 
     def confirmed(send: bool | None) -> None:
         if send:
-            send_in_worker(app, again.plugin, built, exchange.command)
+            send_in_worker(app, plugin, built, label)
         else:
-            app.notify("cancelled: nothing was sent", title=printable(exchange.command))
+            app.notify("cancelled: nothing was sent",
+                       title=printable(label or built.command.name))
 
-    app.push_screen(DriverPreviewScreen(built, connection.name, connection.simulated),
-                    confirmed)
-    return True
+    app.push_screen(DriverPreviewScreen(built, connection.name, said), confirmed)
 
 
 def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built,
