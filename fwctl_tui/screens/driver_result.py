@@ -9,7 +9,6 @@ shown as a tree beside the bytes that crossed the ioctl.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import ClassVar, Protocol, TypeVar, cast
 
 from rich.text import Text
@@ -23,7 +22,7 @@ from fwctl_tui import policy
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import DeviceContext, kept_context, send_built
 from fwctl_tui.drivers.plain_tree import plain_tree
-from fwctl_tui.drivers.records import decoded, rebuild
+from fwctl_tui.drivers.records import SHORT_REPLY, decoded, rebuild, reply_outcome
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.error import ErrorScreen
@@ -155,15 +154,6 @@ def show_answer(app: App[R], plugin: DriverPlugin, built: Built,
     app.push_screen(DriverResultScreen(plugin, built, exchange))
 
 
-def outcome(decoded: Mapping[str, object]) -> tuple[str, bool]:
-    """('OK', True), or the firmware's return code as the plug-in named it, False."""
-    for key in ("retval", "error_code"):
-        code = decoded.get(key)
-        if code:
-            return str(decoded.get(f"{key}_name") or f"{key} {code}"), False
-    return "OK", True
-
-
 class DriverResultScreen(Screen[None]):
     """The decoded reply (tree) beside its bytes (hex)."""
 
@@ -180,7 +170,8 @@ class DriverResultScreen(Screen[None]):
     HELP = (
         "Result\n\nThe reply as the device type's plug-in decodes it (left) and the bytes "
         "the kernel returned (right). The title says the command, the reply length, the "
-        "time and the outcome: OK, or the firmware's return code by name."
+        "time and the outcome: OK, SHORT_REPLY (not all of it decoded), or the firmware's "
+        "return code by name and number, e.g. FEATURESELVALUE (retval 26)."
     )
 
     def __init__(self, plugin: DriverPlugin, built: Built, exchange: Exchange) -> None:
@@ -206,10 +197,10 @@ class DriverResultScreen(Screen[None]):
         problems = self.decoded.get("problems") or []
         for problem in problems if isinstance(problems, list) else []:
             text.append(f"not decoded: {printable(str(problem))}\n", style="yellow")
-        said, ok = outcome(self.decoded)
-        if not ok:
-            text.append(f"The firmware answered {printable(said)}: the command did not "
-                        "succeed.", style="bold red")
+        said = reply_outcome(self.decoded)
+        if said not in ("OK", SHORT_REPLY):  # a short reply's problems are said above
+            text.append(f"The firmware answered {said}: the command did not succeed.",
+                        style="bold red")
         else:
             text.append(f"{self.plugin.type_name} · {printable(self.built.command.summary)}",
                         style="dim")
@@ -217,9 +208,8 @@ class DriverResultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         ex = self.exchange
-        said, _ = outcome(self.decoded)
         title = (f"{ex.command} · {ex.out_len} B · {ex.duration_ns / 1e6:.1f} ms · "
-                 f"{printable(said)}")
+                 f"{reply_outcome(self.decoded)}")
         self.query_one("#driver-result-body").border_title = title
         tree = self.query_one("#driver-result-tree", DecodedTree)
         tree.show(plain_tree("reply", self.decoded), f"{ex.command} ({self.plugin.type_name})")

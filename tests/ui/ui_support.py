@@ -260,14 +260,13 @@ def fact_shown(app: Any, label: str) -> str:
     one fact reads the same whatever width its column has on this screen."""
     rows = screen_text(app)
     pattern = re.compile(rf"(?:^|[\s│┃])({re.escape(label)}) {{2,}}(\S)")
-    for number, row in enumerate(rows):
-        found = pattern.search(row)
-        if found:
-            break
-    else:
+    hits = [(number, found) for number, row in enumerate(rows)
+            if (found := pattern.search(row)) is not None]
+    if not hits:
         raise AssertionError(f"no {label!r} row on screen:\n" + "\n".join(rows))
+    number, found = hits[0]
     start, column = found.start(1), found.start(2)
-    parts = [_cell(row[column:])]
+    parts = [_cell(rows[number][column:])]
     for row in rows[number + 1:]:
         if row[start:column].strip() or not _cell(row[column:]):
             break
