@@ -166,10 +166,12 @@ class Consequence:
         return f"{self.lockdown}: scopes 0-2 are lockdown-compatible by contract"
 
 
-def refusal_detail(err: int | None, reason: str | None, *, always: bool) -> str | None:
-    """The refusing rule's words to add after the errno's meaning: mlx5's errno meanings
-    are specific except EMSGSIZE's (which length, which limit); another driver's refusal
-    always says its rule (`always`), as the generic meaning cannot."""
-    if not reason or err is None:
-        return None
-    return reason if always or err == errno.EMSGSIZE else None
+def refusal_detail(rule: str, err: int, reason: str) -> str | None:
+    """The refusing rule's words to say after the errno's meaning (errors.py), or None
+    where that meaning says it all: always for EMSGSIZE (which length, which limit);
+    never for the core's other rules and mlx5's allow-list, whose meanings errors.py
+    words, so they read the same on every device type; always for a cxl or pds rule,
+    which errors.py's meanings of EINVAL and EPERM do not describe."""
+    if err == errno.EMSGSIZE:
+        return reason
+    return None if rule.startswith(("core.", "mlx5.")) else reason

@@ -51,6 +51,7 @@ class Preview:
     comm: str
     tainted_mask: int = 0  # the whole taint mask (other flags than TAINT_FWCTL too)
     refusal_reason: str | None = None  # the refusing rule as it applies to this request
+    refusal_rule: str = ""  # which rule refused it (kernel_rules' Refusal.rule)
 
     @property
     def consequence(self) -> Consequence:
@@ -62,8 +63,9 @@ class Preview:
             has_cap_sys_rawio=self.has_cap_sys_rawio, lockdown=self.lockdown,
             simulated=self.simulated, is_write=self.is_write, comm=self.comm,
             tainted_mask=self.tainted_mask,
-            refusal_detail=refusal_detail(self.refusal_errno, self.refusal_reason,
-                                          always=False))
+            refusal_detail=refusal_detail(self.refusal_rule, self.refusal_errno,
+                                          self.refusal_reason)
+            if self.refusal_errno is not None and self.refusal_reason else None)
 
     @property
     def confirm(self) -> Confirm:
@@ -113,6 +115,7 @@ def preview(
         accepted=verdict.accepted,
         refusal_errno=verdict.refusal.errno if verdict.refusal else None,
         refusal_reason=verdict.refusal.reason if verdict.refusal else None,
+        refusal_rule=verdict.refusal.rule if verdict.refusal else "",
         taints=verdict.taints,
         already_tainted=state.fwctl_tainted,
         needs_cap_sys_rawio=scope in CAP_SYS_RAWIO_SCOPES,
@@ -160,7 +163,7 @@ def driver_consequence(type_name: str, request: bytes, out_len: int, scope: Scop
         has_cap_sys_rawio=state.has_cap_sys_rawio, lockdown=state.lockdown,
         simulated=state.simulated, is_write=is_write, comm=state.comm,
         tainted_mask=state.tainted,
-        refusal_detail=refusal_detail(refusal.errno, refusal.reason, always=True)
+        refusal_detail=refusal_detail(refusal.rule, refusal.errno, refusal.reason)
         if refusal else None,
         unpredicted=unpredicted)
 
