@@ -23,6 +23,7 @@ from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
 from fwctl_tui.screens.driver_command import DriverCommandScreen
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.driver_result import DriverResultScreen
+from fwctl_tui.screens.help import HelpScreen
 from fwctl_tui.screens.history import HistoryScreen
 from fwctl_tui.sim.cxl.simdev import build_host as cxl_host
 
@@ -31,8 +32,10 @@ VENDOR = "0b5e55ed-c0de-4a11-8000-000000000001"  # the simulator's vendor featur
 SHARED = ("Kernel accepts", "Taint", "CAP_SYS_RAWIO", "Lockdown", "Changes device", "Effect")
 
 
-def _said(app: Any, ack: str, cancel: str, hint: str) -> dict[str, str]:
-    """The shared rows as shown, and the acknowledgement, Cancel and hint as shown."""
+async def _said(pilot: Pilot[Any], ack: str, cancel: str, hint: str) -> dict[str, str]:
+    """The shared rows as shown, the acknowledgement, Cancel and hint as shown, and what
+    f1 on the focused Cancel says."""
+    app = pilot.app
     screen = app.screen
     said = {label: fact_shown(app, label) for label in SHARED}
     said["ack"] = str(screen.query_one(ack, Checkbox).label)
@@ -41,6 +44,12 @@ def _said(app: Any, ack: str, cancel: str, hint: str) -> dict[str, str]:
     text = shown(app)
     for key in ("ack", "cancel", "hint"):
         assert said[key] in text, f"the {key} is not on screen"
+    assert app.focused is screen.query_one(cancel, Button)
+    await pilot.press("f1")
+    await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "Cancel's help")
+    line = next(line for line in screen_text(app) if "Closes the preview" in line)
+    said["f1 on Cancel"] = line[line.index("Closes"):].split("   ")[0]
+    await pilot.press("escape")
     return said
 
 
@@ -65,14 +74,14 @@ async def test_mlx5_and_cxl_previews_word_a_debug_write_send_identically(
     async with mlx5_app.run_test(size=(120, 40)) as pilot:
         await open_preview(pilot, "set_diagnostic", "SET_DIAGNOSTIC_PARAMS")
         assert "DEBUG_WRITE" in fact_shown(mlx5_app, "Scope")
-        mlx5 = _said(mlx5_app, "#preview-ack", "#preview-cancel", "#preview-default")
+        mlx5 = await _said(pilot, "#preview-ack", "#preview-cancel", "#preview-default")
 
     cxl_app = make_app(tmp_path / "cxl", host=cxl_host(persistent=False))  # type: ignore[arg-type]
     async with cxl_app.run_test(size=(120, 40)) as pilot:
         await _cxl_set_feature_preview(pilot)
         assert "DEBUG_WRITE" in fact_shown(cxl_app, "Scope")
-        cxl = _said(cxl_app, "#driver-preview-ack", "#driver-preview-cancel",
-                    "#driver-preview-hint")
+        cxl = await _said(pilot, "#driver-preview-ack", "#driver-preview-cancel",
+                          "#driver-preview-hint")
 
     assert cxl == mlx5
     assert mlx5["Taint"] == (
@@ -81,6 +90,7 @@ async def test_mlx5_and_cxl_previews_word_a_debug_write_send_identically(
     assert mlx5["ack"] == "I understand this would taint the kernel (simulated here)"
     assert mlx5["cancel"] == "Cancel (default)"
     assert mlx5["hint"].startswith("Enter cancels (the default) · tick the acknowledgement")
+    assert mlx5["f1 on Cancel"].startswith("Closes the preview; nothing is sent.")
 
 
 async def test_a_cxl_return_code_reads_the_same_in_the_result_and_the_history(
