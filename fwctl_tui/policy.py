@@ -6,12 +6,11 @@ kernel_rules, the rules the kernel emulator executes: the core checks CAP_SYS_RA
 DEBUG_WRITE_FULL first (EPERM, no taint), then taints for DEBUG_WRITE and above *before*
 the driver looks at the command, so a tainting scope taints even when the mlx5
 allow-list then refuses it (EBADMSG). driver_verdict() does the same for cxl and pds.
+The words for a verdict and its cost are consequence.py's, shared by every device type.
 """
 
 from __future__ import annotations
 
-import enum
-import errno
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from fwctl_tui import allowlist
-from fwctl_tui.errors import explain
+from fwctl_tui.consequence import Confirm, Consequence, refusal_detail
 from fwctl_tui.kernel_rules import core as rules
 from fwctl_tui.kernel_rules import cxl as cxl_rules
 from fwctl_tui.kernel_rules import mlx5 as mlx5_rules
@@ -28,21 +27,7 @@ from fwctl_tui.kernel_rules.core import Verdict
 from fwctl_tui.kernel_rules.cxl import CxlDevice, FeatureRule
 from fwctl_tui.kernel_rules.pds import PdsDevice
 from fwctl_tui.kernelstate import KernelState
-from fwctl_tui.uapi import (
-    CAP_SYS_RAWIO_SCOPES,
-    TAINT_FWCTL_BIT,
-    TAINT_FWCTL_LETTER,
-    TAINTING_SCOPES,
-    Scope,
-)
-
-
-class Confirm(enum.Enum):
-    """How hard the preview makes the user confirm (escalates with risk)."""
-
-    SEND = "send"  # read-only and accepted: Enter sends
-    CANCEL_FOCUSED = "cancel-focused"  # writes, refusals: Cancel has focus
-    ACKNOWLEDGE = "acknowledge"  # tainting scope: explicit acknowledgement required
+from fwctl_tui.uapi import CAP_SYS_RAWIO_SCOPES, Scope
 
 
 @dataclass(frozen=True)
@@ -66,14 +51,25 @@ class Preview:
     comm: str
     tainted_mask: int = 0  # the whole taint mask (other flags than TAINT_FWCTL too)
     refusal_reason: str | None = None  # the refusing rule as it applies to this request
+    refusal_rule: str = ""  # which rule refused it (kernel_rules' Refusal.rule)
+
+    @property
+    def consequence(self) -> Consequence:
+        """The kernel's answer and its cost, worded as every preview words them."""
+        return Consequence(
+            scope=self.scope, accepted=self.accepted, refusal_errno=self.refusal_errno,
+            taints=self.taints, already_tainted=self.already_tainted,
+            needs_cap_sys_rawio=self.needs_cap_sys_rawio,
+            has_cap_sys_rawio=self.has_cap_sys_rawio, lockdown=self.lockdown,
+            simulated=self.simulated, is_write=self.is_write, comm=self.comm,
+            tainted_mask=self.tainted_mask,
+            refusal_detail=refusal_detail(self.refusal_rule, self.refusal_errno,
+                                          self.refusal_reason)
+            if self.refusal_errno is not None and self.refusal_reason else None)
 
     @property
     def confirm(self) -> Confirm:
-        if self.taints:
-            return Confirm.ACKNOWLEDGE
-        if self.is_write or not self.accepted:
-            return Confirm.CANCEL_FOCUSED
-        return Confirm.SEND
+        return self.consequence.confirm
 
     @property
     def will_taint(self) -> bool:
@@ -87,78 +83,12 @@ class Preview:
             rows.append(("Least accepted", "none: this kernel's driver refuses it at every scope"))
         else:
             rows.append(("Least accepted", f"{self.least_scope.name} ({int(self.least_scope)})"))
-        if self.accepted:
-            rows.append(("Kernel accepts", "yes"))
-        else:
-            assert self.refusal_errno is not None
-            why = explain(self.refusal_errno)
-            text = f"no: the ioctl will fail with {why.name}. {why.meaning}"
-            if self.refusal_errno == errno.EMSGSIZE and self.refusal_reason:
-                text += f" Here: {self.refusal_reason}."  # which length, which limit
-            rows.append(("Kernel accepts", text))
-        rows.append(("Taint", self._taint_text()))
-        if self.needs_cap_sys_rawio:
-            have = "this process has it" if self.has_cap_sys_rawio else "this process LACKS it"
-            rows.append(("CAP_SYS_RAWIO", f"required; {have}"))
-        else:
-            rows.append(("CAP_SYS_RAWIO", "not required"))
-        rows.append(("Lockdown", self._lockdown_text()))
-        rows.append(("Changes device", "yes: this command writes device state" if self.is_write
-                     else "no: read-only query"))
-        if self.simulated:
-            rows.append(("Effect", "simulated device: no effect on the running kernel"))
-        return rows
+        return rows + self.consequence.rows()
 
     @property
     def ack_label(self) -> str:
         """The acknowledgement a tainting scope asks for, true to where the RPC goes."""
-        if self.simulated:
-            return "I understand this would taint the kernel (simulated here)"
-        return "I understand this taints the running kernel"
-
-    def _kernel_name(self) -> str:
-        return "the simulated kernel" if self.simulated else "the running kernel"
-
-    def _taint_status(self) -> str:
-        """Whether the kernel the RPC goes to is tainted right now."""
-        kernel = self._kernel_name()
-        if self.already_tainted:
-            return f"{kernel} is already tainted with TAINT_FWCTL ('{TAINT_FWCTL_LETTER}')"
-        if self.tainted_mask:
-            return (f"{kernel} is not tainted by fwctl (other taint flags set: "
-                    f"0x{self.tainted_mask:x})")
-        return f"{kernel} is not tainted"
-
-    def _taint_text(self) -> str:
-        if self.scope in TAINTING_SCOPES and not self.taints:
-            return ("no: the capability check fails first (EPERM), before any taint; "
-                    f"{self._taint_status()}")
-        if not self.taints:
-            return f"no: this scope does not taint; {self._taint_status()}"
-        if self.already_tainted:
-            return (f"this scope taints, but {self._taint_status()}: nothing new is set "
-                    "(the flag stays until reboot)")
-        tail = " even though the driver will refuse the command" if not self.accepted else ""
-        log = (f"logged in the kernel log as '{self.comm}(<pid>): has requested full access "
-               "to the physical device'")
-        if self.simulated:
-            return (
-                f"YES (simulated): the simulated kernel would be tainted (TAINT_FWCTL "
-                f"'{TAINT_FWCTL_LETTER}', bit {TAINT_FWCTL_BIT}) as a real one would{tail}, "
-                "permanently until reboot; this machine is untouched"
-            )
-        return (
-            f"YES: sets TAINT_FWCTL ('{TAINT_FWCTL_LETTER}', bit {TAINT_FWCTL_BIT}) on the running "
-            f"kernel{tail}, permanently until reboot; {log}"
-        )
-
-    def _lockdown_text(self) -> str:
-        if self.lockdown in ("none", "unknown"):
-            return f"{self.lockdown}"
-        if self.scope >= Scope.DEBUG_WRITE_FULL:
-            return (f"{self.lockdown}: fwctl has no lockdown hook; DEBUG_WRITE_FULL stays "
-                    "gated only by CAP_SYS_RAWIO")
-        return f"{self.lockdown}: scopes 0-2 are lockdown-compatible by contract"
+        return self.consequence.ack_label
 
 
 def least_scope(opcode: int, op_mod: int, state: KernelState) -> Scope | None:
@@ -185,6 +115,7 @@ def preview(
         accepted=verdict.accepted,
         refusal_errno=verdict.refusal.errno if verdict.refusal else None,
         refusal_reason=verdict.refusal.reason if verdict.refusal else None,
+        refusal_rule=verdict.refusal.rule if verdict.refusal else "",
         taints=verdict.taints,
         already_tainted=state.fwctl_tainted,
         needs_cap_sys_rawio=scope in CAP_SYS_RAWIO_SCOPES,
@@ -209,6 +140,32 @@ def driver_verdict(type_name: str, request: bytes, out_len: int, scope: Scope,
     elif type_name == "pds":
         check = partial(pds_rules.check, request, device=_pds_view(context))
     return rules.evaluate(scope, state, check, len(request), out_len)
+
+
+def driver_consequence(type_name: str, request: bytes, out_len: int, scope: Scope,
+                       state: KernelState, context: Mapping[str, Any] | None, *,
+                       is_write: bool) -> Consequence:
+    """driver_verdict() on this request, with its cost on this kernel, in the words the
+    mlx5 preview uses (consequence.Consequence). A refusal says its rule; a request whose
+    driver rules are not modelled (bnxt) or not checkable here is `not predicted`."""
+    verdict = driver_verdict(type_name, request, out_len, scope, state, context)
+    refusal = verdict.refusal
+    unpredicted = None
+    if verdict.unknown is not None:
+        unpredicted = verdict.unknown.reason
+    elif refusal is None and type_name not in ("cxl", "pds"):
+        unpredicted = (f"the fwctl core accepts it; the {type_name} driver's own rules are "
+                       "not modelled")
+    return Consequence(
+        scope=Scope(scope), accepted=None if unpredicted else refusal is None,
+        refusal_errno=refusal.errno if refusal else None, taints=verdict.taints,
+        already_tainted=state.fwctl_tainted, needs_cap_sys_rawio=scope in CAP_SYS_RAWIO_SCOPES,
+        has_cap_sys_rawio=state.has_cap_sys_rawio, lockdown=state.lockdown,
+        simulated=state.simulated, is_write=is_write, comm=state.comm,
+        tainted_mask=state.tainted,
+        refusal_detail=refusal_detail(refusal.rule, refusal.errno, refusal.reason)
+        if refusal else None,
+        unpredicted=unpredicted)
 
 
 def _cxl_view(context: Mapping[str, Any] | None) -> CxlDevice:

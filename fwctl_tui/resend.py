@@ -20,7 +20,7 @@ from fwctl_tui.capture_analysis.diff import Change, diff_pair
 from fwctl_tui.capture_analysis.filters import outcome_text
 from fwctl_tui.decoders import changes_device_state
 from fwctl_tui.drivers.base import DriverInputError
-from fwctl_tui.drivers.flow import scope_cost, send_built
+from fwctl_tui.drivers.flow import send_built
 from fwctl_tui.drivers.records import Resend, rebuild
 from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.errors import explain
@@ -156,8 +156,8 @@ def resend(
                                            f"skipped: cannot rebuild it: {err.message}"))
             continue
         if again is not None:
-            report.items.append(_resend_driver(seq, recorded, again, session, allow_writes,
-                                               acknowledge_taint))
+            report.items.append(_resend_driver(seq, recorded, again, session, kernel_state(),
+                                               allow_writes, acknowledge_taint))
             continue
         writes = is_write(recorded)
         preview = policy.preview(  # judged on the lengths it is re-sent with
@@ -185,13 +185,16 @@ def resend(
 
 
 def _resend_driver(seq: int, recorded: Exchange, again: Resend, session: Session,
-                   allow_writes: bool, acknowledge_taint: bool) -> ResendItem:
+                   state: KernelState, allow_writes: bool,
+                   acknowledge_taint: bool) -> ResendItem:
     """A cxl/pds/bnxt record: judged by its plug-in's rule, sent at the recorded scope,
-    and diffed field by field as the plug-in decodes both answers."""
+    and diffed field by field as the plug-in decodes both answers. Its preview rows are
+    the driver's rule, then the verdict and cost as every preview words them."""
     built = again.built
+    said = policy.driver_consequence(again.plugin.type_name, built.request, built.out_len,
+                                     recorded.scope, state, None, is_write=again.writes)
     item = ResendItem(seq, recorded, False, "", preview=[
-        ("Driver", f"{again.plugin.type_name}: {built.command.scope_rule}"),
-        ("Taint", scope_cost(recorded.scope))])
+        ("Driver", f"{again.plugin.type_name}: {built.command.scope_rule}"), *said.rows()])
     if again.writes and not allow_writes:
         item.reason = f"skipped: writes device state ({again.why_write}; use --allow-writes)"
     elif recorded.scope in TAINTING_SCOPES and not acknowledge_taint:

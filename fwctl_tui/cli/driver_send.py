@@ -29,6 +29,7 @@ from fwctl_tui.connect import Connection
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
 from fwctl_tui.drivers.flow import DeviceContext, device_context
 from fwctl_tui.drivers.pds_entries import EntryError
+from fwctl_tui.drivers.records import reply_outcome
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.exchange_json import exchange_json
 from fwctl_tui.kernel_rules.core import Verdict
@@ -157,6 +158,7 @@ def _print_human(plugin: DriverPlugin, ex: Exchange, decoded: dict[str, Any]) ->
                        ("command", ex.command), ("scope", ex.scope.name)):
         table.add_row(Text(key), Text(printable(value)))
     table.add_row(Text("reply"), Text(f"{ex.out_len} B in {ex.duration_ns / 1e6:.2f} ms"))
+    table.add_row(Text("outcome"), Text(reply_outcome(decoded)))  # as the TUI words it
     console.print(table)
     _print_value(console, decoded, "")
 

@@ -22,6 +22,7 @@ from fwctl_tui.cli.driver_send import chosen_scope, context_for
 from fwctl_tui.connect import Connection
 from fwctl_tui.decoders.values import flatten
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
+from fwctl_tui.drivers.records import firmware_code
 from fwctl_tui.monitor.sampling import RateTracker, Sample
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
@@ -119,7 +120,7 @@ class DriverWatcher:
                 f" ({ex.detail})" if ex.detail else "")
             return sample
         sample.reply = self.plugin.decode(self.built, ex.reply or b"")
-        sample.error = _firmware_error(sample.reply)
+        sample.error = firmware_code(sample.reply)  # as send and the TUI word it
         if sample.error is None:
             flat = flatten(sample.reply, keep_none=True)
             sample.fields = self.tracker.update(
@@ -130,16 +131,6 @@ class DriverWatcher:
                                 if self._values.get(p) != v]
             self._values = sample.values
         return sample
-
-
-def _firmware_error(reply: dict[str, Any]) -> str | None:
-    """The device's own failure in a decoded reply (CXL retval, bnxt error_code)."""
-    for key in ("retval", "error_code"):
-        code = reply.get(key)
-        if code:
-            name = reply.get(f"{key}_name")
-            return f"{key} {code}" + (f" ({printable(str(name))})" if name else "")
-    return None
 
 
 def format_driver_line(sample: Sample, wanted: list[str] | None) -> str:

@@ -3,8 +3,8 @@
 What the device must tell before a request can be built (CXL's supported-features list,
 so Set Feature names the scope its effects need; a pds device's saved entries), the
 catalogue a front end lists (a pds device's saved entries are commands of their own),
-the cost of a scope in words, and the send itself with the record prepared for the
-capture before any listener (the recorder) sees it.
+and the send itself with the record prepared for the capture before any listener (the
+recorder) sees it. What a scope costs is worded by consequence.py, as for mlx5.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Protocol
 from fwctl_tui.drivers.base import Built, DriverCommand, DriverPlugin, InputField
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.ioctl import FwctlDevice
-from fwctl_tui.uapi import CAP_SYS_RAWIO_SCOPES, TAINTING_SCOPES, Scope
+from fwctl_tui.uapi import Scope
 
 # build()'s `context`: {"features": [...]} (cxl) or {"entries": [...]} (pds)
 DeviceContext = Mapping[str, object]
@@ -129,17 +129,6 @@ def search(rows: Sequence[DriverCommand], query: str) -> list[DriverCommand]:
         return all(word in name for word in words)
 
     return sorted(found, key=lambda row: not in_name(row))
-
-
-def scope_cost(scope: Scope) -> str:
-    """What sending at `scope` costs the running kernel, in words."""
-    if scope not in TAINTING_SCOPES:
-        return f"{scope.name}: no taint"
-    cost = (f"{scope.name} taints the running kernel (TAINT_FWCTL, letter J) until reboot "
-            "and can change the device")
-    if scope in CAP_SYS_RAWIO_SCOPES:
-        cost += "; it needs CAP_SYS_RAWIO (EPERM without it)"
-    return cost
 
 
 def send_built(session: Sender, plugin: DriverPlugin, built: Built,

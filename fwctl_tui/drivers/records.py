@@ -2,10 +2,13 @@
 
 A record made through a plug-in carries `meta["driver"]`; capture_analysis/decoding.outcome
 and capture_analysis/listing.summary ask here first and fall back to mlx5 for records without it.
+reply_outcome() is the one wording of an outcome: the driver result screen, the history
+and the CLI say it too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +17,8 @@ from fwctl_tui.drivers.base import Built, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.registry import TYPE_NAMES, plugin_for
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.textsafe import printable
+
+SHORT_REPLY = "SHORT_REPLY"  # capture_analysis.decoding's flag for a reply cut short
 
 
 def _driver(exchange: Exchange) -> str | None:
@@ -48,19 +53,37 @@ def decoded(exchange: Exchange) -> dict[str, Any] | None:
 
 
 def outcome(exchange: Exchange) -> str | None:
-    """OK, the errno name, or the driver's return code; None for mlx5 records."""
+    """A cxl/pds/bnxt record's outcome (reply_outcome's words, or the errno's name, as
+    mlx5 records say theirs); None for mlx5 records."""
     kind = _driver(exchange)
     if kind is None:
         return None
     if exchange.errno:
         return exchange.outcome()
-    decoded = _decoded(kind, exchange)
+    return reply_outcome(_decoded(kind, exchange))
+
+
+def reply_outcome(decoded: Mapping[str, Any]) -> str:
+    """The one wording of a cxl/pds/bnxt reply's outcome, for the result screen, the
+    history, listings and the CLI: OK; SHORT_REPLY when the plug-in could not decode it
+    all (so nothing damaged reads OK); else firmware_code()."""
     if decoded.get("problems"):
-        return "SHORT_REPLY"
-    if kind == "cxl":
-        return "OK" if decoded["retval"] == 0 else str(decoded["retval_name"])
-    code = decoded.get("retval", decoded.get("error_code", 0))
-    return "OK" if not code else f"{'retval' if kind == 'pds' else 'error_code'} {code}"
+        return SHORT_REPLY
+    return firmware_code(decoded) or "OK"
+
+
+def firmware_code(decoded: Mapping[str, Any]) -> str | None:
+    """The device's own failure in a decoded reply, by name and number,
+    `FEATURESELVALUE (retval 26)`, or by number where the driver names none (`retval 5`
+    for pds, `error_code 4` for bnxt); None when it succeeded."""
+    for key in ("retval", "error_code"):
+        code = decoded.get(key)
+        if code:
+            name = decoded.get(f"{key}_name")
+            if isinstance(name, str) and name and not name.startswith("unknown"):
+                return f"{printable(name)} ({key} {code})"
+            return f"{key} {code}"
+    return None
 
 
 def summary(exchange: Exchange) -> str | None:

@@ -220,9 +220,7 @@ class DriverCatalogueScreen(Screen[None]):
             self.notify("Still reading the device (its features or saved entries); "
                         "open the command in a moment.", severity="warning")
             return
-        conn = self.connection
-        self.app.push_screen(DriverCommandScreen(self.plugin, row, self.context, conn.name,
-                                                 conn.simulated))
+        self.app.push_screen(DriverCommandScreen(self.plugin, row, self.context))
 
     def _fill(self, query: str) -> None:
         commands = self.query_one("#driver-commands", OptionList)

@@ -22,8 +22,7 @@ from textual.widgets import Button, Input, Static
 
 from fwctl_tui.drivers import Built, DriverCommand, DriverInputError, DriverPlugin
 from fwctl_tui.drivers.flow import DeviceContext, input_values
-from fwctl_tui.screens.driver_preview import DriverPreviewScreen
-from fwctl_tui.screens.driver_result import send_in_worker
+from fwctl_tui.screens.driver_result import preview_then_send
 from fwctl_tui.textsafe import printable
 from fwctl_tui.widgets.device_bar import DeviceBar
 from fwctl_tui.widgets.key_footer import KeyFooter
@@ -75,13 +74,11 @@ class DriverCommandScreen(Screen[None]):
     )
 
     def __init__(self, plugin: DriverPlugin, command: DriverCommand,
-                 context: DeviceContext, device: str, simulated: bool) -> None:
+                 context: DeviceContext) -> None:
         super().__init__()
         self.plugin = plugin
         self.command = command
         self.context = context
-        self.device = device
-        self.simulated = simulated
 
     def compose(self) -> ComposeResult:
         yield DeviceBar()
@@ -127,17 +124,8 @@ class DriverCommandScreen(Screen[None]):
 
     def action_preview(self) -> None:
         built = self.build()
-        if built is None:
-            return
-
-        def confirmed(send: bool | None) -> None:
-            if send:
-                send_in_worker(self.app, self.plugin, built)
-            else:
-                self.notify("cancelled: nothing was sent", title=built.command.name)
-
-        self.app.push_screen(DriverPreviewScreen(built, self.device, self.simulated),
-                             confirmed)
+        if built is not None:
+            preview_then_send(self.app, self.plugin, built, self.context)
 
     @on(Button.Pressed, "#driver-form-preview")
     def _preview_pressed(self, event: Button.Pressed) -> None:

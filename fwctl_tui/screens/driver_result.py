@@ -9,7 +9,6 @@ shown as a tree beside the bytes that crossed the ioctl.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import ClassVar, Protocol, TypeVar, cast
 
 from rich.text import Text
@@ -19,10 +18,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
+from fwctl_tui import policy
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin
-from fwctl_tui.drivers.flow import send_built
+from fwctl_tui.drivers.flow import DeviceContext, kept_context, send_built
 from fwctl_tui.drivers.plain_tree import plain_tree
-from fwctl_tui.drivers.records import decoded, rebuild
+from fwctl_tui.drivers.records import SHORT_REPLY, decoded, rebuild, reply_outcome
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.driver_preview import DriverPreviewScreen
 from fwctl_tui.screens.error import ErrorScreen
@@ -72,8 +72,8 @@ def show_recorded(app: App[R], exchange: Exchange) -> bool:
 
 def resend_recorded(app: App[R], exchange: Exchange) -> bool:
     """Send a cxl/pds/bnxt exchange of the history again: rebuilt by its plug-in from the
-    record (as `replay --against` does), shown in the preview (scope, taint), sent once
-    confirmed under its recorded name. False for an mlx5 record (the mlx5 preview's)."""
+    record (as `replay --against` does), shown in the preview (scope, verdict, taint), sent
+    once confirmed under its recorded name. False for an mlx5 record (the mlx5 preview's)."""
     try:
         again = rebuild(exchange)
     except DriverInputError as err:
@@ -83,20 +83,36 @@ def resend_recorded(app: App[R], exchange: Exchange) -> bool:
     if again is None:
         return False
     connection = cast(DriverHost, app).workspace.connection
+    try:
+        context = kept_context(again.plugin, connection.name) if connection else {}
+    except ValueError as err:  # an unusable saved-entries file (EntryError) says why
+        app.notify(printable(str(err)), severity="error", timeout=8)
+        return True
+    preview_then_send(app, again.plugin, again.built, context, exchange.command)
+    return True
+
+
+def preview_then_send(app: App[R], plugin: DriverPlugin, built: Built,
+                      context: DeviceContext, label: str | None = None) -> None:
+    """The preview of `built`: the kernel's verdict and its cost on the open device's
+    kernel as it is now (policy.driver_consequence, given what the device told:
+    `context`); sent once confirmed, named `label` (default: the command's name)."""
+    connection = cast(DriverHost, app).workspace.connection
     if connection is None:
         app.notify("Open a device first.", severity="warning")
-        return True
-    built = again.built
+        return
+    said = policy.driver_consequence(
+        plugin.type_name, built.request, built.out_len, built.scope,
+        connection.kernel_state(), context, is_write=built.command.is_write)
 
     def confirmed(send: bool | None) -> None:
         if send:
-            send_in_worker(app, again.plugin, built, exchange.command)
+            send_in_worker(app, plugin, built, label)
         else:
-            app.notify("cancelled: nothing was sent", title=printable(exchange.command))
+            app.notify("cancelled: nothing was sent",
+                       title=printable(label or built.command.name))
 
-    app.push_screen(DriverPreviewScreen(built, connection.name, connection.simulated),
-                    confirmed)
-    return True
+    app.push_screen(DriverPreviewScreen(built, connection.name, said), confirmed)
 
 
 def send_in_worker(app: App[R], plugin: DriverPlugin, built: Built,
@@ -138,15 +154,6 @@ def show_answer(app: App[R], plugin: DriverPlugin, built: Built,
     app.push_screen(DriverResultScreen(plugin, built, exchange))
 
 
-def outcome(decoded: Mapping[str, object]) -> tuple[str, bool]:
-    """('OK', True), or the firmware's return code as the plug-in named it, False."""
-    for key in ("retval", "error_code"):
-        code = decoded.get(key)
-        if code:
-            return str(decoded.get(f"{key}_name") or f"{key} {code}"), False
-    return "OK", True
-
-
 class DriverResultScreen(Screen[None]):
     """The decoded reply (tree) beside its bytes (hex)."""
 
@@ -163,7 +170,8 @@ class DriverResultScreen(Screen[None]):
     HELP = (
         "Result\n\nThe reply as the device type's plug-in decodes it (left) and the bytes "
         "the kernel returned (right). The title says the command, the reply length, the "
-        "time and the outcome: OK, or the firmware's return code by name."
+        "time and the outcome: OK, SHORT_REPLY (not all of it decoded), or the firmware's "
+        "return code by name and number, e.g. FEATURESELVALUE (retval 26)."
     )
 
     def __init__(self, plugin: DriverPlugin, built: Built, exchange: Exchange) -> None:
@@ -189,10 +197,10 @@ class DriverResultScreen(Screen[None]):
         problems = self.decoded.get("problems") or []
         for problem in problems if isinstance(problems, list) else []:
             text.append(f"not decoded: {printable(str(problem))}\n", style="yellow")
-        said, ok = outcome(self.decoded)
-        if not ok:
-            text.append(f"The firmware answered {printable(said)}: the command did not "
-                        "succeed.", style="bold red")
+        said = reply_outcome(self.decoded)
+        if said not in ("OK", SHORT_REPLY):  # a short reply's problems are said above
+            text.append(f"The firmware answered {said}: the command did not succeed.",
+                        style="bold red")
         else:
             text.append(f"{self.plugin.type_name} · {printable(self.built.command.summary)}",
                         style="dim")
@@ -200,9 +208,8 @@ class DriverResultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         ex = self.exchange
-        said, _ = outcome(self.decoded)
         title = (f"{ex.command} · {ex.out_len} B · {ex.duration_ns / 1e6:.1f} ms · "
-                 f"{printable(said)}")
+                 f"{reply_outcome(self.decoded)}")
         self.query_one("#driver-result-body").border_title = title
         tree = self.query_one("#driver-result-tree", DecodedTree)
         tree.show(plain_tree("reply", self.decoded), f"{ex.command} ({self.plugin.type_name})")

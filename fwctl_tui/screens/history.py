@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from fwctl_tui.capture_analysis.replay import ANSWERED
+from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.screens.driver_result import resend_recorded
 from fwctl_tui.screens.messages import RpcRequested, ShowExchange
@@ -32,7 +33,7 @@ COLUMNS = ("#", "Time (UTC)", "Command", "Scope", "Outcome", "Duration", "In/Out
 
 def history_row(number: int, exchange: Exchange) -> tuple[Text, ...]:
     stamp = time.strftime("%H:%M:%S", time.gmtime(exchange.wall_time))
-    outcome = exchange.outcome()
+    outcome = driver_outcome(exchange) or exchange.outcome()  # cxl/pds/bnxt: its words
     out = len(exchange.reply) if exchange.reply is not None else 0
     return (
         Text(str(number), style="dim"),
@@ -64,8 +65,9 @@ class HistoryScreen(Screen[None]):
     ]
     HELP = (
         "History\n\nEvery RPC of this session, oldest first: when it was sent, the command, "
-        "the scope it asked for, the outcome (OK, an mlx5 status, or the errno the kernel "
-        "returned) and how long it took. Enter re-opens a result (or explains the errno); "
+        "the scope it asked for, the outcome (OK, an mlx5 status, a cxl/pds/bnxt return "
+        "code by name and number, or the errno the kernel returned) and how long it took. "
+        "Enter re-opens a result (or explains the errno); "
         "{key:preview_send} sends the same bytes again, through the preview, which starts "
         "at the least scope the command needs and says which scope the first send used "
         "(a cxl/pds/bnxt record is rebuilt from the record and shown in its driver's "
@@ -75,7 +77,8 @@ class HistoryScreen(Screen[None]):
         "history-table": (
             "History table\n\nOne row per RPC, newest at the bottom. # is the order of "
             "sending; Time is UTC; Scope is what was asked of the kernel; Outcome is OK, "
-            "the firmware status name (e.g. BAD_PARAM_ERR: firmware refused a field) or "
+            "the firmware status name (e.g. BAD_PARAM_ERR: firmware refused a field), a "
+            "cxl/pds/bnxt return code (e.g. FEATURESELVALUE (retval 26)) or "
             "the errno (e.g. EBADMSG: the kernel refused the command at that scope); "
             "In/Out are the request and reply sizes. Up/Down move, Enter opens the row, "
             "{key:preview_send} re-sends it."

@@ -4,8 +4,9 @@ It shows what the kernel will do with this RPC at the chosen scope (accept or re
 with which errno), what it costs the running kernel (TAINT_FWCTL, permanent until
 reboot), whether CAP_SYS_RAWIO is needed, the lockdown mode, and for a register write
 the field-level diff against the value read back. Confirmation escalates with risk
-(policy.Confirm): read-only sends on Enter, writes and refusals focus Cancel, tainting
-scopes need the acknowledgement ticked. Escape always cancels.
+(consequence.Confirm): read-only sends on Enter, writes and refusals focus Cancel, tainting
+scopes need the acknowledgement ticked. Escape always cancels. The words are
+consequence.py's, which the cxl/pds/bnxt preview (driver_preview.py) says too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Select, Static
 
-from fwctl_tui.policy import Confirm, Preview
+from fwctl_tui.consequence import (
+    ACK_HELP,
+    CANCEL_HELP,
+    HELP_TAIL,
+    SEND_HELP,
+    Confirm,
+    Consequence,
+)
+from fwctl_tui.policy import Preview
 from fwctl_tui.screens.keys import with_keys
 from fwctl_tui.uapi import Scope
 from fwctl_tui.widgets.scope_badge import scope_text
@@ -35,27 +44,25 @@ UNREAD_WARNING = (
 )
 CANCELLED = "cancelled: nothing was sent"
 REREAD = "reread"  # the preview's answer when the user asks to read the register again
-DEFAULT_HINTS = {
-    Confirm.SEND: "Enter sends (Send has the focus) · Escape cancels",
-    Confirm.CANCEL_FOCUSED: "Enter cancels: Cancel is the default (nothing is sent) · "
-                            "Tab to Send, then Enter, to send",
-    Confirm.ACKNOWLEDGE: "Enter cancels (the default) · tick the acknowledgement (space), "
-                         "then Send",
-}
-
 
 def facts_table(preview: Preview) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for label, sentence in preview.facts():
-        style = ""
-        if label == "Kernel accepts" and not preview.accepted:
-            style = "bold red"
-        elif label == "Taint" and preview.taints:
-            style = "bold yellow" if preview.simulated else "bold red"
-        table.add_row(Text(label), Text(sentence, style=style))
+    add_fact_rows(table, preview.facts(), preview.consequence)
     return table
+
+
+def add_fact_rows(table: Table, rows: list[tuple[str, str]], said: Consequence) -> None:
+    """The (label, sentence) rows, a refusal in red and a taint in yellow (red when it
+    is the running kernel's): the styling of every preview, mlx5 or another driver's."""
+    for label, sentence in rows:
+        style = ""
+        if label == "Kernel accepts" and said.accepted is False:
+            style = "bold red"
+        elif label == "Taint" and said.taints:
+            style = "bold yellow" if said.simulated else "bold red"
+        table.add_row(Text(label), Text(sentence, style=style))
 
 
 def diff_table(plan: PlannedRpc) -> Table | None:
@@ -159,18 +166,9 @@ class PreviewScreen(ModalScreen[Scope | str | None]):
             "you press Send). DEBUG_WRITE and above taint the kernel until reboot; "
             "DEBUG_WRITE_FULL also needs CAP_SYS_RAWIO. The rows below change as you pick."
         ),
-        "preview-ack": (
-            "Acknowledgement\n\nThis scope taints the kernel: TAINT_FWCTL (letter J) is "
-            "set and stays until reboot, and bug reports from a tainted kernel are often "
-            "refused. Tick this (space) to say you accept it; only then does Send work."
-        ),
-        "preview-send": (
-            "Send\n\nRuns the RPC at the scope shown. Its reply (or the kernel's errno) "
-            "opens next, and it is added to the history and the capture file."
-        ),
-        "preview-cancel": (
-            "Cancel\n\nCloses the preview; nothing is sent. Enter or escape both cancel."
-        ),
+        "preview-ack": ACK_HELP,
+        "preview-send": SEND_HELP,
+        "preview-cancel": CANCEL_HELP,
     }
     HELP = (
         "Consequence preview\n\nNothing has been sent yet. This window says what the kernel "
@@ -178,8 +176,7 @@ class PreviewScreen(ModalScreen[Scope | str | None]):
         "CONFIGURATION < DEBUG_READ_ONLY < DEBUG_WRITE < DEBUG_WRITE_FULL. The least scope "
         "the driver accepts is chosen for you; asking for less gets EBADMSG, asking for "
         "DEBUG_WRITE or more taints the running kernel (TAINT_FWCTL, letter J) until reboot. "
-        "On a SIMULATED or REPLAY device nothing happens to this machine's kernel. "
-        "Tainting scopes need the acknowledgement ticked before Send works. Escape cancels."
+        + HELP_TAIL
     )
 
     def __init__(
@@ -238,9 +235,9 @@ class PreviewScreen(ModalScreen[Scope | str | None]):
         send.disabled = needs_ack
         send.variant = "success" if preview.confirm is Confirm.SEND else "error"
         cancel = self.query_one("#preview-cancel", Button)
-        cancel.label = "Cancel" if preview.confirm is Confirm.SEND else "Cancel (default)"
+        cancel.label = preview.consequence.cancel_label
         self.query_one("#preview-default", Static).update(
-            Text(DEFAULT_HINTS[preview.confirm], style="dim"))
+            Text(preview.consequence.hint, style="dim"))
         target = send if preview.confirm is Confirm.SEND else cancel
         target.focus()
 

@@ -16,6 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input
 from ui_support import (
+    fact_shown,
     make_app,
     messages,
     open_first_device,
@@ -92,7 +93,9 @@ async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> Non
 
         await _open_form(pilot, "supported")
         await _preview(pilot)
-        assert "no taint" in shown(app)
+        assert fact_shown(app, "Kernel accepts") == "yes"
+        assert fact_shown(app, "Taint") == ("no: this scope does not taint; the simulated "
+                                            "kernel is not tainted")
         await pilot.press("enter")  # a read: Send has the focus
         await wait_until(pilot, lambda: isinstance(app.screen, DriverResultScreen),
                          "the Get Supported Features result")
@@ -111,7 +114,10 @@ async def test_cxl_catalogue_send_and_set_feature_preview(tmp_path: Path) -> Non
         form.query_one("#driver-field-data", Input).value = "01020304"
         preview = await _preview(pilot)
         said = shown(app)
-        assert "DEBUG_WRITE" in said and "taints the running kernel" in said
+        assert "DEBUG_WRITE" in said
+        assert fact_shown(app, "Taint").startswith("YES (simulated): the simulated kernel "
+                                                   "would be tainted (TAINT_FWCTL 'J'")
+        assert fact_shown(app, "Changes device") == "yes: this command writes device state"
         assert "CONFIG_CHANGE_COLD_RESET" in said  # the feature's effects, from the device
         send = preview.query_one("#driver-preview-send", Button)
         assert send.disabled  # until the acknowledgement is ticked

@@ -20,7 +20,7 @@ from ui_support import (
     settle,
 )
 
-from fwctl_tui.policy import Confirm
+from fwctl_tui.consequence import Confirm
 from fwctl_tui.screens.catalogue import CatalogueScreen
 from fwctl_tui.screens.command import CommandScreen
 from fwctl_tui.screens.devices import DevicesScreen

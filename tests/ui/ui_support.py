@@ -244,3 +244,31 @@ async def read_current(pilot: Pilot[Any]) -> None:
     assert isinstance(pilot.app.screen, PreviewScreen)
     await pilot.press("enter")
     await settle(pilot)
+
+
+_FRAME = " │┃▐▌▊▋▍▎▏▕▁▂▃▄▅▆▇█▔╹╻"  # borders and scrollbars right of a dialog's text
+
+
+def _cell(text: str) -> str:
+    """A table cell's text: up to its padding (a sentence holds no 3 spaces in a row),
+    without the dialog's border or scrollbar, nor the screen behind a modal."""
+    return re.split(r" {3,}", text.rstrip(_FRAME), maxsplit=1)[0].strip(_FRAME)
+
+
+def fact_shown(app: Any, label: str) -> str:
+    """The sentence a preview shows beside `label`, its wrapped rows joined by spaces, so
+    one fact reads the same whatever width its column has on this screen."""
+    rows = screen_text(app)
+    pattern = re.compile(rf"(?:^|[\s│┃])({re.escape(label)}) {{2,}}(\S)")
+    hits = [(number, found) for number, row in enumerate(rows)
+            if (found := pattern.search(row)) is not None]
+    if not hits:
+        raise AssertionError(f"no {label!r} row on screen:\n" + "\n".join(rows))
+    number, found = hits[0]
+    start, column = found.start(1), found.start(2)
+    parts = [_cell(rows[number][column:])]
+    for row in rows[number + 1:]:
+        if row[start:column].strip() or not _cell(row[column:]):
+            break
+        parts.append(_cell(row[column:]))
+    return " ".join(parts)

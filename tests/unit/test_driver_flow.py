@@ -14,7 +14,6 @@ from fwctl_tui.drivers.flow import (
     import_entries_file,
     imports_entries,
     matches,
-    scope_cost,
     search,
     send_built,
 )
@@ -44,13 +43,6 @@ def test_search_words_in_any_order_name_summary_or_opcode() -> None:
                                                            "GET_SUPPORTED_FEATURES"]
     assert [r.name for r in rows if matches(r, "0x0501")] == ["GET_FEATURE"]
     assert [r.name for r in rows if matches(r, "")] == [r.name for r in rows]
-
-
-def test_scope_cost_names_taint_and_capability() -> None:
-    assert scope_cost(Scope.CONFIGURATION) == "CONFIGURATION: no taint"
-    assert "TAINT_FWCTL" in scope_cost(Scope.DEBUG_WRITE)
-    assert "CAP_SYS_RAWIO" not in scope_cost(Scope.DEBUG_WRITE)
-    assert "CAP_SYS_RAWIO" in scope_cost(Scope.DEBUG_WRITE_FULL)
 
 
 def test_cxl_context_is_the_supported_features_list() -> None:

@@ -28,6 +28,13 @@ def test_cxl_reads_resent_and_the_skipped_write_shows_in_the_diff(capsys) -> Non
     assert all("SET_FEATURE writes the device; use --allow-writes" in items[s]["reason"]
                for s in (4, 5, 7))
     assert [items[s]["reason"] for s in (1, 2, 3)] == ["sent: same answer"] * 3
+    # the driver's rule, then the rows every preview shows, worded as for mlx5 records
+    assert [row["label"] for row in items[4]["preview"]] == [
+        "Driver", "Kernel accepts", "Taint", "CAP_SYS_RAWIO", "Lockdown", "Changes device",
+        "Effect"]
+    assert dict((row["label"], row["text"]) for row in items[4]["preview"])["Taint"] == (
+        "YES (simulated): the simulated kernel would be tainted (TAINT_FWCTL 'J', bit 19) "
+        "as a real one would, permanently until reboot; this machine is untouched")
     # the recording's Set Feature (#5) was not re-sent: Get Feature #6 reads the old value
     assert [(c["field"], c["a"], c["b"]) for c in items[6]["changes"]] == [
         ("data.hex", "0400000000000000", "0100000000000000")]

@@ -100,6 +100,7 @@ LAYERS: dict[str, int] = {
     "fwctl_tui.sim.cxl.simdev": RULES,
     "fwctl_tui.sim.pds.simdev": RULES,
     "fwctl_tui.policy": RULES,
+    "fwctl_tui.consequence": RULES,  # the words of a preview, for every device type
     "fwctl_tui.register_writes": RULES,
     "fwctl_tui.exchange": RULES,
     "fwctl_tui.exchange_json": RULES,  # one JSON shape for an exchange (docs/exchange-json.md)

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from fwctl_tui.consequence import Confirm
 from fwctl_tui.kernelstate import KernelState
-from fwctl_tui.policy import Confirm, preview
+from fwctl_tui.policy import preview
 from fwctl_tui.uapi import TAINT_FWCTL_MASK, Scope
 
 QUERY_HCA_CAP, ACCESS_REG, SET_DIAG, CREATE_TIR, MODIFY_CONG = 0x100, 0x805, 0x820, 0x900, 0x823

@@ -16,8 +16,7 @@ from fwctl_tui.config import Config
 from fwctl_tui.drivers import plugin_for
 from fwctl_tui.screens.devices import DevicesScreen
 from fwctl_tui.screens.driver_catalogue import DriverCatalogueScreen
-from fwctl_tui.screens.driver_preview import DriverPreviewScreen
-from fwctl_tui.screens.driver_result import send_in_worker
+from fwctl_tui.screens.driver_result import preview_then_send
 from fwctl_tui.screens.error import ErrorScreen
 
 
@@ -37,11 +36,7 @@ async def test_unbound_device_is_shown_as_gone(tmp_path: Path) -> None:
             (driver / "unbind").write_text(platform.name)
             assert not Path(f"/dev/fwctl/{name}").exists()  # the node goes; our fd stays
 
-            def confirmed(send: bool | None) -> None:
-                if send:
-                    send_in_worker(app, plugin, built)
-
-            app.push_screen(DriverPreviewScreen(built, name, simulated=False), confirmed)
+            preview_then_send(app, plugin, built, {})  # the preview, as ctrl+j opens it
             await _settle(pilot)
             await pilot.click("#driver-preview-send")
             await _settle(pilot)
