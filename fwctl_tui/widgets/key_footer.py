@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -84,6 +85,7 @@ class KeyFooter(Widget):
         self._pending = False  # an update is queued: the signals before it share it
         self._hovered: ShownKey | None = None
         self._places: list[tuple[int, int, ShownKey]] = []  # cells of each drawn key
+        self._skipped = 0  # keys scrolled off the left (the wheel shows keys cut off)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -107,6 +109,8 @@ class KeyFooter(Widget):
             return
         shown = self._keys_shown()
         if shown != self._shown:
+            if len(shown[0]) <= self._skipped:
+                self._skipped = 0
             self._shown = shown
             self.refresh()
 
@@ -140,27 +144,32 @@ class KeyFooter(Widget):
         keys, palette = self._shown
         line = Text(no_wrap=True, end="")
         places: list[tuple[int, int, ShownKey]] = []
-        for shown in keys:
+        for shown in keys[self._skipped:]:
             start = line.cell_len
             self._append_key(line, shown)
             places.append((start, line.cell_len, shown))
+        room = self._room()
+        if line.cell_len > room:
+            line.truncate(room)
+            places = [(start, min(end, room), shown) for start, end, shown in places
+                      if start < room]
         if palette is not None:
-            width = self.size.width
-            palette_line = Text(no_wrap=True, end="")
-            self._append_key(palette_line, palette, compact=True)
-            room = max(width - palette_line.cell_len - 2, 0)  # the bar, the pad at right
-            if line.cell_len > room:
-                line.truncate(room)
-                places = [(start, min(end, room), shown) for start, end, shown in places
-                          if start < room]
             line.pad_right(room - line.cell_len)
             line.append(_BORDER, self.get_component_rich_style("key-footer--palette-border"))
             start = line.cell_len
-            line.append_text(palette_line)
+            self._append_key(line, palette, compact=True)
             places.append((start, line.cell_len, palette))
             line.append(" ")
         self._places = places
         return line
+
+    def _room(self) -> int:
+        """Cells for the keys on the left: the width less the palette's key, the bar left
+        of it and the pad at the right."""
+        palette = self._shown[1]
+        if palette is None:
+            return self.size.width
+        return max(self.size.width - _width(palette, compact=True) - 2, 0)
 
     def _append_key(self, line: Text, shown: ShownKey, *, compact: bool = False) -> None:
         """` key ` highlighted, then `description `, as each of Footer's keys; compact
@@ -209,3 +218,27 @@ class KeyFooter(Widget):
             self.app.simulate_key(shown.key)
         else:
             self.app.bell()
+
+    def _scroll_keys(self, step: int, event: events.MouseEvent) -> None:
+        """Wheel: one key further (when keys are cut off at the right) or back, as Footer
+        scrolls its keys; the wheel scrolls nothing else then."""
+        skipped = self._skipped + step
+        keys = self._shown[0]
+        if skipped < 0 or (step > 0 and sum(
+                _width(shown) for shown in keys[self._skipped:]) <= self._room()):
+            return
+        self._skipped = skipped
+        self.refresh()
+        event.stop()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._scroll_keys(1, event)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._scroll_keys(-1, event)
+
+
+def _width(shown: ShownKey, *, compact: bool = False) -> int:
+    """The cells `_append_key` draws for a key."""
+    described = cell_len(shown.description) + 1 if shown.description else 0
+    return cell_len(shown.display) + (0 if compact else 2) + described

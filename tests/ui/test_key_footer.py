@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.style import Style
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Select, Static
@@ -95,3 +96,18 @@ async def test_keys_keymap_dimming_and_clicks() -> None:
         assert " a Ring" not in footer_row(app)
         await pilot.click(KeyFooter, offset=(footer_row(app).index("Ring"), 0))
         await wait_until(pilot, lambda: app.rung == 3, "the click pressing the user's key")
+
+
+async def test_the_wheel_shows_keys_cut_off() -> None:
+    app = FooterApp()
+    async with app.run_test(size=(26, 5)) as pilot:
+        await wait_until(pilot, lambda: " a Ring" in footer_row(app), "the footer drawn")
+        assert "Broken" not in footer_row(app) and footer_row(app).endswith("^p palette ")
+        footer = app.query_one(KeyFooter)
+        wheel = (footer, 2, 0, 0, 1, 0, False, False, False)
+        footer.post_message(events.MouseScrollDown(*wheel))
+        await wait_until(pilot, lambda: " b Broken" in footer_row(app), "the next key shown")
+        assert "Ring" not in footer_row(app)
+        footer.post_message(events.MouseScrollDown(*wheel))  # nothing more to show
+        footer.post_message(events.MouseScrollUp(*wheel))
+        await wait_until(pilot, lambda: " a Ring" in footer_row(app), "the first key back")
