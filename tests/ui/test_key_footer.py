@@ -84,6 +84,9 @@ async def test_keys_keymap_dimming_and_clicks() -> None:
         assert not any(Style.parse(str(span.style)).dim
                        for span in line.spans if span.start <= ring < span.end)
 
+        footer = app.query_one(KeyFooter)
+        await pilot.hover(KeyFooter, offset=(row.index("Broken"), 0))
+        await wait_until(pilot, lambda: footer.tooltip == "Not now", "the key's tooltip")
         await pilot.click(KeyFooter, offset=(row.index("Ring"), 0))
         await wait_until(pilot, lambda: app.rung == 1, "the click on `a Ring` running it")
         await pilot.click(KeyFooter, offset=(row.index("Broken"), 0))
