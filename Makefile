@@ -42,7 +42,7 @@ fuzz: $(STAMP)
 	$(BIN)/python -m tools.hostile.fuzz --seconds $${FUZZ_SECONDS:-600}
 
 snapshot-update: $(STAMP)
-	$(BIN)/python -m pytest tests/ui --snapshot-update
+	$(BIN)/python -m pytest tests/ui/test_snapshots.py tests/ui/test_snapshots_narrow.py --snapshot-update
 
 generate: $(STAMP)
 	$(BIN)/python -m tools.generate

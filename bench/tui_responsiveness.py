@@ -53,7 +53,7 @@ TARGETS_MS = {"catalogue_key_p95": 50.0, "form_key_p95": 50.0, "palette_to_form"
 TYPED = "query_hca"
 DIGITS = "23456"  # typed into PAOS's local_port (it starts at 1, selected: 2 replaces it)
 PALETTE_QUERY = "access_reg:paos"
-RUNS = 3
+RUNS = 5
 LIMIT_S = 60.0
 
 
