@@ -59,20 +59,13 @@ def _scalar(value: Any) -> str | None:
 
 
 def _key(key: Any) -> str:
-    """A dict key as json.dumps writes it (str, or a scalar turned into one)."""
+    """A dict key as json.dumps writes it (str, or a scalar's JSON text in quotes)."""
     if isinstance(key, str):
         return encode_basestring_ascii(key)
-    if isinstance(key, float):
-        return encode_basestring_ascii(_float(key))
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return encode_basestring_ascii(int.__repr__(key))
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    text = _scalar(key)
+    if text is None:
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    return f'"{text}"'
 
 
 def _encode(value: Any, indent: str, out: list[str]) -> None:
