@@ -338,11 +338,12 @@ _DRIVER_SIM_TYPES = {"cxl-mem": "cxl", "pds": "pds"}
 def _capture_type(path: str) -> str | None:
     """The device type a capture's header names, when it is one we have a plug-in for
     (None: unreadable or unknown; opening the capture says why)."""
-    from fwctl_tui.captures.loader import load_capture
+    from fwctl_tui.captures.files import open_regular
+    from fwctl_tui.captures.loader import read_header
 
-    try:
-        with load_capture(path) as capture:
-            device = capture.header.get("device")
+    try:  # the header alone: the whole file is read once, when the device opens
+        with open_regular(path) as stream:
+            device = read_header(stream, path)[2].get("device")
     except (OSError, ValueError):
         return None
     kind = device.get("device_type") if isinstance(device, dict) else None
