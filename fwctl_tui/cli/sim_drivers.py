@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from fwctl_tui.decoders.values import flatten
 from fwctl_tui.drivers.registry import SIM_DEVICES
 from fwctl_tui.textsafe import printable
 
@@ -29,7 +30,8 @@ def driver_status(profile: str) -> dict[str, Any]:
     except StoreError as err:
         return {"profile": profile, "type": kind, "state_file": state_file,
                 "error": err.message}
-    before, after = _flat(host.initial_state), _flat(host.model.state())
+    before = flatten(host.initial_state, keep_none=True)
+    after = flatten(host.model.state(), keep_none=True)
     changed = [{"name": _label(kind, path), "now": after.get(path),
                 "new_device": before.get(path)}
                for path in [*before, *(p for p in after if p not in before)]
@@ -37,17 +39,6 @@ def driver_status(profile: str) -> dict[str, Any]:
     return {"profile": profile, "type": kind, "state_file": state_file,
             "tainted": bool(host.kernel.tainted), "kernel_log": list(host.kernel.log),
             "changed": changed}
-
-
-def _flat(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(item, dict):
-            out.update(_flat(item, path))
-        else:
-            out[path] = item
-    return out
 
 
 def _label(kind: str, path: str) -> str:
