@@ -91,17 +91,17 @@ class JsonListDocument:
         self.first = True
         self.out.write("{\n")
         for name, value in head.items():
-            self.out.write(f"  {json.dumps(name)}: {_indented(value, 2)},\n")
+            self.out.write(f"  {json.dumps(name)}: {dumps_indented(value, 2)},\n")
         self.out.write(f"  {json.dumps(key)}: [")
 
     def add(self, item: dict[str, Any]) -> None:
-        self.out.write(("\n    " if self.first else ",\n    ") + _indented(item, 4))
+        self.out.write(("\n    " if self.first else ",\n    ") + dumps_indented(item, 4))
         self.first = False
 
     def close(self, tail: dict[str, Any] | None = None) -> None:
         self.out.write("]" if self.first else "\n  ]")
         for name, value in (tail or {}).items():
-            self.out.write(f",\n  {json.dumps(name)}: {_indented(value, 2)}")
+            self.out.write(f",\n  {json.dumps(name)}: {dumps_indented(value, 2)}")
         self.out.write("\n}\n")
 
 
@@ -114,6 +114,3 @@ def write_json_document(head: dict[str, Any], key: str, items: Iterable[Any],
         document.add(to_json(item))
     document.close()
 
-
-def _indented(value: Any, level: int) -> str:
-    return dumps_indented(value, level)  # json.dumps(indent=2) re-indented, but fast
