@@ -8,7 +8,6 @@ the kernel that first allows it, and the input/output layouts.
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
@@ -156,21 +155,6 @@ def row_details(row: Row) -> Group:
     return Group(*parts)
 
 
-_FROZEN = False
-
-
-def _freeze_long_lived() -> None:
-    """Once the first catalogue is up, move what exists (the app, the PRM layouts, the
-    catalogue and its search index: they live as long as the app) out of the cyclic
-    collector's way. Profiled: each full collection walked them for 130-150 ms, landing
-    on a random keystroke (the catalogue's and the form's p95). Once only: a screen
-    frozen with them is not collected after it closes, so this must not repeat."""
-    global _FROZEN
-    if not _FROZEN:
-        _FROZEN = True
-        gc.freeze()
-
-
 class CatalogueScreen(Screen[None]):
     """Search box, grouped command list, details; Enter opens the command form."""
 
@@ -236,7 +220,6 @@ class CatalogueScreen(Screen[None]):
         self.query_one("#catalogue-details").border_title = "details"
         self.apply_filter("")
         self.query_one(OptionList).focus()
-        _freeze_long_lived()
 
     def apply_filter(self, query: str) -> None:
         """Swap the list's options for the rows matching `query` (no widgets mounted)."""
