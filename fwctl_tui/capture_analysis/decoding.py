@@ -25,6 +25,7 @@ from typing import Any
 from fwctl_tui import mbox_header
 from fwctl_tui.decoders import catalogue, decode_input, decode_output
 from fwctl_tui.decoders.values import join_halves
+from fwctl_tui.drivers.records import SHORT_REPLY
 from fwctl_tui.drivers.records import outcome as driver_outcome
 from fwctl_tui.exchange import Exchange
 
@@ -211,7 +212,7 @@ def match_key_of(request: bytes) -> bytes:
 # -- integrity checks: is a record what it claims to be? ----------------------------
 # status byte and syndrome: the least a reply needs to say how it went
 REPLY_HEADER = max(mbox_header.STATUS.end, mbox_header.SYNDROME.end)
-SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH = "SHORT_REPLY", "NO_STATUS", "OPCODE_MISMATCH"
+NO_STATUS, OPCODE_MISMATCH = "NO_STATUS", "OPCODE_MISMATCH"  # SHORT_REPLY: records'
 FLAGS = (SHORT_REPLY, NO_STATUS, OPCODE_MISMATCH)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from fwctl_tui import allowlist, mbox_header
 from fwctl_tui.capture_analysis import decoding
+from fwctl_tui.drivers.records import SHORT_REPLY
 from fwctl_tui.exchange import Exchange
 from fwctl_tui.sim.firmware import CommandLayerError
 from fwctl_tui.uapi import MLX5_UCTX_CAPS
@@ -144,7 +145,7 @@ def _damage(exchange: Exchange) -> str | None:
     if exchange.errno:
         return None
     flag = decoding.outcome(exchange)
-    if flag not in (decoding.NO_STATUS, decoding.SHORT_REPLY):
+    if flag not in (decoding.NO_STATUS, SHORT_REPLY):
         return None
     detail = "; ".join(decoding.problems(exchange))
     return f"{flag}: {detail}" if detail else flag

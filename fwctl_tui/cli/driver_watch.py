@@ -22,7 +22,7 @@ from fwctl_tui.cli.driver_send import chosen_scope, context_for
 from fwctl_tui.connect import Connection
 from fwctl_tui.decoders.values import flatten
 from fwctl_tui.drivers import Built, DriverInputError, DriverPlugin, plugin_for
-from fwctl_tui.drivers.records import firmware_code
+from fwctl_tui.drivers.records import reply_outcome
 from fwctl_tui.monitor.sampling import RateTracker, Sample
 from fwctl_tui.session import Session
 from fwctl_tui.textsafe import printable
@@ -120,7 +120,8 @@ class DriverWatcher:
                 f" ({ex.detail})" if ex.detail else "")
             return sample
         sample.reply = self.plugin.decode(self.built, ex.reply or b"")
-        sample.error = firmware_code(sample.reply)  # as send and the TUI word it
+        said = reply_outcome(sample.reply)  # as send and the TUI word it; a short reply too
+        sample.error = None if said == "OK" else said
         if sample.error is None:
             flat = flatten(sample.reply, keep_none=True)
             sample.fields = self.tracker.update(

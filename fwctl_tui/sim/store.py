@@ -99,8 +99,10 @@ class HostStore:
         return doc
 
     def save(self, doc: dict[str, Any]) -> None:
-        """Write `doc` atomically if it differs from the last saved; call with the lock held."""
-        if doc == self._saved and not self.changed():
+        """Write `doc` atomically if it differs from the last saved. Call with the lock held,
+        after `changed()` (and `load()`) in the same hold, as every host does: the file is
+        then what was last read, and need not be read again."""
+        if doc == self._saved:
             return
         data = json.dumps(doc, separators=(",", ":")).encode("utf-8")
         try:
