@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from fwctl_tui import allowlist
-from fwctl_tui.consequence import Confirm, Consequence, refusal_detail
+from fwctl_tui.consequence import Consequence, refusal_detail
 from fwctl_tui.kernel_rules import core as rules
 from fwctl_tui.kernel_rules import cxl as cxl_rules
 from fwctl_tui.kernel_rules import mlx5 as mlx5_rules
@@ -30,46 +30,15 @@ from fwctl_tui.kernelstate import KernelState
 from fwctl_tui.uapi import CAP_SYS_RAWIO_SCOPES, Scope
 
 
-@dataclass(frozen=True)
-class Preview:
-    """Everything the consequence screen shows, as data."""
+@dataclass(frozen=True, kw_only=True)
+class Preview(Consequence):
+    """Everything the consequence screen shows, as data: the kernel's answer and its cost
+    (Consequence, worded as every preview words them), for this mlx5 command."""
 
     opcode: int
     op_mod: int
-    scope: Scope
     least_scope: Scope | None
-    accepted: bool
-    refusal_errno: int | None
-    taints: bool
-    already_tainted: bool
-    needs_cap_sys_rawio: bool
-    has_cap_sys_rawio: bool
-    lockdown: str
-    simulated: bool
-    is_write: bool
     kernel_release: str
-    comm: str
-    tainted_mask: int = 0  # the whole taint mask (other flags than TAINT_FWCTL too)
-    refusal_reason: str | None = None  # the refusing rule as it applies to this request
-    refusal_rule: str = ""  # which rule refused it (kernel_rules' Refusal.rule)
-
-    @property
-    def consequence(self) -> Consequence:
-        """The kernel's answer and its cost, worded as every preview words them."""
-        return Consequence(
-            scope=self.scope, accepted=self.accepted, refusal_errno=self.refusal_errno,
-            taints=self.taints, already_tainted=self.already_tainted,
-            needs_cap_sys_rawio=self.needs_cap_sys_rawio,
-            has_cap_sys_rawio=self.has_cap_sys_rawio, lockdown=self.lockdown,
-            simulated=self.simulated, is_write=self.is_write, comm=self.comm,
-            tainted_mask=self.tainted_mask,
-            refusal_detail=refusal_detail(self.refusal_rule, self.refusal_errno,
-                                          self.refusal_reason)
-            if self.refusal_errno is not None and self.refusal_reason else None)
-
-    @property
-    def confirm(self) -> Confirm:
-        return self.consequence.confirm
 
     @property
     def will_taint(self) -> bool:
@@ -83,12 +52,7 @@ class Preview:
             rows.append(("Least accepted", "none: this kernel's driver refuses it at every scope"))
         else:
             rows.append(("Least accepted", f"{self.least_scope.name} ({int(self.least_scope)})"))
-        return rows + self.consequence.rows()
-
-    @property
-    def ack_label(self) -> str:
-        """The acknowledgement a tainting scope asks for, true to where the RPC goes."""
-        return self.consequence.ack_label
+        return rows + self.rows()
 
 
 def least_scope(opcode: int, op_mod: int, state: KernelState) -> Scope | None:
@@ -108,25 +72,9 @@ def preview(
         scope, state, partial(mlx5_rules.check, opcode, op_mod, kernel=state.version,
                               in_len=in_len, out_len=out_len), in_len, out_len)
     return Preview(
-        opcode=opcode,
-        op_mod=op_mod,
-        scope=Scope(scope),
-        least_scope=least_scope(opcode, op_mod, state),
-        accepted=verdict.accepted,
-        refusal_errno=verdict.refusal.errno if verdict.refusal else None,
-        refusal_reason=verdict.refusal.reason if verdict.refusal else None,
-        refusal_rule=verdict.refusal.rule if verdict.refusal else "",
-        taints=verdict.taints,
-        already_tainted=state.fwctl_tainted,
-        needs_cap_sys_rawio=scope in CAP_SYS_RAWIO_SCOPES,
-        has_cap_sys_rawio=state.has_cap_sys_rawio,
-        lockdown=state.lockdown,
-        simulated=state.simulated,
-        is_write=is_write,
-        kernel_release=state.release,
-        comm=state.comm,
-        tainted_mask=state.tainted,
-    )
+        opcode=opcode, op_mod=op_mod, least_scope=least_scope(opcode, op_mod, state),
+        kernel_release=state.release, accepted=verdict.accepted,
+        **_judged(verdict, scope, state, is_write=is_write))
 
 
 def driver_verdict(type_name: str, request: bytes, out_len: int, scope: Scope,
@@ -149,23 +97,31 @@ def driver_consequence(type_name: str, request: bytes, out_len: int, scope: Scop
     mlx5 preview uses (consequence.Consequence). A refusal says its rule; a request whose
     driver rules are not modelled (bnxt) or not checkable here is `not predicted`."""
     verdict = driver_verdict(type_name, request, out_len, scope, state, context)
-    refusal = verdict.refusal
     unpredicted = None
     if verdict.unknown is not None:
         unpredicted = verdict.unknown.reason
-    elif refusal is None and type_name not in ("cxl", "pds"):
+    elif verdict.refusal is None and type_name not in ("cxl", "pds"):
         unpredicted = (f"the fwctl core accepts it; the {type_name} driver's own rules are "
                        "not modelled")
-    return Consequence(
-        scope=Scope(scope), accepted=None if unpredicted else refusal is None,
-        refusal_errno=refusal.errno if refusal else None, taints=verdict.taints,
-        already_tainted=state.fwctl_tainted, needs_cap_sys_rawio=scope in CAP_SYS_RAWIO_SCOPES,
-        has_cap_sys_rawio=state.has_cap_sys_rawio, lockdown=state.lockdown,
-        simulated=state.simulated, is_write=is_write, comm=state.comm,
-        tainted_mask=state.tainted,
-        refusal_detail=refusal_detail(refusal.rule, refusal.errno, refusal.reason)
-        if refusal else None,
-        unpredicted=unpredicted)
+    return Consequence(accepted=None if unpredicted else verdict.refusal is None,
+                       unpredicted=unpredicted, **_judged(verdict, scope, state,
+                                                          is_write=is_write))
+
+
+def _judged(verdict: Verdict, scope: Scope, state: KernelState, *,
+            is_write: bool) -> dict[str, Any]:
+    """The Consequence fields a verdict and the kernel's state decide, for every preview."""
+    refusal = verdict.refusal
+    return {
+        "scope": Scope(scope), "refusal_errno": refusal.errno if refusal else None,
+        "taints": verdict.taints, "already_tainted": state.fwctl_tainted,
+        "needs_cap_sys_rawio": scope in CAP_SYS_RAWIO_SCOPES,
+        "has_cap_sys_rawio": state.has_cap_sys_rawio, "lockdown": state.lockdown,
+        "simulated": state.simulated, "is_write": is_write, "comm": state.comm,
+        "tainted_mask": state.tainted,
+        "refusal_detail": refusal_detail(refusal.rule, refusal.errno, refusal.reason)
+        if refusal and refusal.reason else None,
+    }
 
 
 def _cxl_view(context: Mapping[str, Any] | None) -> CxlDevice:

@@ -49,7 +49,7 @@ def facts_table(preview: Preview) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    add_fact_rows(table, preview.facts(), preview.consequence)
+    add_fact_rows(table, preview.facts(), preview)
     return table
 
 
@@ -235,9 +235,9 @@ class PreviewScreen(ModalScreen[Scope | str | None]):
         send.disabled = needs_ack
         send.variant = "success" if preview.confirm is Confirm.SEND else "error"
         cancel = self.query_one("#preview-cancel", Button)
-        cancel.label = preview.consequence.cancel_label
+        cancel.label = preview.cancel_label
         self.query_one("#preview-default", Static).update(
-            Text(preview.consequence.hint, style="dim"))
+            Text(preview.hint, style="dim"))
         target = send if preview.confirm is Confirm.SEND else cancel
         target.focus()
 

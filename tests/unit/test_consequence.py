@@ -36,7 +36,7 @@ LISTED = {"features": [], "supported_feats": 6}  # what a listing told of the de
 @pytest.mark.parametrize("scope", [Scope.DEBUG_WRITE, Scope.DEBUG_WRITE_FULL])
 def test_mlx5_and_cxl_word_the_same_facts_identically(state: KernelState,
                                                       scope: Scope) -> None:
-    mlx5 = preview(SET_DIAG, 0, scope, state, is_write=True).consequence
+    mlx5 = preview(SET_DIAG, 0, scope, state, is_write=True)
     cxl = driver_consequence("cxl", GSF.request, GSF.out_len, scope, state, LISTED,
                              is_write=True)
     assert cxl.rows() == mlx5.rows()
@@ -75,7 +75,7 @@ def test_a_driver_refusal_says_its_rule_and_focuses_cancel() -> None:
 
 def test_a_core_refusal_reads_as_mlx5s_on_every_driver() -> None:
     user = STATES["user"]
-    mlx5 = preview(SET_DIAG, 0, Scope.DEBUG_WRITE_FULL, user, is_write=True).consequence
+    mlx5 = preview(SET_DIAG, 0, Scope.DEBUG_WRITE_FULL, user, is_write=True)
     cxl = driver_consequence("cxl", GSF.request, GSF.out_len, Scope.DEBUG_WRITE_FULL, user,
                              LISTED, is_write=True)
     assert dict(cxl.rows())["Kernel accepts"] == dict(mlx5.rows())["Kernel accepts"]
