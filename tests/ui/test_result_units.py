@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from helpers.port_registers import mtmp_celsius
 from textual.widgets import Input, Static
 from ui_support import (
     make_app,
@@ -16,7 +17,6 @@ from ui_support import (
     settle,
 )
 
-from fwctl_tui.decoders.mlx5.link_names import temperature_c
 from fwctl_tui.screens.help import HelpScreen
 from fwctl_tui.screens.result import ResultScreen
 from fwctl_tui.widgets.decoded_tree import DecodedTree
@@ -46,7 +46,7 @@ async def test_mtmp_in_celsius_raw_on_v_and_unit_on_f1(tmp_path: Path) -> None:
         tree = result.query_one(DecodedTree)
         text, node = line(tree, "temperature")
         raw = node.data.value
-        celsius = temperature_c(raw, register="MTMP")  # a whole degree reads 57.0 °C
+        celsius = mtmp_celsius(raw)  # the PRM's step; a whole degree reads 57.0 °C
         assert text == f"temperature = {celsius} °C ({raw} ({raw:#x}))", text
         assert line(tree, "sensor_name")[0] == 'sensor_name = "ASIC"'
 

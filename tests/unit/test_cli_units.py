@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from helpers.port_registers import mtmp_celsius
 
 from fwctl_tui.__main__ import main
 from fwctl_tui.decoders import catalogue, decode_output, encode_output
@@ -75,12 +76,12 @@ def test_mtmp_shows_celsius(capsys) -> None:
     code, doc = run_json(capsys, "send", "sim:cx7", "ACCESS_REG:MTMP")
     reg = doc["reply"]["register_data"]
     assert code == 0 and reg["temperature_unit"] == "°C"
-    assert reg["temperature_value"] == temperature_c(reg["temperature"], register="MTMP")
+    assert reg["temperature_value"] == mtmp_celsius(reg["temperature"])
     assert reg["sensor_name_text"] == "ASIC"
     _, out = run(capsys, "send", "sim:cx7", "ACCESS_REG:MTMP")
     _, _, _, raw, shown = cells(row(out, "temperature"))
     count = int(raw.split()[0])  # this run's own count: no second read to race with
-    assert shown == f"{temperature_c(count, register='MTMP')} °C"
+    assert shown == f"{mtmp_celsius(count)} °C"  # the PRM's step, not our table
 
 
 # The sensor's resolution (0.125 °C), trailing zeros dropped but one decimal kept: a whole

@@ -41,8 +41,6 @@ def test_same_text_as_json_dumps(value: Any, level: int) -> None:
 
 
 def test_unsupported_key_is_refused_like_json() -> None:
-    with pytest.raises(TypeError):
-        json.dumps({(1, 2): 0})
     with pytest.raises(TypeError, match="keys must be"):
         dumps_indented({(1, 2): 0})
 

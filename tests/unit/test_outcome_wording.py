@@ -51,7 +51,7 @@ def test_send_and_the_capture_listing_say_a_return_code_the_same_way(
 
 
 def test_watch_says_a_return_code_as_send_does(capsys) -> None:
-    main(["watch", "sim:cxl-mem", "GET_FEATURE", f"feature={VENDOR}", "selection=saved",
-          "--count", "1", "--interval", "0.1"])
+    assert main(["watch", "sim:cxl-mem", "GET_FEATURE", f"feature={VENDOR}",
+                 "selection=saved", "--count", "1", "--interval", "0.1"]) == 1  # a failure
     first = capsys.readouterr()[0].splitlines()[0]
     assert "FAILED after" in first and first.endswith(" ms: FEATURESELVALUE (retval 26)")
