@@ -220,6 +220,10 @@ class CatalogueScreen(Screen[None]):
         self.query_one("#catalogue-details").border_title = "details"
         self.apply_filter("")
         self.query_one(OptionList).focus()
+        # Filtered as the value changes, in the keystroke's own turn: through Input.Changed
+        # the echo was drawn first and the filtered list a frame (~17 ms) later.
+        self.watch(self.query_one("#catalogue-search", Input), "value", self.apply_filter,
+                   init=False)
 
     def apply_filter(self, query: str) -> None:
         """Swap the list's options for the rows matching `query` (no widgets mounted)."""
@@ -278,10 +282,6 @@ class CatalogueScreen(Screen[None]):
             search.value = text
             search.cursor_position = len(text)
         event.stop()
-
-    @on(Input.Changed, "#catalogue-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.apply_filter(event.value)
 
     @on(Input.Submitted, "#catalogue-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
